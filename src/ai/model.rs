@@ -1,0 +1,70 @@
+//! What a counterpart infers about the other side's private priorities from its offers.
+
+use super::Table;
+use crate::sim::Offer;
+use crate::sim::scenario::{Area, MeasureDef, Side};
+
+/// A frequency model over areas: what the other side asks for, it values; what it gives
+/// readily, it values less.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpponentModel {
+    asked: [f32; 7],
+    given: [f32; 7],
+    offers: u32,
+}
+
+impl Default for OpponentModel {
+    fn default() -> Self {
+        OpponentModel {
+            asked: [1.0; 7],
+            given: [1.0; 7],
+            offers: 0,
+        }
+    }
+}
+
+fn area_idx(a: Area) -> usize {
+    Area::ALL.iter().position(|x| *x == a).unwrap_or(0)
+}
+
+impl OpponentModel {
+    /// Learn from an offer the other side made to `me`.
+    pub fn observe(&mut self, offer: &Offer, me: Side, t: Table) {
+        self.offers += 1;
+        for it in &offer.items {
+            if let Some((_, m)) = t.measure(&it.measure) {
+                let a = area_idx(m.area);
+                if it.by == me {
+                    self.asked[a] += 1.0 + m.value * 0.2;
+                } else {
+                    self.given[a] += 1.0 + m.burden * 0.2;
+                }
+            }
+        }
+    }
+
+    /// Estimated priority weights of the other side, summing to 1.
+    pub fn weights(&self) -> [f32; 7] {
+        let mut w = [0.0; 7];
+        for i in 0..7 {
+            w[i] = self.asked[i] / self.given[i].sqrt();
+        }
+        let total: f32 = w.iter().sum::<f32>().max(1e-6);
+        w.map(|x| x / total)
+    }
+
+    /// Estimated normalised utility to the other side of a commitment.
+    pub fn utility(&self, m: &MeasureDef, by: Side, me: Side) -> f32 {
+        let w = self.weights()[area_idx(m.area)];
+        let raw = if by == me { w * m.value } else { -w * m.burden };
+        raw / 10.0
+    }
+
+    /// Areas ranked by estimated importance to the other side, highest first.
+    pub fn ranking(&self) -> Vec<Area> {
+        let w = self.weights();
+        let mut v: Vec<Area> = Area::ALL.to_vec();
+        v.sort_by(|a, b| w[area_idx(*b)].total_cmp(&w[area_idx(*a)]));
+        v
+    }
+}

@@ -1,0 +1,250 @@
+//! The `detente` command line: the window by default, headless jobs as subcommands.
+
+use crate::level;
+use crate::runner;
+use crate::sim::{Ending, Scenario};
+use clap::{Parser, Subcommand};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Détente: a negotiation training game. Without a subcommand it opens the game window.
+#[derive(Parser, Debug)]
+#[command(name = "detente", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check level files; prints every problem as file:line:col: field: message.
+    Check {
+        /// Level files (.ron) to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Play AI against AI without a window: a transcript for one game, a summary for many.
+    Sim {
+        /// The level file.
+        #[arg(long)]
+        level: PathBuf,
+        /// Seed of the first game; game k uses seed + k.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Number of games.
+        #[arg(long, default_value_t = 1)]
+        games: u32,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Render one screen of a match to a PNG (needs a display, e.g. under xvfb-run).
+    Screenshot {
+        #[arg(long)]
+        level: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Rounds to play AI against AI first.
+        #[arg(long, default_value_t = 0)]
+        rounds: u32,
+        /// title, briefing, table or debrief.
+        #[arg(long, default_value = "table")]
+        screen: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Load one level or print its errors.
+pub fn load_or_report(path: &PathBuf) -> Option<Arc<Scenario>> {
+    match level::load(path) {
+        Ok(s) => Some(Arc::new(s)),
+        Err(e) => {
+            eprintln!("{e}");
+            None
+        }
+    }
+}
+
+/// Run the command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        None => crate::app::run(),
+        Some(Command::Check { files }) => check(&files),
+        Some(Command::Sim {
+            level,
+            seed,
+            games,
+            json,
+        }) => sim(&level, seed, games, json),
+        Some(Command::Screenshot {
+            level,
+            seed,
+            rounds,
+            screen,
+            out,
+        }) => crate::app::screenshot(&level, seed, rounds, &screen, &out),
+    }
+}
+
+fn check(files: &[PathBuf]) -> i32 {
+    let mut bad = 0;
+    for f in files {
+        match level::load(f) {
+            Ok(s) => println!(
+                "{}: ok ({}: {} measures, {} events, {} outlets)",
+                f.display(),
+                s.title,
+                s.measures.len(),
+                s.events.len(),
+                s.outlets.len()
+            ),
+            Err(e) => {
+                bad += 1;
+                eprintln!("{e}");
+            }
+        }
+    }
+    if bad > 0 {
+        eprintln!("{bad} of {} level file(s) have errors", files.len());
+        1
+    } else {
+        0
+    }
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal and the job runs long.
+pub struct Progress {
+    total: u64,
+    start: Instant,
+    last: Instant,
+    shown: bool,
+    label: &'static str,
+}
+
+impl Progress {
+    pub fn new(total: u64, label: &'static str) -> Self {
+        let now = Instant::now();
+        Progress {
+            total,
+            start: now,
+            last: now,
+            shown: false,
+            label,
+        }
+    }
+
+    pub fn tick(&mut self, done: u64) {
+        use std::io::IsTerminal;
+        let now = Instant::now();
+        if now.duration_since(self.start).as_millis() < 500
+            || now.duration_since(self.last).as_millis() < 100
+        {
+            return;
+        }
+        if !std::io::stderr().is_terminal() {
+            return;
+        }
+        self.last = now;
+        self.shown = true;
+        let frac = done as f64 / self.total.max(1) as f64;
+        let width = 30;
+        let filled = (frac * width as f64) as usize;
+        eprint!(
+            "\r{} [{}{}] {done}/{} ",
+            self.label,
+            "#".repeat(filled),
+            "-".repeat(width - filled),
+            self.total
+        );
+        let _ = std::io::stderr().flush();
+    }
+
+    pub fn finish(&self) {
+        if self.shown {
+            eprintln!();
+        }
+    }
+}
+
+fn sim(path: &PathBuf, seed: u64, games: u32, json: bool) -> i32 {
+    let Some(sc) = load_or_report(path) else {
+        return 1;
+    };
+    if games <= 1 && !json {
+        let mut agents = runner::level_agents(&sc, seed);
+        let (_, text) = runner::transcript(sc, seed, &mut agents);
+        print!("{text}");
+        return 0;
+    }
+    let games = games.max(1);
+    let start = Instant::now();
+    let mut outcomes: BTreeMap<String, u32> = BTreeMap::new();
+    let (mut rounds, mut ua, mut ub, mut stab, mut agreed) = (0u64, 0f64, 0f64, 0f64, 0u32);
+    let mut bar = Progress::new(games as u64, "sim");
+    for g in 0..games {
+        let s = seed.wrapping_add(g as u64);
+        let mut agents = runner::level_agents(&sc, s);
+        let m = runner::play(sc.clone(), s, &mut agents);
+        let key = match m.ending {
+            Some(Ending::Normalization) => "normalization",
+            Some(Ending::Clash) => "clash",
+            Some(Ending::Ousted(_)) => "ousted",
+            Some(Ending::RoundLimit) | None => "round_limit",
+        };
+        *outcomes.entry(key.into()).or_default() += 1;
+        rounds += m.round as u64;
+        let sc = m.scores();
+        ua += sc.utility[0] as f64;
+        ub += sc.utility[1] as f64;
+        stab += sc.stability as f64;
+        if m.log
+            .iter()
+            .any(|l| matches!(l.event, crate::sim::Event::AgreementSigned { .. }))
+        {
+            agreed += 1;
+        }
+        bar.tick(g as u64 + 1);
+    }
+    bar.finish();
+    let elapsed = start.elapsed().as_secs_f64();
+    let n = games as f64;
+    if json {
+        let obj = serde_json::json!({
+            "level": sc.id,
+            "seed": seed,
+            "games": games,
+            "outcomes": outcomes,
+            "mean_rounds": rounds as f64 / n,
+            "agreement_rate": agreed as f64 / n,
+            "mean_utility": [ua / n, ub / n],
+            "mean_stability": stab / n,
+            "elapsed_s": elapsed,
+            "games_per_second": n / elapsed.max(1e-9),
+        });
+        println!("{obj}");
+    } else {
+        println!("{}: {games} games from seed {seed}", sc.title);
+        for (k, v) in &outcomes {
+            println!("  {k:<14} {v:>6}  ({:.1}%)", *v as f64 * 100.0 / n);
+        }
+        println!("  mean rounds    {:.2}", rounds as f64 / n);
+        println!(
+            "  agreements     {:.1}% of games",
+            agreed as f64 * 100.0 / n
+        );
+        println!(
+            "  mean utility   {} {:.3}, {} {:.3}",
+            sc.side_a.name,
+            ua / n,
+            sc.side_b.name,
+            ub / n
+        );
+        println!("  mean stability {:.1}", stab / n);
+        println!("  {:.2} s, {:.0} games/s", elapsed, n / elapsed.max(1e-9));
+    }
+    0
+}

@@ -1,0 +1,130 @@
+//! Level files: RON scenarios, loaded and checked with errors an author can act on.
+
+mod validate;
+
+use crate::sim::Scenario;
+use std::fmt;
+use std::path::Path;
+
+pub use validate::validate;
+
+/// One problem in a level file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelError {
+    /// The file as given.
+    pub file: String,
+    /// 1-based line and column, where known.
+    pub pos: Option<(usize, usize)>,
+    /// The field path, e.g. `measures[3].requires[0]`; empty for syntax errors.
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for LevelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some((l, c)) = self.pos {
+            write!(f, ":{l}:{c}")?;
+        }
+        if self.field.is_empty() {
+            write!(f, ": {}", self.message)
+        } else {
+            write!(f, ": {}: {}", self.field, self.message)
+        }
+    }
+}
+
+/// All the problems found in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelErrors(pub Vec<LevelError>);
+
+impl fmt::Display for LevelErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LevelErrors {}
+
+/// The RON options levels are read with: `Some(..)` may be left out around optional values.
+fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
+/// Parse and check a level from bytes; `file` names it in errors.
+pub fn parse(file: &str, bytes: &[u8]) -> Result<Scenario, LevelErrors> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let col = good.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            return Err(LevelErrors(vec![LevelError {
+                file: file.into(),
+                pos: Some((line, col)),
+                field: String::new(),
+                message: "the file is not valid UTF-8 text (save it as UTF-8)".into(),
+            }]));
+        }
+    };
+    let scenario: Scenario = ron_options().from_str(text).map_err(|e| {
+        LevelErrors(vec![LevelError {
+            file: file.into(),
+            pos: Some((e.span.start.line.max(1), e.span.start.col.max(1))),
+            field: String::new(),
+            message: e.code.to_string(),
+        }])
+    })?;
+    let errors = validate(file, text, &scenario);
+    if errors.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(LevelErrors(errors))
+    }
+}
+
+/// Read, parse and check a level file.
+pub fn load(path: &Path) -> Result<Scenario, LevelErrors> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        LevelErrors(vec![LevelError {
+            file: file.clone(),
+            pos: None,
+            field: String::new(),
+            message: format!("cannot read the file: {e}"),
+        }])
+    })?;
+    parse(&file, &bytes)
+}
+
+/// A level found in a folder, loaded or not.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub path: std::path::PathBuf,
+    pub result: Result<Scenario, LevelErrors>,
+}
+
+/// Every `.ron` file of a folder, sorted by name, each loaded and checked.
+pub fn load_dir(dir: &Path) -> Vec<Entry> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| Entry {
+            result: load(&path),
+            path,
+        })
+        .collect()
+}

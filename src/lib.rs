@@ -1,0 +1,9 @@
+//! Détente: a negotiation training game. Two states with a history of enmity trade concessions,
+//! deals and guarantees round by round while their home fronts and press react.
+
+pub mod ai;
+pub mod app;
+pub mod cli;
+pub mod level;
+pub mod runner;
+pub mod sim;

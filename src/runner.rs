@@ -1,0 +1,281 @@
+//! Headless matches: counterparts on both sides, and the readable transcript of what happened.
+
+use crate::ai::{Decision, Negotiator, Table};
+use crate::sim::{Action, Event, Match, Scenario, Side, Stage};
+use std::fmt::Write;
+use std::sync::Arc;
+
+/// A fallback that always moves the match on, used if a negotiator proposes something illegal.
+pub fn safe_action(m: &Match, side: Side) -> Action {
+    use crate::sim::Need;
+    let need = m
+        .needs()
+        .into_iter()
+        .find(|(s, _)| *s == side)
+        .map(|(_, n)| n);
+    match need {
+        Some(Need::Answer) => Action::Reject { side },
+        Some(Need::Implement) => Action::Implement {
+            side,
+            breaks: Vec::new(),
+        },
+        Some(Need::Respond) => {
+            let v = m.view(side);
+            let r = v
+                .event
+                .and_then(|e| e.my_responses.first().cloned())
+                .unwrap_or_default();
+            Action::Respond { side, response: r }
+        }
+        _ => Action::EndTalks { side },
+    }
+}
+
+/// Ask the negotiator whose move it is and apply its decision. Returns the decision made
+/// (with its reason) and the events it caused; `None` once the match is over.
+pub fn step(
+    m: &mut Match,
+    agents: &mut [Box<dyn Negotiator>; 2],
+) -> Option<(Side, Decision, Vec<Event>)> {
+    if m.stage == Stage::Ended {
+        return None;
+    }
+    let (side, _) = *m.needs().first()?;
+    let view = m.view(side);
+    let sc = m.scenario.clone();
+    let mut d = agents[side.idx()].decide(&view, Table::new(&sc));
+    let events = match m.apply(d.action.clone()) {
+        Ok(ev) => ev,
+        Err(e) => {
+            d = Decision {
+                action: safe_action(m, side),
+                reason: format!("(fell back: {e})"),
+            };
+            m.apply(d.action.clone()).unwrap_or_default()
+        }
+    };
+    Some((side, d, events))
+}
+
+/// Play a whole match between two negotiators, without a transcript.
+pub fn play(scenario: Arc<Scenario>, seed: u64, agents: &mut [Box<dyn Negotiator>; 2]) -> Match {
+    let mut m = Match::new(scenario, seed);
+    let mut guard = 0;
+    while step(&mut m, agents).is_some() {
+        guard += 1;
+        if guard > 10_000 {
+            break;
+        }
+    }
+    m
+}
+
+/// The level's own counterpart on both sides.
+pub fn level_agents(sc: &Scenario, seed: u64) -> [Box<dyn Negotiator>; 2] {
+    [
+        Box::new(crate::ai::from_level(sc, Side::A, seed)),
+        Box::new(crate::ai::from_level(sc, Side::B, seed)),
+    ]
+}
+
+/// A readable line for an event, or `None` for bookkeeping events.
+pub fn describe(sc: &Scenario, e: &Event) -> Option<String> {
+    let name = |s: Side| sc.side(s).name.as_str();
+    let mname = |id: &str| {
+        sc.measure_index(id)
+            .map_or(id.to_string(), |i| sc.measures[i].name.clone())
+    };
+    Some(match e {
+        Event::RoundStarted { .. } => return None,
+        Event::EventDrawn { title, struck, .. } => {
+            let who: Vec<&str> = struck.iter().map(|s| name(*s)).collect();
+            format!("Event: {title} (strikes {})", who.join(" and "))
+        }
+        Event::EventAnswered { side, label, .. } => format!("{} answers: {label}", name(*side)),
+        Event::OfferMade {
+            side,
+            offer,
+            counter,
+        } => {
+            let parts: Vec<String> = offer
+                .items
+                .iter()
+                .map(|it| {
+                    let ver = sc
+                        .measure_index(&it.measure)
+                        .map(|i| {
+                            crate::sim::measures::verification_name(
+                                &sc.measures[i],
+                                it.verification,
+                            )
+                        })
+                        .unwrap_or_default();
+                    format!(
+                        "{} by {} ({ver}, {})",
+                        mname(&it.measure),
+                        name(it.by),
+                        it.term.label()
+                    )
+                })
+                .collect();
+            format!(
+                "{} {}: {} | statement: {}",
+                name(*side),
+                if *counter { "counters" } else { "offers" },
+                parts.join("; "),
+                offer.statement.label()
+            )
+        }
+        Event::OfferAccepted { side } => format!("{} accepts", name(*side)),
+        Event::OfferRejected { side } => format!("{} rejects", name(*side)),
+        Event::Ratification {
+            side,
+            support,
+            passed,
+        } => format!(
+            "Ratification in {}: {} ({support:.0}% support)",
+            name(*side),
+            if *passed { "passed" } else { "FAILED" }
+        ),
+        Event::AgreementSigned { measures, .. } => format!("Signed: {}", measures.join(", ")),
+        Event::GestureMade { side, measure, .. } => {
+            format!("{} makes a unilateral gesture: {measure}", name(*side))
+        }
+        Event::TalksEnded { agreed, by } => match (agreed, by) {
+            (true, _) => "Talks close with an agreement".into(),
+            (false, Some(s)) => format!("{} closes the talks without agreement", name(*s)),
+            (false, None) => "Talks run out of time without agreement".into(),
+        },
+        Event::StatementMade { side, statement } => {
+            format!("{} states: {}", name(*side), statement.label())
+        }
+        Event::Implemented { side, kept } => {
+            format!("{} carries out {kept} commitment(s)", name(*side))
+        }
+        Event::BreachCaught {
+            side,
+            measure,
+            verification,
+            ..
+        } => {
+            format!(
+                "CAUGHT: {} broke '{measure}' ({verification} found it)",
+                name(*side)
+            )
+        }
+        Event::BreachHidden { side, measure, .. } => {
+            format!("(hidden) {} quietly broke '{measure}'", name(*side))
+        }
+        Event::CommitmentEnded {
+            side,
+            measure,
+            reason,
+            ..
+        } => format!("'{measure}' by {} ends ({reason:?})", name(*side)),
+        Event::TreatyRenewed { measure, .. } => format!("Treaty review: '{measure}' renewed"),
+        Event::Headline { outlet, text, spin } => {
+            let o = sc
+                .outlets
+                .iter()
+                .find(|o| &o.id == outlet)
+                .map_or(outlet.as_str(), |o| o.name.as_str());
+            format!("[{o}] {text} ({spin:?})")
+        }
+        Event::PhaseChanged { from, to, .. } => format!("Phase: {from} -> {to}"),
+        Event::LeaderFell { side, successor } => match successor {
+            Some(s) => format!("{}'s leader falls; {s} takes over", name(*side)),
+            None => format!("{}'s leader falls", name(*side)),
+        },
+        Event::MatchEnded { ending } => format!("MATCH OVER: {}", ending.label()),
+    })
+}
+
+/// Play a match and write its transcript, round by round.
+pub fn transcript(
+    scenario: Arc<Scenario>,
+    seed: u64,
+    agents: &mut [Box<dyn Negotiator>; 2],
+) -> (Match, String) {
+    let sc = scenario.clone();
+    let mut m = Match::new(scenario, seed);
+    let mut out = String::new();
+    let _ = writeln!(out, "{} (seed {seed})", sc.title);
+    let first: Vec<Event> = m.log.iter().map(|l| l.event.clone()).collect();
+    write_events(&mut out, &m, &first);
+    let mut guard = 0;
+    while let Some((side, d, events)) = step(&mut m, agents) {
+        let acts = matches!(
+            d.action,
+            Action::Propose { .. }
+                | Action::Counter { .. }
+                | Action::Accept { .. }
+                | Action::Reject { .. }
+                | Action::Gesture { .. }
+                | Action::Respond { .. }
+        );
+        write_events(&mut out, &m, &events);
+        if acts || matches!(&d.action, Action::Implement { breaks, .. } if !breaks.is_empty()) {
+            let _ = writeln!(out, "    why ({}): {}", sc.side(side).name, d.reason);
+        }
+        guard += 1;
+        if guard > 10_000 {
+            break;
+        }
+    }
+    let s = m.scores();
+    let _ = writeln!(
+        out,
+        "\nScores: utility {} {:.2}, {} {:.2}; approval {:.0}% / {:.0}%; stability {:.0}",
+        sc.side_a.name,
+        s.utility[0],
+        sc.side_b.name,
+        s.utility[1],
+        s.approval[0],
+        s.approval[1],
+        s.stability
+    );
+    (m, out)
+}
+
+fn write_events(out: &mut String, m: &Match, events: &[Event]) {
+    let sc = &m.scenario;
+    for e in events {
+        if let Event::RoundStarted { round } = e {
+            if let Some(h) = m.history.last() {
+                meters(out, sc, h);
+            }
+            let phase = &sc.phases[m.history.last().map_or(m.phase, |h| h.phase)].name;
+            let _ = writeln!(
+                out,
+                "\n== Round {round} of {} — phase: {phase} ==",
+                sc.rounds
+            );
+        }
+        if let Some(line) = describe(sc, e) {
+            let _ = writeln!(out, "  {line}");
+        }
+        if let Event::MatchEnded { .. } = e
+            && let Some(h) = m.history.last()
+        {
+            meters(out, sc, h);
+        }
+    }
+}
+
+fn meters(out: &mut String, sc: &Scenario, h: &crate::sim::state::Snapshot) {
+    let _ = writeln!(
+        out,
+        "  Meters: tension {:.0} | trust {}->{} {:.0}, {}->{} {:.0} | approval {:.0}% / {:.0}% | capital {:.0} / {:.0}",
+        h.tension,
+        sc.side_a.id,
+        sc.side_b.id,
+        h.trust[0],
+        sc.side_b.id,
+        sc.side_a.id,
+        h.trust[1],
+        h.approval[0],
+        h.approval[1],
+        h.capital[0],
+        h.capital[1]
+    );
+}

@@ -1,0 +1,135 @@
+//! Measures: checking a commitment against the catalogue, and applying effects.
+
+use super::action::{ActionError, Item};
+use super::scenario::{Effects, MeasureDef, Requirement, Side, Term};
+use super::state::{Match, clamp100};
+
+/// Political capital a commitment costs its undertaker when signed.
+pub fn item_cost(m: &MeasureDef, verification: Option<usize>) -> f32 {
+    m.cost
+        + verification
+            .and_then(|v| m.verification.get(v))
+            .map_or(0.0, |v| v.cost)
+}
+
+/// Chance a breach of this commitment is caught in a round.
+pub fn detection(m: &MeasureDef, verification: Option<usize>) -> f32 {
+    verification
+        .and_then(|v| m.verification.get(v))
+        .map_or(SELF_REPORT_DETECTION, |v| v.detection.clamp(0.0, 1.0))
+}
+
+/// Detection when no verification is chosen: the other side notices only by chance.
+pub const SELF_REPORT_DETECTION: f32 = 0.1;
+
+/// Name of the verification chosen.
+pub fn verification_name(m: &MeasureDef, verification: Option<usize>) -> String {
+    verification
+        .and_then(|v| m.verification.get(v))
+        .map_or_else(|| "self-report".to_string(), |v| v.name.clone())
+}
+
+impl Match {
+    /// Look up a measure by id.
+    pub fn measure(&self, id: &str) -> Result<(usize, &MeasureDef), ActionError> {
+        let i = self
+            .scenario
+            .measure_index(id)
+            .ok_or_else(|| ActionError::UnknownMeasure(id.to_string()))?;
+        Ok((i, &self.scenario.measures[i]))
+    }
+
+    /// Check one commitment; `package` holds the other commitments signed with it,
+    /// which count for prerequisites.
+    pub fn check_item(&self, item: &Item, package: &[Item]) -> Result<usize, ActionError> {
+        let (i, m) = self.measure(&item.measure)?;
+        if !m.by.allows(item.by) {
+            return Err(ActionError::NotAllowedFor {
+                measure: m.id.clone(),
+                side: item.by,
+            });
+        }
+        if let Some(v) = item.verification {
+            let ok = m
+                .verification
+                .get(v)
+                .is_some_and(|v| !v.needs_observers || self.scenario.observers.is_some());
+            if !ok {
+                return Err(ActionError::BadVerification {
+                    measure: m.id.clone(),
+                });
+            }
+        }
+        let term_ok = if m.terms.is_empty() {
+            item.term == Term::Pledge
+        } else {
+            m.terms.contains(&item.term)
+        };
+        if !term_ok {
+            return Err(ActionError::BadTerm {
+                measure: m.id.clone(),
+            });
+        }
+        if self.in_force_by(i, item.by) {
+            return Err(ActionError::AlreadyInForce {
+                measure: m.id.clone(),
+            });
+        }
+        for r in &m.requires {
+            if !self.requirement_met(r, package) {
+                let needs = match r {
+                    Requirement::Measure(id) => format!("'{id}' in force"),
+                    Requirement::Phase(p) => format!("the '{p}' phase"),
+                };
+                return Err(ActionError::PrerequisiteMissing {
+                    measure: m.id.clone(),
+                    needs,
+                });
+            }
+        }
+        Ok(i)
+    }
+
+    /// Whether a prerequisite holds now, counting measures signed in the same package.
+    pub fn requirement_met(&self, r: &Requirement, package: &[Item]) -> bool {
+        match r {
+            Requirement::Measure(id) => {
+                package.iter().any(|p| &p.measure == id)
+                    || self
+                        .scenario
+                        .measure_index(id)
+                        .is_some_and(|i| self.in_force(i))
+            }
+            Requirement::Phase(p) => self
+                .scenario
+                .phase_index(p)
+                .is_some_and(|i| self.phase >= i),
+        }
+    }
+
+    /// Apply effects seen from `actor`'s side, scaled.
+    pub(crate) fn apply_effects(&mut self, actor: Side, e: &Effects, scale: f32) {
+        let other = actor.other();
+        self.tension = clamp100(self.tension + e.tension * scale);
+        self.trust[other.idx()] = clamp100(self.trust[other.idx()] + e.trust * scale);
+        self.trust[actor.idx()] = clamp100(self.trust[actor.idx()] + e.own_trust * scale);
+        let cap = self.scenario.side(actor).max_capital;
+        let hawks: Vec<f32> = self
+            .scenario
+            .side(actor)
+            .factions
+            .iter()
+            .map(|f| f.hawkish)
+            .collect();
+        let s = self.side_mut(actor);
+        s.economy = clamp100(s.economy + e.economy * scale);
+        s.security = clamp100(s.security + e.security * scale);
+        s.capital = (s.capital + e.capital * scale).clamp(0.0, cap);
+        for (a, h) in s.approval.iter_mut().zip(hawks) {
+            *a = clamp100(*a + (e.approval + e.hawks * h) * scale);
+        }
+        let o = self.side_mut(other);
+        o.economy = clamp100(o.economy + e.other_economy * scale);
+        o.security = clamp100(o.security + e.other_security * scale);
+    }
+}

@@ -1,0 +1,190 @@
+//! The press: each outlet reads the season's news through its own slant and writes headlines.
+
+use super::event::Event;
+use super::scenario::{HeadlineDef, NewsKind, Side, Spin};
+use super::state::{Match, News, clamp100};
+
+/// Most headlines an outlet prints per round.
+pub const FRONT_PAGE: usize = 2;
+
+/// Fill `{slot}` placeholders; unknown slots stay as written (the level check refuses them).
+pub fn fill(template: &str, slots: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let key = &after[..close];
+                match slots.iter().find(|(k, _)| *k == key) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        out.push('{');
+                        out.push_str(key);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `{slot}` names a template uses.
+pub fn slots_of(template: &str) -> Vec<&str> {
+    let mut v = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                v.push(&after[..close]);
+                rest = &after[close + 1..];
+            }
+            None => break,
+        }
+    }
+    v
+}
+
+impl Match {
+    /// How an outlet reads a piece of news: -1 (grim) .. 1 (upbeat).
+    fn reading(&self, outlet: usize, n: &News) -> f32 {
+        let d = &self.scenario.outlets[outlet];
+        let mut r = n.valence;
+        if let Some(home) = d.side
+            && n.concession[home.idx()]
+        {
+            r -= d.slant;
+        }
+        if d.side.is_some() && d.side != Some(n.actor) && n.kind == NewsKind::BreachCaught {
+            r -= 0.3 * d.slant.max(0.0);
+        }
+        r.clamp(-1.0, 1.0)
+    }
+
+    /// Outlets move their tone and write this round's front pages.
+    pub(crate) fn write_press(&mut self) {
+        if self.news.is_empty() {
+            self.news.push(News {
+                kind: NewsKind::Quiet,
+                actor: Side::A,
+                valence: 0.0,
+                weight: 0.5,
+                slots: Vec::new(),
+                concession: [false; 2],
+            });
+        }
+        let news = std::mem::take(&mut self.news);
+        for o in 0..self.outlets.len() {
+            let side = self.scenario.outlets[o].side;
+            let mut mine: Vec<&News> = news
+                .iter()
+                .filter(|n| {
+                    side.is_none()
+                        || n.weight >= 2.0
+                        || Some(n.actor) == side
+                        || n.kind == NewsKind::Quiet
+                })
+                .collect();
+            mine.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+            let mut shift = 0.0;
+            let mut front = Vec::new();
+            for n in mine.iter().take(FRONT_PAGE) {
+                let r = self.reading(o, n);
+                shift += r * 6.0 * n.weight.min(4.0) / 2.0;
+                let spin = if r > 0.2 {
+                    Spin::Upbeat
+                } else if r < -0.2 {
+                    Spin::Grim
+                } else {
+                    Spin::Neutral
+                };
+                if let Some(text) = self.headline_text(o, n, spin) {
+                    front.push((text, spin));
+                }
+            }
+            let tension_pull = -(self.tension - 50.0) * 0.05;
+            let st = &mut self.outlets[o];
+            st.tone = clamp100(st.tone + shift + tension_pull + (50.0 - st.tone) * 0.03);
+            if !front.is_empty() {
+                st.front = front.iter().map(|(t, _)| t.clone()).collect();
+            }
+            let id = self.scenario.outlets[o].id.clone();
+            for (text, spin) in front {
+                self.emit(Event::Headline {
+                    outlet: id.clone(),
+                    text,
+                    spin,
+                });
+            }
+        }
+    }
+
+    fn headline_text(&mut self, outlet: usize, n: &News, spin: Spin) -> Option<String> {
+        let sc = self.scenario.clone();
+        let out_id = &sc.outlets[outlet].id;
+        let fits =
+            |h: &&HeadlineDef| h.kind == n.kind && h.outlet.as_ref().is_none_or(|o| o == out_id);
+        let exact: Vec<&HeadlineDef> = sc
+            .headlines
+            .iter()
+            .filter(fits)
+            .filter(|h| h.spin == spin)
+            .collect();
+        let pool = if exact.is_empty() {
+            sc.headlines.iter().filter(fits).collect()
+        } else {
+            exact
+        };
+        if pool.is_empty() {
+            return None;
+        }
+        // Outlet-specific templates speak in that outlet's voice: prefer them.
+        let own: Vec<&&HeadlineDef> = pool.iter().filter(|h| h.outlet.is_some()).collect();
+        let pick = if !own.is_empty() && self.rng.chance(0.7) {
+            own[self.rng.below(own.len())]
+        } else {
+            &pool[self.rng.below(pool.len())]
+        };
+        let actor = sc.side(n.actor);
+        let mut slots: Vec<(&str, String)> = vec![
+            ("actor", actor.name.clone()),
+            ("other", sc.side(n.actor.other()).name.clone()),
+            ("leader", self.side(n.actor).leader.clone()),
+            ("outlet", sc.outlets[outlet].name.clone()),
+            ("round", self.round.to_string()),
+            ("tension", format!("{:.0}", self.tension)),
+        ];
+        slots.extend(n.slots.iter().map(|(k, v)| (*k, v.clone())));
+        Some(fill(&pick.text, &slots))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_known_slots_and_keeps_unknown() {
+        let s = fill(
+            "{actor} signs {measure} {x}",
+            &[("actor", "Valdor".into()), ("measure", "hotline".into())],
+        );
+        assert_eq!(s, "Valdor signs hotline {x}");
+        assert_eq!(fill("no slots", &[]), "no slots");
+        assert_eq!(fill("open {brace", &[]), "open {brace");
+    }
+
+    #[test]
+    fn slots_are_listed() {
+        assert_eq!(slots_of("{a} and {b} {c"), vec!["a", "b"]);
+    }
+}

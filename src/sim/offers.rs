@@ -1,0 +1,218 @@
+//! Offers: checking a package, previewing it, and signing it into force.
+
+use super::action::{ActionError, Item, Offer};
+use super::event::Event;
+use super::measures::item_cost;
+use super::scenario::{NewsKind, Side};
+use super::scoring::{item_utility, utility_range};
+use super::state::{Commitment, Match, News};
+use serde::{Deserialize, Serialize};
+
+/// Most commitments one offer may hold.
+pub const MAX_ITEMS: usize = 8;
+
+/// What a package would do to one side, computed before sending or accepting it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preview {
+    pub side: Side,
+    /// Political capital it would cost this side.
+    pub capital_cost: f32,
+    pub capital_left: f32,
+    /// Change of each own faction's approval.
+    pub factions: Vec<f32>,
+    /// Weighted approval after signing.
+    pub support: f32,
+    /// Whether it would pass ratification at home.
+    pub ratifies: bool,
+    /// Change of this side's private utility (normalised units; 1.0 is the whole catalogue's span).
+    pub utility: f32,
+    /// Per-round changes while every commitment is kept: tension, own trust received, economy, security.
+    pub tension_per_round: f32,
+    pub trust_per_round: f32,
+    pub economy_per_round: f32,
+    pub security_per_round: f32,
+}
+
+impl Match {
+    /// Check every commitment of an offer made by `from`.
+    pub fn check_offer(&self, from: Side, offer: &Offer) -> Result<(), ActionError> {
+        if offer.items.is_empty() {
+            return Err(ActionError::EmptyOffer);
+        }
+        if offer.items.len() > MAX_ITEMS {
+            return Err(ActionError::TooManyItems { max: MAX_ITEMS });
+        }
+        for (n, it) in offer.items.iter().enumerate() {
+            if offer.items[..n]
+                .iter()
+                .any(|p| p.measure == it.measure && p.by == it.by)
+            {
+                return Err(ActionError::Duplicate {
+                    measure: it.measure.clone(),
+                });
+            }
+            self.check_item(it, &offer.items)?;
+        }
+        self.check_affordable(from, &offer.items)
+    }
+
+    /// Political capital `side` pays for its own commitments in `items`.
+    pub fn package_cost(&self, side: Side, items: &[Item]) -> f32 {
+        items
+            .iter()
+            .filter(|it| it.by == side)
+            .filter_map(|it| {
+                self.scenario
+                    .measure_index(&it.measure)
+                    .map(|i| item_cost(&self.scenario.measures[i], it.verification))
+            })
+            .sum()
+    }
+
+    pub(crate) fn check_affordable(&self, side: Side, items: &[Item]) -> Result<(), ActionError> {
+        let need = self.package_cost(side, items);
+        let have = self.side(side).capital;
+        if need > have + 1e-4 {
+            return Err(ActionError::Unaffordable { need, have });
+        }
+        Ok(())
+    }
+
+    /// What `items` would do to `side` if signed now.
+    pub fn preview(&self, side: Side, items: &[Item]) -> Preview {
+        let sc = &self.scenario;
+        let capital_cost = self.package_cost(side, items);
+        let factions = super::politics::package_reaction(sc, side, items);
+        let support = self.support_after(side, items);
+        let (lo, hi) = utility_range(sc, side);
+        let span = (hi - lo).max(1e-6);
+        let mut p = Preview {
+            side,
+            capital_cost,
+            capital_left: self.side(side).capital - capital_cost,
+            factions,
+            support,
+            ratifies: support >= self.ratify_at(side),
+            utility: 0.0,
+            tension_per_round: 0.0,
+            trust_per_round: 0.0,
+            economy_per_round: 0.0,
+            security_per_round: 0.0,
+        };
+        for it in items {
+            let Some(i) = sc.measure_index(&it.measure) else {
+                continue;
+            };
+            let m = &sc.measures[i];
+            p.utility += item_utility(sc, side, i, it.by) / span;
+            p.tension_per_round += m.effects.tension;
+            if it.by == side {
+                p.economy_per_round += m.effects.economy;
+                p.security_per_round += m.effects.security;
+            } else {
+                p.trust_per_round += m.effects.trust;
+                p.economy_per_round += m.effects.other_economy;
+                p.security_per_round += m.effects.other_security;
+            }
+        }
+        p
+    }
+
+    /// Sign a package: pay, react, and put every commitment in force.
+    pub(crate) fn sign(&mut self, items: &[Item], gesture: bool) -> Vec<u32> {
+        let mut ids = Vec::with_capacity(items.len());
+        for s in Side::BOTH {
+            let cost = self.package_cost(s, items);
+            let st = self.side_mut(s);
+            st.capital = (st.capital - cost).max(0.0);
+        }
+        self.react_to_package(items);
+        for it in items {
+            let i = self
+                .scenario
+                .measure_index(&it.measure)
+                .expect("checked before signing");
+            let on_sign = self.scenario.measures[i].on_sign;
+            self.apply_effects(it.by, &on_sign, 1.0);
+            let id = self.next_id;
+            self.next_id += 1;
+            self.commitments.push(Commitment {
+                id,
+                measure: i,
+                by: it.by,
+                verification: it.verification,
+                term: it.term,
+                signed_round: self.round,
+                gesture,
+                kept: 0,
+                hidden_breaches: 0,
+                caught: 0,
+            });
+            ids.push(id);
+        }
+        ids
+    }
+
+    /// Both parliaments vote; the package enters force only if both ratify.
+    pub(crate) fn ratify_and_sign(&mut self, proposer: Side, offer: &Offer) {
+        let mut passed = true;
+        for s in Side::BOTH {
+            let support = self.support_after(s, &offer.items);
+            let ok = support >= self.ratify_at(s);
+            self.emit(Event::Ratification {
+                side: s,
+                support,
+                passed: ok,
+            });
+            if !ok {
+                passed = false;
+                self.news.push(News {
+                    kind: NewsKind::RatificationFailed,
+                    actor: s,
+                    valence: -0.5,
+                    weight: 4.0,
+                    slots: vec![("support", format!("{support:.0}%"))],
+                    concession: [false; 2],
+                });
+                self.apply_effects(
+                    s,
+                    &super::scenario::Effects {
+                        approval: -3.0,
+                        capital: -2.0,
+                        ..Default::default()
+                    },
+                    1.0,
+                );
+                let o = s.other().idx();
+                self.trust[o] = super::state::clamp100(self.trust[o] - 3.0);
+            }
+        }
+        if !passed {
+            return;
+        }
+        let ids = self.sign(&offer.items, false);
+        let measures: Vec<String> = offer
+            .items
+            .iter()
+            .map(|it| {
+                self.measure(&it.measure)
+                    .map(|(_, m)| m.name.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
+        self.talks.agreed = true;
+        let first = measures.first().cloned().unwrap_or_default();
+        self.news.push(News {
+            kind: NewsKind::Agreement,
+            actor: proposer,
+            valence: 0.6 + 0.05 * ids.len() as f32,
+            weight: 3.0 + ids.len() as f32 * 0.5,
+            slots: vec![("measure", first), ("count", ids.len().to_string())],
+            concession: Side::BOTH.map(|s| offer.items.iter().any(|it| it.by == s)),
+        });
+        self.emit(Event::AgreementSigned {
+            commitments: ids,
+            measures,
+        });
+    }
+}

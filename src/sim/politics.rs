@@ -1,0 +1,211 @@
+//! The home front: factions' reactions, ratification, statements and the leader's survival.
+
+use super::action::Item;
+use super::event::{EndReason, Ending, Event};
+use super::scenario::{NewsKind, OnOuster, Scenario, Side, Statement, Term};
+use super::state::{Match, News, clamp100, weighted_approval};
+
+/// Approval change of each of `side`'s factions if `items` are signed.
+pub fn package_reaction(sc: &Scenario, side: Side, items: &[Item]) -> Vec<f32> {
+    sc.side(side)
+        .factions
+        .iter()
+        .map(|f| {
+            items
+                .iter()
+                .filter_map(|it| sc.measure_index(&it.measure).map(|i| (it, &sc.measures[i])))
+                .map(|(it, m)| {
+                    if it.by == side {
+                        f.gives.get(&m.area).copied().unwrap_or(0.0) * m.burden
+                    } else {
+                        f.gets.get(&m.area).copied().unwrap_or(0.0) * m.value
+                    }
+                })
+                .sum()
+        })
+        .collect()
+}
+
+/// Share of statement effects: how a message moves the sender's factions and the other's trust.
+/// Returns (other side's trust, tension, approval for all, approval scaled by hawkishness).
+pub fn statement_effects(st: Statement, delivered: bool) -> (f32, f32, f32, f32) {
+    match st {
+        Statement::Reassure => (2.0, -1.0, 0.0, -1.0),
+        Statement::Warn => (-3.0, 3.0, 0.0, 3.0),
+        Statement::AcknowledgeHarm => (5.0, -1.0, -1.0, -4.0),
+        Statement::SharedInterest => (1.0, 0.0, 1.0, 0.0),
+        Statement::Milestone if delivered => (1.0, -1.0, 3.0, 0.0),
+        Statement::Milestone => (-1.0, 0.0, -2.0, 0.0),
+    }
+}
+
+impl Match {
+    /// Weighted approval `side` would have after signing `items`, 0..100.
+    pub fn support_after(&self, side: Side, items: &[Item]) -> f32 {
+        let delta = package_reaction(&self.scenario, side, items);
+        let after: Vec<f32> = self
+            .side(side)
+            .approval
+            .iter()
+            .zip(&delta)
+            .map(|(a, d)| clamp100(a + d))
+            .collect();
+        weighted_approval(&self.scenario, side, &after)
+    }
+
+    /// Ratification threshold for a side (a hardline successor is harder to convince).
+    pub fn ratify_at(&self, side: Side) -> f32 {
+        let base = self.scenario.side(side).ratify_at;
+        if self.side(side).hardliner {
+            base + 5.0
+        } else {
+            base
+        }
+    }
+
+    /// Apply the factions' reaction to a signed package.
+    pub(crate) fn react_to_package(&mut self, items: &[Item]) {
+        for s in Side::BOTH {
+            let delta = package_reaction(&self.scenario, s, items);
+            for (a, d) in self.side_mut(s).approval.iter_mut().zip(delta) {
+                *a = clamp100(*a + d);
+            }
+        }
+    }
+
+    /// The season's public statements take effect.
+    pub(crate) fn apply_statements(&mut self) {
+        for s in Side::BOTH {
+            let Some(st) = self.side(s).statement else {
+                continue;
+            };
+            let (trust, tension, all, hawks) = statement_effects(st, self.talks.agreed);
+            let o = s.other().idx();
+            self.trust[o] = clamp100(self.trust[o] + trust);
+            self.tension = clamp100(self.tension + tension);
+            let hawkish: Vec<f32> = self
+                .scenario
+                .side(s)
+                .factions
+                .iter()
+                .map(|f| f.hawkish)
+                .collect();
+            for (a, h) in self.side_mut(s).approval.iter_mut().zip(hawkish) {
+                *a = clamp100(*a + all + hawks * h);
+            }
+            self.emit(Event::StatementMade {
+                side: s,
+                statement: st,
+            });
+            let valence = trust / 5.0;
+            self.news.push(News {
+                kind: NewsKind::Statement,
+                actor: s,
+                valence,
+                weight: 1.0,
+                slots: vec![("statement", st.label().to_lowercase())],
+                concession: Side::BOTH.map(|x| x == s && st == Statement::AcknowledgeHarm),
+            });
+        }
+    }
+
+    /// Factions drift back toward where they started, feel the tension, and read their press.
+    pub(crate) fn home_front_drift(&mut self) {
+        for s in Side::BOTH {
+            let tension = self.tension;
+            let tones: Vec<(f32, f32)> = self
+                .scenario
+                .outlets
+                .iter()
+                .zip(&self.outlets)
+                .filter(|(d, _)| d.side.is_none() || d.side == Some(s))
+                .map(|(d, o)| (o.tone, d.reach.clamp(0.0, 1.0)))
+                .collect();
+            let press: f32 = tones
+                .iter()
+                .map(|(t, r)| (t - 50.0) / 50.0 * r * 1.5)
+                .sum::<f32>()
+                / tones.len().max(1) as f32;
+            let factions = self.scenario.side(s).factions.clone();
+            let st = self.side_mut(s);
+            for (a, f) in st.approval.iter_mut().zip(&factions) {
+                let drift = (f.approval - *a) * 0.05;
+                let fear = f.hawkish * (tension - 50.0) / 25.0;
+                let read = press * (1.0 - 0.5 * f.hawkish.abs());
+                *a = clamp100(*a + drift + fear + read);
+            }
+        }
+    }
+
+    /// A leader below the level's threshold falls.
+    pub(crate) fn check_ouster(&mut self) {
+        for s in Side::BOTH {
+            if self.ending.is_some() {
+                return;
+            }
+            if self.approval(s) >= self.scenario.side(s).ouster_below {
+                continue;
+            }
+            let def = self.scenario.side(s).clone();
+            match (&def.on_ouster, self.side(s).hardliner) {
+                (OnOuster::Successor(name), false) => {
+                    let st = self.side_mut(s);
+                    st.leader = name.clone();
+                    st.hardliner = true;
+                    st.capital = def.capital.min(def.max_capital);
+                    for (a, f) in st.approval.iter_mut().zip(&def.factions) {
+                        *a = clamp100((*a + f.approval.max(50.0)) / 2.0);
+                    }
+                    // Bare pledges go with the leader who gave them; treaties outlast leaders.
+                    let mut lapsed = Vec::new();
+                    let mut i = 0;
+                    while i < self.commitments.len() {
+                        let c = &self.commitments[i];
+                        if c.by == s && c.term == Term::Pledge && self.rng.chance(0.5) {
+                            lapsed.push(self.commitments.remove(i));
+                        } else {
+                            i += 1;
+                        }
+                    }
+                    for c in lapsed {
+                        let measure = self.scenario.measures[c.measure].name.clone();
+                        self.emit(Event::CommitmentEnded {
+                            side: s,
+                            commitment: c.id,
+                            measure,
+                            reason: EndReason::Lapsed,
+                        });
+                    }
+                    self.tension = clamp100(self.tension + 5.0);
+                    self.emit(Event::LeaderFell {
+                        side: s,
+                        successor: Some(name.clone()),
+                    });
+                    self.news.push(News {
+                        kind: NewsKind::LeaderFell,
+                        actor: s,
+                        valence: -0.6,
+                        weight: 5.0,
+                        slots: vec![("successor", name.clone())],
+                        concession: [false; 2],
+                    });
+                }
+                _ => {
+                    self.emit(Event::LeaderFell {
+                        side: s,
+                        successor: None,
+                    });
+                    self.news.push(News {
+                        kind: NewsKind::LeaderFell,
+                        actor: s,
+                        valence: -0.6,
+                        weight: 5.0,
+                        slots: vec![("successor", "no one".into())],
+                        concession: [false; 2],
+                    });
+                    self.ending = Some(Ending::Ousted(s));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,594 @@
+//! The round: the one entry point that applies an action, and the stages it moves through.
+
+use super::action::{Action, ActionError, Item, Offer};
+use super::event::{EndReason, Ending, Event, Logged};
+use super::measures::{detection, verification_name};
+use super::scenario::{NewsKind, Side, Term};
+use super::state::{Match, News, Snapshot, Stage, clamp100};
+use serde::{Deserialize, Serialize};
+
+/// Tension rises this much each round by itself: the security dilemma does not rest.
+pub const TENSION_DRIFT: f32 = 1.0;
+/// A caught breach costs this much of the other side's trust...
+pub const CAUGHT_TRUST: f32 = 15.0;
+/// ...and adds this much tension.
+pub const CAUGHT_TENSION: f32 = 8.0;
+/// Trust lost when a commitment is withdrawn.
+pub const WITHDRAW_TRUST: f32 = 5.0;
+
+/// What a side is being asked to do now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Need {
+    /// Answer the event card.
+    Respond,
+    /// Make an offer, a gesture, or end the talks.
+    Propose,
+    /// Accept, reject or counter the offer on the table.
+    Answer,
+    /// Keep or break its commitments.
+    Implement,
+}
+
+impl Match {
+    /// Apply one action. On error nothing changes; on success the events it caused are returned
+    /// (and kept in the match log).
+    pub fn apply(&mut self, action: Action) -> Result<Vec<Event>, ActionError> {
+        if self.ending.is_some() {
+            return Err(ActionError::MatchOver);
+        }
+        self.out.clear();
+        self.dispatch(&action)?;
+        self.advance();
+        self.actions.push(action);
+        let out = std::mem::take(&mut self.out);
+        let round = self.round;
+        self.log
+            .extend(out.iter().cloned().map(|event| Logged { round, event }));
+        Ok(out)
+    }
+
+    /// Who must act now, and what they are asked to do.
+    pub fn needs(&self) -> Vec<(Side, Need)> {
+        let mut v = Vec::new();
+        match self.stage {
+            Stage::Ended => {}
+            Stage::Events => {
+                if let Some(ev) = &self.event {
+                    for &s in &ev.struck {
+                        if ev.answered[s.idx()].is_none() {
+                            v.push((s, Need::Respond));
+                        }
+                    }
+                }
+            }
+            Stage::Negotiation => {
+                let need = if self.talks.pending.is_some() {
+                    Need::Answer
+                } else {
+                    Need::Propose
+                };
+                v.push((self.talks.turn, need));
+            }
+            Stage::Implementation => {
+                for s in Side::BOTH {
+                    if !self.side(s).implemented {
+                        v.push((s, Need::Implement));
+                    }
+                }
+            }
+        }
+        v
+    }
+
+    fn stage_is(&self, expected: Stage) -> Result<(), ActionError> {
+        if self.stage == expected {
+            Ok(())
+        } else {
+            Err(ActionError::WrongStage {
+                expected: expected.label(),
+                actual: self.stage.label(),
+            })
+        }
+    }
+
+    fn dispatch(&mut self, action: &Action) -> Result<(), ActionError> {
+        match action {
+            Action::Respond { side, response } => {
+                self.stage_is(Stage::Events)?;
+                self.respond(*side, response)
+            }
+            Action::Propose { side, offer } => self.propose(*side, offer, false),
+            Action::Counter { side, offer } => self.propose(*side, offer, true),
+            Action::Accept { side } => {
+                let (from, offer) = self.answerable(*side)?;
+                self.check_affordable(*side, &offer.items)?;
+                // The world may have moved since the offer was made (a prerequisite withdrawn).
+                self.check_offer_items(&offer)?;
+                self.talks.pending = None;
+                self.emit(Event::OfferAccepted { side: *side });
+                self.ratify_and_sign(from, &offer);
+                self.end_talks(None);
+                Ok(())
+            }
+            Action::Reject { side } => {
+                self.answerable(*side)?;
+                self.talks.pending = None;
+                self.emit(Event::OfferRejected { side: *side });
+                if self.talks.exchanges_used >= self.scenario.exchanges {
+                    self.end_talks(None);
+                }
+                Ok(())
+            }
+            Action::Gesture {
+                side,
+                measure,
+                verification,
+            } => self.gesture(*side, measure, *verification),
+            Action::Withdraw { side, commitment } => self.withdraw(*side, *commitment),
+            Action::EndTalks { side } => {
+                self.stage_is(Stage::Negotiation)?;
+                if self.talks.turn != *side {
+                    return Err(ActionError::NotYourTurn);
+                }
+                if self.talks.pending.is_some() {
+                    return Err(ActionError::OfferPending);
+                }
+                self.end_talks(Some(*side));
+                Ok(())
+            }
+            Action::Implement { side, breaks } => {
+                self.stage_is(Stage::Implementation)?;
+                if self.side(*side).implemented {
+                    return Err(ActionError::AlreadyImplemented);
+                }
+                for id in breaks {
+                    match self.commitments.iter().find(|c| c.id == *id) {
+                        None => return Err(ActionError::UnknownCommitment(*id)),
+                        Some(c) if c.by != *side => {
+                            return Err(ActionError::NotYourCommitment(*id));
+                        }
+                        _ => {}
+                    }
+                }
+                self.implement(*side, breaks);
+                Ok(())
+            }
+        }
+    }
+
+    fn check_offer_items(&self, offer: &Offer) -> Result<(), ActionError> {
+        for it in &offer.items {
+            self.check_item(it, &offer.items)?;
+        }
+        Ok(())
+    }
+
+    /// The offer `side` may answer now.
+    fn answerable(&self, side: Side) -> Result<(Side, Offer), ActionError> {
+        self.stage_is(Stage::Negotiation)?;
+        let (from, offer) = self
+            .talks
+            .pending
+            .clone()
+            .ok_or(ActionError::NoOfferPending)?;
+        if from == side {
+            return Err(ActionError::NotYourTurn);
+        }
+        Ok((from, offer))
+    }
+
+    fn propose(&mut self, side: Side, offer: &Offer, counter: bool) -> Result<(), ActionError> {
+        self.stage_is(Stage::Negotiation)?;
+        if self.talks.turn != side {
+            return Err(ActionError::NotYourTurn);
+        }
+        match (counter, self.talks.pending.is_some()) {
+            (false, true) => return Err(ActionError::OfferPending),
+            (true, false) => return Err(ActionError::NoOfferPending),
+            _ => {}
+        }
+        if self.talks.exchanges_used >= self.scenario.exchanges {
+            return Err(ActionError::NoExchangesLeft);
+        }
+        self.check_offer(side, offer)?;
+        if counter {
+            self.emit(Event::OfferRejected { side });
+        }
+        self.talks.exchanges_used += 1;
+        self.talks.pending = Some((side, offer.clone()));
+        self.talks.turn = side.other();
+        self.side_mut(side).statement = Some(offer.statement);
+        self.emit(Event::OfferMade {
+            side,
+            offer: offer.clone(),
+            counter,
+        });
+        Ok(())
+    }
+
+    fn gesture(
+        &mut self,
+        side: Side,
+        measure: &str,
+        verification: Option<usize>,
+    ) -> Result<(), ActionError> {
+        self.stage_is(Stage::Negotiation)?;
+        if self.side(side).gesture_used {
+            return Err(ActionError::GestureUsed);
+        }
+        let (_, m) = self.measure(measure)?;
+        if !m.gesture {
+            return Err(ActionError::NotAGesture {
+                measure: measure.to_string(),
+            });
+        }
+        let term = m.terms.first().copied().unwrap_or(Term::Pledge);
+        let items = [Item {
+            measure: measure.to_string(),
+            by: side,
+            verification,
+            term,
+        }];
+        self.check_item(&items[0], &items)?;
+        self.check_affordable(side, &items)?;
+        let ids = self.sign(&items, true);
+        self.side_mut(side).gesture_used = true;
+        let name = self.scenario.measures[self.commitments.last().map_or(0, |c| c.measure)]
+            .name
+            .clone();
+        self.emit(Event::GestureMade {
+            side,
+            measure: name.clone(),
+            commitment: ids[0],
+        });
+        self.news.push(News {
+            kind: NewsKind::Gesture,
+            actor: side,
+            valence: 0.5,
+            weight: 2.0,
+            slots: vec![("measure", name), ("count", "1".into())],
+            concession: Side::BOTH.map(|s| s == side),
+        });
+        Ok(())
+    }
+
+    fn withdraw(&mut self, side: Side, id: u32) -> Result<(), ActionError> {
+        self.stage_is(Stage::Negotiation)?;
+        let pos = self
+            .commitments
+            .iter()
+            .position(|c| c.id == id)
+            .ok_or(ActionError::UnknownCommitment(id))?;
+        let c = &self.commitments[pos];
+        if c.by != side {
+            return Err(ActionError::NotYourCommitment(id));
+        }
+        let m = &self.scenario.measures[c.measure];
+        if !m.withdrawable {
+            return Err(ActionError::NotWithdrawable {
+                measure: m.id.clone(),
+            });
+        }
+        let name = m.name.clone();
+        self.commitments.remove(pos);
+        let o = side.other().idx();
+        self.trust[o] = clamp100(self.trust[o] - WITHDRAW_TRUST);
+        self.emit(Event::CommitmentEnded {
+            side,
+            commitment: id,
+            measure: name,
+            reason: EndReason::Withdrawn,
+        });
+        Ok(())
+    }
+
+    fn end_talks(&mut self, by: Option<Side>) {
+        let agreed = self.talks.agreed;
+        self.emit(Event::TalksEnded { by, agreed });
+        if !agreed && self.talks.exchanges_used > 0 {
+            self.news.push(News {
+                kind: NewsKind::TalksFailed,
+                actor: by.unwrap_or(self.talks.turn),
+                valence: -0.4,
+                weight: 1.5,
+                slots: Vec::new(),
+                concession: [false; 2],
+            });
+        }
+        self.stage = Stage::Implementation;
+        self.talks.pending = None;
+        for s in Side::BOTH {
+            let has = self.commitments.iter().any(|c| c.by == s);
+            self.side_mut(s).implemented = !has;
+        }
+    }
+
+    fn implement(&mut self, side: Side, breaks: &[u32]) {
+        let ids: Vec<usize> = (0..self.commitments.len())
+            .filter(|&i| self.commitments[i].by == side)
+            .collect();
+        let mut kept = 0;
+        for i in ids {
+            let c = self.commitments[i].clone();
+            let m = self.scenario.measures[c.measure].clone();
+            if breaks.contains(&c.id) {
+                self.broken_now.push((c.id, side));
+                self.apply_effects(side, &m.breach_gain, 1.0);
+                let caught = self.rng.chance(detection(&m, c.verification));
+                self.breaches.push(super::state::Breach {
+                    round: self.round,
+                    side,
+                    measure: m.name.clone(),
+                    caught,
+                });
+                if caught {
+                    self.commitments[i].caught += 1;
+                    let o = side.other().idx();
+                    self.trust[o] = clamp100(self.trust[o] - CAUGHT_TRUST);
+                    self.tension = clamp100(self.tension + CAUGHT_TENSION);
+                    self.emit(Event::BreachCaught {
+                        side,
+                        commitment: c.id,
+                        measure: m.name.clone(),
+                        verification: verification_name(&m, c.verification),
+                    });
+                    self.news.push(News {
+                        kind: NewsKind::BreachCaught,
+                        actor: side,
+                        valence: -0.8,
+                        weight: 4.5,
+                        slots: vec![("measure", m.name.clone()), ("count", "1".into())],
+                        concession: [false; 2],
+                    });
+                } else {
+                    self.commitments[i].hidden_breaches += 1;
+                    self.emit(Event::BreachHidden {
+                        side,
+                        commitment: c.id,
+                        measure: m.name.clone(),
+                    });
+                }
+            } else {
+                kept += 1;
+                self.commitments[i].kept += 1;
+                self.apply_effects(side, &m.effects, 1.0);
+            }
+        }
+        self.side_mut(side).implemented = true;
+        self.emit(Event::Implemented { side, kept });
+        if self.side(side.other()).implemented && self.ending.is_none() {
+            self.end_round();
+        }
+    }
+
+    /// Home front, expirations, phase and end checks, then the next round.
+    fn end_round(&mut self) {
+        let broken = std::mem::take(&mut self.broken_now);
+        self.tension = clamp100(self.tension + TENSION_DRIFT);
+        self.apply_statements();
+        self.accrue_utility(&broken);
+        self.home_front_drift();
+        self.expire();
+        let old = self.phase;
+        self.phase = self.derive_phase();
+        if self.phase != old {
+            let (from, to) = (
+                self.scenario.phases[old].name.clone(),
+                self.scenario.phases[self.phase].name.clone(),
+            );
+            let up = self.phase > old;
+            self.emit(Event::PhaseChanged {
+                from,
+                to: to.clone(),
+                up,
+            });
+            self.news.push(News {
+                kind: NewsKind::PhaseChanged,
+                actor: Side::A,
+                valence: if up { 0.7 } else { -0.7 },
+                weight: 3.5,
+                slots: vec![("phase", to)],
+                concession: [false; 2],
+            });
+        }
+        self.check_ouster();
+        if self.tension >= self.scenario.end.clash_at && self.ending.is_none() {
+            self.ending = Some(Ending::Clash);
+            self.news.push(News {
+                kind: NewsKind::Clash,
+                actor: Side::A,
+                valence: -1.0,
+                weight: 10.0,
+                slots: Vec::new(),
+                concession: [false; 2],
+            });
+        }
+        self.write_press();
+        let norm = self
+            .scenario
+            .phase_index(&self.scenario.end.normalize_phase)
+            .unwrap_or(usize::MAX);
+        if self.phase >= norm && self.treaties() >= self.scenario.end.treaties {
+            self.phase_held += 1;
+        } else {
+            self.phase_held = 0;
+        }
+        if self.ending.is_none() && self.phase_held >= self.scenario.end.hold_rounds.max(1) {
+            self.ending = Some(Ending::Normalization);
+        }
+        if self.talks.agreed {
+            self.dry_rounds = 0;
+        } else {
+            self.dry_rounds += 1;
+        }
+        self.snapshot();
+        if self.ending.is_none() && self.round >= self.scenario.rounds {
+            self.ending = Some(Ending::RoundLimit);
+        }
+        if let Some(ending) = self.ending {
+            self.stage = Stage::Ended;
+            self.emit(Event::MatchEnded { ending });
+        } else {
+            self.start_round();
+        }
+    }
+
+    fn accrue_utility(&mut self, broken: &[(u32, Side)]) {
+        let sc = self.scenario.clone();
+        for s in Side::BOTH {
+            let (lo, hi) = super::scoring::utility_range(&sc, s);
+            let raw: f32 = self
+                .commitments
+                .iter()
+                .filter(|c| !broken.iter().any(|(id, _)| *id == c.id))
+                .map(|c| super::scoring::item_utility(&sc, s, c.measure, c.by))
+                .sum();
+            self.side_mut(s).utility_sum += (raw - lo) / (hi - lo).max(1e-6);
+        }
+    }
+
+    fn expire(&mut self) {
+        let round = self.round;
+        let min_trust = self.trust[0].min(self.trust[1]);
+        let mut i = 0;
+        while i < self.commitments.len() {
+            let c = &self.commitments[i];
+            let age = round + 1 - c.signed_round;
+            let name = self.scenario.measures[c.measure].name.clone();
+            let (id, by) = (c.id, c.by);
+            match c.term {
+                Term::Sunset(n) if age >= n => {
+                    self.commitments.remove(i);
+                    self.emit(Event::CommitmentEnded {
+                        side: by,
+                        commitment: id,
+                        measure: name,
+                        reason: EndReason::Expired,
+                    });
+                    continue;
+                }
+                Term::Treaty(n) if n > 0 && age % n == 0 => {
+                    if min_trust >= TREATY_RENEWAL_TRUST {
+                        self.emit(Event::TreatyRenewed {
+                            side: by,
+                            commitment: id,
+                            measure: name,
+                        });
+                    } else {
+                        self.commitments.remove(i);
+                        self.emit(Event::CommitmentEnded {
+                            side: by,
+                            commitment: id,
+                            measure: name,
+                            reason: EndReason::ReviewFailed,
+                        });
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+
+    fn snapshot(&mut self) {
+        let s = Snapshot {
+            round: self.round,
+            tension: self.tension,
+            trust: self.trust,
+            phase: self.phase,
+            approval: Side::BOTH.map(|s| self.approval(s)),
+            factions: Side::BOTH.map(|s| self.side(s).approval.clone()),
+            capital: Side::BOTH.map(|s| self.side(s).capital),
+            economy: Side::BOTH.map(|s| self.side(s).economy),
+            security: Side::BOTH.map(|s| self.side(s).security),
+            utility: self.in_force_point(),
+            tones: self.outlets.iter().map(|o| o.tone).collect(),
+        };
+        self.history.push(s);
+    }
+
+    /// Begin the next round: capital, the event card, then talks.
+    pub(crate) fn start_round(&mut self) {
+        self.round += 1;
+        self.talks.exchanges_used = 0;
+        self.talks.pending = None;
+        self.talks.agreed = false;
+        self.talks.turn = if self.round % 2 == 1 {
+            Side::A
+        } else {
+            Side::B
+        };
+        let round = self.round;
+        for s in Side::BOTH {
+            let d = self.scenario.side(s);
+            let (gain, cap) = (d.capital_per_round, d.max_capital);
+            let st = self.side_mut(s);
+            st.approval_before = st.approval.clone();
+            if round > 1 {
+                st.capital = (st.capital + gain).min(cap);
+            }
+            st.gesture_used = false;
+            st.implemented = false;
+            st.statement = None;
+        }
+        self.emit(Event::RoundStarted { round: self.round });
+        self.bridge = if self.dry_rounds >= 2 {
+            self.mediator_bridge()
+        } else {
+            None
+        };
+        if self.draw_event() {
+            self.stage = Stage::Events;
+        } else {
+            self.stage = Stage::Negotiation;
+        }
+        if self.tension >= self.scenario.end.clash_at {
+            self.ending = Some(Ending::Clash);
+            self.stage = Stage::Ended;
+            self.emit(Event::MatchEnded {
+                ending: Ending::Clash,
+            });
+        }
+    }
+
+    /// Move past stages that need nobody's input.
+    fn advance(&mut self) {
+        if self.stage == Stage::Events && self.needs().is_empty() {
+            self.stage = Stage::Negotiation;
+        }
+    }
+
+    /// A neutral mediator's bridging package: the level's Nash package, cut to what is legal now.
+    fn mediator_bridge(&mut self) -> Option<Offer> {
+        let med = self.scenario.mediator.clone()?;
+        if !self.rng.chance(med.chance.clamp(0.0, 1.0)) {
+            return None;
+        }
+        let f = super::scoring::frontier(&self.scenario);
+        let mut items: Vec<Item> = Vec::new();
+        for (i, by) in f.nash_package {
+            let m = &self.scenario.measures[i];
+            let it = Item {
+                measure: m.id.clone(),
+                by,
+                verification: if m.verification.is_empty() {
+                    None
+                } else {
+                    Some(0)
+                },
+                term: m.terms.first().copied().unwrap_or(Term::Pledge),
+            };
+            if items.len() < super::offers::MAX_ITEMS && self.check_item(&it, &items).is_ok() {
+                items.push(it);
+            }
+        }
+        (!items.is_empty()).then_some(Offer {
+            items,
+            statement: super::scenario::Statement::SharedInterest,
+        })
+    }
+}
+
+/// Minimum trust (both ways) for a treaty to be renewed at review.
+pub const TREATY_RENEWAL_TRUST: f32 = 25.0;

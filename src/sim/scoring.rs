@@ -1,0 +1,233 @@
+//! Scores: private utility, joint stability, and the best joint outcomes a level allows.
+
+use super::event::Ending;
+use super::scenario::{Scenario, Side};
+use super::state::Match;
+use serde::{Deserialize, Serialize};
+
+/// A side's priority weight for an area, normalised so a side's weights sum to 1.
+pub fn priority(sc: &Scenario, side: Side, area: super::scenario::Area) -> f32 {
+    let p = &sc.side(side).priorities;
+    let total: f32 = p.values().map(|w| w.max(0.0)).sum();
+    if total <= 0.0 {
+        return 1.0 / 7.0;
+    }
+    p.get(&area).copied().unwrap_or(0.0).max(0.0) / total
+}
+
+/// Raw private utility to `side` of measure `measure` undertaken by `by`.
+pub fn item_utility(sc: &Scenario, side: Side, measure: usize, by: Side) -> f32 {
+    let m = &sc.measures[measure];
+    let w = priority(sc, side, m.area);
+    if by == side {
+        -w * m.burden
+    } else {
+        w * m.value
+    }
+}
+
+/// Every commitment the catalogue allows: (measure index, undertaker).
+pub fn candidates(sc: &Scenario) -> Vec<(usize, Side)> {
+    let mut v = Vec::new();
+    for (i, m) in sc.measures.iter().enumerate() {
+        for s in Side::BOTH {
+            if m.by.allows(s) {
+                v.push((i, s));
+            }
+        }
+    }
+    v
+}
+
+/// The lowest and highest raw utility any package can give `side`.
+pub fn utility_range(sc: &Scenario, side: Side) -> (f32, f32) {
+    let mut lo = 0.0;
+    let mut hi = 0.0;
+    for (i, by) in candidates(sc) {
+        let u = item_utility(sc, side, i, by);
+        if u < 0.0 {
+            lo += u;
+        } else {
+            hi += u;
+        }
+    }
+    (lo, hi)
+}
+
+/// Normalised utility (0..1) of a package of (measure, undertaker) to each side.
+pub fn package_point(
+    sc: &Scenario,
+    items: impl Iterator<Item = (usize, Side)> + Clone,
+) -> [f32; 2] {
+    Side::BOTH.map(|s| {
+        let (lo, hi) = utility_range(sc, s);
+        let raw: f32 = items
+            .clone()
+            .map(|(i, by)| item_utility(sc, s, i, by))
+            .sum();
+        (raw - lo) / (hi - lo).max(1e-6)
+    })
+}
+
+/// The best joint outcomes of a level's catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Frontier {
+    /// Pareto-optimal points (normalised utility of A, of B), sorted by A's utility.
+    pub points: Vec<[f32; 2]>,
+    /// The point of no agreement.
+    pub disagreement: [f32; 2],
+    /// The Nash bargaining point: the frontier point maximising the product of gains.
+    pub nash: [f32; 2],
+    /// The commitments of the Nash point's package.
+    pub nash_package: Vec<(usize, Side)>,
+}
+
+impl Frontier {
+    /// Product of gains over the disagreement point (0 if either side loses).
+    pub fn nash_product(&self, p: [f32; 2]) -> f32 {
+        let a = p[0] - self.disagreement[0];
+        let b = p[1] - self.disagreement[1];
+        if a <= 0.0 || b <= 0.0 { 0.0 } else { a * b }
+    }
+
+    /// Euclidean distance from `p` to the frontier (0 on or beyond it).
+    pub fn distance(&self, p: [f32; 2]) -> f32 {
+        let mut best = f32::MAX;
+        for w in self.points.windows(2) {
+            best = best.min(seg_dist(p, w[0], w[1]));
+        }
+        if let Some(q) = self.points.first() {
+            best = best.min(((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt());
+        }
+        if self
+            .points
+            .iter()
+            .any(|q| p[0] >= q[0] - 1e-6 && p[1] >= q[1] - 1e-6)
+        {
+            return 0.0;
+        }
+        best
+    }
+}
+
+fn seg_dist(p: [f32; 2], a: [f32; 2], b: [f32; 2]) -> f32 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 <= 0.0 {
+        0.0
+    } else {
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    };
+    let (x, y) = (a[0] + t * dx, a[1] + t * dy);
+    ((p[0] - x).powi(2) + (p[1] - y).powi(2)).sqrt()
+}
+
+/// Compute the frontier by sweeping the weight between the two sides' utilities:
+/// with additive utilities, every supported Pareto point includes exactly the commitments
+/// whose weighted joint worth is positive.
+pub fn frontier(sc: &Scenario) -> Frontier {
+    let cands = candidates(sc);
+    let utils: Vec<[f32; 2]> = cands
+        .iter()
+        .map(|&(i, by)| Side::BOTH.map(|s| item_utility(sc, s, i, by)))
+        .collect();
+    let ranges = Side::BOTH.map(|s| utility_range(sc, s));
+    let norm = |raw: [f32; 2]| {
+        [0, 1].map(|k| (raw[k] - ranges[k].0) / (ranges[k].1 - ranges[k].0).max(1e-6))
+    };
+    let disagreement = norm([0.0, 0.0]);
+    let mut pts: Vec<([f32; 2], Vec<usize>)> = Vec::new();
+    const STEPS: usize = 200;
+    for k in 0..=STEPS {
+        let l = k as f32 / STEPS as f32;
+        let pick: Vec<usize> = (0..cands.len())
+            .filter(|&j| {
+                l * utils[j][0] / (ranges[0].1 - ranges[0].0).max(1e-6)
+                    + (1.0 - l) * utils[j][1] / (ranges[1].1 - ranges[1].0).max(1e-6)
+                    > 0.0
+            })
+            .collect();
+        let raw = pick.iter().fold([0.0, 0.0], |acc, &j| {
+            [acc[0] + utils[j][0], acc[1] + utils[j][1]]
+        });
+        let p = norm(raw);
+        if !pts
+            .iter()
+            .any(|(q, _)| (q[0] - p[0]).abs() < 1e-6 && (q[1] - p[1]).abs() < 1e-6)
+        {
+            pts.push((p, pick));
+        }
+    }
+    pts.sort_by(|a, b| a.0[0].total_cmp(&b.0[0]));
+    let mut f = Frontier {
+        points: pts.iter().map(|(p, _)| *p).collect(),
+        disagreement,
+        nash: disagreement,
+        nash_package: Vec::new(),
+    };
+    let mut best = 0.0;
+    for (p, pick) in &pts {
+        let np = f.nash_product(*p);
+        if np > best {
+            best = np;
+            f.nash = *p;
+            f.nash_package = pick.iter().map(|&j| cands[j]).collect();
+        }
+    }
+    f
+}
+
+/// Final scores of a match.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    /// Each side's private utility, 0..1: the mean over rounds of what its commitments in force
+    /// were worth to it (0 after a clash; halved for a side whose leader fell for good).
+    pub utility: [f32; 2],
+    /// Each side's weighted domestic approval at the end, 0..100.
+    pub approval: [f32; 2],
+    /// Joint stability, 0..100: low tension, mutual trust and a mature relationship.
+    pub stability: f32,
+    /// The package in force at the end, as normalised utilities.
+    pub final_point: [f32; 2],
+    pub ending: Option<Ending>,
+}
+
+impl Match {
+    /// Normalised utility to each side of the commitments in force now.
+    pub fn in_force_point(&self) -> [f32; 2] {
+        package_point(
+            &self.scenario,
+            self.commitments.iter().map(|c| (c.measure, c.by)),
+        )
+    }
+
+    /// Joint stability now, 0..100.
+    pub fn stability(&self) -> f32 {
+        let phases = self.scenario.phases.len().max(2) - 1;
+        let phase = self.phase as f32 / phases as f32;
+        let trust = (self.trust[0] + self.trust[1]) / 2.0;
+        (0.4 * (100.0 - self.tension) + 0.4 * trust + 20.0 * phase).clamp(0.0, 100.0)
+    }
+
+    /// Scores as they stand.
+    pub fn scores(&self) -> Scores {
+        let played = self.history.len().max(1) as f32;
+        let mut utility = Side::BOTH.map(|s| self.side(s).utility_sum / played);
+        match self.ending {
+            Some(Ending::Clash) => utility = [0.0, 0.0],
+            Some(Ending::Ousted(s)) => utility[s.idx()] *= 0.5,
+            _ => {}
+        }
+        Scores {
+            utility,
+            approval: Side::BOTH.map(|s| self.approval(s)),
+            stability: if self.ending == Some(Ending::Clash) {
+                0.0
+            } else {
+                self.stability()
+            },
+            final_point: self.in_force_point(),
+            ending: self.ending,
+        }
+    }
+}

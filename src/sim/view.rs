@@ -1,0 +1,223 @@
+//! One side's view of the match: everything public, its own private brief, and nothing private
+//! of the other side. AI counterparts and remote players get only this.
+
+use super::action::Offer;
+use super::event::{Ending, Logged};
+use super::rounds::Need;
+use super::scenario::{Area, FactionDef, Side, Term};
+use super::state::{Match, Snapshot, Stage};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A faction as everyone sees it: name and approval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicFaction {
+    pub name: String,
+    pub approval: f32,
+    pub change: f32,
+}
+
+/// Public state of one side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicSide {
+    pub name: String,
+    pub leader: String,
+    pub hardliner: bool,
+    pub approval: f32,
+    pub factions: Vec<PublicFaction>,
+    pub economy: f32,
+    pub security: f32,
+}
+
+/// Own side's private detail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrivateSide {
+    pub brief: String,
+    /// Normalised weights over areas.
+    pub priorities: BTreeMap<Area, f32>,
+    pub factions: Vec<FactionDef>,
+    pub capital: f32,
+    pub gesture_used: bool,
+    pub ratify_at: f32,
+    pub ouster_below: f32,
+}
+
+/// A commitment in force as a side sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentView {
+    pub id: u32,
+    pub measure: String,
+    pub by: Side,
+    pub verification: Option<usize>,
+    pub term: Term,
+    pub signed_round: u32,
+    /// Rounds it was caught broken (public).
+    pub caught: u32,
+    /// Rounds it was broken unseen: only for one's own commitments.
+    pub hidden_breaches: Option<u32>,
+}
+
+/// The event card in play, as one side sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventView {
+    pub card: String,
+    pub struck: Vec<Side>,
+    /// Response ids this side may give now (empty if it need not answer).
+    pub my_responses: Vec<String>,
+}
+
+/// Everything one side may know.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SideView {
+    pub side: Side,
+    pub round: u32,
+    pub rounds: u32,
+    pub stage: Stage,
+    pub tension: f32,
+    /// trust[A] is A's trust in B; trust[B] is B's trust in A.
+    pub trust: [f32; 2],
+    pub phase: usize,
+    pub exchanges_left: u32,
+    pub turn: Side,
+    pub pending: Option<(Side, Offer)>,
+    pub bridge: Option<Offer>,
+    pub me: PublicSide,
+    pub them: PublicSide,
+    pub private: PrivateSide,
+    pub commitments: Vec<CommitmentView>,
+    pub event: Option<EventView>,
+    pub needs: Vec<Need>,
+    /// Commitments that could be offered now (measure id, undertaker): prerequisites met,
+    /// not yet in force.
+    pub available: Vec<(String, Side)>,
+    pub history: Vec<Snapshot>,
+    pub ending: Option<Ending>,
+}
+
+impl Match {
+    fn public_side(&self, s: Side) -> PublicSide {
+        let d = self.scenario.side(s);
+        let st = self.side(s);
+        PublicSide {
+            name: d.name.clone(),
+            leader: st.leader.clone(),
+            hardliner: st.hardliner,
+            approval: self.approval(s),
+            factions: d
+                .factions
+                .iter()
+                .zip(&st.approval)
+                .zip(&st.approval_before)
+                .map(|((f, a), b)| PublicFaction {
+                    name: f.name.clone(),
+                    approval: *a,
+                    change: a - b,
+                })
+                .collect(),
+            economy: st.economy,
+            security: st.security,
+        }
+    }
+
+    /// The view of the match `side` is entitled to.
+    pub fn view(&self, side: Side) -> SideView {
+        let d = self.scenario.side(side);
+        let total: f32 = d
+            .priorities
+            .values()
+            .map(|w| w.max(0.0))
+            .sum::<f32>()
+            .max(1e-6);
+        SideView {
+            side,
+            round: self.round,
+            rounds: self.scenario.rounds,
+            stage: self.stage,
+            tension: self.tension,
+            trust: self.trust,
+            phase: self.phase,
+            exchanges_left: self
+                .scenario
+                .exchanges
+                .saturating_sub(self.talks.exchanges_used),
+            turn: self.talks.turn,
+            pending: self.talks.pending.clone(),
+            bridge: self.bridge.clone(),
+            me: self.public_side(side),
+            them: self.public_side(side.other()),
+            private: PrivateSide {
+                brief: d.brief.clone(),
+                priorities: d
+                    .priorities
+                    .iter()
+                    .map(|(a, w)| (*a, w.max(0.0) / total))
+                    .collect(),
+                factions: d.factions.clone(),
+                capital: self.side(side).capital,
+                gesture_used: self.side(side).gesture_used,
+                ratify_at: self.ratify_at(side),
+                ouster_below: d.ouster_below,
+            },
+            commitments: self
+                .commitments
+                .iter()
+                .map(|c| CommitmentView {
+                    id: c.id,
+                    measure: self.scenario.measures[c.measure].id.clone(),
+                    by: c.by,
+                    verification: c.verification,
+                    term: c.term,
+                    signed_round: c.signed_round,
+                    caught: c.caught,
+                    hidden_breaches: (c.by == side).then_some(c.hidden_breaches),
+                })
+                .collect(),
+            event: self.event.as_ref().map(|e| {
+                let def = &self.scenario.events[e.card];
+                let asked = e.struck.contains(&side) && e.answered[side.idx()].is_none();
+                EventView {
+                    card: def.id.clone(),
+                    struck: e.struck.clone(),
+                    my_responses: if asked {
+                        def.responses
+                            .iter()
+                            .filter(|r| self.response_available(side, r))
+                            .map(|r| r.id.clone())
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
+                }
+            }),
+            needs: self
+                .needs()
+                .into_iter()
+                .filter(|(s, _)| *s == side)
+                .map(|(_, n)| n)
+                .collect(),
+            available: self.available(),
+            history: self.history.clone(),
+            ending: self.ending,
+        }
+    }
+
+    /// Commitments that could be offered now: (measure id, undertaker).
+    pub fn available(&self) -> Vec<(String, Side)> {
+        super::scoring::candidates(&self.scenario)
+            .into_iter()
+            .filter(|&(i, by)| {
+                !self.in_force_by(i, by)
+                    && self.scenario.measures[i]
+                        .requires
+                        .iter()
+                        .all(|r| self.requirement_met(r, &[]))
+            })
+            .map(|(i, by)| (self.scenario.measures[i].id.clone(), by))
+            .collect()
+    }
+
+    /// The match log as `side` may see it.
+    pub fn log_for(&self, side: Side) -> impl Iterator<Item = &Logged> {
+        self.log.iter().filter(move |l| l.event.visible_to(side))
+    }
+}
