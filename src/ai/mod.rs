@@ -240,10 +240,14 @@ fn support_after(v: &SideView, items: &[(usize, Side)], t: Table) -> f32 {
 }
 
 fn capital_cost(v: &SideView, items: &[(usize, Side)], t: Table, verif: &[Option<usize>]) -> f32 {
+    side_cost(v.side, items, t, verif)
+}
+
+fn side_cost(side: Side, items: &[(usize, Side)], t: Table, verif: &[Option<usize>]) -> f32 {
     items
         .iter()
         .zip(verif)
-        .filter(|((_, by), _)| *by == v.side)
+        .filter(|((_, by), _)| *by == side)
         .map(|(&(i, _), &ver)| crate::sim::measures::item_cost(&t.measures()[i], ver))
         .sum()
 }
@@ -317,7 +321,8 @@ impl Counterpart {
                 let ver = self.pick_verification(m, c.1, v.side, t.observers());
                 pick.push((c.0, c.1));
                 verif.push(ver);
-                let over_budget = capital_cost(v, &pick, t, &verif) > v.private.capital;
+                let over_budget = capital_cost(v, &pick, t, &verif) > v.private.capital
+                    || side_cost(v.side.other(), &pick, t, &verif) > v.them.capital;
                 let unpopular = support_after(v, &pick, t) < v.private.ratify_at + 3.0;
                 if over_budget || unpopular {
                     pick.pop();

@@ -18,19 +18,52 @@ pub struct LevelError {
     /// The field path, e.g. `measures[3].requires[0]`; empty for syntax errors.
     pub field: String,
     pub message: String,
+    /// The source line the position points into, shown under the message.
+    pub source: Option<String>,
+}
+
+impl LevelError {
+    /// The first line of the report: `file:line:col: field: message`.
+    pub fn headline(&self) -> String {
+        let mut s = self.file.clone();
+        if let Some((l, c)) = self.pos {
+            s += &format!(":{l}:{c}");
+        }
+        if !self.field.is_empty() {
+            s += &format!(": {}", self.field);
+        }
+        s + &format!(": {}", self.message)
+    }
+}
+
+/// RON reports a missing comma where the next field starts; say where to look.
+fn syntax_hint(msg: String) -> String {
+    if msg == "Expected comma" {
+        msg + " (probably missing at the end of the line before)"
+    } else {
+        msg
+    }
+}
+
+/// The text of 1-based line `line`, if it exists.
+pub(crate) fn source_line(text: &str, line: usize) -> Option<String> {
+    text.lines()
+        .nth(line.checked_sub(1)?)
+        .map(|l| l.trim_end().to_string())
 }
 
 impl fmt::Display for LevelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some((l, c)) = self.pos {
-            write!(f, ":{l}:{c}")?;
+        write!(f, "{}", self.headline())?;
+        if let (Some(src), Some((_, col))) = (&self.source, self.pos) {
+            let pad: String = src
+                .chars()
+                .take(col.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            write!(f, "\n    | {src}\n    | {pad}^")?;
         }
-        if self.field.is_empty() {
-            write!(f, ": {}", self.message)
-        } else {
-            write!(f, ": {}: {}", self.field, self.message)
-        }
+        Ok(())
     }
 }
 
@@ -70,15 +103,18 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scenario, LevelErrors> {
                 pos: Some((line, col)),
                 field: String::new(),
                 message: "the file is not valid UTF-8 text (save it as UTF-8)".into(),
+                source: None,
             }]));
         }
     };
     let scenario: Scenario = ron_options().from_str(text).map_err(|e| {
+        let (line, col) = (e.span.start.line.max(1), e.span.start.col.max(1));
         LevelErrors(vec![LevelError {
             file: file.into(),
-            pos: Some((e.span.start.line.max(1), e.span.start.col.max(1))),
+            pos: Some((line, col)),
             field: String::new(),
-            message: e.code.to_string(),
+            message: syntax_hint(e.code.to_string()),
+            source: source_line(text, line),
         }])
     })?;
     let errors = validate(file, text, &scenario);
@@ -98,6 +134,7 @@ pub fn load(path: &Path) -> Result<Scenario, LevelErrors> {
             pos: None,
             field: String::new(),
             message: format!("cannot read the file: {e}"),
+            source: None,
         }])
     })?;
     parse(&file, &bytes)

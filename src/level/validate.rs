@@ -37,6 +37,7 @@ impl Checker<'_> {
             pos,
             field,
             message,
+            source: pos.and_then(|(l, _)| super::source_line(self.text, l)),
         });
     }
 

@@ -356,9 +356,6 @@ impl Match {
         }
         self.side_mut(side).implemented = true;
         self.emit(Event::Implemented { side, kept });
-        if self.side(side.other()).implemented && self.ending.is_none() {
-            self.end_round();
-        }
     }
 
     /// Home front, expirations, phase and end checks, then the next round.
@@ -554,8 +551,12 @@ impl Match {
 
     /// Move past stages that need nobody's input.
     fn advance(&mut self) {
-        if self.stage == Stage::Events && self.needs().is_empty() {
-            self.stage = Stage::Negotiation;
+        loop {
+            match self.stage {
+                Stage::Events if self.needs().is_empty() => self.stage = Stage::Negotiation,
+                Stage::Implementation if self.needs().is_empty() => self.end_round(),
+                _ => return,
+            }
         }
     }
 

@@ -141,7 +141,7 @@ pub struct News {
 }
 
 /// The whole match.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Match {
     pub scenario: Arc<Scenario>,
     pub seed: u64,

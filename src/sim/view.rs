@@ -27,6 +27,8 @@ pub struct PublicSide {
     pub factions: Vec<PublicFaction>,
     pub economy: f32,
     pub security: f32,
+    /// Political capital: public, as a leader's standing at home is.
+    pub capital: f32,
 }
 
 /// Own side's private detail.
@@ -116,6 +118,7 @@ impl Match {
                 .collect(),
             economy: st.economy,
             security: st.security,
+            capital: st.capital,
         }
     }
 

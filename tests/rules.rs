@@ -1,0 +1,939 @@
+//! The rules, the level format and the first counterpart, tested without rendering.
+
+use detente::ai::{Negotiator, Table};
+use detente::level;
+use detente::runner;
+use detente::sim::*;
+use proptest::prelude::*;
+use std::path::Path;
+use std::sync::Arc;
+
+fn tutorial() -> Arc<Scenario> {
+    Arc::new(level::load(Path::new("levels/tutorial.ron")).expect("tutorial loads"))
+}
+
+fn all_levels() -> Vec<Arc<Scenario>> {
+    level::load_dir(Path::new("levels"))
+        .into_iter()
+        .map(|e| Arc::new(e.result.expect("every shipped level is valid")))
+        .collect()
+}
+
+/// A match at the negotiation stage, with event cards switched off.
+fn calm(sc: &Scenario) -> Match {
+    let mut s = sc.clone();
+    s.event_chance = 0.0;
+    s.mediator = None;
+    Match::new(Arc::new(s), 11)
+}
+
+fn item(m: &str, by: Side) -> Item {
+    Item {
+        measure: m.into(),
+        by,
+        verification: None,
+        term: Term::Pledge,
+    }
+}
+
+fn term_of(sc: &Scenario, id: &str) -> Term {
+    sc.measure_index(id)
+        .and_then(|i| sc.measures[i].terms.first().copied())
+        .unwrap_or(Term::Pledge)
+}
+
+fn offer(sc: &Scenario, items: &[(&str, Side)]) -> Offer {
+    Offer {
+        items: items
+            .iter()
+            .map(|(m, s)| Item {
+                term: term_of(sc, m),
+                ..item(m, *s)
+            })
+            .collect(),
+        statement: Statement::Reassure,
+    }
+}
+
+// ---------- levels ----------
+
+#[test]
+fn every_shipped_level_passes_check() {
+    let entries = level::load_dir(Path::new("levels"));
+    assert!(entries.len() >= 3);
+    for e in &entries {
+        if let Err(err) = &e.result {
+            panic!("{} fails: {err}", e.path.display());
+        }
+    }
+}
+
+#[test]
+fn full_scenarios_meet_the_minimums() {
+    for sc in all_levels().iter().filter(|s| s.id != "tutorial") {
+        assert!(sc.measures.len() >= 15, "{}", sc.id);
+        for a in Area::ALL {
+            assert!(
+                sc.measures.iter().any(|m| m.area == a),
+                "{} lacks {a:?}",
+                sc.id
+            );
+        }
+        assert!(sc.events.len() >= 10, "{}", sc.id);
+        for s in [Some(Side::A), Some(Side::B)] {
+            assert!(
+                sc.outlets.iter().filter(|o| o.side == s).count() >= 2,
+                "{}",
+                sc.id
+            );
+        }
+        assert!(sc.outlets.iter().any(|o| o.side.is_none()));
+    }
+}
+
+fn first_errors(path: &str) -> Vec<String> {
+    match level::load(Path::new(path)) {
+        Ok(_) => panic!("{path} should fail"),
+        Err(e) => e.0.iter().map(|e| e.headline()).collect(),
+    }
+}
+
+#[test]
+fn syntax_error_names_line_and_column() {
+    assert_eq!(
+        first_errors("tests/fixtures/missing_comma.ron"),
+        vec![
+            "tests/fixtures/missing_comma.ron:10:5: Expected comma (probably missing at the end of the line before)"
+        ]
+    );
+}
+
+#[test]
+fn unknown_field_names_line_column_and_choices() {
+    let e = first_errors("tests/fixtures/unknown_field.ron");
+    assert_eq!(e.len(), 1);
+    assert!(
+        e[0].starts_with("tests/fixtures/unknown_field.ron:9:5: Unexpected field named `roundz` in `Scenario`, expected one of `id`"),
+        "{}",
+        e[0]
+    );
+}
+
+#[test]
+fn wrong_type_names_line_and_column() {
+    assert_eq!(
+        first_errors("tests/fixtures/wrong_type.ron"),
+        vec!["tests/fixtures/wrong_type.ron:10:15: Expected integer"]
+    );
+}
+
+#[test]
+fn semantic_errors_are_all_reported_with_field_paths() {
+    assert_eq!(
+        first_errors("tests/fixtures/semantic.ron"),
+        vec![
+            "tests/fixtures/semantic.ron:11:5: event_chance: 1.5 is outside 0..1",
+            "tests/fixtures/semantic.ron:228:32: measures[4].requires[0]: unknown measure 'hotlin'",
+            "tests/fixtures/semantic.ron:379:104: headlines[0].text: no slot {treaty} for Agreement headlines; use one of {actor} {other} {leader} {outlet} {round} {tension} {measure} {count}",
+        ]
+    );
+}
+
+#[test]
+fn prerequisite_cycle_is_named() {
+    assert_eq!(
+        first_errors("tests/fixtures/cycle.ron"),
+        vec![
+            "tests/fixtures/cycle.ron:147:13: measures[0].requires: prerequisites form a loop: hotline -> lakeside_market -> hotline"
+        ]
+    );
+}
+
+#[test]
+fn impossible_end_condition_is_refused() {
+    let text = std::fs::read_to_string("levels/tutorial.ron").unwrap();
+    let bad = text.replace("hold_rounds: 2", "hold_rounds: 9");
+    assert_ne!(bad, text);
+    let e = level::parse("x.ron", bad.as_bytes()).unwrap_err();
+    assert!(
+        e.0.iter()
+            .any(|e| e.field == "end.hold_rounds" && e.message.contains("can never be met")),
+        "{e}"
+    );
+}
+
+#[test]
+fn invalid_utf8_is_refused_with_position() {
+    let e = level::parse("bin.ron", b"Scenario(\n  id: \"\xff\"").unwrap_err();
+    assert_eq!(
+        e.0[0].headline(),
+        "bin.ron:2:8: the file is not valid UTF-8 text (save it as UTF-8)"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn level_parser_never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let _ = level::parse("fuzz.ron", &bytes);
+    }
+
+    #[test]
+    fn level_parser_never_panics_on_damaged_levels(cut in 0usize..20000, junk in "[(),:\"a-z0-9\\[\\] ]{0,8}") {
+        let text = std::fs::read_to_string("levels/tutorial.ron").unwrap();
+        let mut cut = cut.min(text.len());
+        while !text.is_char_boundary(cut) { cut -= 1; }
+        let damaged = format!("{}{}{}", &text[..cut], junk, &text[cut..]);
+        let _ = level::parse("fuzz.ron", damaged.as_bytes());
+    }
+}
+
+// ---------- rules ----------
+
+#[test]
+fn illegal_actions_are_refused_and_change_nothing() {
+    let sc = tutorial();
+    let m = calm(&sc);
+    assert_eq!(m.stage, Stage::Negotiation);
+    assert_eq!(m.talks.turn, Side::A);
+    let cases: Vec<(Action, fn(&ActionError) -> bool)> = vec![
+        (
+            Action::Propose {
+                side: Side::B,
+                offer: offer(&sc, &[("hotline", Side::A)]),
+            },
+            |e| *e == ActionError::NotYourTurn,
+        ),
+        (Action::Accept { side: Side::B }, |e| {
+            *e == ActionError::NoOfferPending
+        }),
+        (
+            Action::Implement {
+                side: Side::A,
+                breaks: vec![],
+            },
+            |e| matches!(e, ActionError::WrongStage { .. }),
+        ),
+        (
+            Action::Propose {
+                side: Side::A,
+                offer: offer(&sc, &[("no_such_measure", Side::A)]),
+            },
+            |e| matches!(e, ActionError::UnknownMeasure(_)),
+        ),
+        (
+            Action::Propose {
+                side: Side::A,
+                offer: Offer {
+                    items: vec![],
+                    statement: Statement::Warn,
+                },
+            },
+            |e| *e == ActionError::EmptyOffer,
+        ),
+        (
+            Action::Propose {
+                side: Side::A,
+                offer: offer(&sc, &[("lake_commission", Side::A)]),
+            },
+            |e| matches!(e, ActionError::PrerequisiteMissing { .. }),
+        ),
+        (
+            Action::Propose {
+                side: Side::A,
+                offer: offer(&sc, &[("hotline", Side::A), ("hotline", Side::A)]),
+            },
+            |e| matches!(e, ActionError::Duplicate { .. }),
+        ),
+        (
+            Action::Withdraw {
+                side: Side::A,
+                commitment: 99,
+            },
+            |e| *e == ActionError::UnknownCommitment(99),
+        ),
+        (
+            Action::Respond {
+                side: Side::A,
+                response: "x".into(),
+            },
+            |e| matches!(e, ActionError::WrongStage { .. }),
+        ),
+    ];
+    for (a, ok) in cases {
+        let mut after = m.clone();
+        let err = after.apply(a.clone()).expect_err("must be refused");
+        assert!(ok(&err), "{a:?} gave {err:?}");
+        assert_eq!(after, m, "{a:?} changed the state");
+    }
+    // Unaffordable: drain capital first.
+    let mut poor = m.clone();
+    poor.sides[0].capital = 0.0;
+    let before = poor.clone();
+    let err = poor
+        .apply(Action::Propose {
+            side: Side::A,
+            offer: offer(&sc, &[("hotline", Side::A)]),
+        })
+        .unwrap_err();
+    assert!(matches!(err, ActionError::Unaffordable { .. }));
+    assert_eq!(poor, before);
+}
+
+#[test]
+fn offer_accept_signs_commitments_and_moves_factions() {
+    let sc = tutorial();
+    let mut m = calm(&sc);
+    let o = offer(&sc, &[("hotline", Side::A), ("hotline", Side::B)]);
+    let cap = [m.sides[0].capital, m.sides[1].capital];
+    m.apply(Action::Propose {
+        side: Side::A,
+        offer: o,
+    })
+    .unwrap();
+    assert_eq!(m.needs(), vec![(Side::B, Need::Answer)]);
+    let ev = m.apply(Action::Accept { side: Side::B }).unwrap();
+    assert!(ev.iter().any(
+        |e| matches!(e, Event::AgreementSigned { commitments, .. } if commitments.len() == 2)
+    ));
+    assert_eq!(m.commitments.len(), 2);
+    let cost = sc.measures[sc.measure_index("hotline").unwrap()].cost;
+    assert!((m.sides[0].capital - (cap[0] - cost)).abs() < 1e-4);
+    assert!((m.sides[1].capital - (cap[1] - cost)).abs() < 1e-4);
+    assert_eq!(m.stage, Stage::Implementation);
+}
+
+#[test]
+fn counter_replaces_the_offer_and_exchanges_are_bounded() {
+    let sc = tutorial();
+    let mut m = calm(&sc);
+    let a = offer(&sc, &[("hotline", Side::A)]);
+    let b = offer(&sc, &[("hotline", Side::B)]);
+    m.apply(Action::Propose {
+        side: Side::A,
+        offer: a.clone(),
+    })
+    .unwrap();
+    m.apply(Action::Counter {
+        side: Side::B,
+        offer: b.clone(),
+    })
+    .unwrap();
+    assert_eq!(m.talks.pending.as_ref().map(|p| p.0), Some(Side::B));
+    m.apply(Action::Counter {
+        side: Side::A,
+        offer: a,
+    })
+    .unwrap();
+    assert_eq!(m.talks.exchanges_used, sc.exchanges);
+    let before = m.clone();
+    assert_eq!(
+        m.apply(Action::Counter {
+            side: Side::B,
+            offer: b
+        }),
+        Err(ActionError::NoExchangesLeft)
+    );
+    assert_eq!(m, before);
+    let ev = m.apply(Action::Reject { side: Side::B }).unwrap();
+    assert!(
+        ev.iter().any(|e| matches!(
+            e,
+            Event::TalksEnded {
+                by: None,
+                agreed: false
+            }
+        )),
+        "talks end when exchanges run out"
+    );
+    assert_eq!(m.round, 2, "with nothing to implement the round closes");
+}
+
+#[test]
+fn gesture_enters_force_and_builds_trust_when_kept() {
+    let sc = tutorial();
+    let mut m = calm(&sc);
+    let g = sc
+        .measures
+        .iter()
+        .find(|m| m.gesture && m.by.allows(Side::A) && m.requires.is_empty())
+        .unwrap();
+    let trust_b = m.trust[1];
+    m.apply(Action::Gesture {
+        side: Side::A,
+        measure: g.id.clone(),
+        verification: None,
+    })
+    .unwrap();
+    assert_eq!(m.commitments.len(), 1);
+    assert_eq!(
+        m.apply(Action::Gesture {
+            side: Side::A,
+            measure: g.id.clone(),
+            verification: None
+        }),
+        Err(ActionError::GestureUsed)
+    );
+    m.apply(Action::EndTalks { side: Side::A }).unwrap();
+    m.apply(Action::Implement {
+        side: Side::A,
+        breaks: vec![],
+    })
+    .unwrap();
+    assert!(
+        m.trust[1] > trust_b,
+        "B's trust in A grows: {} -> {}",
+        trust_b,
+        m.trust[1]
+    );
+    assert_eq!(m.round, 2);
+}
+
+fn with_detection(sc: &Scenario, p: f32) -> Scenario {
+    let mut s = sc.clone();
+    s.event_chance = 0.0;
+    s.mediator = None;
+    for m in &mut s.measures {
+        m.verification = vec![Verification {
+            name: "Test monitors".into(),
+            detection: p,
+            cost: 0.0,
+            needs_observers: false,
+        }];
+    }
+    s
+}
+
+fn sign_hotline(m: &mut Match) -> u32 {
+    let sc = m.scenario.clone();
+    let mut o = offer(&sc, &[("hotline", Side::A), ("hotline", Side::B)]);
+    for it in &mut o.items {
+        it.verification = Some(0);
+    }
+    m.apply(Action::Propose {
+        side: Side::A,
+        offer: o,
+    })
+    .unwrap();
+    m.apply(Action::Accept { side: Side::B }).unwrap();
+    m.commitments.iter().find(|c| c.by == Side::A).unwrap().id
+}
+
+#[test]
+fn caught_breach_crashes_trust_and_raises_tension() {
+    let sc = Arc::new(with_detection(&tutorial(), 1.0));
+    let mut m = Match::new(sc, 5);
+    let id = sign_hotline(&mut m);
+    let (trust, tension) = (m.trust[1], m.tension);
+    m.apply(Action::Implement {
+        side: Side::B,
+        breaks: vec![],
+    })
+    .unwrap();
+    let ev = m
+        .apply(Action::Implement {
+            side: Side::A,
+            breaks: vec![id],
+        })
+        .unwrap();
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e, Event::BreachCaught { side: Side::A, .. }))
+    );
+    assert!(
+        m.trust[1] <= trust - 10.0,
+        "trust {trust} -> {}",
+        m.trust[1]
+    );
+    assert!(m.tension > tension);
+    assert!(m.breaches.iter().any(|b| b.caught && b.side == Side::A));
+    assert!(
+        ev.iter().any(|e| matches!(e, Event::Headline { .. })),
+        "the press reports it"
+    );
+}
+
+#[test]
+fn hidden_breach_is_seen_only_by_the_breaker() {
+    let sc = Arc::new(with_detection(&tutorial(), 0.0));
+    let mut m = Match::new(sc, 5);
+    let id = sign_hotline(&mut m);
+    m.apply(Action::Implement {
+        side: Side::A,
+        breaks: vec![id],
+    })
+    .unwrap();
+    m.apply(Action::Implement {
+        side: Side::B,
+        breaks: vec![],
+    })
+    .unwrap();
+    assert!(
+        m.log_for(Side::A)
+            .any(|l| matches!(l.event, Event::BreachHidden { .. }))
+    );
+    assert!(
+        !m.log_for(Side::B)
+            .any(|l| matches!(l.event, Event::BreachHidden { .. }))
+    );
+    let vb = m.view(Side::B);
+    assert!(
+        vb.commitments
+            .iter()
+            .all(|c| c.hidden_breaches.is_none() || c.by == Side::B)
+    );
+    assert_eq!(
+        m.view(Side::A)
+            .commitments
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap()
+            .hidden_breaches,
+        Some(1)
+    );
+    assert!(
+        m.breaches.iter().any(|b| !b.caught),
+        "revealed in the debrief record"
+    );
+}
+
+#[test]
+fn ratification_fails_when_factions_would_revolt() {
+    let sc = tutorial();
+    let mut s = (*sc).clone();
+    s.event_chance = 0.0;
+    s.side_b.ratify_at = 99.0;
+    let mut m = Match::new(Arc::new(s), 3);
+    m.apply(Action::Propose {
+        side: Side::A,
+        offer: offer(&sc, &[("hotline", Side::B)]),
+    })
+    .unwrap();
+    let ev = m.apply(Action::Accept { side: Side::B }).unwrap();
+    assert!(ev.iter().any(|e| matches!(
+        e,
+        Event::Ratification {
+            side: Side::B,
+            passed: false,
+            ..
+        }
+    )));
+    assert!(m.commitments.is_empty());
+    assert!(!m.preview(Side::B, &[item("hotline", Side::B)]).ratifies);
+}
+
+#[test]
+fn leader_falls_and_treaties_outlast_him() {
+    let sc = tutorial();
+    let mut s = (*sc).clone();
+    s.event_chance = 0.0;
+    s.side_a.on_ouster = OnOuster::Successor("General Vask".into());
+    let mut m = Match::new(Arc::new(s), 9);
+    let commission = m.scenario.measure_index("lake_commission").unwrap();
+    let hotline = m.scenario.measure_index("hotline").unwrap();
+    for (i, term) in [(hotline, Term::Pledge), (commission, Term::Treaty(3))] {
+        m.commitments.push(state::Commitment {
+            id: 50 + i as u32,
+            measure: i,
+            by: Side::A,
+            verification: None,
+            term,
+            signed_round: 1,
+            gesture: false,
+            kept: 0,
+            hidden_breaches: 0,
+            caught: 0,
+        });
+    }
+    for a in &mut m.sides[0].approval {
+        *a = 1.0;
+    }
+    m.apply(Action::EndTalks { side: Side::A }).unwrap();
+    m.apply(Action::Implement {
+        side: Side::A,
+        breaks: vec![],
+    })
+    .unwrap();
+    m.apply(Action::Implement {
+        side: Side::B,
+        breaks: vec![],
+    })
+    .ok();
+    assert!(m.log.iter().any(|l| matches!(&l.event, Event::LeaderFell { side: Side::A, successor: Some(n) } if n == "General Vask")));
+    assert_eq!(m.sides[0].leader, "General Vask");
+    assert!(m.sides[0].hardliner);
+    assert!(
+        m.commitments.iter().any(|c| c.measure == commission),
+        "the treaty survives the change of leader"
+    );
+    assert!(m.ending.is_none());
+}
+
+#[test]
+fn leader_fall_with_defeat_ends_the_match() {
+    let sc = tutorial();
+    let mut m = calm(&sc);
+    for a in &mut m.sides[1].approval {
+        *a = 0.0;
+    }
+    m.apply(Action::EndTalks { side: Side::A }).unwrap();
+    assert_eq!(m.ending, Some(Ending::Ousted(Side::B)));
+    assert_eq!(
+        m.apply(Action::EndTalks { side: Side::B }),
+        Err(ActionError::MatchOver)
+    );
+}
+
+#[test]
+fn tension_at_the_clash_line_ends_in_a_clash() {
+    let sc = tutorial();
+    let mut m = calm(&sc);
+    m.tension = sc.end.clash_at - 0.5;
+    m.apply(Action::EndTalks { side: Side::A }).unwrap();
+    assert_eq!(m.ending, Some(Ending::Clash));
+    assert_eq!(m.scores().utility, [0.0, 0.0]);
+}
+
+#[test]
+fn sunset_commitments_expire() {
+    let sc = tutorial();
+    let mut m = calm(&sc);
+    let i = sc.measure_index("hotline").unwrap();
+    m.commitments.push(state::Commitment {
+        id: 77,
+        measure: i,
+        by: Side::A,
+        verification: None,
+        term: Term::Sunset(1),
+        signed_round: 1,
+        gesture: false,
+        kept: 0,
+        hidden_breaches: 0,
+        caught: 0,
+    });
+    m.apply(Action::EndTalks { side: Side::A }).unwrap();
+    m.apply(Action::Implement {
+        side: Side::A,
+        breaks: vec![],
+    })
+    .unwrap();
+    assert!(m.commitments.is_empty());
+    assert!(m.log.iter().any(|l| matches!(
+        l.event,
+        Event::CommitmentEnded {
+            reason: EndReason::Expired,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn event_card_waits_for_the_struck_side() {
+    let sc = tutorial();
+    let mut s = (*sc).clone();
+    s.event_chance = 1.0;
+    let m = (0..50)
+        .map(|seed| Match::new(Arc::new(s.clone()), seed))
+        .find(|m| m.stage == Stage::Events)
+        .expect("a card is drawn");
+    let (side, need) = m.needs()[0];
+    assert_eq!(need, Need::Respond);
+    let v = m.view(side);
+    let r = v.event.unwrap().my_responses[0].clone();
+    let mut after = m.clone();
+    assert!(
+        after
+            .apply(Action::Propose {
+                side,
+                offer: offer(&sc, &[("hotline", side)])
+            })
+            .is_err()
+    );
+    assert_eq!(after, m);
+    after.apply(Action::Respond { side, response: r }).unwrap();
+    assert!(
+        after
+            .log
+            .iter()
+            .any(|l| matches!(l.event, Event::EventAnswered { .. }))
+    );
+}
+
+#[test]
+fn views_hold_no_private_detail_of_the_other_side() {
+    let sc = tutorial();
+    let m = calm(&sc);
+    for side in Side::BOTH {
+        let json = serde_json::to_string(&m.view(side)).unwrap();
+        assert!(json.contains(&sc.side(side).brief.replace('\n', "\\n")[..40]));
+        let theirs = sc.side(side.other());
+        assert!(
+            !json.contains(&theirs.brief.replace('\n', "\\n")[..40]),
+            "other brief leaked"
+        );
+        for f in &theirs.factions {
+            assert!(
+                !json.contains(&format!("\"id\":\"{}\"", f.id)),
+                "other faction detail leaked"
+            );
+        }
+    }
+}
+
+#[test]
+fn actions_events_views_and_records_round_trip_through_json() {
+    let sc = tutorial();
+    let mut agents = runner::level_agents(&sc, 4);
+    let m = runner::play(sc.clone(), 4, &mut agents);
+    let rec = m.record(Some("levels/tutorial.ron".into()));
+    let back: MatchRecord = serde_json::from_str(&serde_json::to_string(&rec).unwrap()).unwrap();
+    assert_eq!(back, rec);
+    let events: Vec<Logged> =
+        serde_json::from_str(&serde_json::to_string(&m.log).unwrap()).unwrap();
+    assert_eq!(events, m.log);
+    let v: SideView =
+        serde_json::from_str(&serde_json::to_string(&m.view(Side::A)).unwrap()).unwrap();
+    assert_eq!(v, m.view(Side::A));
+}
+
+#[test]
+fn same_level_seed_and_actions_give_the_same_match() {
+    for sc in all_levels() {
+        for seed in [1, 2, 99] {
+            let mut a1 = runner::level_agents(&sc, seed);
+            let mut a2 = runner::level_agents(&sc, seed);
+            let m1 = runner::play(sc.clone(), seed, &mut a1);
+            let m2 = runner::play(sc.clone(), seed, &mut a2);
+            assert_eq!(m1, m2);
+            let replayed = Match::replay(sc.clone(), &m1.record(None)).unwrap();
+            assert_eq!(replayed, m1, "{} seed {seed} replays", sc.id);
+        }
+    }
+}
+
+#[test]
+fn different_seeds_give_different_matches() {
+    let sc = all_levels()
+        .into_iter()
+        .find(|s| s.id == "river_accord")
+        .unwrap();
+    let logs: Vec<_> = (0..4)
+        .map(|seed| runner::play(sc.clone(), seed, &mut runner::level_agents(&sc, seed)).log)
+        .collect();
+    assert!(logs.windows(2).any(|w| w[0] != w[1]));
+}
+
+#[test]
+fn transcript_is_identical_for_the_same_seed() {
+    let sc = tutorial();
+    let (_, t1) = runner::transcript(sc.clone(), 8, &mut runner::level_agents(&sc, 8));
+    let (_, t2) = runner::transcript(sc.clone(), 8, &mut runner::level_agents(&sc, 8));
+    assert_eq!(t1, t2);
+    assert!(t1.contains("== Round 1"));
+    assert!(t1.contains("Meters: tension"));
+}
+
+#[test]
+fn frontier_dominates_the_empty_deal_and_contains_the_nash_point() {
+    for sc in all_levels() {
+        let f = scoring::frontier(&sc);
+        assert!(f.points.len() >= 2);
+        assert!(f.nash_product(f.nash) > 0.0, "{}", sc.id);
+        assert!(f.distance(f.nash) < 1e-4);
+        assert!(f.distance(f.disagreement) > 0.0);
+        for p in &f.points {
+            assert!((0.0..=1.0).contains(&p[0]) && (0.0..=1.0).contains(&p[1]));
+        }
+    }
+}
+
+// ---------- the first counterpart ----------
+
+#[test]
+fn level_counterparts_play_only_legal_moves_to_the_end() {
+    for sc in all_levels() {
+        for seed in 0..15 {
+            let mut agents = runner::level_agents(&sc, seed);
+            let mut m = Match::new(sc.clone(), seed);
+            while let Some((_, d, _)) = runner::step(&mut m, &mut agents) {
+                assert!(
+                    !d.reason.starts_with("(fell back"),
+                    "{} seed {seed}: illegal move {:?}: {}",
+                    sc.id,
+                    d.action,
+                    d.reason
+                );
+                assert!(!d.reason.is_empty());
+            }
+            assert!(m.is_over());
+        }
+    }
+}
+
+#[test]
+fn counterpart_refuses_a_package_its_factions_would_not_ratify() {
+    let sc = tutorial();
+    let mut m = calm(&sc);
+    for a in &mut m.sides[1].approval {
+        *a = 30.0;
+    }
+    // Ask B for the concession its own factions hate most.
+    let hated = sc
+        .measures
+        .iter()
+        .filter(|x| x.by.allows(Side::B))
+        .min_by(|x, y| {
+            let r = |mm: &&MeasureDef| {
+                politics::package_reaction(&sc, Side::B, &[item(&mm.id, Side::B)])
+                    .iter()
+                    .sum::<f32>()
+            };
+            r(x).total_cmp(&r(y))
+        })
+        .unwrap();
+    let o = offer(&sc, &[(hated.id.as_str(), Side::B)]);
+    m.apply(Action::Propose {
+        side: Side::A,
+        offer: o,
+    })
+    .unwrap();
+    let mut ai = detente::ai::from_level(&sc, Side::B, 1);
+    let d = ai.decide(&m.view(Side::B), Table::new(&sc));
+    assert!(
+        !matches!(d.action, Action::Accept { .. }),
+        "accepted: {}",
+        d.reason
+    );
+    assert!(d.reason.contains("ratify"), "explains why: {}", d.reason);
+}
+
+// ---------- random play ----------
+
+fn random_action(m: &Match, r: &mut rng::Rng) -> Action {
+    let (side, need) = m.needs()[0];
+    let v = m.view(side);
+    let sc = &m.scenario;
+    let random_offer = |r: &mut rng::Rng| {
+        let n = 1 + r.below(3);
+        let mut items: Vec<Item> = Vec::new();
+        for _ in 0..n {
+            if v.available.is_empty() {
+                break;
+            }
+            let (id, by) = v.available[r.below(v.available.len())].clone();
+            let md = &sc.measures[sc.measure_index(&id).unwrap()];
+            let verification = if md.verification.is_empty() || r.chance(0.3) {
+                None
+            } else {
+                Some(r.below(md.verification.len()))
+            };
+            let term = if md.terms.is_empty() {
+                Term::Pledge
+            } else {
+                md.terms[r.below(md.terms.len())]
+            };
+            items.push(Item {
+                measure: id,
+                by,
+                verification,
+                term,
+            });
+        }
+        Offer {
+            items,
+            statement: Statement::ALL[r.below(5)],
+        }
+    };
+    match need {
+        Need::Respond => {
+            let rs = v.event.unwrap().my_responses;
+            Action::Respond {
+                side,
+                response: rs[r.below(rs.len())].clone(),
+            }
+        }
+        Need::Answer => match r.below(3) {
+            0 => Action::Accept { side },
+            1 => Action::Reject { side },
+            _ => Action::Counter {
+                side,
+                offer: random_offer(r),
+            },
+        },
+        Need::Propose => match r.below(5) {
+            0 => Action::EndTalks { side },
+            1 => {
+                let gs: Vec<&MeasureDef> = sc.measures.iter().filter(|m| m.gesture).collect();
+                Action::Gesture {
+                    side,
+                    measure: gs[r.below(gs.len())].id.clone(),
+                    verification: None,
+                }
+            }
+            2 if !v.commitments.is_empty() => Action::Withdraw {
+                side,
+                commitment: v.commitments[r.below(v.commitments.len())].id,
+            },
+            _ => Action::Propose {
+                side,
+                offer: random_offer(r),
+            },
+        },
+        Need::Implement => {
+            let mine: Vec<u32> = v
+                .commitments
+                .iter()
+                .filter(|c| c.by == side)
+                .map(|c| c.id)
+                .collect();
+            Action::Implement {
+                side,
+                breaks: mine.into_iter().filter(|_| r.chance(0.2)).collect(),
+            }
+        }
+    }
+}
+
+fn meters_in_range(m: &Match) {
+    let ok = |x: f32| (0.0..=100.0).contains(&x);
+    assert!(ok(m.tension));
+    assert!(ok(m.trust[0]) && ok(m.trust[1]));
+    for s in &m.sides {
+        assert!(s.approval.iter().all(|a| ok(*a)));
+        assert!(ok(s.economy) && ok(s.security));
+        assert!(s.capital >= 0.0);
+    }
+    for o in &m.outlets {
+        assert!(ok(o.tone));
+    }
+    assert!(m.phase < m.scenario.phases.len());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn random_play_keeps_meters_in_range_and_replays(seed in any::<u64>(), level in 0usize..3, moves in any::<u64>()) {
+        let levels = all_levels();
+        let sc = levels[level % levels.len()].clone();
+        let mut m = Match::new(sc.clone(), seed);
+        let mut r = rng::Rng::new(moves);
+        let mut steps = 0;
+        while !m.is_over() && steps < 600 {
+            let a = random_action(&m, &mut r);
+            let before = m.clone();
+            match m.apply(a) {
+                Ok(_) => {}
+                Err(_) => {
+                    prop_assert_eq!(&m, &before);
+                    let side = m.needs()[0].0;
+                    m.apply(runner::safe_action(&m, side)).unwrap();
+                }
+            }
+            meters_in_range(&m);
+            steps += 1;
+        }
+        prop_assert!(m.is_over());
+        let again = Match::replay(sc.clone(), &m.record(None)).unwrap();
+        prop_assert_eq!(again, m);
+    }
+}
