@@ -1,15 +1,108 @@
 //! The game window: Bevy plugins that show the `sim` model and turn clicks into actions.
+//!
+//! Layout follows one plugin function per module: [`core_plugin`] holds the match, the move
+//! path and the screen flow (no window needed, so tests run it headless); [`ui_plugin`] adds
+//! egui drawing, which only calls pure functions from [`ui`], [`screens`] and [`debrief`].
 
+pub use bevy_egui::egui;
+
+pub mod debrief;
+pub mod game;
+pub mod idle;
+pub mod save;
+pub mod screens;
+pub mod screenshot;
+pub mod settings;
+pub mod ui;
+
+use bevy::prelude::*;
+use bevy::winit::WinitSettings;
 use std::path::Path;
+
+pub use game::{AiPace, Game, Mode, Move, SavePath, Seat, Setup};
+pub use screens::{Nav, Screen, UiState};
+
+/// The match, the move path and the screen flow. Needs `StatesPlugin` and a time source.
+pub fn core_plugin(app: &mut App) {
+    app.init_state::<Screen>()
+        .add_message::<Move>()
+        .add_message::<Nav>()
+        .add_message::<bevy::window::RequestRedraw>()
+        .init_resource::<game::AiPace>()
+        .init_resource::<game::SavePath>()
+        .init_resource::<screens::UiState>()
+        .init_resource::<screens::Levels>()
+        .init_resource::<settings::Settings>()
+        .insert_resource(screens::SaveInfo(save::SaveStatus::None))
+        .add_systems(
+            Update,
+            (
+                screens::handle_nav,
+                game::ai_moves,
+                game::apply_moves,
+                game::route,
+            )
+                .chain(),
+        );
+}
+
+/// egui drawing for every screen, full-screen setting, and the idle-CPU fix.
+pub fn ui_plugin(app: &mut App) {
+    app.add_plugins(bevy_egui::EguiPlugin::default())
+        .insert_resource(ClearColor(Color::srgb(0.09, 0.1, 0.12)))
+        .add_systems(Startup, |mut commands: Commands| {
+            commands.spawn(Camera2d);
+        })
+        .add_systems(bevy_egui::EguiPrimaryContextPass, screens::draw)
+        .add_systems(Update, screens::apply_window_settings);
+    idle::plugin(app);
+}
+
+/// A windowed app of the given size with both plugins.
+pub fn window_app(width: u32, height: u32) -> App {
+    let mut app = App::new();
+    app.add_plugins(DefaultPlugins.set(WindowPlugin {
+        primary_window: Some(Window {
+            title: "Détente".into(),
+            resolution:
+                bevy::window::WindowResolution::new(width, height).with_scale_factor_override(1.0),
+            ..default()
+        }),
+        ..default()
+    }))
+    .insert_resource(WinitSettings::desktop_app());
+    core_plugin(&mut app);
+    ui_plugin(&mut app);
+    app
+}
+
+/// Where level files are read from: `$DETENTE_LEVELS`, else `levels` in the working folder.
+pub fn levels_dir() -> std::path::PathBuf {
+    std::env::var_os("DETENTE_LEVELS")
+        .map(Into::into)
+        .unwrap_or_else(|| "levels".into())
+}
+
+fn exit_code(e: AppExit) -> i32 {
+    match e {
+        AppExit::Success => 0,
+        AppExit::Error(c) => c.get() as i32,
+    }
+}
 
 /// Open the game window; returns the exit code.
 pub fn run() -> i32 {
-    eprintln!("the game window is not built yet");
-    2
+    let mut app = window_app(1280, 800);
+    let save_path = save::autosave_path();
+    let settings = settings::Settings::load();
+    app.insert_resource(screens::Levels(screens::title::load_levels(&levels_dir())))
+        .insert_resource(screens::SaveInfo(save::probe(save_path.as_deref())))
+        .insert_resource(game::SavePath(save_path))
+        .insert_resource(settings);
+    exit_code(app.run())
 }
 
 /// Render one screen to a PNG.
-pub fn screenshot(_level: &Path, _seed: u64, _rounds: u32, _screen: &str, _out: &Path) -> i32 {
-    eprintln!("screenshots need the game window, which is not built yet");
-    2
+pub fn screenshot(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i32 {
+    screenshot::run(level, seed, rounds, screen, out)
 }

@@ -1,0 +1,481 @@
+//! The debrief: charts of the meters over the rounds, the timeline, hidden breaches revealed,
+//! scores, and the agreed package set against the Pareto frontier and the Nash point.
+//! Exportable as a self-contained HTML file.
+
+use crate::app::egui;
+use crate::app::egui::{RichText, Ui};
+use crate::app::ui::{Palette, card};
+use crate::sim::scoring::frontier;
+use crate::sim::{Event, Match, Side};
+use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoints, Points};
+
+/// What the debrief remembers between frames.
+#[derive(Debug, Clone, Default)]
+pub struct DebriefState {
+    /// Which chart is shown.
+    pub chart: Chart,
+    /// Result of the last export, to show.
+    pub exported: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Chart {
+    #[default]
+    TensionTrust,
+    Approval,
+    Utility,
+}
+
+/// What the player asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DebriefIntent {
+    Export,
+    ToTitle,
+}
+
+fn pts(m: &Match, f: impl Fn(&crate::sim::state::Snapshot) -> f32) -> PlotPoints<'static> {
+    m.history
+        .iter()
+        .map(|h| [h.round as f64, f(h) as f64])
+        .collect::<Vec<_>>()
+        .into()
+}
+
+/// The ending in a sentence.
+pub fn ending_text(m: &Match) -> String {
+    use crate::sim::Ending::*;
+    let sc = &m.scenario;
+    match m.ending {
+        Some(Normalization) => format!(
+            "Normalization: {} and {} built a relationship that holds.",
+            sc.side_a.name, sc.side_b.name
+        ),
+        Some(Clash) => "Armed clash: tension boiled over and both states lost.".into(),
+        Some(Ousted(s)) => format!("{}'s leader fell at home.", sc.side(s).name),
+        Some(RoundLimit) => "The rounds ran out before the relationship was normal.".into(),
+        None => "The match is still under way.".into(),
+    }
+}
+
+/// Draw the debrief.
+pub fn debrief_ui(
+    ui: &mut Ui,
+    pal: &Palette,
+    m: &Match,
+    st: &mut DebriefState,
+) -> Option<DebriefIntent> {
+    let sc = &m.scenario;
+    let s = m.scores();
+    let mut out = None;
+    egui::Panel::top("debrief-top").show(ui, |ui| {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(format!("Debrief — {}", sc.title))
+                    .heading()
+                    .strong(),
+            );
+            ui.separator();
+            ui.label(
+                RichText::new(ending_text(m))
+                    .strong()
+                    .color(match m.ending {
+                        Some(crate::sim::Ending::Normalization) => pal.good,
+                        Some(crate::sim::Ending::RoundLimit) => pal.warn,
+                        _ => pal.bad,
+                    }),
+            );
+        });
+        ui.horizontal(|ui| {
+            for side in Side::BOTH {
+                ui.label(
+                    RichText::new(format!(
+                        "{}: score {:.2}, approval {:.0}%",
+                        sc.side(side).name,
+                        s.utility[side.idx()],
+                        s.approval[side.idx()]
+                    ))
+                    .strong(),
+                );
+                ui.separator();
+            }
+            ui.label(RichText::new(format!("Joint stability {:.0}/100", s.stability)).strong());
+            ui.separator();
+            if ui.button("Export debrief (HTML)").clicked() {
+                out = Some(DebriefIntent::Export);
+            }
+            if ui.button("Back to title").clicked() {
+                out = Some(DebriefIntent::ToTitle);
+            }
+        });
+        if let Some(e) = &st.exported {
+            ui.label(RichText::new(e).small().color(pal.muted));
+        }
+        ui.add_space(2.0);
+    });
+    egui::Panel::right("debrief-right")
+        .exact_size(470.0)
+        .resizable(false)
+        .show(ui, |ui| {
+            ui.label(RichText::new("What you agreed vs. what was possible").strong());
+            frontier_plot(ui, pal, m);
+            ui.separator();
+            ui.label(RichText::new("Timeline").strong());
+            egui::ScrollArea::vertical()
+                .id_salt("timeline")
+                .show(ui, |ui| timeline(ui, pal, m));
+        });
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut st.chart, Chart::TensionTrust, "Tension & trust");
+            ui.selectable_value(&mut st.chart, Chart::Approval, "Approval at home");
+            ui.selectable_value(&mut st.chart, Chart::Utility, "Value of the deal");
+        });
+        meters_plot(ui, pal, m, st.chart);
+        ui.add_space(6.0);
+        breaches(ui, pal, m);
+    });
+    out
+}
+
+fn meters_plot(ui: &mut Ui, pal: &Palette, m: &Match, chart: Chart) {
+    let sc = &m.scenario;
+    let (a, b) = (&sc.side_a.id, &sc.side_b.id);
+    let h = (ui.available_height() * 0.55).max(200.0);
+    Plot::new(("meters", chart as u8))
+        .height(h)
+        .legend(Legend::default())
+        .include_y(0.0)
+        .include_y(if chart == Chart::Utility { 1.0 } else { 100.0 })
+        .include_x(1.0)
+        .x_axis_label("round")
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show(ui, |p| match chart {
+            Chart::TensionTrust => {
+                p.line(
+                    Line::new("Tension", pts(m, |h| h.tension))
+                        .color(pal.bad)
+                        .width(2.5),
+                );
+                p.line(
+                    Line::new(format!("Trust {a}→{b}"), pts(m, |h| h.trust[0]))
+                        .color(pal.good)
+                        .width(2.0),
+                );
+                p.line(
+                    Line::new(format!("Trust {b}→{a}"), pts(m, |h| h.trust[1]))
+                        .color(pal.accent)
+                        .width(2.0),
+                );
+            }
+            Chart::Approval => {
+                p.line(
+                    Line::new(format!("Approval {a}"), pts(m, |h| h.approval[0]))
+                        .color(pal.good)
+                        .width(2.0),
+                );
+                p.line(
+                    Line::new(format!("Approval {b}"), pts(m, |h| h.approval[1]))
+                        .color(pal.accent)
+                        .width(2.0),
+                );
+            }
+            Chart::Utility => {
+                p.line(
+                    Line::new(format!("In force, worth to {a}"), pts(m, |h| h.utility[0]))
+                        .color(pal.good)
+                        .width(2.0),
+                );
+                p.line(
+                    Line::new(format!("In force, worth to {b}"), pts(m, |h| h.utility[1]))
+                        .color(pal.accent)
+                        .width(2.0),
+                );
+            }
+        });
+}
+
+fn frontier_plot(ui: &mut Ui, pal: &Palette, m: &Match) {
+    let sc = &m.scenario;
+    let f = frontier(sc);
+    let fin = m.scores().final_point;
+    let to = |p: [f32; 2]| [p[0] as f64, p[1] as f64];
+    Plot::new("frontier")
+        .height(250.0)
+        .data_aspect(1.0)
+        .legend(Legend::default())
+        .include_x(0.0)
+        .include_x(1.0)
+        .include_y(0.0)
+        .include_y(1.0)
+        .x_axis_label(format!("worth to {}", sc.side_a.id))
+        .y_axis_label(format!("worth to {}", sc.side_b.id))
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show(ui, |p| {
+            let line: Vec<[f64; 2]> = f.points.iter().map(|q| to(*q)).collect();
+            p.line(
+                Line::new("Pareto frontier", line)
+                    .color(pal.muted)
+                    .width(2.0),
+            );
+            p.points(
+                Points::new("No deal", vec![to(f.disagreement)])
+                    .shape(MarkerShape::Square)
+                    .radius(5.0)
+                    .color(pal.muted),
+            );
+            p.points(
+                Points::new("Nash point", vec![to(f.nash)])
+                    .shape(MarkerShape::Diamond)
+                    .radius(7.0)
+                    .color(pal.warn),
+            );
+            p.points(
+                Points::new("Your final package", vec![to(fin)])
+                    .shape(MarkerShape::Circle)
+                    .radius(7.0)
+                    .color(pal.good),
+            );
+        });
+    let gap = f.distance(fin);
+    ui.label(
+        RichText::new(if gap < 0.01 {
+            "Your final package sits on the frontier: no deal could have served both states better.".to_string()
+        } else {
+            format!(
+                "Your final package is {gap:.2} short of the frontier: trading across areas could have given both states more."
+            )
+        })
+        .small(),
+    );
+}
+
+fn breaches(ui: &mut Ui, pal: &Palette, m: &Match) {
+    let sc = &m.scenario;
+    card(ui, pal, "Broken commitments, revealed", |ui| {
+        if m.breaches.is_empty() {
+            ui.label("Nobody broke a commitment. Every promise was kept.");
+        }
+        for b in &m.breaches {
+            let t = format!(
+                "Round {}: {} broke '{}' — {}",
+                b.round,
+                sc.side(b.side).name,
+                b.measure,
+                if b.caught {
+                    "caught"
+                } else {
+                    "never caught (hidden until now)"
+                }
+            );
+            ui.label(RichText::new(t).color(if b.caught { pal.bad } else { pal.warn }));
+        }
+    });
+}
+
+/// Timeline lines: (round, text, kind) for offers, agreements, events, breaches, headlines.
+pub fn timeline_lines(m: &Match) -> Vec<(u32, String, &'static str)> {
+    let sc = &m.scenario;
+    let mut round = 1;
+    let mut out = Vec::new();
+    for l in &m.log {
+        if let Event::RoundStarted { round: r } = l.event {
+            round = r;
+            continue;
+        }
+        let kind = match &l.event {
+            Event::OfferMade { .. } | Event::OfferAccepted { .. } | Event::OfferRejected { .. } => {
+                "offer"
+            }
+            Event::AgreementSigned { .. }
+            | Event::Ratification { .. }
+            | Event::GestureMade { .. } => "deal",
+            Event::EventDrawn { .. } | Event::EventAnswered { .. } => "event",
+            Event::BreachCaught { .. } | Event::BreachHidden { .. } => "breach",
+            Event::Headline { .. } => "press",
+            Event::PhaseChanged { .. } | Event::LeaderFell { .. } | Event::MatchEnded { .. } => {
+                "milestone"
+            }
+            _ => "other",
+        };
+        if kind == "other" {
+            continue;
+        }
+        if let Some(t) = crate::runner::describe(sc, &l.event) {
+            out.push((round, t, kind));
+        }
+    }
+    out
+}
+
+fn timeline(ui: &mut Ui, pal: &Palette, m: &Match) {
+    let mut last = 0;
+    for (round, text, kind) in timeline_lines(m) {
+        if round != last {
+            ui.label(
+                RichText::new(format!("Round {round}"))
+                    .strong()
+                    .color(pal.accent),
+            );
+            last = round;
+        }
+        let t = RichText::new(text).small();
+        ui.label(match kind {
+            "breach" => t.color(pal.bad),
+            "deal" | "milestone" => t.strong(),
+            "press" => t.italics().color(pal.muted),
+            _ => t,
+        });
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// An SVG line chart of 0..100 series over the rounds.
+fn svg_chart(m: &Match, series: &[(&str, &str, Vec<f32>)], ymax: f32) -> String {
+    let (w, h, pad) = (560.0, 220.0, 30.0);
+    let n = m.history.len().max(2) as f32;
+    let x = |i: usize| pad + (w - 2.0 * pad) * i as f32 / (n - 1.0);
+    let y = |v: f32| h - pad - (h - 2.0 * pad) * (v / ymax).clamp(0.0, 1.0);
+    let mut s = format!(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='{w}' height='{h}' viewBox='0 0 {w} {h}'><rect width='100%' height='100%' fill='#fafafa'/>"
+    );
+    s.push_str(&format!(
+        "<line x1='{pad}' y1='{}' x2='{}' y2='{}' stroke='#999'/>",
+        h - pad,
+        w - pad,
+        h - pad
+    ));
+    for (i, hs) in m.history.iter().enumerate() {
+        s.push_str(&format!(
+            "<text x='{}' y='{}' font-size='10' text-anchor='middle'>{}</text>",
+            x(i),
+            h - pad + 14.0,
+            hs.round
+        ));
+    }
+    for (k, (name, colour, vals)) in series.iter().enumerate() {
+        let p: Vec<String> = vals
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v)))
+            .collect();
+        s.push_str(&format!(
+            "<polyline fill='none' stroke='{colour}' stroke-width='2' points='{}'/>",
+            p.join(" ")
+        ));
+        s.push_str(&format!(
+            "<text x='{}' y='{}' font-size='11' fill='{colour}'>{}</text>",
+            pad + 140.0 * k as f32,
+            14,
+            esc(name)
+        ));
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// The whole debrief as one self-contained HTML page.
+pub fn export_html(m: &Match) -> String {
+    let sc = &m.scenario;
+    let s = m.scores();
+    let f = frontier(sc);
+    let (a, b) = (&sc.side_a.name, &sc.side_b.name);
+    let mut h = String::new();
+    h.push_str(&format!(
+        "<!doctype html><html><head><meta charset='utf-8'><title>Détente debrief — {}</title><style>body{{font-family:sans-serif;max-width:900px;margin:2em auto;color:#222}}td,th{{padding:2px 10px;text-align:left}}.breach{{color:#b30}}.round{{margin-top:1em;font-weight:bold}}</style></head><body>",
+        esc(&sc.title)
+    ));
+    h.push_str(&format!(
+        "<h1>Debrief: {}</h1><p>Seed {} · {} rounds played</p><h2>{}</h2>",
+        esc(&sc.title),
+        m.seed,
+        m.history.len(),
+        esc(&ending_text(m))
+    ));
+    h.push_str("<table><tr><th></th><th>score</th><th>approval</th></tr>");
+    for side in Side::BOTH {
+        h.push_str(&format!(
+            "<tr><td>{}</td><td>{:.2}</td><td>{:.0}%</td></tr>",
+            esc(&sc.side(side).name),
+            s.utility[side.idx()],
+            s.approval[side.idx()]
+        ));
+    }
+    h.push_str(&format!(
+        "</table><p>Joint stability: {:.0}/100</p>",
+        s.stability
+    ));
+    let col = |f: &dyn Fn(&crate::sim::state::Snapshot) -> f32| -> Vec<f32> {
+        m.history.iter().map(f).collect()
+    };
+    h.push_str("<h2>Tension and trust</h2>");
+    h.push_str(&svg_chart(
+        m,
+        &[
+            ("Tension", "#c33", col(&|x| x.tension)),
+            (
+                &format!("Trust {}→{}", sc.side_a.id, sc.side_b.id),
+                "#393",
+                col(&|x| x.trust[0]),
+            ),
+            (
+                &format!("Trust {}→{}", sc.side_b.id, sc.side_a.id),
+                "#36c",
+                col(&|x| x.trust[1]),
+            ),
+        ],
+        100.0,
+    ));
+    h.push_str("<h2>Approval at home</h2>");
+    h.push_str(&svg_chart(
+        m,
+        &[
+            (&sc.side_a.id, "#393", col(&|x| x.approval[0])),
+            (&sc.side_b.id, "#36c", col(&|x| x.approval[1])),
+        ],
+        100.0,
+    ));
+    h.push_str(&format!(
+        "<h2>The deal against the frontier</h2><p>Final package: worth {:.2} to {} and {:.2} to {}. Nash bargaining point: {:.2} / {:.2}. Distance to the Pareto frontier: {:.2}.</p>",
+        s.final_point[0],
+        esc(a),
+        s.final_point[1],
+        esc(b),
+        f.nash[0],
+        f.nash[1],
+        f.distance(s.final_point)
+    ));
+    h.push_str("<h2>Broken commitments</h2><ul>");
+    if m.breaches.is_empty() {
+        h.push_str("<li>None: every promise was kept.</li>");
+    }
+    for br in &m.breaches {
+        h.push_str(&format!(
+            "<li class='breach'>Round {}: {} broke '{}' — {}</li>",
+            br.round,
+            esc(&sc.side(br.side).name),
+            esc(&br.measure),
+            if br.caught { "caught" } else { "never caught" }
+        ));
+    }
+    h.push_str("</ul><h2>Timeline</h2>");
+    let mut last = 0;
+    for (round, text, kind) in timeline_lines(m) {
+        if round != last {
+            h.push_str(&format!("<div class='round'>Round {round}</div>"));
+            last = round;
+        }
+        h.push_str(&format!("<div class='{kind}'>{}</div>", esc(&text)));
+    }
+    h.push_str("</body></html>\n");
+    h
+}

@@ -1,0 +1,45 @@
+//! The briefing: the shared history, then the current player's private brief and priorities.
+
+use crate::app::egui;
+use crate::app::egui::{RichText, Ui};
+use crate::app::ui::{Palette, card, factions::priorities, key_button};
+use crate::sim::{Scenario, SideView};
+
+/// Draw the briefing for `view`'s side; true when the player is ready.
+pub fn briefing_ui(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) -> bool {
+    let mut go = false;
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.label(RichText::new(&sc.title).heading().strong());
+            ui.add_space(6.0);
+            ui.columns(2, |cols| {
+                card(&mut cols[0], pal, "What everyone knows", |ui| {
+                    ui.label(&sc.history);
+                });
+                let side = sc.side(view.side);
+                card(
+                    &mut cols[1],
+                    pal,
+                    &format!("Your brief — {} (private)", side.name),
+                    |ui| {
+                        ui.label(RichText::new(format!("You are {}.", view.me.leader)).strong());
+                        ui.label(&view.private.brief);
+                        ui.add_space(8.0);
+                        ui.label(RichText::new("What matters to you (the other side cannot see this)").strong());
+                        priorities(ui, pal, view);
+                        ui.add_space(8.0);
+                        ui.label(format!(
+                            "Deals must win {:.0}% approval at home to ratify; below {:.0}% your government falls.",
+                            view.private.ratify_at, view.private.ouster_below
+                        ));
+                    },
+                );
+            });
+            ui.add_space(10.0);
+            ui.vertical_centered(|ui| {
+                go = key_button(ui, "To the table", egui::Key::Enter, true);
+            });
+        });
+    });
+    go
+}

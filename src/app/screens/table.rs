@@ -1,0 +1,378 @@
+//! The negotiation table: the pure `table_ui` that draws one side's view and returns the
+//! actions its player chose.
+
+use crate::app::egui;
+use crate::app::egui::{RichText, Ui};
+use crate::app::ui::offer::{Draft, Rules, builder_ui, item_line, preview_ui, short};
+use crate::app::ui::{self, Palette, card, key_button};
+use crate::sim::measures::item_cost;
+use crate::sim::{Action, Logged, Need, Scenario, Side, SideView, Stage};
+use std::collections::BTreeSet;
+
+/// What the table needs to draw one side's screen.
+pub struct TableCtx<'a> {
+    pub sc: &'a Scenario,
+    pub view: &'a SideView,
+    /// Previews and checks from the rules, for the view's side only.
+    pub rules: &'a dyn Rules,
+    /// The match log as this side may see it.
+    pub log: &'a [Logged],
+    /// The other side's latest reason, when the computer plays it.
+    pub reason: Option<&'a str>,
+    /// Why the last move was refused, if it was.
+    pub refused: Option<&'a str>,
+    /// Who sits across: "the computer (Hawk, Normal)" or "the other player".
+    pub opponent: &'a str,
+    pub pal: Palette,
+}
+
+/// What the table remembers between frames.
+#[derive(Debug, Clone, Default)]
+pub struct TableState {
+    pub draft: Draft,
+    pub breaks: BTreeSet<u32>,
+    /// The player chose Counter and is editing a counter-offer.
+    pub countering: bool,
+    /// Last round whose summary each side dismissed.
+    pub summary_seen: [u32; 2],
+    /// Chosen gesture measure.
+    pub gesture: Option<String>,
+    /// (side, round, exchanges left) the draft belongs to; a new turn resets transient choices.
+    pub turn_key: Option<(Side, u32, u32)>,
+}
+
+impl TableState {
+    fn sync(&mut self, view: &SideView) {
+        let key = (view.side, view.round, view.exchanges_left);
+        if self.turn_key != Some(key) {
+            if self
+                .turn_key
+                .is_some_and(|(s, r, _)| s != view.side || r != view.round)
+            {
+                self.draft = Draft::default();
+                self.gesture = None;
+            }
+            self.countering = false;
+            self.draft.counter = false;
+            self.turn_key = Some(key);
+        }
+    }
+}
+
+/// Draw the table for `cx.view`'s side; returns the actions chosen this frame.
+pub fn table_ui(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Vec<Action> {
+    st.sync(cx.view);
+    let mut out = Vec::new();
+    let (sc, view, pal) = (cx.sc, cx.view, &cx.pal);
+    egui::Panel::top("table-top").show(ui, |ui| {
+        ui.add_space(4.0);
+        ui::meters::top_bar(ui, pal, sc, view);
+        ui.add_space(2.0);
+    });
+    egui::Panel::left("table-left")
+        .exact_size(300.0)
+        .resizable(false)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical().id_salt("left").show(ui, |ui| {
+                ui::factions::home_fronts(ui, pal, sc, view);
+                ui.separator();
+                ui.label(RichText::new("In force").strong());
+                if let Some(a) = ui::commitments::in_force(ui, pal, sc, view) {
+                    out.push(a);
+                }
+                ui.separator();
+                egui::CollapsingHeader::new(RichText::new("Your brief and priorities").strong())
+                    .id_salt(("brief", view.side))
+                    .show(ui, |ui| {
+                        ui.label(RichText::new(&view.private.brief).small());
+                        ui.add_space(4.0);
+                        ui::factions::priorities(ui, pal, view);
+                    });
+            });
+        });
+    egui::Panel::right("table-news")
+        .exact_size(290.0)
+        .resizable(false)
+        .show(ui, |ui| {
+            ui.label(RichText::new("The press").heading());
+            egui::ScrollArea::vertical().id_salt("news").show(ui, |ui| {
+                ui::news::news_panel(ui, pal, sc, view, cx.log);
+            });
+        });
+    egui::CentralPanel::default().show(ui, |ui| {
+        if let Some(r) = cx.refused {
+            ui.label(RichText::new(format!("The rules refused that: {r}")).color(pal.bad));
+        }
+        let me = view.side.idx();
+        if view.round >= 2
+            && st.summary_seen[me] < view.round
+            && view.stage != Stage::Ended
+            && ui::summary::summary_card(ui, pal, sc, view, cx.log)
+        {
+            st.summary_seen[me] = view.round;
+        }
+        ui.add_space(4.0);
+        central(ui, cx, st, &mut out);
+    });
+    out
+}
+
+fn central(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Action>) {
+    let (sc, view, pal) = (cx.sc, cx.view, &cx.pal);
+    if view.stage == Stage::Ended {
+        card(ui, pal, "The match is over", |ui| {
+            ui.label("The debrief follows.");
+        });
+        return;
+    }
+    match view.needs.first().copied() {
+        Some(Need::Respond) => {
+            if let Some(a) = ui::event_card::event_card(ui, pal, sc, view) {
+                out.push(a);
+            }
+        }
+        Some(Need::Implement) => {
+            if let Some(a) = ui::commitments::implement_ui(ui, pal, sc, view, &mut st.breaks) {
+                st.breaks.clear();
+                out.push(a);
+            }
+        }
+        Some(Need::Answer) if !st.countering => incoming(ui, cx, st, out),
+        Some(Need::Answer) => {
+            ui.horizontal(|ui| {
+                if ui.button("◀ Back to their offer").clicked() {
+                    st.countering = false;
+                }
+                ui.label(
+                    RichText::new("Your counter replaces their offer and uses one exchange.")
+                        .color(pal.muted),
+                );
+            });
+            bridge(ui, cx, st);
+            st.draft.counter = true;
+            if let Some(a) = builder_ui(ui, pal, sc, view, cx.rules, &mut st.draft, true) {
+                out.push(a);
+            }
+        }
+        Some(Need::Propose) => {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new("Your move.").strong().color(pal.accent));
+                ui.label("Build an offer, make a gesture, or close the talks for this round.");
+            });
+            ui.horizontal(|ui| {
+                if key_button(ui, "End talks", egui::Key::E, true) {
+                    out.push(Action::EndTalks { side: view.side });
+                }
+                if let Some(a) = gesture(ui, cx, st) {
+                    out.push(a);
+                }
+            });
+            bridge(ui, cx, st);
+            st.draft.counter = false;
+            if let Some(a) = builder_ui(ui, pal, sc, view, cx.rules, &mut st.draft, true) {
+                out.push(a);
+            }
+        }
+        None => waiting(ui, cx),
+    }
+}
+
+/// The offer on the table, to accept, reject or counter.
+fn incoming(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Action>) {
+    let (sc, view, pal) = (cx.sc, cx.view, &cx.pal);
+    let Some((from, offer)) = &view.pending else {
+        return;
+    };
+    let title = format!("{} proposes", sc.side(*from).name);
+    card(ui, pal, &title, |ui| {
+        offer_columns(ui, cx, offer);
+        ui.label(format!("Public statement: {}", offer.statement.label()));
+        if let Some(r) = cx.reason {
+            ui.label(
+                RichText::new(format!("Their reason: “{r}”"))
+                    .italics()
+                    .color(pal.accent),
+            );
+        }
+        ui.separator();
+        ui.label(RichText::new("If you accept").strong());
+        let p = cx.rules.preview(view.side, &offer.items);
+        preview_ui(ui, pal, view, &p);
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if key_button(ui, "Accept", egui::Key::A, true) {
+                out.push(Action::Accept { side: view.side });
+            }
+            if key_button(ui, "Reject", egui::Key::R, true) {
+                out.push(Action::Reject { side: view.side });
+            }
+            let can_counter = view.exchanges_left > 0;
+            if key_button(ui, "Counter", egui::Key::C, can_counter) {
+                st.draft = Draft::from_offer(offer, true);
+                st.countering = true;
+            }
+            ui.label(
+                RichText::new(format!(
+                    "{} exchange(s) left this round",
+                    view.exchanges_left
+                ))
+                .color(pal.muted),
+            );
+        });
+    });
+}
+
+/// An offer's commitments in two columns: what they would do, what we would do.
+fn offer_columns(ui: &mut Ui, cx: &TableCtx, offer: &crate::sim::Offer) {
+    let (sc, view, pal) = (cx.sc, cx.view, &cx.pal);
+    ui.columns(2, |cols| {
+        for (col, by, title) in [
+            (
+                0,
+                view.side.other(),
+                format!("{} would", short(sc, view.side.other())),
+            ),
+            (1, view.side, "You would".to_string()),
+        ] {
+            let ui = &mut cols[col];
+            ui.label(RichText::new(title).strong().color(if by == view.side {
+                pal.warn
+            } else {
+                pal.good
+            }));
+            let mut any = false;
+            for it in offer.items.iter().filter(|i| i.by == by) {
+                any = true;
+                ui.label(format!("• {}", item_line(sc, it)));
+            }
+            if !any {
+                ui.label(RichText::new("nothing").italics().color(pal.muted));
+            }
+        }
+    });
+}
+
+/// The mediator's bridging proposal, adoptable into the builder.
+fn bridge(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) {
+    let (sc, view, pal) = (cx.sc, cx.view, &cx.pal);
+    let Some(b) = &view.bridge else {
+        return;
+    };
+    let name = sc
+        .mediator
+        .as_ref()
+        .map_or("A mediator", |m| m.name.as_str());
+    egui::CollapsingHeader::new(
+        RichText::new(format!("{name} tables a bridging proposal"))
+            .strong()
+            .color(pal.accent),
+    )
+    .id_salt("bridge")
+    .default_open(st.draft.items.is_empty())
+    .show(ui, |ui| {
+        offer_columns(ui, cx, b);
+        if ui
+            .button("Adopt into my offer")
+            .on_hover_text("Copies the proposal into the builder; you can still change it.")
+            .clicked()
+        {
+            let counter = st.draft.counter;
+            st.draft = Draft::from_offer(b, counter);
+        }
+    });
+}
+
+/// A unilateral gesture: pick a measure, make it now, ask nothing back.
+fn gesture(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Option<Action> {
+    let (sc, view, pal) = (cx.sc, cx.view, &cx.pal);
+    if view.private.gesture_used {
+        ui.label(RichText::new("Gesture made this round.").color(pal.muted));
+        return None;
+    }
+    let options: Vec<&crate::sim::MeasureDef> = sc
+        .measures
+        .iter()
+        .filter(|m| m.gesture)
+        .filter(|m| {
+            view.available
+                .iter()
+                .any(|(id, by)| *id == m.id && *by == view.side)
+        })
+        .collect();
+    if options.is_empty() {
+        return None;
+    }
+    if st
+        .gesture
+        .as_ref()
+        .is_none_or(|g| !options.iter().any(|m| &m.id == g))
+    {
+        st.gesture = Some(options[0].id.clone());
+    }
+    let chosen = options
+        .iter()
+        .find(|m| Some(&m.id) == st.gesture.as_ref())
+        .copied()?;
+    ui.separator();
+    ui.label("Gesture:");
+    egui::ComboBox::from_id_salt("gesture")
+        .selected_text(&chosen.name)
+        .show_ui(ui, |ui| {
+            for m in &options {
+                ui.selectable_value(&mut st.gesture, Some(m.id.clone()), &m.name);
+            }
+        });
+    let ver = if chosen.verification.is_empty() {
+        None
+    } else {
+        Some(0)
+    };
+    let cost = item_cost(chosen, ver);
+    let ok = cost <= view.private.capital + 1e-4;
+    let clicked = key_button(
+        ui,
+        &format!("Make gesture ({cost:.0} cap)"),
+        egui::Key::G,
+        ok,
+    );
+    clicked.then(|| Action::Gesture {
+        side: view.side,
+        measure: chosen.id.clone(),
+        verification: ver,
+    })
+}
+
+/// Nothing to do: say what the other side is doing.
+fn waiting(ui: &mut Ui, cx: &TableCtx) {
+    let (sc, view, pal) = (cx.sc, cx.view, &cx.pal);
+    let them = &sc.side(view.side.other()).name;
+    let what = match view.stage {
+        Stage::Events => "answering the event",
+        Stage::Negotiation if view.pending.as_ref().is_some_and(|(s, _)| *s == view.side) => {
+            "considering your offer"
+        }
+        Stage::Negotiation => "preparing their move",
+        Stage::Implementation => "carrying out their commitments",
+        Stage::Ended => "done",
+    };
+    card(ui, pal, &format!("Waiting for {them}"), |ui| {
+        ui.label(format!("{} ({}) is {what}…", them, cx.opponent));
+        if let Some((s, offer)) = &view.pending
+            && *s == view.side
+        {
+            ui.add_space(4.0);
+            ui.label(RichText::new("Your offer on the table").strong());
+            offer_columns(ui, cx, offer);
+        }
+        if let Some(r) = cx.reason {
+            ui.label(
+                RichText::new(format!("Their last word: “{r}”"))
+                    .italics()
+                    .color(pal.accent),
+            );
+        }
+    });
+    if view.stage == Stage::Events {
+        ui::event_card::event_card(ui, pal, sc, view);
+    }
+}

@@ -1,0 +1,276 @@
+//! The title screen: choose a level and a mode, continue the autosave, settings, quit.
+
+use crate::app::egui;
+use crate::app::egui::{RichText, Ui};
+use crate::app::game::{Mode, Setup};
+use crate::app::save::SaveStatus;
+use crate::app::settings::Settings;
+use crate::app::ui::{Palette, card, key_button};
+use crate::sim::{Difficulty, Personality, Scenario, Side};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A level file found in the levels folder: loaded, or its errors as `file:line:col: ...`.
+#[derive(Debug, Clone)]
+pub struct LevelEntry {
+    pub path: PathBuf,
+    pub result: Result<Arc<Scenario>, String>,
+}
+
+/// Load every level of a folder.
+pub fn load_levels(dir: &std::path::Path) -> Vec<LevelEntry> {
+    crate::level::load_dir(dir)
+        .into_iter()
+        .map(|e| LevelEntry {
+            path: e.path,
+            result: e.result.map(Arc::new).map_err(|e| e.to_string()),
+        })
+        .collect()
+}
+
+/// Choices on the title screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TitleState {
+    pub selected: Option<usize>,
+    pub vs_ai: bool,
+    pub personality: Option<Personality>,
+    pub difficulty: Option<Difficulty>,
+    pub human: Side,
+    pub seed: u64,
+    pub show_settings: bool,
+}
+
+impl Default for TitleState {
+    fn default() -> Self {
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_secs() % 100_000);
+        TitleState {
+            selected: None,
+            vs_ai: true,
+            personality: None,
+            difficulty: None,
+            human: Side::A,
+            seed,
+            show_settings: false,
+        }
+    }
+}
+
+/// What the player asked for.
+#[derive(Debug, Clone)]
+pub enum TitleIntent {
+    Start(Setup),
+    Continue,
+    Settings(Settings),
+    Quit,
+}
+
+/// A personality in a sentence, for students choosing an opponent.
+pub fn personality_hint(p: Personality) -> &'static str {
+    match p {
+        Personality::Hawk => "Hawk: asks a lot, concedes late, insists on verification.",
+        Personality::Dove => "Dove: concedes early and makes goodwill gestures.",
+        Personality::Reciprocator => {
+            "Reciprocator: mirrors you — kindness for kindness, and the reverse."
+        }
+        Personality::Pragmatist => {
+            "Pragmatist: learns what you value from your offers and trades for it."
+        }
+    }
+}
+
+/// Draw the title screen.
+pub fn title_ui(
+    ui: &mut Ui,
+    pal: &Palette,
+    levels: &[LevelEntry],
+    save: &SaveStatus,
+    notice: Option<&str>,
+    st: &mut TitleState,
+    settings: &Settings,
+) -> Option<TitleIntent> {
+    let mut out = None;
+    if st.selected.is_none() {
+        st.selected = levels.iter().position(|l| l.result.is_ok());
+    }
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.vertical_centered(|ui| {
+            ui.add_space(16.0);
+            ui.label(RichText::new("Détente").size(44.0).strong().color(pal.accent));
+            ui.label(RichText::new("A negotiation game about turning old enemies into predictable neighbours").italics());
+            ui.add_space(12.0);
+        });
+        if let Some(n) = notice {
+            card(ui, pal, "", |ui| {
+                ui.label(RichText::new(n).color(pal.warn));
+            });
+            ui.add_space(6.0);
+        }
+        ui.columns(2, |cols| {
+            level_list(&mut cols[0], pal, levels, st);
+            let ui = &mut cols[1];
+            let chosen = st
+                .selected
+                .and_then(|i| levels.get(i))
+                .and_then(|l| l.result.as_ref().ok().map(|sc| (l, sc)));
+            card(ui, pal, "New match", |ui| {
+                let Some((entry, sc)) = chosen else {
+                    ui.label("Choose a level that loads.");
+                    return;
+                };
+                ui.label(RichText::new(&sc.title).strong());
+                ui.label(&sc.summary);
+                ui.label(
+                    RichText::new(format!(
+                        "{} rounds · {} exchanges per round · {} vs {}",
+                        sc.rounds, sc.exchanges, sc.side_a.name, sc.side_b.name
+                    ))
+                    .small()
+                    .color(pal.muted),
+                );
+                ui.add_space(6.0);
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut st.vs_ai, true, "Against the computer");
+                    ui.selectable_value(&mut st.vs_ai, false, "Two players at this screen");
+                });
+                if st.vs_ai {
+                    let p = st.personality.get_or_insert(sc.ai.personality);
+                    ui.horizontal(|ui| {
+                        ui.label("Opponent:");
+                        for q in [
+                            Personality::Hawk,
+                            Personality::Dove,
+                            Personality::Reciprocator,
+                            Personality::Pragmatist,
+                        ] {
+                            ui.selectable_value(p, q, format!("{q:?}"))
+                                .on_hover_text(personality_hint(q));
+                        }
+                    });
+                    ui.label(RichText::new(personality_hint(*p)).small().color(pal.muted));
+                    let d = st.difficulty.get_or_insert(sc.ai.difficulty);
+                    ui.horizontal(|ui| {
+                        ui.label("Difficulty:");
+                        for q in [Difficulty::Easy, Difficulty::Normal, Difficulty::Hard] {
+                            ui.selectable_value(d, q, format!("{q:?}"));
+                        }
+                    });
+                    ui.horizontal(|ui| {
+                        ui.label("You lead:");
+                        for s in Side::BOTH {
+                            ui.selectable_value(&mut st.human, s, &sc.side(s).name);
+                        }
+                    });
+                } else {
+                    ui.label(
+                        RichText::new("Each player sees only their own brief; the screen hides it while you hand over.")
+                            .small()
+                            .color(pal.muted),
+                    );
+                }
+                ui.horizontal(|ui| {
+                    ui.label("Seed:");
+                    ui.add(egui::DragValue::new(&mut st.seed).range(0..=u64::MAX))
+                        .on_hover_text("The same level, seed and moves always give the same match.");
+                });
+                ui.add_space(6.0);
+                if key_button(ui, "Start", egui::Key::Enter, true) {
+                    let mode = if st.vs_ai {
+                        Mode::VsAi {
+                            human: st.human,
+                            personality: st.personality.unwrap_or(sc.ai.personality),
+                            difficulty: st.difficulty.unwrap_or(sc.ai.difficulty),
+                        }
+                    } else {
+                        Mode::Hotseat
+                    };
+                    out = Some(TitleIntent::Start(Setup {
+                        level_file: entry.path.clone(),
+                        scenario: sc.clone(),
+                        seed: st.seed,
+                        mode,
+                    }));
+                }
+            });
+            ui.add_space(8.0);
+            card(ui, pal, "Continue", |ui| match save {
+                SaveStatus::None => {
+                    ui.label(RichText::new("No saved match yet. The game saves after every round.").color(pal.muted));
+                }
+                SaveStatus::Ready(_, line) => {
+                    ui.label(line);
+                    if ui.button("Continue last match").clicked() {
+                        out = Some(TitleIntent::Continue);
+                    }
+                }
+                SaveStatus::Broken(why) => {
+                    ui.label(RichText::new(why).color(pal.bad));
+                }
+            });
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button("Settings").clicked() {
+                    st.show_settings = !st.show_settings;
+                }
+                if ui.button("Quit").clicked() {
+                    out = Some(TitleIntent::Quit);
+                }
+            });
+            if st.show_settings {
+                let mut s = *settings;
+                card(ui, pal, "Settings", |ui| {
+                    ui.add(egui::Slider::new(&mut s.ui_scale, 0.75..=2.0).text("Interface scale"));
+                    ui.checkbox(&mut s.colour_blind, "Colour-blind-safe palette (blue/orange)");
+                    ui.checkbox(&mut s.fullscreen, "Full screen");
+                });
+                if s != *settings {
+                    out = Some(TitleIntent::Settings(s));
+                }
+            }
+        });
+    });
+    out
+}
+
+fn level_list(ui: &mut Ui, pal: &Palette, levels: &[LevelEntry], st: &mut TitleState) {
+    card(ui, pal, "Levels", |ui| {
+        if levels.is_empty() {
+            ui.label(
+                RichText::new("No level files (.ron) found in the levels folder.").color(pal.bad),
+            );
+        }
+        egui::ScrollArea::vertical()
+            .id_salt("levels")
+            .max_height(520.0)
+            .show(ui, |ui| {
+                for (i, l) in levels.iter().enumerate() {
+                    match &l.result {
+                        Ok(sc) => {
+                            let sel = st.selected == Some(i);
+                            if ui
+                                .selectable_label(sel, RichText::new(&sc.title).strong())
+                                .clicked()
+                            {
+                                st.selected = Some(i);
+                            }
+                            ui.label(RichText::new(&sc.summary).small().color(pal.muted));
+                        }
+                        Err(e) => {
+                            let name = l.path.file_name().map_or_else(
+                                || l.path.display().to_string(),
+                                |n| n.to_string_lossy().into_owned(),
+                            );
+                            ui.label(
+                                RichText::new(format!("{name} — cannot be played"))
+                                    .strong()
+                                    .color(pal.bad),
+                            );
+                            ui.label(RichText::new(e).monospace().small().color(pal.bad));
+                        }
+                    }
+                    ui.add_space(4.0);
+                }
+            });
+    });
+}

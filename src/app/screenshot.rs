@@ -1,0 +1,154 @@
+//! `detente screenshot`: play some rounds headless, open one screen at 1280x800, capture it
+//! from inside Bevy and exit.
+
+use super::game::{AiPace, Game, Mode, Seat};
+use super::screens::{self, Screen};
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
+use bevy::winit::WinitSettings;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Resource)]
+struct Job {
+    out: PathBuf,
+    frames: u32,
+    started: Option<f64>,
+    requested: bool,
+    done: bool,
+}
+
+/// Put a match in the state the screen should show.
+pub fn prepare(
+    level: &Path,
+    seed: u64,
+    rounds: u32,
+    screen: Screen,
+) -> Result<Option<Game>, String> {
+    if screen == Screen::Title {
+        return Ok(None);
+    }
+    let sc = Arc::new(crate::level::load(level).map_err(|e| e.to_string())?);
+    let m = crate::sim::Match::new(sc.clone(), seed);
+    let mut g = Game::from_match(m, level.to_path_buf(), Mode::Watch);
+    let human = crate::sim::Side::A;
+    if screen == Screen::Debrief {
+        g.auto_play(u32::MAX);
+    } else {
+        g.auto_play(rounds);
+        // Let the computer move on until the shown side has something to do.
+        let mut guard = 0;
+        while !g.m.is_over() && guard < 1000 {
+            guard += 1;
+            if g.m.needs().iter().any(|(s, _)| *s == human) {
+                break;
+            }
+            let Some(side) = g.ai_need() else { break };
+            if let Some((a, r)) = g.ai_decide(side) {
+                g.reasons[side.idx()] = Some(r);
+                let _ = g.apply(a);
+            }
+        }
+    }
+    g.mode = Mode::VsAi {
+        human,
+        personality: sc.ai.personality,
+        difficulty: sc.ai.difficulty,
+    };
+    g.seats[human.idx()] = Seat::Human;
+    g.viewer = human;
+    g.briefed = [true, true];
+    Ok(Some(g))
+}
+
+/// Run the screenshot job; returns the exit code.
+pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i32 {
+    let screen = match screen {
+        "title" => Screen::Title,
+        "briefing" => Screen::Briefing,
+        "table" => Screen::Table,
+        "debrief" => Screen::Debrief,
+        "handover" => Screen::Handover,
+        other => {
+            eprintln!("unknown screen '{other}': use title, briefing, table or debrief");
+            return 2;
+        }
+    };
+    let game = match prepare(level, seed, rounds, screen) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let out = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(out)
+    };
+    if let Some(dir) = out.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = std::fs::remove_file(&out);
+    let mut app = super::window_app(1280, 800);
+    // Draw continuously so the capture happens on schedule; the computer stays still.
+    app.insert_resource(WinitSettings::game())
+        .insert_resource(AiPace(Duration::from_secs(3600)))
+        .insert_resource(screens::Levels(screens::title::load_levels(
+            level.parent().unwrap_or(Path::new(".")),
+        )))
+        .insert_resource(Job {
+            out: out.clone(),
+            frames: 0,
+            started: None,
+            requested: false,
+            done: false,
+        })
+        .insert_state(screen)
+        .add_systems(Update, capture);
+    if let Some(g) = game {
+        app.insert_resource(g);
+    }
+    let code = match app.run() {
+        AppExit::Success => 0,
+        AppExit::Error(c) => c.get() as i32,
+    };
+    if code == 0 && out.exists() {
+        println!("saved {}", out.display());
+        0
+    } else {
+        eprintln!("no screenshot was written to {}", out.display());
+        1
+    }
+}
+
+fn capture(
+    mut commands: Commands,
+    mut job: ResMut<Job>,
+    time: Res<Time<Real>>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    job.frames += 1;
+    let now = time.elapsed_secs_f64();
+    let started = *job.started.get_or_insert(now);
+    if job.done {
+        exit.write(AppExit::Success);
+        return;
+    }
+    if now - started > 60.0 {
+        error!("screenshot timed out");
+        exit.write(AppExit::error());
+        return;
+    }
+    if !job.requested && job.frames >= 12 && now - started >= 2.5 {
+        job.requested = true;
+        let path = job.out.clone();
+        commands
+            .spawn(Screenshot::primary_window())
+            .observe(save_to_disk(path))
+            .observe(|_: On<ScreenshotCaptured>, mut job: ResMut<Job>| {
+                job.done = true;
+            });
+    }
+}

@@ -1,0 +1,153 @@
+//! Commitments in force, withdrawal, and the implementation choice: keep or quietly break each
+//! of one's own commitments.
+
+use super::Palette;
+use super::offer::short;
+use crate::app::egui;
+use crate::app::egui::{RichText, Ui};
+use crate::sim::measures::{detection, verification_name};
+use crate::sim::{Action, Scenario, SideView, Stage};
+use std::collections::BTreeSet;
+
+/// The list of commitments in force; own withdrawable ones get a Withdraw button during talks.
+pub fn in_force(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) -> Option<Action> {
+    let mut out = None;
+    if view.commitments.is_empty() {
+        ui.label(
+            RichText::new("Nothing in force yet.")
+                .italics()
+                .color(pal.muted),
+        );
+    }
+    for c in &view.commitments {
+        let Some(i) = sc.measure_index(&c.measure) else {
+            continue;
+        };
+        let m = &sc.measures[i];
+        ui.horizontal_wrapped(|ui| {
+            let mine = c.by == view.side;
+            ui.label(RichText::new(&m.name).strong())
+                .on_hover_text(super::offer::measure_hover(sc, m));
+            ui.label(
+                RichText::new(format!("by {}", short(sc, c.by)))
+                    .small()
+                    .color(if mine { pal.warn } else { pal.good }),
+            );
+            ui.label(RichText::new(c.term.label()).small().color(pal.muted));
+            if c.caught > 0 {
+                ui.label(
+                    RichText::new(format!("caught broken ×{}", c.caught))
+                        .small()
+                        .color(pal.bad),
+                );
+            }
+            if let Some(h) = c.hidden_breaches
+                && h > 0
+            {
+                ui.label(
+                    RichText::new(format!("you broke it unseen ×{h}"))
+                        .small()
+                        .color(pal.warn),
+                );
+            }
+            if mine
+                && m.withdrawable
+                && view.stage == Stage::Negotiation
+                && ui
+                    .small_button("Withdraw")
+                    .on_hover_text("Take it back: costs their trust in you.")
+                    .clicked()
+            {
+                out = Some(Action::Withdraw {
+                    side: view.side,
+                    commitment: c.id,
+                });
+            }
+        });
+    }
+    out
+}
+
+/// Implementation: a Keep / Break switch for each own commitment and a button to carry out.
+pub fn implement_ui(
+    ui: &mut Ui,
+    pal: &Palette,
+    sc: &Scenario,
+    view: &SideView,
+    breaks: &mut BTreeSet<u32>,
+) -> Option<Action> {
+    let mut out = None;
+    super::card(ui, pal, "Implementation: keep your word?", |ui| {
+        ui.label("Each of your commitments is carried out this round, unless you quietly break it. A broken commitment pays off at once, but it is caught with its verification's chance: then their trust crashes, tension jumps and the press finds out. Uncaught breaches come out in the debrief.");
+        ui.add_space(6.0);
+        let mine: Vec<_> = view
+            .commitments
+            .iter()
+            .filter(|c| c.by == view.side)
+            .collect();
+        breaks.retain(|id| mine.iter().any(|c| c.id == *id));
+        egui::Grid::new("implement")
+            .num_columns(3)
+            .striped(true)
+            .show(ui, |ui| {
+                for c in mine {
+                    let Some(i) = sc.measure_index(&c.measure) else {
+                        continue;
+                    };
+                    let m = &sc.measures[i];
+                    ui.label(RichText::new(&m.name).strong());
+                    let broken = breaks.contains(&c.id);
+                    ui.horizontal(|ui| {
+                        if ui.selectable_label(!broken, "Keep").clicked() {
+                            breaks.remove(&c.id);
+                        }
+                        if ui
+                            .selectable_label(broken, RichText::new("Break quietly").color(pal.bad))
+                            .clicked()
+                        {
+                            breaks.insert(c.id);
+                        }
+                    });
+                    let g = &m.breach_gain;
+                    let mut gain = Vec::new();
+                    if g.security != 0.0 {
+                        gain.push(format!("security {:+.1}", g.security));
+                    }
+                    if g.economy != 0.0 {
+                        gain.push(format!("economy {:+.1}", g.economy));
+                    }
+                    if g.capital != 0.0 {
+                        gain.push(format!("capital {:+.1}", g.capital));
+                    }
+                    ui.label(
+                        RichText::new(format!(
+                            "{}: {:.0}% chance caught{}",
+                            verification_name(m, c.verification),
+                            detection(m, c.verification) * 100.0,
+                            if gain.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" · breaking gains {}", gain.join(", "))
+                            }
+                        ))
+                        .small()
+                        .color(pal.muted),
+                    );
+                    ui.end_row();
+                }
+            });
+        ui.add_space(6.0);
+        let label = if breaks.is_empty() {
+            "Carry out all commitments".to_string()
+        } else {
+            format!("Carry out, breaking {}", breaks.len())
+        };
+        if super::key_button(ui, &label, egui::Key::Enter, true) {
+            out = Some(Action::Implement {
+                side: view.side,
+                breaks: breaks.iter().copied().collect(),
+            });
+        }
+    });
+    out
+}

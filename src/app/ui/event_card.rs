@@ -1,0 +1,57 @@
+//! The event card of the round, with a button per answer this side may give.
+
+use super::Palette;
+use crate::app::egui;
+use crate::app::egui::{RichText, Ui};
+use crate::sim::{Action, Scenario, SideView};
+
+/// Draw the card; returns the answer chosen (click or number key).
+pub fn event_card(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) -> Option<Action> {
+    let ev = view.event.as_ref()?;
+    let def = sc.events.iter().find(|e| e.id == ev.card)?;
+    let mut out = None;
+    super::card(ui, pal, &def.title, |ui| {
+        ui.label(&def.text);
+        let struck: Vec<&str> = ev
+            .struck
+            .iter()
+            .map(|s| sc.side(*s).name.as_str())
+            .collect();
+        ui.label(RichText::new(format!("It strikes {}.", struck.join(" and "))).color(pal.muted));
+        ui.add_space(6.0);
+        if ev.my_responses.is_empty() {
+            ui.label(RichText::new("Waiting for their answer…").italics());
+            return;
+        }
+        ui.label(RichText::new("How do you answer?").strong());
+        let keys = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+            egui::Key::Num5,
+            egui::Key::Num6,
+        ];
+        for (n, id) in ev.my_responses.iter().enumerate() {
+            let Some(r) = def.responses.iter().find(|r| &r.id == id) else {
+                continue;
+            };
+            let mut label = r.label.clone();
+            if r.cost > 0.0 {
+                label.push_str(&format!(" ({:.0} capital)", r.cost));
+            }
+            let key = keys.get(n).copied();
+            let hit = match key {
+                Some(k) => super::key_button(ui, &label, k, true),
+                None => ui.button(&label).clicked(),
+            };
+            if hit && out.is_none() {
+                out = Some(Action::Respond {
+                    side: view.side,
+                    response: r.id.clone(),
+                });
+            }
+        }
+    });
+    out
+}

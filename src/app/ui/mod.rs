@@ -1,0 +1,157 @@
+//! Pure egui drawing code: functions take a view and return what the player asked for.
+//! Nothing here knows about Bevy, and nothing here implements a rule.
+
+pub mod commitments;
+pub mod event_card;
+pub mod factions;
+pub mod meters;
+pub mod news;
+pub mod offer;
+pub mod summary;
+
+use crate::app::egui;
+use crate::app::egui::{Color32, RichText, Ui};
+
+/// Colours of the interface. The colour-blind-safe variant uses the Okabe-Ito blue/orange pair;
+/// every colour also comes with a sign or a word.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Palette {
+    pub good: Color32,
+    pub bad: Color32,
+    pub warn: Color32,
+    pub accent: Color32,
+    pub muted: Color32,
+    pub card: Color32,
+    pub flash: Color32,
+}
+
+impl Palette {
+    pub fn new(colour_blind: bool) -> Palette {
+        if colour_blind {
+            Palette {
+                good: Color32::from_rgb(86, 180, 233),
+                bad: Color32::from_rgb(230, 159, 0),
+                warn: Color32::from_rgb(240, 228, 66),
+                accent: Color32::from_rgb(0, 158, 115),
+                muted: Color32::from_gray(150),
+                card: Color32::from_rgb(32, 36, 44),
+                flash: Color32::from_rgb(255, 255, 255),
+            }
+        } else {
+            Palette {
+                good: Color32::from_rgb(96, 200, 120),
+                bad: Color32::from_rgb(235, 95, 85),
+                warn: Color32::from_rgb(235, 185, 70),
+                accent: Color32::from_rgb(110, 170, 240),
+                muted: Color32::from_gray(150),
+                card: Color32::from_rgb(32, 36, 44),
+                flash: Color32::from_rgb(255, 240, 160),
+            }
+        }
+    }
+
+    /// Colour for a change where up is good (`up_good`) or bad.
+    pub fn delta(&self, d: f32, up_good: bool) -> Color32 {
+        if d.abs() < 0.05 {
+            self.muted
+        } else if (d > 0.0) == up_good {
+            self.good
+        } else {
+            self.bad
+        }
+    }
+}
+
+impl Default for Palette {
+    fn default() -> Self {
+        Palette::new(false)
+    }
+}
+
+/// "+3 ▲" / "−2 ▼" / "±0".
+pub fn delta_text(d: f32) -> String {
+    if d.abs() < 0.05 {
+        "±0".into()
+    } else if d > 0.0 {
+        format!("+{d:.0} ▲")
+    } else {
+        format!("−{:.0} ▼", -d)
+    }
+}
+
+/// A coloured change label.
+pub fn delta_label(ui: &mut Ui, pal: &Palette, d: f32, up_good: bool) {
+    ui.label(
+        RichText::new(delta_text(d))
+            .color(pal.delta(d, up_good))
+            .strong(),
+    );
+}
+
+/// A card: a framed group with a title.
+pub fn card<R>(
+    ui: &mut Ui,
+    pal: &Palette,
+    title: &str,
+    add: impl FnOnce(&mut Ui) -> R,
+) -> egui::InnerResponse<R> {
+    egui::Frame::new()
+        .fill(pal.card)
+        .stroke(egui::Stroke::new(1.0, Color32::from_gray(70)))
+        .corner_radius(6.0)
+        .inner_margin(egui::Margin::same(10))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            if !title.is_empty() {
+                ui.label(RichText::new(title).heading().strong());
+                ui.add_space(4.0);
+            }
+            add(ui)
+        })
+}
+
+/// A button with its keyboard shortcut in the label; true when clicked or the key is pressed.
+/// The key works only while no text field has keyboard focus and `enabled` holds.
+pub fn key_button(ui: &mut Ui, text: &str, key: egui::Key, enabled: bool) -> bool {
+    let label = format!("{text}  [{}]", key_name(key));
+    let clicked = ui
+        .add_enabled(enabled, egui::Button::new(RichText::new(label).strong()))
+        .clicked();
+    clicked || (enabled && key_pressed(ui, key))
+}
+
+/// Whether `key` was pressed this frame and no text field is taking keys.
+pub fn key_pressed(ui: &Ui, key: egui::Key) -> bool {
+    !ui.ctx().egui_wants_keyboard_input()
+        && ui.input(|i| i.key_pressed(key) && i.modifiers.is_none())
+}
+
+/// How a key is written in button labels.
+pub fn key_name(key: egui::Key) -> &'static str {
+    match key {
+        egui::Key::Enter => "Enter",
+        egui::Key::Space => "Space",
+        egui::Key::Escape => "Esc",
+        k => k.name(),
+    }
+}
+
+/// Set readable sizes for a 1280x800 window.
+pub fn apply_style(ctx: &egui::Context) {
+    use crate::app::egui::{FontFamily::Proportional, FontId, TextStyle};
+    ctx.all_styles_mut(|s| {
+        s.text_styles = [
+            (TextStyle::Heading, FontId::new(19.0, Proportional)),
+            (TextStyle::Body, FontId::new(14.0, Proportional)),
+            (TextStyle::Button, FontId::new(14.0, Proportional)),
+            (TextStyle::Small, FontId::new(11.5, Proportional)),
+            (
+                TextStyle::Monospace,
+                FontId::new(13.0, egui::FontFamily::Monospace),
+            ),
+        ]
+        .into();
+        s.spacing.item_spacing = egui::vec2(8.0, 5.0);
+        s.spacing.button_padding = egui::vec2(8.0, 4.0);
+    });
+}

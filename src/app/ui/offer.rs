@@ -1,0 +1,485 @@
+//! The offer builder: the catalogue grouped by area, the package with verification and term
+//! per commitment, a public statement, and a live preview from the rules before sending.
+
+use super::Palette;
+use super::meters::cap;
+use crate::app::egui;
+use crate::app::egui::{RichText, Ui};
+use crate::sim::measures::{detection, item_cost, verification_name};
+use crate::sim::offers::{MAX_ITEMS, Preview};
+use crate::sim::{
+    Action, ActionError, Area, Item, Match, MeasureDef, Offer, Requirement, Scenario, Side,
+    SideView, Statement, Term,
+};
+
+/// What the interface may ask the rules without changing anything.
+pub trait Rules {
+    /// What `items` would do to `side` if signed now.
+    fn preview(&self, side: Side, items: &[Item]) -> Preview;
+    /// Whether `side` may send `offer` now (besides whose turn it is).
+    fn check_offer(&self, side: Side, offer: &Offer) -> Result<(), ActionError>;
+}
+
+impl Rules for Match {
+    fn preview(&self, side: Side, items: &[Item]) -> Preview {
+        Match::preview(self, side, items)
+    }
+    fn check_offer(&self, side: Side, offer: &Offer) -> Result<(), ActionError> {
+        Match::check_offer(self, side, offer)
+    }
+}
+
+/// The package being built.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub items: Vec<Item>,
+    pub statement: Statement,
+    /// Sent as a counter to the offer on the table.
+    pub counter: bool,
+}
+
+impl Default for Draft {
+    fn default() -> Self {
+        Draft {
+            items: Vec::new(),
+            statement: Statement::Reassure,
+            counter: false,
+        }
+    }
+}
+
+impl Draft {
+    /// A draft holding an existing offer (to counter it or adopt a mediator's bridge).
+    pub fn from_offer(offer: &Offer, counter: bool) -> Draft {
+        Draft {
+            items: offer.items.clone(),
+            statement: offer.statement,
+            counter,
+        }
+    }
+
+    pub fn offer(&self) -> Offer {
+        Offer {
+            items: self.items.clone(),
+            statement: self.statement,
+        }
+    }
+
+    /// The action that sends this draft for `side`.
+    pub fn action(&self, side: Side) -> Action {
+        if self.counter {
+            Action::Counter {
+                side,
+                offer: self.offer(),
+            }
+        } else {
+            Action::Propose {
+                side,
+                offer: self.offer(),
+            }
+        }
+    }
+
+    pub fn has(&self, measure: &str, by: Side) -> bool {
+        self.items
+            .iter()
+            .any(|i| i.measure == measure && i.by == by)
+    }
+
+    /// Add a commitment with the measure's default verification and term, or remove it.
+    pub fn toggle(&mut self, m: &MeasureDef, by: Side) {
+        if let Some(pos) = self
+            .items
+            .iter()
+            .position(|i| i.measure == m.id && i.by == by)
+        {
+            self.items.remove(pos);
+        } else {
+            self.items.push(default_item(m, by));
+        }
+    }
+}
+
+/// A commitment on a measure's first verification and first term.
+pub fn default_item(m: &MeasureDef, by: Side) -> Item {
+    Item {
+        measure: m.id.clone(),
+        by,
+        verification: if m.verification.is_empty() {
+            None
+        } else {
+            Some(0)
+        },
+        term: m.terms.first().copied().unwrap_or(Term::Pledge),
+    }
+}
+
+/// Short state name for labels ("Aldora").
+pub fn short(sc: &Scenario, s: Side) -> String {
+    cap(&sc.side(s).id)
+}
+
+/// A measure's tooltip: description, cost, effects, verification and prerequisites.
+pub fn measure_hover(sc: &Scenario, m: &MeasureDef) -> String {
+    let mut t = String::new();
+    if !m.description.is_empty() {
+        t.push_str(&m.description);
+        t.push_str("\n\n");
+    }
+    t.push_str(&format!(
+        "Area: {}. Costs its undertaker {:.0} political capital.",
+        m.area.label(),
+        m.cost
+    ));
+    let e = &m.effects;
+    let mut fx = Vec::new();
+    if e.tension != 0.0 {
+        fx.push(format!("tension {:+.1}", e.tension));
+    }
+    if e.trust != 0.0 {
+        fx.push(format!("other side's trust {:+.1}", e.trust));
+    }
+    if e.economy != 0.0 {
+        fx.push(format!("own economy {:+.1}", e.economy));
+    }
+    if e.other_economy != 0.0 {
+        fx.push(format!("other's economy {:+.1}", e.other_economy));
+    }
+    if e.security != 0.0 {
+        fx.push(format!("own security {:+.1}", e.security));
+    }
+    if !fx.is_empty() {
+        t.push_str(&format!("\nEach round it is kept: {}.", fx.join(", ")));
+    }
+    if !m.verification.is_empty() {
+        let v: Vec<String> = m
+            .verification
+            .iter()
+            .map(|v| format!("{} ({:.0}% detection)", v.name, v.detection * 100.0))
+            .collect();
+        t.push_str(&format!("\nVerification: {}.", v.join(", ")));
+    }
+    for r in &m.requires {
+        match r {
+            Requirement::Measure(id) => {
+                let n = sc
+                    .measure_index(id)
+                    .map_or(id.as_str(), |i| sc.measures[i].name.as_str());
+                t.push_str(&format!("\nNeeds {n} in force first."));
+            }
+            Requirement::Phase(p) => {
+                let n = sc
+                    .phase_index(p)
+                    .map_or(p.as_str(), |i| sc.phases[i].name.as_str());
+                t.push_str(&format!("\nNeeds the {n} phase."));
+            }
+        }
+    }
+    if !m.withdrawable {
+        t.push_str("\nCannot be withdrawn once signed.");
+    }
+    t
+}
+
+/// One line for a commitment: "Lake hotline — Aldora · Self-report · treaty, review every 3 rounds".
+pub fn item_line(sc: &Scenario, it: &Item) -> String {
+    match sc.measure_index(&it.measure) {
+        Some(i) => {
+            let m = &sc.measures[i];
+            format!(
+                "{} — {} · {} · {}",
+                m.name,
+                short(sc, it.by),
+                verification_name(m, it.verification),
+                it.term.label()
+            )
+        }
+        None => it.measure.clone(),
+    }
+}
+
+/// The catalogue: every measure offerable now, grouped by area, with toggles for either side.
+pub fn catalogue(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, draft: &mut Draft) {
+    let me = view.side;
+    for area in Area::ALL {
+        let measures: Vec<&MeasureDef> = sc
+            .measures
+            .iter()
+            .filter(|m| m.area == area)
+            .filter(|m| {
+                view.available.iter().any(|(id, _)| *id == m.id)
+                    || draft.items.iter().any(|i| i.measure == m.id)
+            })
+            .collect();
+        if measures.is_empty() {
+            continue;
+        }
+        let weight = view.private.priorities.get(&area).copied().unwrap_or(0.0);
+        let title = format!(
+            "{}  ·  matters to you: {:.0}%",
+            area.label(),
+            weight * 100.0
+        );
+        egui::CollapsingHeader::new(RichText::new(title).strong())
+            .id_salt(("area", area))
+            .default_open(true)
+            .show(ui, |ui| {
+                for m in measures {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(&m.name).on_hover_text(measure_hover(sc, m));
+                        ui.label(
+                            RichText::new(format!("{:.0} cap", m.cost))
+                                .small()
+                                .color(pal.muted),
+                        );
+                        for by in [me, me.other()] {
+                            let offerable =
+                                view.available.iter().any(|(id, b)| *id == m.id && *b == by);
+                            let on = draft.has(&m.id, by);
+                            if !offerable && !on {
+                                continue;
+                            }
+                            let word = if by == me { "we do" } else { "they do" };
+                            let label = format!("{} {word}", if on { "☑" } else { "☐" });
+                            let full = draft.items.len() >= MAX_ITEMS && !on;
+                            let r = ui
+                                .add_enabled(!full, egui::Button::selectable(on, label))
+                                .on_hover_text(format!(
+                                    "{} {} '{}'",
+                                    if on { "Remove:" } else { "Add:" },
+                                    short(sc, by),
+                                    m.name
+                                ));
+                            if r.clicked() {
+                                draft.toggle(m, by);
+                            }
+                        }
+                    });
+                }
+            });
+    }
+}
+
+/// The package: each commitment with its verification and term, and the statement.
+pub fn package(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, draft: &mut Draft) {
+    let observers = sc.observers.is_some();
+    if draft.items.is_empty() {
+        ui.label(
+            RichText::new(
+                "Pick commitments from the catalogue: what you will do, and what you ask of them.",
+            )
+            .italics()
+            .color(pal.muted),
+        );
+    }
+    let mut remove = None;
+    for (n, it) in draft.items.iter_mut().enumerate() {
+        let Some(i) = sc.measure_index(&it.measure) else {
+            continue;
+        };
+        let m = &sc.measures[i];
+        ui.horizontal(|ui| {
+            if ui.small_button("✕").on_hover_text("Remove").clicked() {
+                remove = Some(n);
+            }
+            let who = if it.by == view.side { "we" } else { "they" };
+            ui.label(RichText::new(&m.name).strong())
+                .on_hover_text(measure_hover(sc, m));
+            ui.label(
+                RichText::new(format!("({who})")).color(if it.by == view.side {
+                    pal.warn
+                } else {
+                    pal.good
+                }),
+            );
+        });
+        ui.horizontal(|ui| {
+            ui.add_space(24.0);
+            let vname = |v: Option<usize>| {
+                format!(
+                    "{} · {:.0}% caught · {:.0} cap",
+                    verification_name(m, v),
+                    detection(m, v) * 100.0,
+                    item_cost(m, v)
+                )
+            };
+            egui::ComboBox::from_id_salt(("ver", n))
+                .width(190.0)
+                .selected_text(vname(it.verification))
+                .show_ui(ui, |ui| {
+                    if m.verification.is_empty() {
+                        ui.selectable_value(&mut it.verification, None, vname(None));
+                    }
+                    for (k, v) in m.verification.iter().enumerate() {
+                        if v.needs_observers && !observers {
+                            continue;
+                        }
+                        ui.selectable_value(&mut it.verification, Some(k), vname(Some(k)));
+                    }
+                });
+            let terms = if m.terms.is_empty() {
+                vec![Term::Pledge]
+            } else {
+                m.terms.clone()
+            };
+            egui::ComboBox::from_id_salt(("term", n))
+                .width(150.0)
+                .selected_text(it.term.label())
+                .show_ui(ui, |ui| {
+                    for t in terms {
+                        ui.selectable_value(&mut it.term, t, t.label());
+                    }
+                });
+        });
+    }
+    if let Some(n) = remove {
+        draft.items.remove(n);
+    }
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.label("Public statement:");
+        egui::ComboBox::from_id_salt("statement")
+            .selected_text(draft.statement.label())
+            .show_ui(ui, |ui| {
+                for s in Statement::ALL {
+                    ui.selectable_value(&mut draft.statement, s, s.label())
+                        .on_hover_text(statement_hint(s));
+                }
+            })
+            .response
+            .on_hover_text(statement_hint(draft.statement));
+    });
+}
+
+/// What a statement tends to do, in a line.
+pub fn statement_hint(s: Statement) -> &'static str {
+    match s {
+        Statement::Reassure => "Calms the other side a little; your hawks grumble.",
+        Statement::Warn => "Pleases your hawks; costs their trust and raises tension.",
+        Statement::AcknowledgeHarm => "Wins real trust across the border; your hawks resent it.",
+        Statement::SharedInterest => "Mild goodwill at home and abroad.",
+        Statement::Milestone => "Popular if a deal is signed this round, embarrassing if not.",
+    }
+}
+
+/// What a package would do to the viewer's side.
+pub fn preview_ui(ui: &mut Ui, pal: &Palette, view: &SideView, p: &Preview) {
+    egui::Grid::new("preview")
+        .num_columns(2)
+        .spacing([12.0, 3.0])
+        .show(ui, |ui| {
+            ui.label("Capital it costs us");
+            let ok = p.capital_left >= -1e-4;
+            ui.label(
+                RichText::new(format!(
+                    "{:.0} of {:.0} (left {:.0})",
+                    p.capital_cost,
+                    view.private.capital,
+                    p.capital_left.max(0.0)
+                ))
+                .color(if ok { pal.good } else { pal.bad }),
+            );
+            ui.end_row();
+            ui.label("Ratifies at home");
+            ui.label(
+                RichText::new(if p.ratifies {
+                    format!("YES — support {:.0}% (needs {:.0}%)", p.support, view.private.ratify_at)
+                } else {
+                    format!("NO — support {:.0}% (needs {:.0}%)", p.support, view.private.ratify_at)
+                })
+                .strong()
+                .color(if p.ratifies { pal.good } else { pal.bad }),
+            );
+            ui.end_row();
+            ui.label("Worth to us");
+            ui.label(
+                RichText::new(format!("{:+.2}", p.utility))
+                    .strong()
+                    .color(pal.delta(p.utility * 100.0, true)),
+            )
+            .on_hover_text("Change of your private score: 1.0 would be everything the catalogue could give you.");
+            ui.end_row();
+            ui.label("Per round while kept");
+            ui.label(format!(
+                "tension {:+.1} · their trust in us {:+.1}",
+                p.tension_per_round, p.trust_per_round
+            ));
+            ui.end_row();
+        });
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Factions:").color(pal.muted));
+        for (f, d) in view.me.factions.iter().zip(&p.factions) {
+            if d.abs() < 0.05 {
+                continue;
+            }
+            ui.label(
+                RichText::new(format!("{} {}", f.name, super::delta_text(*d)))
+                    .color(pal.delta(*d, true)),
+            );
+        }
+    });
+}
+
+/// The whole builder: catalogue on the left, package, preview and send on the right.
+/// Returns the action when the player sends.
+pub fn builder_ui(
+    ui: &mut Ui,
+    pal: &Palette,
+    sc: &Scenario,
+    view: &SideView,
+    rules: &dyn Rules,
+    draft: &mut Draft,
+    can_send: bool,
+) -> Option<Action> {
+    let mut out = None;
+    ui.columns(2, |cols| {
+        cols[0].label(RichText::new("Catalogue").heading());
+        egui::ScrollArea::vertical()
+            .id_salt("catalogue")
+            .auto_shrink([false, false])
+            .show(&mut cols[0], |ui| catalogue(ui, pal, sc, view, draft));
+        let ui = &mut cols[1];
+        ui.label(
+            RichText::new(if draft.counter {
+                "Your counter-offer"
+            } else {
+                "Your offer"
+            })
+            .heading(),
+        );
+        egui::ScrollArea::vertical()
+            .id_salt("package")
+            .auto_shrink([false, true])
+            .max_height(ui.available_height() - 190.0)
+            .show(ui, |ui| package(ui, pal, sc, view, draft));
+        ui.separator();
+        let offer = draft.offer();
+        let check = rules.check_offer(view.side, &offer);
+        if !draft.items.is_empty() {
+            let p = rules.preview(view.side, &draft.items);
+            preview_ui(ui, pal, view, &p);
+        }
+        if let Err(e) = &check
+            && !draft.items.is_empty()
+        {
+            ui.label(RichText::new(format!("Cannot send: {e}")).color(pal.bad));
+        }
+        ui.horizontal(|ui| {
+            let label = if draft.counter {
+                "Send counter-offer"
+            } else {
+                "Send offer"
+            };
+            if super::key_button(ui, label, egui::Key::Enter, can_send && check.is_ok()) {
+                out = Some(draft.action(view.side));
+            }
+            if ui
+                .add_enabled(!draft.items.is_empty(), egui::Button::new("Clear"))
+                .clicked()
+            {
+                draft.items.clear();
+            }
+        });
+    });
+    out
+}

@@ -1,0 +1,106 @@
+//! "Since last round": what changed and what happened, so the round's important change is
+//! obvious when a player returns to the table.
+
+use super::Palette;
+use super::meters::Baseline;
+use crate::app::egui;
+use crate::app::egui::{RichText, Ui};
+use crate::sim::{Event, Logged, Scenario, SideView};
+
+/// The log entries of round `round` (from its RoundStarted to the next one).
+pub fn round_events(log: &[Logged], round: u32) -> Vec<&Event> {
+    let mut inside = false;
+    let mut out = Vec::new();
+    for l in log {
+        if let Event::RoundStarted { round: r } = l.event {
+            inside = r == round;
+            continue;
+        }
+        if inside {
+            out.push(&l.event);
+        }
+    }
+    out
+}
+
+/// Readable lines for what happened in the previous round (headlines left to the news panel).
+pub fn last_round_lines(sc: &Scenario, log: &[Logged], round: u32) -> Vec<String> {
+    if round < 2 {
+        return Vec::new();
+    }
+    round_events(log, round - 1)
+        .into_iter()
+        .filter(|e| {
+            !matches!(
+                e,
+                Event::Headline { .. } | Event::StatementMade { .. } | Event::Implemented { .. }
+            )
+        })
+        .filter_map(|e| crate::runner::describe(sc, e))
+        .collect()
+}
+
+/// The card; returns true when the player dismisses it.
+pub fn summary_card(
+    ui: &mut Ui,
+    pal: &Palette,
+    sc: &Scenario,
+    view: &SideView,
+    log: &[Logged],
+) -> bool {
+    let Some(base) = Baseline::of(view, sc) else {
+        return false;
+    };
+    let mut close = false;
+    let title = format!("Since last round (round {})", view.round.saturating_sub(1));
+    super::card(ui, pal, &title, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            let mut item = |name: &str, before: f32, now: f32, up_good: bool| {
+                let d = now - before;
+                ui.label(format!("{name} {before:.0} → {now:.0}"));
+                super::delta_label(ui, pal, d, up_good);
+                ui.separator();
+            };
+            item("Tension", base.tension, view.tension, false);
+            let me = view.side;
+            item(
+                "Their trust in you",
+                base.trust[me.other().idx()],
+                view.trust[me.other().idx()],
+                true,
+            );
+            item(
+                "Your trust in them",
+                base.trust[me.idx()],
+                view.trust[me.idx()],
+                true,
+            );
+            let approval_before =
+                crate::sim::state::weighted_approval(sc, me, &base.factions[me.idx()]);
+            item("Your approval", approval_before, view.me.approval, true);
+        });
+        let lines = last_round_lines(sc, log, view.round);
+        let important = |l: &String| {
+            l.starts_with("CAUGHT")
+                || l.starts_with("Signed")
+                || l.starts_with("Phase")
+                || l.starts_with("Ratification") && l.contains("FAILED")
+                || l.contains("leader falls")
+        };
+        for l in &lines {
+            let t = RichText::new(format!("• {l}"));
+            ui.label(if important(l) {
+                t.strong().color(pal.warn)
+            } else {
+                t
+            });
+        }
+        if lines.is_empty() {
+            ui.label(RichText::new("A quiet season.").italics());
+        }
+        if super::key_button(ui, "Got it", egui::Key::Space, true) {
+            close = true;
+        }
+    });
+    close
+}
