@@ -72,7 +72,7 @@ pub fn load_or_report(path: &PathBuf) -> Option<Arc<Scenario>> {
 /// Run the command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
-        None => crate::app::run(),
+        None => window(),
         Some(Command::Check { files }) => check(&files),
         Some(Command::Sim {
             level,
@@ -86,8 +86,35 @@ pub fn run(cli: Cli) -> i32 {
             rounds,
             screen,
             out,
-        }) => crate::app::screenshot(&level, seed, rounds, &screen, &out),
+        }) => screenshot(&level, seed, rounds, &screen, &out),
     }
+}
+
+#[cfg(feature = "gui")]
+fn window() -> i32 {
+    crate::app::run()
+}
+
+#[cfg(not(feature = "gui"))]
+fn window() -> i32 {
+    eprintln!("this build has no game window; rebuild with the default `gui` feature");
+    2
+}
+
+#[cfg(feature = "gui")]
+fn screenshot(
+    level: &std::path::Path,
+    seed: u64,
+    rounds: u32,
+    screen: &str,
+    out: &std::path::Path,
+) -> i32 {
+    crate::app::screenshot(level, seed, rounds, screen, out)
+}
+
+#[cfg(not(feature = "gui"))]
+fn screenshot(_: &std::path::Path, _: u64, _: u32, _: &str, _: &std::path::Path) -> i32 {
+    window()
 }
 
 fn check(files: &[PathBuf]) -> i32 {

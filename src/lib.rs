@@ -2,6 +2,7 @@
 //! deals and guarantees round by round while their home fronts and press react.
 
 pub mod ai;
+#[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;
 pub mod level;

@@ -41,7 +41,7 @@ pub fn step(
         return None;
     }
     let (side, _) = *m.needs().first()?;
-    let view = m.view(side);
+    let view = m.view_brief(side);
     let sc = m.scenario.clone();
     let mut d = agents[side.idx()].decide(&view, Table::new(&sc));
     let events = match m.apply(d.action.clone()) {

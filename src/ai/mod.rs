@@ -295,59 +295,116 @@ impl Counterpart {
         aspiration: f32,
     ) -> Option<(Offer, f32, f32)> {
         let span = own_span(v, t);
-        let cands: Vec<(usize, Side, f32, f32)> = v
+        let target = aspiration * self.best_gain(v, t);
+        let me = v.side;
+        let factions = &v.private.factions;
+        let weight_total: f32 = factions
+            .iter()
+            .map(|f| f.weight.max(0.0))
+            .sum::<f32>()
+            .max(1e-6);
+        // Per candidate: (measure, undertaker, own gain, their estimated gain, own cost,
+        // their cost, own factions' approval changes).
+        struct Cand {
+            i: usize,
+            by: Side,
+            own: f32,
+            theirs: f32,
+            cost: f32,
+            delta: Vec<f32>,
+        }
+        let cands: Vec<Cand> = v
             .available
             .iter()
             .filter_map(|(id, by)| t.measure(id).map(|(i, m)| (i, *by, m)))
             .map(|(i, by, m)| {
-                let own = (own_utility(v, m, by) + security_bonus(v, m)) / span;
-                let theirs = self.model.utility(m, by, v.side);
-                (i, by, own, theirs)
+                let ver = self.pick_verification(m, by, me, t.observers());
+                Cand {
+                    i,
+                    by,
+                    own: (own_utility(v, m, by) + security_bonus(v, m)) / span,
+                    theirs: self.model.utility(m, by, me),
+                    cost: crate::sim::measures::item_cost(m, ver),
+                    delta: factions
+                        .iter()
+                        .map(|f| {
+                            if by == me {
+                                f.gives.get(&m.area).copied().unwrap_or(0.0) * m.burden
+                            } else {
+                                f.gets.get(&m.area).copied().unwrap_or(0.0) * m.value
+                            }
+                        })
+                        .collect(),
+                }
             })
             .collect();
-        let mut best: Option<(Vec<(usize, Side)>, f32, f32)> = None;
+        let support = |sum: &[f32]| {
+            factions
+                .iter()
+                .zip(&v.me.factions)
+                .zip(sum)
+                .map(|((f, pf), d)| f.weight.max(0.0) * (pf.approval + d).clamp(0.0, 100.0))
+                .sum::<f32>()
+                / weight_total
+        };
+        let mut best: Option<(Vec<usize>, f32, f32)> = None;
+        let mut order: Vec<usize> = Vec::with_capacity(cands.len());
+        let mut sum = vec![0.0; factions.len()];
         for k in 0..12 {
             let lambda = self.style.generosity * (0.15 + k as f32 * 0.15);
-            let mut scored: Vec<&(usize, Side, f32, f32)> =
-                cands.iter().filter(|c| c.2 + lambda * c.3 > 0.0).collect();
-            scored.sort_by(|a, b| (b.2 + lambda * b.3).total_cmp(&(a.2 + lambda * a.3)));
-            let mut pick: Vec<(usize, Side)> = Vec::new();
-            let mut verif = Vec::new();
-            for c in scored {
+            let score = |c: &Cand| c.own + lambda * c.theirs;
+            order.clear();
+            order.extend((0..cands.len()).filter(|&j| score(&cands[j]) > 0.0));
+            order.sort_by(|&a, &b| score(&cands[b]).total_cmp(&score(&cands[a])));
+            let mut pick: Vec<usize> = Vec::new();
+            let (mut my_cost, mut their_cost, mut own, mut theirs) = (0.0, 0.0, 0.0, 0.0);
+            sum.iter_mut().for_each(|x| *x = 0.0);
+            for &j in &order {
                 if pick.len() >= crate::sim::offers::MAX_ITEMS {
                     break;
                 }
-                let m = &t.measures()[c.0];
-                let ver = self.pick_verification(m, c.1, v.side, t.observers());
-                pick.push((c.0, c.1));
-                verif.push(ver);
-                let over_budget = capital_cost(v, &pick, t, &verif) > v.private.capital
-                    || side_cost(v.side.other(), &pick, t, &verif) > v.them.capital;
-                let unpopular = support_after(v, &pick, t) < v.private.ratify_at + 3.0;
-                if over_budget || unpopular {
-                    pick.pop();
-                    verif.pop();
+                let c = &cands[j];
+                let (mc, tc) = if c.by == me {
+                    (my_cost + c.cost, their_cost)
+                } else {
+                    (my_cost, their_cost + c.cost)
+                };
+                if mc > v.private.capital || tc > v.them.capital {
+                    continue;
                 }
+                for (s, d) in sum.iter_mut().zip(&c.delta) {
+                    *s += d;
+                }
+                if support(&sum) < v.private.ratify_at + 3.0 {
+                    for (s, d) in sum.iter_mut().zip(&c.delta) {
+                        *s -= d;
+                    }
+                    continue;
+                }
+                my_cost = mc;
+                their_cost = tc;
+                own += own_utility(v, &t.measures()[c.i], c.by) / span;
+                theirs += c.theirs;
+                pick.push(j);
             }
-            if pick.is_empty() {
-                continue;
-            }
-            let own: f32 = pick
-                .iter()
-                .map(|&(i, by)| own_utility(v, &t.measures()[i], by) / span)
-                .sum();
-            let theirs: f32 = pick
-                .iter()
-                .map(|&(i, by)| self.model.utility(&t.measures()[i], by, v.side))
-                .sum();
-            if own >= aspiration * self.best_gain(v, t)
+            if !pick.is_empty()
+                && own >= target
                 && theirs > 0.0
                 && best.as_ref().is_none_or(|b| theirs > b.2)
             {
                 best = Some((pick, own, theirs));
             }
         }
-        let (pick, own, theirs) = best?;
+        let best = best.map(|(p, o, th)| {
+            (
+                p.iter()
+                    .map(|&j| (cands[j].i, cands[j].by))
+                    .collect::<Vec<_>>(),
+                o,
+                th,
+            )
+        });
+        let (pick, own, theirs): (Vec<(usize, Side)>, f32, f32) = best?;
         let items: Vec<Item> = pick
             .iter()
             .map(|&(i, by)| {

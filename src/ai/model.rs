@@ -11,6 +11,7 @@ pub struct OpponentModel {
     asked: [f32; 7],
     given: [f32; 7],
     offers: u32,
+    cached: [f32; 7],
 }
 
 impl Default for OpponentModel {
@@ -19,6 +20,7 @@ impl Default for OpponentModel {
             asked: [1.0; 7],
             given: [1.0; 7],
             offers: 0,
+            cached: [1.0 / 7.0; 7],
         }
     }
 }
@@ -41,10 +43,15 @@ impl OpponentModel {
                 }
             }
         }
+        self.cached = self.compute();
     }
 
     /// Estimated priority weights of the other side, summing to 1.
     pub fn weights(&self) -> [f32; 7] {
+        self.cached
+    }
+
+    fn compute(&self) -> [f32; 7] {
         let mut w = [0.0; 7];
         for i in 0..7 {
             w[i] = self.asked[i] / self.given[i].sqrt();

@@ -113,14 +113,9 @@ impl Match {
         self.tension = clamp100(self.tension + e.tension * scale);
         self.trust[other.idx()] = clamp100(self.trust[other.idx()] + e.trust * scale);
         self.trust[actor.idx()] = clamp100(self.trust[actor.idx()] + e.own_trust * scale);
-        let cap = self.scenario.side(actor).max_capital;
-        let hawks: Vec<f32> = self
-            .scenario
-            .side(actor)
-            .factions
-            .iter()
-            .map(|f| f.hawkish)
-            .collect();
+        let sc = self.scenario.clone();
+        let cap = sc.side(actor).max_capital;
+        let hawks = sc.side(actor).factions.iter().map(|f| f.hawkish);
         let s = self.side_mut(actor);
         s.economy = clamp100(s.economy + e.economy * scale);
         s.security = clamp100(s.security + e.security * scale);

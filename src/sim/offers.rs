@@ -4,7 +4,7 @@ use super::action::{ActionError, Item, Offer};
 use super::event::Event;
 use super::measures::item_cost;
 use super::scenario::{NewsKind, Side};
-use super::scoring::{item_utility, utility_range};
+use super::scoring::item_utility;
 use super::state::{Commitment, Match, News};
 use serde::{Deserialize, Serialize};
 
@@ -84,7 +84,7 @@ impl Match {
         let capital_cost = self.package_cost(side, items);
         let factions = super::politics::package_reaction(sc, side, items);
         let support = self.support_after(side, items);
-        let (lo, hi) = utility_range(sc, side);
+        let (lo, hi) = self.ranges[side.idx()];
         let span = (hi - lo).max(1e-6);
         let mut p = Preview {
             side,

@@ -126,9 +126,9 @@ impl Match {
                 .map(|(t, r)| (t - 50.0) / 50.0 * r * 1.5)
                 .sum::<f32>()
                 / tones.len().max(1) as f32;
-            let factions = self.scenario.side(s).factions.clone();
+            let sc = self.scenario.clone();
             let st = self.side_mut(s);
-            for (a, f) in st.approval.iter_mut().zip(&factions) {
+            for (a, f) in st.approval.iter_mut().zip(&sc.side(s).factions) {
                 let drift = (f.approval - *a) * 0.05;
                 let fear = f.hawkish * (tension - 50.0) / 25.0;
                 let read = press * (1.0 - 0.5 * f.hawkish.abs());

@@ -308,13 +308,14 @@ impl Match {
             .filter(|&i| self.commitments[i].by == side)
             .collect();
         let mut kept = 0;
+        let sc = self.scenario.clone();
         for i in ids {
             let c = self.commitments[i].clone();
-            let m = self.scenario.measures[c.measure].clone();
+            let m = &sc.measures[c.measure];
             if breaks.contains(&c.id) {
                 self.broken_now.push((c.id, side));
                 self.apply_effects(side, &m.breach_gain, 1.0);
-                let caught = self.rng.chance(detection(&m, c.verification));
+                let caught = self.rng.chance(detection(m, c.verification));
                 self.breaches.push(super::state::Breach {
                     round: self.round,
                     side,
@@ -330,7 +331,7 @@ impl Match {
                         side,
                         commitment: c.id,
                         measure: m.name.clone(),
-                        verification: verification_name(&m, c.verification),
+                        verification: verification_name(m, c.verification),
                     });
                     self.news.push(News {
                         kind: NewsKind::BreachCaught,
@@ -433,7 +434,7 @@ impl Match {
     fn accrue_utility(&mut self, broken: &[(u32, Side)]) {
         let sc = self.scenario.clone();
         for s in Side::BOTH {
-            let (lo, hi) = super::scoring::utility_range(&sc, s);
+            let (lo, hi) = self.ranges[s.idx()];
             let raw: f32 = self
                 .commitments
                 .iter()
@@ -566,9 +567,9 @@ impl Match {
         if !self.rng.chance(med.chance.clamp(0.0, 1.0)) {
             return None;
         }
-        let f = super::scoring::frontier(&self.scenario);
+        let sc = self.scenario.clone();
         let mut items: Vec<Item> = Vec::new();
-        for (i, by) in f.nash_package {
+        for &(i, by) in &sc.frontier().nash_package {
             let m = &self.scenario.measures[i];
             let it = Item {
                 measure: m.id.clone(),

@@ -634,6 +634,22 @@ pub struct Scenario {
     pub observers: Option<String>,
     #[serde(default)]
     pub mediator: Option<MediatorDef>,
+    /// Work derived from the scenario once and shared by every match on it.
+    #[serde(skip)]
+    pub derived: Derived,
+}
+
+/// Values computed from a scenario on first use. Never part of equality or the file format.
+#[derive(Debug, Clone, Default)]
+pub struct Derived {
+    frontier: std::sync::OnceLock<super::scoring::Frontier>,
+    weights: std::sync::OnceLock<[[f32; 7]; 2]>,
+}
+
+impl PartialEq for Derived {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl Scenario {
@@ -648,6 +664,30 @@ impl Scenario {
     /// Index of a measure by id.
     pub fn measure_index(&self, id: &str) -> Option<usize> {
         self.measures.iter().position(|m| m.id == id)
+    }
+
+    /// The best joint outcomes the catalogue allows, worked out once.
+    pub fn frontier(&self) -> &super::scoring::Frontier {
+        self.derived
+            .frontier
+            .get_or_init(|| super::scoring::frontier(self))
+    }
+
+    /// Each side's private priorities, normalised to sum to 1, indexed by `Area as usize`.
+    pub fn weights(&self) -> &[[f32; 7]; 2] {
+        self.derived.weights.get_or_init(|| {
+            Side::BOTH.map(|s| {
+                let p = &self.side(s).priorities;
+                let total: f32 = p.values().map(|w| w.max(0.0)).sum();
+                Area::ALL.map(|a| {
+                    if total <= 0.0 {
+                        1.0 / 7.0
+                    } else {
+                        p.get(&a).copied().unwrap_or(0.0).max(0.0) / total
+                    }
+                })
+            })
+        })
     }
 
     /// Index of a phase by id.

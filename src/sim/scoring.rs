@@ -7,12 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A side's priority weight for an area, normalised so a side's weights sum to 1.
 pub fn priority(sc: &Scenario, side: Side, area: super::scenario::Area) -> f32 {
-    let p = &sc.side(side).priorities;
-    let total: f32 = p.values().map(|w| w.max(0.0)).sum();
-    if total <= 0.0 {
-        return 1.0 / 7.0;
-    }
-    p.get(&area).copied().unwrap_or(0.0).max(0.0) / total
+    sc.weights()[side.idx()][area as usize]
 }
 
 /// Raw private utility to `side` of measure `measure` undertaken by `by`.

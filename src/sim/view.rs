@@ -124,6 +124,13 @@ impl Match {
 
     /// The view of the match `side` is entitled to.
     pub fn view(&self, side: Side) -> SideView {
+        let mut v = self.view_brief(side);
+        v.history = self.history.clone();
+        v
+    }
+
+    /// The same view without the round-by-round history, for negotiators that do not chart it.
+    pub fn view_brief(&self, side: Side) -> SideView {
         let d = self.scenario.side(side);
         let total: f32 = d
             .priorities
@@ -199,7 +206,7 @@ impl Match {
                 .map(|(_, n)| n)
                 .collect(),
             available: self.available(),
-            history: self.history.clone(),
+            history: Vec::new(),
             ending: self.ending,
         }
     }
