@@ -2,7 +2,7 @@
 //! of one's own commitments.
 
 use super::Palette;
-use super::offer::short;
+use super::offer::{short, term_short};
 use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
 use crate::sim::measures::{detection, verification_name};
@@ -19,51 +19,55 @@ pub fn in_force(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) -> O
                 .color(pal.muted),
         );
     }
-    for c in &view.commitments {
-        let Some(i) = sc.measure_index(&c.measure) else {
-            continue;
-        };
-        let m = &sc.measures[i];
-        ui.horizontal_wrapped(|ui| {
-            let mine = c.by == view.side;
-            ui.label(RichText::new(&m.name).strong())
-                .on_hover_text(super::offer::measure_hover(sc, m));
-            ui.label(
-                RichText::new(format!("by {}", short(sc, c.by)))
-                    .small()
-                    .color(if mine { pal.warn } else { pal.good }),
-            );
-            ui.label(RichText::new(c.term.label()).small().color(pal.muted));
-            if c.caught > 0 {
-                ui.label(
-                    RichText::new(format!("caught broken ×{}", c.caught))
-                        .small()
-                        .color(pal.bad),
-                );
-            }
-            if let Some(h) = c.hidden_breaches
-                && h > 0
-            {
-                ui.label(
-                    RichText::new(format!("you broke it unseen ×{h}"))
-                        .small()
-                        .color(pal.warn),
-                );
-            }
-            if mine
-                && m.withdrawable
-                && view.stage == Stage::Negotiation
-                && ui
-                    .small_button("Withdraw")
-                    .on_hover_text("Take it back: costs their trust in you.")
-                    .clicked()
-            {
-                out = Some(Action::Withdraw {
-                    side: view.side,
-                    commitment: c.id,
+    {
+        {
+            for c in &view.commitments {
+                let Some(i) = sc.measure_index(&c.measure) else {
+                    continue;
+                };
+                let m = &sc.measures[i];
+                let mine = c.by == view.side;
+                let mut hover = super::offer::measure_hover(sc, m);
+                hover.push_str(&format!(
+                    "\n\nUndertaken by {} in round {}: {}, {}.",
+                    sc.side(c.by).name,
+                    c.signed_round,
+                    verification_name(m, c.verification),
+                    c.term.label()
+                ));
+                let mut name = RichText::new(&m.name);
+                if c.caught > 0 {
+                    name = name.color(pal.bad);
+                    hover.push_str(&format!("\nCaught broken {} time(s).", c.caught));
+                }
+                if let Some(h) = c.hidden_breaches
+                    && h > 0
+                {
+                    name = name.color(pal.warn);
+                    hover.push_str(&format!("\nYou broke it unseen {h} time(s)."));
+                }
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(name).on_hover_text(hover);
+                    ui.label(
+                        RichText::new(format!("{} · {}", short(sc, c.by), term_short(c.term)))
+                            .small()
+                            .color(if mine { pal.warn } else { pal.good }),
+                    );
+                    if mine && m.withdrawable && view.stage == Stage::Negotiation {
+                        if ui
+                            .small_button("↩")
+                            .on_hover_text("Withdraw it: costs their trust in you.")
+                            .clicked()
+                        {
+                            out = Some(Action::Withdraw {
+                                side: view.side,
+                                commitment: c.id,
+                            });
+                        }
+                    }
                 });
             }
-        });
+        }
     }
     out
 }

@@ -147,12 +147,15 @@ pub fn priorities(ui: &mut Ui, pal: &Palette, view: &SideView) {
         .show(ui, |ui| {
             for (a, w) in p {
                 ui.label(a.label());
-                ui.add(
-                    egui::ProgressBar::new(w.clamp(0.0, 1.0))
-                        .desired_width(140.0)
-                        .fill(pal.accent)
-                        .text(format!("{:.0}%", w * 100.0)),
-                );
+                ui.horizontal(|ui| {
+                    ui.add(
+                        egui::ProgressBar::new(w.clamp(0.0, 1.0))
+                            .desired_width(120.0)
+                            .desired_height(10.0)
+                            .fill(pal.accent),
+                    );
+                    ui.label(format!("{:.0}%", w * 100.0));
+                });
                 ui.end_row();
             }
         });

@@ -71,9 +71,9 @@ pub fn meter(ui: &mut Ui, pal: &Palette, m: Meter) {
         p.rect_filled(rect, 3.0, Color32::from_gray(55));
         let frac = (shown / 100.0).clamp(0.0, 1.0);
         let level = if m.up_good { frac } else { 1.0 - frac };
-        let col = if level >= 0.55 {
+        let col = if level >= 0.6 {
             pal.good
-        } else if level >= 0.35 {
+        } else if level >= 0.3 {
             pal.warn
         } else {
             pal.bad
@@ -88,7 +88,7 @@ pub fn meter(ui: &mut Ui, pal: &Palette, m: Meter) {
                     egui::pos2(x, rect.top() - 3.0),
                     egui::pos2(x, rect.bottom() + 3.0),
                 ],
-                egui::Stroke::new(2.0, Color32::WHITE),
+                egui::Stroke::new(2.0, if m.up_good { Color32::WHITE } else { pal.bad }),
             );
         }
         if let Some(h) = m.hover {

@@ -139,6 +139,12 @@ pub fn key_name(key: egui::Key) -> &'static str {
 /// Set readable sizes for a 1280x800 window.
 pub fn apply_style(ctx: &egui::Context) {
     use crate::app::egui::{FontFamily::Proportional, FontId, TextStyle};
+    // Arrows and triangles (→ ▲ ▼) are missing from the proportional fonts: fall back on Hack.
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(fam) = fonts.families.get_mut(&Proportional) {
+        fam.push("Hack".into());
+    }
+    ctx.set_fonts(fonts);
     ctx.all_styles_mut(|s| {
         s.text_styles = [
             (TextStyle::Heading, FontId::new(19.0, Proportional)),

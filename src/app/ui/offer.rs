@@ -198,6 +198,15 @@ pub fn item_line(sc: &Scenario, it: &Item) -> String {
     }
 }
 
+/// A term in a few characters: "pledge", "4-round sunset", "treaty (review 3)".
+pub fn term_short(t: Term) -> String {
+    match t {
+        Term::Pledge => "pledge".into(),
+        Term::Sunset(n) => format!("{n}-round sunset"),
+        Term::Treaty(n) => format!("treaty (review {n})"),
+    }
+}
+
 /// The catalogue: every measure offerable now, grouped by area, with toggles for either side.
 pub fn catalogue(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, draft: &mut Draft) {
     let me = view.side;
@@ -224,39 +233,61 @@ pub fn catalogue(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, dra
             .id_salt(("area", area))
             .default_open(true)
             .show(ui, |ui| {
-                for m in measures {
-                    ui.horizontal_wrapped(|ui| {
-                        ui.label(&m.name).on_hover_text(measure_hover(sc, m));
-                        ui.label(
-                            RichText::new(format!("{:.0} cap", m.cost))
-                                .small()
-                                .color(pal.muted),
-                        );
-                        for by in [me, me.other()] {
-                            let offerable =
-                                view.available.iter().any(|(id, b)| *id == m.id && *b == by);
-                            let on = draft.has(&m.id, by);
-                            if !offerable && !on {
-                                continue;
-                            }
-                            let word = if by == me { "we do" } else { "they do" };
-                            let label = format!("{} {word}", if on { "☑" } else { "☐" });
-                            let full = draft.items.len() >= MAX_ITEMS && !on;
-                            let r = ui
-                                .add_enabled(!full, egui::Button::selectable(on, label))
-                                .on_hover_text(format!(
-                                    "{} {} '{}'",
-                                    if on { "Remove:" } else { "Add:" },
-                                    short(sc, by),
-                                    m.name
-                                ));
-                            if r.clicked() {
-                                draft.toggle(m, by);
-                            }
+                egui::Grid::new(("cat", area))
+                    .num_columns(3)
+                    .spacing([6.0, 4.0])
+                    .show(ui, |ui| {
+                        for m in measures {
+                            ui.label(&m.name).on_hover_text(measure_hover(sc, m));
+                            ui.label(
+                                RichText::new(format!("{:.0} cap", m.cost))
+                                    .small()
+                                    .color(pal.muted),
+                            );
+                            ui.horizontal(|ui| {
+                                for by in [me, me.other()] {
+                                    toggle(ui, sc, view, draft, m, by);
+                                }
+                            });
+                            ui.end_row();
                         }
                     });
-                }
             });
+    }
+}
+
+/// One "we do" / "they do" switch of the catalogue.
+fn toggle(
+    ui: &mut Ui,
+    sc: &Scenario,
+    view: &SideView,
+    draft: &mut Draft,
+    m: &MeasureDef,
+    by: Side,
+) {
+    let offerable = view.available.iter().any(|(id, b)| *id == m.id && *b == by);
+    let on = draft.has(&m.id, by);
+    let word = if by == view.side { "we" } else { "they" };
+    if !m.by.allows(by) {
+        return;
+    }
+    if !offerable && !on {
+        ui.add_enabled(false, egui::Button::selectable(false, format!("☐ {word}")))
+            .on_disabled_hover_text(format!("Not open to {} now", short(sc, by)));
+        return;
+    }
+    let label = format!("{} {word}", if on { "☑" } else { "☐" });
+    let full = draft.items.len() >= MAX_ITEMS && !on;
+    let r = ui
+        .add_enabled(!full, egui::Button::selectable(on, label))
+        .on_hover_text(format!(
+            "{} {} undertakes '{}'",
+            if on { "Remove:" } else { "Add:" },
+            short(sc, by),
+            m.name
+        ));
+    if r.clicked() {
+        draft.toggle(m, by);
     }
 }
 
@@ -279,7 +310,7 @@ pub fn package(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, draft
         };
         let m = &sc.measures[i];
         ui.horizontal(|ui| {
-            if ui.small_button("✕").on_hover_text("Remove").clicked() {
+            if ui.small_button("✖").on_hover_text("Remove").clicked() {
                 remove = Some(n);
             }
             let who = if it.by == view.side { "we" } else { "they" };
@@ -432,54 +463,72 @@ pub fn builder_ui(
     can_send: bool,
 ) -> Option<Action> {
     let mut out = None;
-    ui.columns(2, |cols| {
-        cols[0].label(RichText::new("Catalogue").heading());
-        egui::ScrollArea::vertical()
-            .id_salt("catalogue")
-            .auto_shrink([false, false])
-            .show(&mut cols[0], |ui| catalogue(ui, pal, sc, view, draft));
-        let ui = &mut cols[1];
-        ui.label(
-            RichText::new(if draft.counter {
-                "Your counter-offer"
-            } else {
-                "Your offer"
-            })
-            .heading(),
+    let total = ui.available_width();
+    let height = ui.available_height();
+    let left_w = (total * 0.55).round();
+    ui.horizontal_top(|ui| {
+        ui.allocate_ui_with_layout(
+            egui::vec2(left_w, height),
+            egui::Layout::top_down(egui::Align::Min),
+            |ui| {
+                ui.set_width(left_w);
+                ui.label(RichText::new("Catalogue").heading());
+                egui::ScrollArea::vertical()
+                    .id_salt("catalogue")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| catalogue(ui, pal, sc, view, draft));
+            },
         );
-        egui::ScrollArea::vertical()
-            .id_salt("package")
-            .auto_shrink([false, true])
-            .max_height(ui.available_height() - 190.0)
-            .show(ui, |ui| package(ui, pal, sc, view, draft));
         ui.separator();
-        let offer = draft.offer();
-        let check = rules.check_offer(view.side, &offer);
-        if !draft.items.is_empty() {
-            let p = rules.preview(view.side, &draft.items);
-            preview_ui(ui, pal, view, &p);
-        }
-        if let Err(e) = &check
-            && !draft.items.is_empty()
-        {
-            ui.label(RichText::new(format!("Cannot send: {e}")).color(pal.bad));
-        }
-        ui.horizontal(|ui| {
-            let label = if draft.counter {
-                "Send counter-offer"
-            } else {
-                "Send offer"
-            };
-            if super::key_button(ui, label, egui::Key::Enter, can_send && check.is_ok()) {
-                out = Some(draft.action(view.side));
-            }
-            if ui
-                .add_enabled(!draft.items.is_empty(), egui::Button::new("Clear"))
-                .clicked()
-            {
-                draft.items.clear();
-            }
-        });
+        let right_w = ui.available_width();
+        ui.allocate_ui_with_layout(
+            egui::vec2(right_w, height),
+            egui::Layout::top_down(egui::Align::Min),
+            |ui| {
+                ui.set_width(right_w);
+                ui.label(
+                    RichText::new(if draft.counter {
+                        "Your counter-offer"
+                    } else {
+                        "Your offer"
+                    })
+                    .heading(),
+                );
+                egui::ScrollArea::vertical()
+                    .id_salt("package")
+                    .auto_shrink([false, true])
+                    .max_height(ui.available_height() - 190.0)
+                    .show(ui, |ui| package(ui, pal, sc, view, draft));
+                ui.separator();
+                let offer = draft.offer();
+                let check = rules.check_offer(view.side, &offer);
+                if !draft.items.is_empty() {
+                    let p = rules.preview(view.side, &draft.items);
+                    preview_ui(ui, pal, view, &p);
+                }
+                if let Err(e) = &check
+                    && !draft.items.is_empty()
+                {
+                    ui.label(RichText::new(format!("Cannot send: {e}")).color(pal.bad));
+                }
+                ui.horizontal(|ui| {
+                    let label = if draft.counter {
+                        "Send counter-offer"
+                    } else {
+                        "Send offer"
+                    };
+                    if super::key_button(ui, label, egui::Key::Enter, can_send && check.is_ok()) {
+                        out = Some(draft.action(view.side));
+                    }
+                    if ui
+                        .add_enabled(!draft.items.is_empty(), egui::Button::new("Clear"))
+                        .clicked()
+                    {
+                        draft.items.clear();
+                    }
+                });
+            },
+        );
     });
     out
 }

@@ -23,20 +23,47 @@ pub fn round_events(log: &[Logged], round: u32) -> Vec<&Event> {
     out
 }
 
-/// Readable lines for what happened in the previous round (headlines left to the news panel).
+/// A short line for one event, or `None` for what the summary leaves out.
+pub fn short_line(sc: &Scenario, e: &Event) -> Option<String> {
+    let name = |s: crate::sim::Side| crate::app::ui::offer::short(sc, s);
+    Some(match e {
+        Event::Headline { .. }
+        | Event::StatementMade { .. }
+        | Event::Implemented { .. }
+        | Event::RoundStarted { .. } => return None,
+        Event::Ratification { passed: true, .. } => return None,
+        Event::OfferMade {
+            side,
+            offer,
+            counter,
+        } => format!(
+            "{} {} a package of {} commitment(s)",
+            name(*side),
+            if *counter { "counters with" } else { "offers" },
+            offer.items.len()
+        ),
+        Event::AgreementSigned { measures, .. } => {
+            let mut uniq: Vec<&String> = Vec::new();
+            for m in measures {
+                if !uniq.contains(&m) {
+                    uniq.push(m);
+                }
+            }
+            let names: Vec<&str> = uniq.iter().map(|s| s.as_str()).collect();
+            format!("Signed: {}", names.join(", "))
+        }
+        other => crate::runner::describe(sc, other)?,
+    })
+}
+
+/// Short lines for what happened in the previous round (headlines left to the news panel).
 pub fn last_round_lines(sc: &Scenario, log: &[Logged], round: u32) -> Vec<String> {
     if round < 2 {
         return Vec::new();
     }
     round_events(log, round - 1)
         .into_iter()
-        .filter(|e| {
-            !matches!(
-                e,
-                Event::Headline { .. } | Event::StatementMade { .. } | Event::Implemented { .. }
-            )
-        })
-        .filter_map(|e| crate::runner::describe(sc, e))
+        .filter_map(|e| short_line(sc, e))
         .collect()
 }
 
