@@ -286,6 +286,15 @@ fn toggle(
             short(sc, by),
             m.name
         ));
+    // Screen readers (and the UI tests) hear which measure the switch is for.
+    r.widget_info(|| {
+        egui::WidgetInfo::selected(
+            egui::WidgetType::Button,
+            !full,
+            on,
+            format!("{word} do: {}", m.name),
+        )
+    });
     if r.clicked() {
         draft.toggle(m, by);
     }

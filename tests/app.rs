@@ -1,0 +1,332 @@
+//! UI tests of the game window, in one binary: pure UI functions under egui_kittest, and the
+//! Bevy plugins played headless to the debrief.
+#![cfg(feature = "gui")]
+
+use detente::app::egui;
+use detente::app::save::{self, SaveStatus};
+use detente::app::screens::table::{TableCtx, TableState, table_ui};
+use detente::app::screens::{Inputs, Intent, Screen, UiState, screen_ui};
+use detente::app::settings::Settings;
+use detente::app::ui::Palette;
+use detente::app::{AiPace, Game, Mode, Move, Nav, SavePath, Setup, core_plugin};
+use detente::sim::{Action, Event, Match, Need, Scenario, Side, Stage};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn tutorial() -> Arc<Scenario> {
+    Arc::new(detente::level::load(Path::new("levels/tutorial.ron")).expect("tutorial loads"))
+}
+
+/// Play safe moves for everyone until `side` is asked for `need`.
+fn advance_until(m: &mut Match, side: Side, need: Need) {
+    for _ in 0..500 {
+        if m.needs().contains(&(side, need)) {
+            return;
+        }
+        let (s, _) = *m.needs().first().expect("match still running");
+        let mut agents = detente::runner::level_agents(&m.scenario, 7);
+        let view = m.view(s);
+        let sc = m.scenario.clone();
+        let d = agents[s.idx()].decide(&view, detente::ai::Table::new(&sc));
+        if m.apply(d.action).is_err() {
+            let a = detente::runner::safe_action(m, s);
+            m.apply(a).expect("safe action applies");
+        }
+    }
+    panic!("{side:?} was never asked to {need:?}");
+}
+
+/// A harness drawing the table for `side` of `m`, collecting the actions it returns.
+fn table_harness(m: &Match, side: Side) -> Harness<'_, (TableState, Vec<Action>)> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 1000.0))
+        .build_ui_state(
+            move |ui, st: &mut (TableState, Vec<Action>)| {
+                let view = m.view(side);
+                let log: Vec<_> = m.log_for(side).cloned().collect();
+                let cx = TableCtx {
+                    sc: &m.scenario,
+                    view: &view,
+                    rules: m,
+                    log: &log,
+                    reason: Some("A test reason."),
+                    refused: None,
+                    opponent: "the computer",
+                    pal: Palette::default(),
+                };
+                let acts = table_ui(ui, &cx, &mut st.0);
+                st.1.extend(acts);
+            },
+            (TableState::default(), Vec::new()),
+        )
+}
+
+#[test]
+fn building_an_offer_yields_the_right_action() {
+    let mut m = Match::new(tutorial(), 3);
+    advance_until(&mut m, Side::A, Need::Propose);
+    let mut h = table_harness(&m, Side::A);
+    h.run();
+    h.get_by_label("we do: Lake hotline").click();
+    h.run();
+    h.get_by_label("they do: Lake hotline").click();
+    h.run();
+    // The live preview is drawn before sending.
+    assert!(h.query_by_label_contains("Ratifies at home").is_some());
+    h.get_by_label_contains("Send offer").click();
+    h.run();
+    let acts = h.state().1.clone();
+    drop(h);
+    assert_eq!(acts.len(), 1, "{acts:?}");
+    let Action::Propose { side, offer } = &acts[0] else {
+        panic!("expected a proposal, got {acts:?}");
+    };
+    assert_eq!(*side, Side::A);
+    let got: Vec<(&str, Side)> = offer
+        .items
+        .iter()
+        .map(|i| (i.measure.as_str(), i.by))
+        .collect();
+    assert_eq!(got, vec![("hotline", Side::A), ("hotline", Side::B)]);
+    // The rules take it as it is.
+    m.apply(acts[0].clone()).expect("the offer is legal");
+}
+
+#[test]
+fn accepting_an_incoming_offer_applies_it() {
+    let mut m = Match::new(tutorial(), 3);
+    advance_until(&mut m, Side::A, Need::Answer);
+    let mut h = table_harness(&m, Side::A);
+    h.run();
+    assert!(h.query_by_label_contains("Their reason").is_some());
+    h.get_by_label_contains("Accept").click();
+    h.run();
+    let acts = h.state().1.clone();
+    drop(h);
+    assert_eq!(acts, vec![Action::Accept { side: Side::A }]);
+    let events = m.apply(acts[0].clone()).expect("accept applies");
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::OfferAccepted { side: Side::A }))
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Ratification { .. }))
+    );
+}
+
+#[test]
+fn keyboard_shortcuts_answer_the_offer() {
+    let mut m = Match::new(tutorial(), 3);
+    advance_until(&mut m, Side::A, Need::Answer);
+    let mut h = table_harness(&m, Side::A);
+    h.run();
+    h.key_press(egui::Key::R);
+    h.run();
+    assert_eq!(h.state().1, vec![Action::Reject { side: Side::A }]);
+    // C opens the counter-offer builder, pre-filled with the offer on the table.
+    let mut h = table_harness(&m, Side::A);
+    h.run();
+    h.key_press(egui::Key::C);
+    h.run();
+    assert!(h.state().0.countering);
+    let pending = m.talks.pending.clone().expect("an offer is on the table").1;
+    assert_eq!(h.state().0.draft.items, pending.items);
+    assert!(h.query_by_label_contains("Send counter-offer").is_some());
+}
+
+fn game_for(mode: Mode) -> Game {
+    let setup = Setup {
+        level_file: PathBuf::from("levels/tutorial.ron"),
+        scenario: tutorial(),
+        seed: 3,
+        mode,
+    };
+    Game::new(&setup)
+}
+
+fn screen_harness(game: &Game, screen: Screen) -> Harness<'_, UiState> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(
+            move |ui, st: &mut UiState| {
+                let settings = Settings::default();
+                let inp = Inputs {
+                    screen,
+                    game: Some(game),
+                    levels: &[],
+                    save: &SaveStatus::None,
+                    settings: &settings,
+                };
+                let _: Vec<Intent> = screen_ui(ui, &inp, st);
+            },
+            UiState::default(),
+        )
+}
+
+#[test]
+fn handover_hides_every_private_part() {
+    let mut g = game_for(Mode::Hotseat);
+    // Bring side A to implementation with commitments of its own, so keep/break is on screen.
+    let sc = g.m.scenario.clone();
+    let mut agents = detente::runner::level_agents(&sc, 3);
+    while !(g.m.stage == Stage::Implementation
+        && g.m.needs().contains(&(Side::A, Need::Implement))
+        && g.m.commitments.iter().any(|c| c.by == Side::A))
+    {
+        detente::runner::step(&mut g.m, &mut agents).expect("match runs");
+    }
+    g.viewer = Side::A;
+    let brief_a = sc.side_a.brief.lines().next().unwrap().to_string();
+    let brief_b = sc.side_b.brief.lines().next().unwrap().to_string();
+
+    // Control: the private parts are really drawn on A's own screens.
+    let mut h = screen_harness(&g, Screen::Table);
+    h.run();
+    assert!(h.query_by_label_contains("Break quietly").is_some());
+    drop(h);
+    let mut h = screen_harness(&g, Screen::Briefing);
+    h.run();
+    assert!(h.query_by_label_contains(&brief_a).is_some());
+    assert!(h.query_by_label_contains("What matters to you").is_some());
+    drop(h);
+
+    // The handover shows none of it, for either side.
+    for side in Side::BOTH {
+        g.viewer = side;
+        let mut h = screen_harness(&g, Screen::Handover);
+        h.run();
+        assert!(h.query_by_label_contains("Hand over the screen").is_some());
+        for secret in [
+            brief_a.as_str(),
+            brief_b.as_str(),
+            "What matters to you",
+            "Concessions",
+            "Break quietly",
+            "Keep",
+            "Ratifies at home",
+            "What moves your factions",
+            "Your brief",
+        ] {
+            assert!(
+                h.query_by_label_contains(secret).is_none(),
+                "handover for {side:?} shows '{secret}'"
+            );
+        }
+    }
+}
+
+fn headless_app(save: Option<PathBuf>) -> bevy::app::App {
+    use bevy::prelude::*;
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, bevy::state::app::StatesPlugin));
+    core_plugin(&mut app);
+    app.insert_resource(AiPace(Duration::ZERO))
+        .insert_resource(SavePath(save));
+    app
+}
+
+fn screen_of(app: &bevy::app::App) -> Screen {
+    *app.world()
+        .resource::<bevy::state::state::State<Screen>>()
+        .get()
+}
+
+/// Drive the app: confirm briefings and handovers, and play the human seats with the
+/// level's counterpart, until the debrief.
+fn play_to_debrief(app: &mut bevy::app::App) -> Vec<Screen> {
+    let mut seen = Vec::new();
+    let mut scripted = detente::runner::level_agents(&tutorial(), 11);
+    for _ in 0..5000 {
+        app.update();
+        let screen = screen_of(app);
+        if seen.last() != Some(&screen) {
+            seen.push(screen);
+        }
+        match screen {
+            Screen::Debrief => return seen,
+            Screen::Briefing => {
+                app.world_mut().write_message(Nav::BriefingDone);
+            }
+            Screen::Handover => {
+                app.world_mut().write_message(Nav::HandoverDone);
+            }
+            Screen::Table => {
+                let g = app.world().resource::<Game>();
+                if let Some(side) = g.human_need() {
+                    assert_eq!(side, g.viewer, "a person acts only on their own screen");
+                    let view = g.m.view(side);
+                    let sc = g.m.scenario.clone();
+                    let d = scripted[side.idx()].decide(&view, detente::ai::Table::new(&sc));
+                    app.world_mut().write_message(Move(d.action));
+                }
+            }
+            Screen::Title => {}
+        }
+    }
+    panic!("no debrief after 5000 frames; screens {seen:?}");
+}
+
+#[test]
+fn a_full_match_against_the_ai_reaches_the_debrief_and_autosaves() {
+    let dir = std::env::temp_dir().join(format!("detente-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let save_file = dir.join("autosave.json");
+    let mut app = headless_app(Some(save_file.clone()));
+    app.world_mut().write_message(Nav::Start(Setup {
+        level_file: PathBuf::from("levels/tutorial.ron"),
+        scenario: tutorial(),
+        seed: 5,
+        mode: Mode::VsAi {
+            human: Side::B,
+            personality: detente::sim::Personality::Reciprocator,
+            difficulty: detente::sim::Difficulty::Normal,
+        },
+    }));
+    let seen = play_to_debrief(&mut app);
+    assert_eq!(seen.first(), Some(&Screen::Title));
+    assert!(seen.contains(&Screen::Briefing));
+    assert!(
+        !seen.contains(&Screen::Handover),
+        "no handover against the computer"
+    );
+    let g = app.world().resource::<Game>();
+    assert!(g.m.is_over());
+
+    // The autosave replays to the same match.
+    let SaveStatus::Ready(file, _) = save::probe(Some(&save_file)) else {
+        panic!("no usable autosave");
+    };
+    let restored = file.restore().expect("the save restores");
+    assert_eq!(restored.m.log, g.m.log);
+    assert_eq!(restored.m.history, g.m.history);
+
+    // A damaged save is reported, not a crash.
+    std::fs::write(&save_file, "{ this is not json").unwrap();
+    assert!(matches!(
+        save::probe(Some(&save_file)),
+        SaveStatus::Broken(_)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_hotseat_match_hands_over_between_players() {
+    let mut app = headless_app(None);
+    app.world_mut().write_message(Nav::Start(Setup {
+        level_file: PathBuf::from("levels/tutorial.ron"),
+        scenario: tutorial(),
+        seed: 3,
+        mode: Mode::Hotseat,
+    }));
+    let seen = play_to_debrief(&mut app);
+    let handovers = seen.iter().filter(|s| **s == Screen::Handover).count();
+    assert!(handovers >= 3, "screens {seen:?}");
+    // Each player read a briefing.
+    assert!(seen.iter().filter(|s| **s == Screen::Briefing).count() >= 2);
+}
