@@ -59,7 +59,7 @@ pub enum Command {
 }
 
 /// Load one level or print its errors.
-pub fn load_or_report(path: &PathBuf) -> Option<Arc<Scenario>> {
+pub fn load_or_report(path: &std::path::Path) -> Option<Arc<Scenario>> {
     match level::load(path) {
         Ok(s) => Some(Arc::new(s)),
         Err(e) => {
@@ -197,7 +197,7 @@ impl Progress {
     }
 }
 
-fn sim(path: &PathBuf, seed: u64, games: u32, json: bool) -> i32 {
+fn sim(path: &std::path::Path, seed: u64, games: u32, json: bool) -> i32 {
     let Some(sc) = load_or_report(path) else {
         return 1;
     };

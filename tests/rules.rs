@@ -196,7 +196,8 @@ fn illegal_actions_are_refused_and_change_nothing() {
     let m = calm(&sc);
     assert_eq!(m.stage, Stage::Negotiation);
     assert_eq!(m.talks.turn, Side::A);
-    let cases: Vec<(Action, fn(&ActionError) -> bool)> = vec![
+    type Expect = fn(&ActionError) -> bool;
+    let cases: Vec<(Action, Expect)> = vec![
         (
             Action::Propose {
                 side: Side::B,
@@ -936,4 +937,21 @@ proptest! {
         let again = Match::replay(sc.clone(), &m.record(None)).unwrap();
         prop_assert_eq!(again, m);
     }
+}
+
+#[test]
+fn some_may_be_left_out_around_optional_values() {
+    let text = std::fs::read_to_string("levels/tutorial.ron").unwrap();
+    let plain = text.replacen(
+        "outlet: Some(\"brevik_post\")",
+        "outlet: \"brevik_post\"",
+        1,
+    );
+    assert_ne!(plain, text);
+    let sc = level::parse("plain.ron", plain.as_bytes()).unwrap();
+    assert!(
+        sc.headlines
+            .iter()
+            .any(|h| h.outlet.as_deref() == Some("brevik_post"))
+    );
 }

@@ -168,7 +168,7 @@ impl Counterpart {
     pub fn new(style: Style, side: Side, seed: u64) -> Self {
         Counterpart {
             style,
-            rng: Rng::new(seed ^ (0xA1 + side.idx() as u64) * 0x9E37_79B9),
+            rng: Rng::new(seed ^ ((0xA1 + side.idx() as u64) * 0x9E37_79B9)),
             model: OpponentModel::default(),
             last_seen: None,
             last_offer_key: None,

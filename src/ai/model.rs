@@ -52,10 +52,7 @@ impl OpponentModel {
     }
 
     fn compute(&self) -> [f32; 7] {
-        let mut w = [0.0; 7];
-        for i in 0..7 {
-            w[i] = self.asked[i] / self.given[i].sqrt();
-        }
+        let w: [f32; 7] = std::array::from_fn(|i| self.asked[i] / self.given[i].sqrt());
         let total: f32 = w.iter().sum::<f32>().max(1e-6);
         w.map(|x| x / total)
     }

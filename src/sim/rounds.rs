@@ -465,7 +465,7 @@ impl Match {
                     });
                     continue;
                 }
-                Term::Treaty(n) if n > 0 && age % n == 0 => {
+                Term::Treaty(n) if n > 0 && age.is_multiple_of(n) => {
                     if min_trust >= TREATY_RENEWAL_TRUST {
                         self.emit(Event::TreatyRenewed {
                             side: by,
