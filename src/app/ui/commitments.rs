@@ -53,17 +53,18 @@ pub fn in_force(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) -> O
                             .small()
                             .color(if mine { pal.warn } else { pal.good }),
                     );
-                    if mine && m.withdrawable && view.stage == Stage::Negotiation {
-                        if ui
+                    if mine
+                        && m.withdrawable
+                        && view.stage == Stage::Negotiation
+                        && ui
                             .small_button("↩")
                             .on_hover_text("Withdraw it: costs their trust in you.")
                             .clicked()
-                        {
-                            out = Some(Action::Withdraw {
-                                side: view.side,
-                                commitment: c.id,
-                            });
-                        }
+                    {
+                        out = Some(Action::Withdraw {
+                            side: view.side,
+                            commitment: c.id,
+                        });
                     }
                 });
             }
