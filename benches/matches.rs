@@ -18,8 +18,12 @@ fn main() {
         "{:<16} {:>8} {:>12} {:>10} {:>14} {:>14}",
         "level", "games", "matches/s", "rounds", "apply ns/act", "decide us/dec"
     );
+    let only = std::env::var("BENCH_LEVEL").ok();
     for entry in level::load_dir(Path::new("levels")) {
         let sc = Arc::new(entry.result.expect("valid level"));
+        if only.as_ref().is_some_and(|o| *o != sc.id) {
+            continue;
+        }
         // Warm up caches and the allocator.
         for s in 0..50 {
             black_box(runner::play(
@@ -65,3 +69,7 @@ fn main() {
         );
     }
 }
+
+// The same allocator as the shipped binary, so the figures match what `detente sim` does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

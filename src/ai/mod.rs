@@ -311,13 +311,22 @@ impl Counterpart {
             own: f32,
             theirs: f32,
             cost: f32,
-            delta: Vec<f32>,
         }
+        let nf = factions.len();
+        // Own factions' approval change per candidate, candidate-major.
+        let mut deltas: Vec<f32> = Vec::with_capacity(v.available.len() * nf);
         let cands: Vec<Cand> = v
             .available
             .iter()
             .filter_map(|(id, by)| t.measure(id).map(|(i, m)| (i, *by, m)))
             .map(|(i, by, m)| {
+                deltas.extend(factions.iter().map(|f| {
+                    if by == me {
+                        f.gives.get(&m.area).copied().unwrap_or(0.0) * m.burden
+                    } else {
+                        f.gets.get(&m.area).copied().unwrap_or(0.0) * m.value
+                    }
+                }));
                 let ver = self.pick_verification(m, by, me, t.observers());
                 Cand {
                     i,
@@ -325,16 +334,6 @@ impl Counterpart {
                     own: (own_utility(v, m, by) + security_bonus(v, m)) / span,
                     theirs: self.model.utility(m, by, me),
                     cost: crate::sim::measures::item_cost(m, ver),
-                    delta: factions
-                        .iter()
-                        .map(|f| {
-                            if by == me {
-                                f.gives.get(&m.area).copied().unwrap_or(0.0) * m.burden
-                            } else {
-                                f.gets.get(&m.area).copied().unwrap_or(0.0) * m.value
-                            }
-                        })
-                        .collect(),
                 }
             })
             .collect();
@@ -372,11 +371,12 @@ impl Counterpart {
                 if mc > v.private.capital || tc > v.them.capital {
                     continue;
                 }
-                for (s, d) in sum.iter_mut().zip(&c.delta) {
+                let delta = &deltas[j * nf..(j + 1) * nf];
+                for (s, d) in sum.iter_mut().zip(delta) {
                     *s += d;
                 }
                 if support(&sum) < v.private.ratify_at + 3.0 {
-                    for (s, d) in sum.iter_mut().zip(&c.delta) {
+                    for (s, d) in sum.iter_mut().zip(delta) {
                         *s -= d;
                     }
                     continue;

@@ -9,6 +9,19 @@ pub const FRONT_PAGE: usize = 2;
 
 /// Fill `{slot}` placeholders; unknown slots stay as written (the level check refuses them).
 pub fn fill(template: &str, slots: &[(&str, String)]) -> String {
+    fill_with(template, |key| {
+        slots
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| std::borrow::Cow::Borrowed(v.as_str()))
+    })
+}
+
+/// Fill `{slot}` placeholders, asking `value` only for the slots the template uses.
+pub fn fill_with<'a>(
+    template: &str,
+    mut value: impl FnMut(&str) -> Option<std::borrow::Cow<'a, str>>,
+) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -17,8 +30,8 @@ pub fn fill(template: &str, slots: &[(&str, String)]) -> String {
         match after.find('}') {
             Some(close) => {
                 let key = &after[..close];
-                match slots.iter().find(|(k, _)| *k == key) {
-                    Some((_, v)) => out.push_str(v),
+                match value(key) {
+                    Some(v) => out.push_str(&v),
                     None => {
                         out.push('{');
                         out.push_str(key);
@@ -154,17 +167,21 @@ impl Match {
         } else {
             &pool[self.rng.below(pool.len())]
         };
-        let actor = sc.side(n.actor);
-        let mut slots: Vec<(&str, String)> = vec![
-            ("actor", actor.name.clone()),
-            ("other", sc.side(n.actor.other()).name.clone()),
-            ("leader", self.side(n.actor).leader.clone()),
-            ("outlet", sc.outlets[outlet].name.clone()),
-            ("round", self.round.to_string()),
-            ("tension", format!("{:.0}", self.tension)),
-        ];
-        slots.extend(n.slots.iter().map(|(k, v)| (*k, v.clone())));
-        Some(fill(&pick.text, &slots))
+        use std::borrow::Cow;
+        let leader = &self.side(n.actor).leader;
+        Some(fill_with(&pick.text, |key| match key {
+            "actor" => Some(Cow::Borrowed(sc.side(n.actor).name.as_str())),
+            "other" => Some(Cow::Borrowed(sc.side(n.actor.other()).name.as_str())),
+            "leader" => Some(Cow::Borrowed(leader.as_str())),
+            "outlet" => Some(Cow::Borrowed(sc.outlets[outlet].name.as_str())),
+            "round" => Some(Cow::Owned(self.round.to_string())),
+            "tension" => Some(Cow::Owned(format!("{:.0}", self.tension))),
+            _ => n
+                .slots
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| Cow::Borrowed(v.as_str())),
+        }))
     }
 }
 

@@ -644,6 +644,10 @@ pub struct Scenario {
 pub struct Derived {
     frontier: std::sync::OnceLock<super::scoring::Frontier>,
     weights: std::sync::OnceLock<[[f32; 7]; 2]>,
+    candidates: std::sync::OnceLock<Vec<(usize, Side)>>,
+    measure_ids: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+    ranges: std::sync::OnceLock<[(f32, f32); 2]>,
+    factions: std::sync::OnceLock<[std::sync::Arc<[FactionDef]>; 2]>,
 }
 
 impl PartialEq for Derived {
@@ -663,7 +667,17 @@ impl Scenario {
 
     /// Index of a measure by id.
     pub fn measure_index(&self, id: &str) -> Option<usize> {
-        self.measures.iter().position(|m| m.id == id)
+        self.derived
+            .measure_ids
+            .get_or_init(|| {
+                let mut map = std::collections::HashMap::new();
+                for (i, m) in self.measures.iter().enumerate() {
+                    map.entry(m.id.clone()).or_insert(i);
+                }
+                map
+            })
+            .get(id)
+            .copied()
     }
 
     /// The best joint outcomes the catalogue allows, worked out once.
@@ -671,6 +685,32 @@ impl Scenario {
         self.derived
             .frontier
             .get_or_init(|| super::scoring::frontier(self))
+    }
+
+    /// Every commitment the catalogue allows: (measure index, undertaker).
+    pub fn candidates(&self) -> &[(usize, Side)] {
+        self.derived
+            .candidates
+            .get_or_init(|| super::scoring::candidates(self))
+    }
+
+    /// Each side's lowest and highest raw utility over the catalogue.
+    pub fn ranges(&self) -> [(f32, f32); 2] {
+        *self
+            .derived
+            .ranges
+            .get_or_init(|| Side::BOTH.map(|s| super::scoring::utility_range(self, s)))
+    }
+
+    /// Each side's factions, shared so views can hand them out without copying.
+    pub fn factions(&self, side: Side) -> std::sync::Arc<[FactionDef]> {
+        self.derived.factions.get_or_init(|| {
+            [
+                self.side_a.factions.clone().into(),
+                self.side_b.factions.clone().into(),
+            ]
+        })[side.idx()]
+        .clone()
     }
 
     /// Each side's private priorities, normalised to sum to 1, indexed by `Area as usize`.

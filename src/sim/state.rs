@@ -246,7 +246,7 @@ impl Match {
             dry_rounds: 0,
             broken_now: Vec::new(),
             out: Vec::new(),
-            ranges: Side::BOTH.map(|s| super::scoring::utility_range(&scenario, s)),
+            ranges: scenario.ranges(),
             scenario,
         };
         m.phase = m.derive_phase();

@@ -37,7 +37,7 @@ pub struct PrivateSide {
     pub brief: String,
     /// Normalised weights over areas.
     pub priorities: BTreeMap<Area, f32>,
-    pub factions: Vec<FactionDef>,
+    pub factions: std::sync::Arc<[FactionDef]>,
     pub capital: f32,
     pub gesture_used: bool,
     pub ratify_at: f32,
@@ -162,7 +162,7 @@ impl Match {
                     .iter()
                     .map(|(a, w)| (*a, w.max(0.0) / total))
                     .collect(),
-                factions: d.factions.clone(),
+                factions: self.scenario.factions(side),
                 capital: self.side(side).capital,
                 gesture_used: self.side(side).gesture_used,
                 ratify_at: self.ratify_at(side),
@@ -213,8 +213,10 @@ impl Match {
 
     /// Commitments that could be offered now: (measure id, undertaker).
     pub fn available(&self) -> Vec<(String, Side)> {
-        super::scoring::candidates(&self.scenario)
-            .into_iter()
+        self.scenario
+            .candidates()
+            .iter()
+            .copied()
             .filter(|&(i, by)| {
                 !self.in_force_by(i, by)
                     && self.scenario.measures[i]
