@@ -43,7 +43,15 @@ pub fn core_plugin(app: &mut App) {
                 game::route,
             )
                 .chain(),
-        );
+        )
+        .add_systems(Update, log_screen);
+}
+
+/// Log each screen change (handy when driving the window from a script).
+fn log_screen(screen: Res<State<Screen>>) {
+    if screen.is_changed() {
+        info!("screen: {:?}", screen.get());
+    }
 }
 
 /// egui drawing for every screen, full-screen setting, and the idle-CPU fix.
@@ -54,7 +62,10 @@ pub fn ui_plugin(app: &mut App) {
             commands.spawn(Camera2d);
         })
         .add_systems(bevy_egui::EguiPrimaryContextPass, screens::draw)
-        .add_systems(Update, screens::apply_window_settings);
+        .add_systems(
+            Update,
+            (screens::apply_window_settings, screenshot::f12_screenshot),
+        );
     idle::plugin(app);
 }
 
@@ -70,10 +81,23 @@ pub fn window_app(width: u32, height: u32) -> App {
         }),
         ..default()
     }))
-    .insert_resource(WinitSettings::desktop_app());
+    .insert_resource(quiet_winit());
     core_plugin(&mut app);
     ui_plugin(&mut app);
     app
+}
+
+/// A turn-based game needs frames only when something happens: wake for window and user
+/// events (input, `RequestRedraw`, egui's wake-ups), not for raw device motion, and otherwise
+/// sleep up to a minute. (`desktop_app()` wakes every 5 s, which costs a few percent of a core
+/// on a software renderer.)
+pub fn quiet_winit() -> WinitSettings {
+    use bevy::winit::UpdateMode;
+    use std::time::Duration;
+    WinitSettings {
+        focused_mode: UpdateMode::reactive_low_power(Duration::from_secs(60)),
+        unfocused_mode: UpdateMode::reactive_low_power(Duration::from_secs(60)),
+    }
 }
 
 /// Where level files are read from: `$DETENTE_LEVELS`, else `levels` in the working folder.

@@ -15,14 +15,18 @@ pub fn animated(ui: &Ui, id: Id, target: f32) -> (f32, f32) {
     let ctx = ui.ctx();
     let now = ctx.input(|i| i.time);
     let key = id.with("flash");
-    let (last, since) = ctx
-        .data(|d| d.get_temp::<(f32, f64)>(key))
-        .unwrap_or((target, f64::NEG_INFINITY));
-    let since = if (last - target).abs() > 0.05 {
-        ctx.data_mut(|d| d.insert_temp(key, (target, now)));
-        now
-    } else {
-        since
+    let stored = ctx.data(|d| d.get_temp::<(f32, f64)>(key));
+    let since = match stored {
+        // First sight of this meter: remember it, no flash.
+        None => {
+            ctx.data_mut(|d| d.insert_temp(key, (target, f64::NEG_INFINITY)));
+            f64::NEG_INFINITY
+        }
+        Some((last, _)) if (last - target).abs() > 0.05 => {
+            ctx.data_mut(|d| d.insert_temp(key, (target, now)));
+            now
+        }
+        Some((_, since)) => since,
     };
     let shown = ctx.animate_value_with_time(id.with("glide"), target, 0.6);
     let age = now - since;
@@ -49,13 +53,28 @@ pub struct Meter<'a> {
     /// A tick mark at this value (e.g. a threshold).
     pub mark: Option<f32>,
     pub hover: Option<String>,
+    /// Fixed width for the label (long names are cut with "…"); `None` fits the text.
+    pub label_width: Option<f32>,
 }
 
 /// Draw a labelled 0..100 bar.
 pub fn meter(ui: &mut Ui, pal: &Palette, m: Meter) {
     let (shown, flash) = animated(ui, m.id, m.value);
     ui.horizontal(|ui| {
-        let lab = ui.label(m.label);
+        let lab = match m.label_width {
+            Some(w) => ui
+                .allocate_ui_with_layout(
+                    vec2(w, 16.0),
+                    egui::Layout::left_to_right(egui::Align::Center),
+                    |ui| {
+                        ui.set_width(w);
+                        ui.add(egui::Label::new(m.label).truncate())
+                    },
+                )
+                .inner
+                .on_hover_text(m.label),
+            None => ui.label(m.label),
+        };
         if let Some(h) = &m.hover {
             lab.on_hover_text(h);
         }
@@ -232,6 +251,7 @@ pub fn top_bar(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) {
                     "Shared tension, 0-100. At {:.0} the standoff becomes an armed clash and both lose.",
                     sc.end.clash_at
                 )),
+            label_width: None,
             },
         );
         ui.separator();
@@ -253,6 +273,7 @@ pub fn top_bar(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) {
                         sc.side(s).name,
                         sc.side(s.other()).name
                     )),
+                label_width: None,
                 },
             );
         }

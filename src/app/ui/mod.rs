@@ -52,7 +52,7 @@ impl Palette {
 
     /// Colour for a change where up is good (`up_good`) or bad.
     pub fn delta(&self, d: f32, up_good: bool) -> Color32 {
-        if d.abs() < 0.05 {
+        if d.abs() < 0.5 {
             self.muted
         } else if (d > 0.0) == up_good {
             self.good
@@ -70,7 +70,7 @@ impl Default for Palette {
 
 /// "+3 ▲" / "−2 ▼" / "±0".
 pub fn delta_text(d: f32) -> String {
-    if d.abs() < 0.05 {
+    if d.abs() < 0.5 {
         "±0".into()
     } else if d > 0.0 {
         format!("+{d:.0} ▲")

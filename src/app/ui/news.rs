@@ -67,6 +67,7 @@ pub fn news_panel(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, lo
                     "{}: 0 doom-laden … 100 pragmatic. Its tone moves its public's approval.",
                     tone_word(*tone)
                 )),
+                label_width: None,
             },
         );
         if front.is_empty() {
