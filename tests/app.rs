@@ -330,3 +330,113 @@ fn a_hotseat_match_hands_over_between_players() {
     // Each player read a briefing.
     assert!(seen.iter().filter(|s| **s == Screen::Briefing).count() >= 2);
 }
+
+#[test]
+fn meters_flash_when_their_value_changes_and_then_rest() {
+    use detente::app::ui::meters::animated;
+    let ctx = egui::Context::default();
+    let id = egui::Id::new("test-meter");
+    let frame = |value: f32, t: f64| {
+        let input = egui::RawInput {
+            time: Some(t),
+            ..Default::default()
+        };
+        let mut got = (0.0, 0.0);
+        ctx.run_ui(input, |ui| got = animated(ui, id, value))
+            .drop_without_applying_deltas();
+        got
+    };
+    assert_eq!(frame(40.0, 0.0).1, 0.0, "no flash on first sight");
+    assert_eq!(frame(40.0, 1.0).1, 0.0);
+    let (_, flash) = frame(55.0, 2.0);
+    assert!(flash > 0.9, "a change flashes, got {flash}");
+    assert!(ctx.has_requested_repaint(), "a flash keeps frames coming");
+    let (shown, flash) = frame(55.0, 10.0);
+    assert_eq!(flash, 0.0, "the flash fades");
+    assert!((shown - 55.0).abs() < 0.01);
+    let _ = frame(55.0, 11.0);
+    assert!(
+        !ctx.has_requested_repaint(),
+        "a still meter asks for no frames"
+    );
+}
+
+#[test]
+fn idle_table_asks_for_no_frames() {
+    let mut m = Match::new(tutorial(), 3);
+    advance_until(&mut m, Side::A, Need::Answer);
+    let ctx = egui::Context::default();
+    let mut st = TableState::default();
+    let view = m.view(Side::A);
+    let log: Vec<_> = m.log_for(Side::A).cloned().collect();
+    let mut requested = Vec::new();
+    for frame in 0..6 {
+        let input = egui::RawInput {
+            time: Some(frame as f64 * 5.0),
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(1280.0, 800.0),
+            )),
+            ..Default::default()
+        };
+        ctx.run_ui(input, |ui| {
+            let cx = TableCtx {
+                sc: &m.scenario,
+                view: &view,
+                rules: &m,
+                log: &log,
+                reason: None,
+                refused: None,
+                opponent: "the computer",
+                pal: Palette::default(),
+            };
+            let _ = table_ui(ui, &cx, &mut st);
+        })
+        .drop_without_applying_deltas();
+        requested.push(ctx.has_requested_repaint());
+    }
+    assert_eq!(
+        requested.last(),
+        Some(&false),
+        "repaints requested: {requested:?}"
+    );
+}
+
+#[test]
+fn repeated_modifier_events_are_dropped_before_egui_sees_them() {
+    use bevy::prelude::World;
+    use bevy_egui::EguiInput;
+    let mut world = World::new();
+    let shift = egui::Modifiers {
+        shift: true,
+        ..Default::default()
+    };
+    let e = world
+        .spawn(EguiInput(egui::RawInput {
+            events: vec![
+                egui::Event::ModifiersChanged(egui::Modifiers::default()),
+                egui::Event::PointerGone,
+            ],
+            ..Default::default()
+        }))
+        .id();
+    // A registered system keeps its memory of the last modifiers between runs, as in the app.
+    let sys = world.register_system(detente::app::idle::drop_repeated_modifiers);
+    let run = |world: &mut World, events: Vec<egui::Event>| {
+        world.get_mut::<EguiInput>(e).unwrap().0.events = events;
+        world.run_system(sys).unwrap();
+        world.get::<EguiInput>(e).unwrap().0.events.clone()
+    };
+    // Unchanged modifiers (the state egui starts from) are dropped every frame.
+    let same = vec![egui::Event::ModifiersChanged(egui::Modifiers::default())];
+    assert!(run(&mut world, same.clone()).is_empty());
+    assert!(run(&mut world, same.clone()).is_empty());
+    // A real change passes once, then its repeats are dropped.
+    let held = vec![egui::Event::ModifiersChanged(shift)];
+    assert_eq!(run(&mut world, held.clone()), held);
+    assert!(run(&mut world, held.clone()).is_empty());
+    // Releasing it passes again; other events always pass.
+    let mut back = same.clone();
+    back.push(egui::Event::PointerGone);
+    assert_eq!(run(&mut world, back.clone()), back);
+}
