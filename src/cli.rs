@@ -41,6 +41,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Every AI personality and difficulty against every other, in both roles.
+    Tournament {
+        /// The level file.
+        #[arg(long)]
+        level: PathBuf,
+        /// Games per ordered pairing.
+        #[arg(long, default_value_t = 10)]
+        games: u32,
+        /// Seed of the first game.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Render one screen of a match to a PNG (needs a display, e.g. under xvfb-run).
     Screenshot {
         #[arg(long)]
@@ -80,6 +95,12 @@ pub fn run(cli: Cli) -> i32 {
             games,
             json,
         }) => sim(&level, seed, games, json),
+        Some(Command::Tournament {
+            level,
+            games,
+            seed,
+            json,
+        }) => tournament(&level, games, seed, json),
         Some(Command::Screenshot {
             level,
             seed,
@@ -115,6 +136,30 @@ fn screenshot(
 #[cfg(not(feature = "gui"))]
 fn screenshot(_: &std::path::Path, _: u64, _: u32, _: &str, _: &std::path::Path) -> i32 {
     window()
+}
+
+fn tournament(path: &std::path::Path, games: u32, seed: u64, json: bool) -> i32 {
+    let Some(sc) = load_or_report(path) else {
+        return 1;
+    };
+    let mut bar = Progress::new(1, "tournament");
+    let t = crate::ai::tournament::run(sc, games.max(1), seed, |done, total| {
+        bar.total = total;
+        bar.tick(done)
+    });
+    bar.finish();
+    if json {
+        match serde_json::to_string(&t) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("cannot write JSON: {e}");
+                return 1;
+            }
+        }
+    } else {
+        print!("{}", t.table());
+    }
+    0
 }
 
 fn check(files: &[PathBuf]) -> i32 {

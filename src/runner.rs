@@ -33,9 +33,9 @@ pub fn safe_action(m: &Match, side: Side) -> Action {
 
 /// Ask the negotiator whose move it is and apply its decision. Returns the decision made
 /// (with its reason) and the events it caused; `None` once the match is over.
-pub fn step(
+pub fn step<'a>(
     m: &mut Match,
-    agents: &mut [Box<dyn Negotiator>; 2],
+    agents: &mut [Box<dyn Negotiator + 'a>; 2],
 ) -> Option<(Side, Decision, Vec<Event>)> {
     if m.stage == Stage::Ended {
         return None;
@@ -59,6 +59,15 @@ pub fn step(
 
 /// Play a whole match between two negotiators, without a transcript.
 pub fn play(scenario: Arc<Scenario>, seed: u64, agents: &mut [Box<dyn Negotiator>; 2]) -> Match {
+    play_with(scenario, seed, agents)
+}
+
+/// Play a whole match between two borrowed negotiators.
+pub fn play_with<'a>(
+    scenario: Arc<Scenario>,
+    seed: u64,
+    agents: &mut [Box<dyn Negotiator + 'a>; 2],
+) -> Match {
     let mut m = Match::new(scenario, seed);
     let mut guard = 0;
     while step(&mut m, agents).is_some() {

@@ -805,7 +805,11 @@ fn counterpart_refuses_a_package_its_factions_would_not_ratify() {
         "accepted: {}",
         d.reason
     );
-    assert!(d.reason.contains("ratify"), "explains why: {}", d.reason);
+    assert!(
+        d.reason.contains("ratify") || d.reason.contains("cannot sell"),
+        "explains why: {}",
+        d.reason
+    );
 }
 
 // ---------- random play ----------
@@ -954,4 +958,405 @@ fn some_may_be_left_out_around_optional_values() {
             .iter()
             .any(|h| h.outlet.as_deref() == Some("brevik_post"))
     );
+}
+
+// ---------- counterpart personalities ----------
+
+use detente::ai::{Counterpart, DIFFICULTIES, PERSONALITIES, Style};
+
+fn counterpart(sc: &Scenario, p: Personality, d: Difficulty, side: Side, seed: u64) -> Counterpart {
+    Counterpart::new(Style::new(p, d, &sc.ai), side, seed)
+}
+
+#[test]
+fn every_personality_plays_legal_moves_deterministically() {
+    for sc in all_levels() {
+        for (k, &p) in PERSONALITIES.iter().enumerate() {
+            for (l, &d) in DIFFICULTIES.iter().enumerate() {
+                let q = PERSONALITIES[(k + l + 1) % 4];
+                let seed = (k * 3 + l) as u64;
+                let play = || {
+                    let mut agents: [Box<dyn Negotiator>; 2] = [
+                        Box::new(counterpart(&sc, p, d, Side::A, seed)),
+                        Box::new(counterpart(&sc, q, Difficulty::Normal, Side::B, seed)),
+                    ];
+                    let mut m = Match::new(sc.clone(), seed);
+                    let mut reasons = Vec::new();
+                    while let Some((_, dec, _)) = runner::step(&mut m, &mut agents) {
+                        assert!(
+                            !dec.reason.starts_with("(fell back"),
+                            "{p:?}/{d:?} on {}: {:?} {}",
+                            sc.id,
+                            dec.action,
+                            dec.reason
+                        );
+                        reasons.push(dec.reason);
+                    }
+                    (m, reasons)
+                };
+                let (m1, r1) = play();
+                let (m2, r2) = play();
+                assert!(m1.is_over());
+                assert_eq!(m1, m2, "{p:?}/{d:?} is deterministic");
+                assert_eq!(r1, r2);
+            }
+        }
+    }
+}
+
+/// A tutorial match with no events, and B's counterpart asked to move.
+fn b_decides(m: &Match, ai: &mut Counterpart) -> detente::ai::Decision {
+    let sc = m.scenario.clone();
+    ai.decide(&m.view(Side::B), Table::new(&sc))
+}
+
+#[test]
+fn reciprocator_answers_a_gesture_with_a_gesture() {
+    let sc = tutorial();
+    let mut m = calm(&sc);
+    let g = sc
+        .measures
+        .iter()
+        .find(|x| x.gesture && x.by.allows(Side::A) && x.requires.is_empty())
+        .unwrap();
+    m.apply(Action::Gesture {
+        side: Side::A,
+        measure: g.id.clone(),
+        verification: None,
+    })
+    .unwrap();
+    m.apply(Action::EndTalks { side: Side::A }).unwrap();
+    m.apply(Action::Implement {
+        side: Side::A,
+        breaks: vec![],
+    })
+    .unwrap();
+    assert_eq!((m.round, m.talks.turn), (2, Side::B));
+    let mut ai = counterpart(
+        &sc,
+        Personality::Reciprocator,
+        Difficulty::Normal,
+        Side::B,
+        1,
+    );
+    let d = b_decides(&m, &mut ai);
+    assert!(
+        matches!(d.action, Action::Gesture { side: Side::B, .. }),
+        "{:?}: {}",
+        d.action,
+        d.reason
+    );
+    assert!(d.reason.contains("answer in kind"), "{}", d.reason);
+    // A hawk does not.
+    let mut hawk = counterpart(&sc, Personality::Hawk, Difficulty::Normal, Side::B, 1);
+    assert!(!matches!(
+        b_decides(&m, &mut hawk).action,
+        Action::Gesture { .. }
+    ));
+}
+
+/// Both sides hold the hotline; A's copy is then caught broken `times` times.
+fn caught_cheating(times: usize) -> Match {
+    let sc = Arc::new(with_detection(&tutorial(), 1.0));
+    let mut m = Match::new(sc, 5);
+    let id = sign_hotline(&mut m);
+    for round in 0..times {
+        m.apply(Action::Implement {
+            side: Side::B,
+            breaks: vec![],
+        })
+        .unwrap();
+        m.apply(Action::Implement {
+            side: Side::A,
+            breaks: vec![id],
+        })
+        .unwrap();
+        if round + 1 < times {
+            let side = m.talks.turn;
+            m.apply(Action::EndTalks { side }).unwrap();
+        }
+    }
+    if m.talks.turn == Side::A {
+        m.apply(Action::EndTalks { side: Side::A }).unwrap();
+        m.apply(Action::Implement {
+            side: Side::B,
+            breaks: vec![],
+        })
+        .unwrap();
+        m.apply(Action::Implement {
+            side: Side::A,
+            breaks: vec![],
+        })
+        .unwrap();
+    }
+    assert_eq!(m.talks.turn, Side::B);
+    assert_eq!(m.stage, Stage::Negotiation);
+    m
+}
+
+#[test]
+fn reciprocator_forgives_once_then_retaliates_for_a_caught_breach() {
+    let once = caught_cheating(1);
+    let mut ai = counterpart(
+        &once.scenario,
+        Personality::Reciprocator,
+        Difficulty::Normal,
+        Side::B,
+        2,
+    );
+    let d = b_decides(&once, &mut ai);
+    assert!(
+        !matches!(d.action, Action::Withdraw { .. }),
+        "a single lapse is forgiven: {}",
+        d.reason
+    );
+
+    let twice = caught_cheating(2);
+    let mut ai = counterpart(
+        &twice.scenario,
+        Personality::Reciprocator,
+        Difficulty::Normal,
+        Side::B,
+        2,
+    );
+    let d = b_decides(&twice, &mut ai);
+    assert!(
+        matches!(d.action, Action::Withdraw { side: Side::B, .. }),
+        "{:?}: {}",
+        d.action,
+        d.reason
+    );
+    assert!(d.reason.contains("caught breaking"), "{}", d.reason);
+
+    let mut hawk = counterpart(
+        &once.scenario,
+        Personality::Hawk,
+        Difficulty::Normal,
+        Side::B,
+        2,
+    );
+    assert!(
+        matches!(b_decides(&once, &mut hawk).action, Action::Withdraw { .. }),
+        "a hawk answers the first breach"
+    );
+}
+
+#[test]
+fn hawk_never_accepts_below_its_reservation() {
+    let mut accepted = 0;
+    for sc in all_levels() {
+        let mut r = rng::Rng::new(17);
+        for seed in 0..30u64 {
+            let mut m = calm(&sc);
+            m.rng = rng::Rng::new(seed);
+            // Late in the match and on the last exchange, where a weak negotiator caves in.
+            if seed % 2 == 0 {
+                m.round = sc.rounds;
+            }
+            m.talks.exchanges_used = sc.exchanges - 1;
+            let v = m.view(Side::A);
+            let mut items = Vec::new();
+            for _ in 0..1 + r.below(4) {
+                let (id, by) = v.available[r.below(v.available.len())].clone();
+                if items.iter().any(|i: &Item| i.measure == id && i.by == by) {
+                    continue;
+                }
+                items.push(Item {
+                    term: term_of(&sc, &id),
+                    measure: id,
+                    by,
+                    verification: None,
+                });
+            }
+            let o = Offer {
+                items,
+                statement: Statement::Reassure,
+            };
+            if m.apply(Action::Propose {
+                side: Side::A,
+                offer: o.clone(),
+            })
+            .is_err()
+            {
+                continue;
+            }
+            let mut hawk = counterpart(&sc, Personality::Hawk, Difficulty::Hard, Side::B, seed);
+            let view = m.view(Side::B);
+            let (gain, _, reservation) = hawk.evaluate(&view, Table::new(&sc), &o);
+            let d = hawk.decide(&view, Table::new(&sc));
+            if matches!(d.action, Action::Accept { .. }) {
+                accepted += 1;
+                assert!(
+                    gain >= reservation,
+                    "{}: accepted {gain:.2} below reservation {reservation:.2}: {}",
+                    sc.id,
+                    d.reason
+                );
+            }
+        }
+    }
+    assert!(accepted > 0, "the hawk accepts something at all");
+}
+
+#[test]
+fn leader_near_ouster_refuses_an_unpopular_concession_and_says_why() {
+    let sc = tutorial();
+    let mut m = calm(&sc);
+    // B's leader is close to falling and its most hawkish faction is at 28%.
+    let hawkish = sc
+        .side_b
+        .factions
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.hawkish.total_cmp(&b.1.hawkish))
+        .unwrap()
+        .0;
+    for (i, a) in m.sides[1].approval.iter_mut().enumerate() {
+        *a = if i == hawkish { 28.0 } else { 40.0 };
+    }
+    let hated = sc
+        .measures
+        .iter()
+        .filter(|x| x.by.allows(Side::B) && x.requires.is_empty())
+        .min_by(|x, y| {
+            let r = |mm: &MeasureDef| {
+                politics::package_reaction(&sc, Side::B, &[item(&mm.id, Side::B)])[hawkish]
+            };
+            r(x).total_cmp(&r(y))
+        })
+        .unwrap();
+    assert!(politics::package_reaction(&sc, Side::B, &[item(&hated.id, Side::B)])[hawkish] < 0.0);
+    // Sweeten it so the package itself is attractive.
+    let sweet: Vec<(&str, Side)> = sc
+        .measures
+        .iter()
+        .filter(|x| x.by.allows(Side::A) && x.requires.is_empty())
+        .take(3)
+        .map(|x| (x.id.as_str(), Side::A))
+        .chain([(hated.id.as_str(), Side::B)])
+        .collect();
+    m.sides[0].capital = 30.0;
+    m.apply(Action::Propose {
+        side: Side::A,
+        offer: offer(&sc, &sweet),
+    })
+    .unwrap();
+    for p in PERSONALITIES {
+        let mut ai = counterpart(&sc, p, Difficulty::Normal, Side::B, 3);
+        let d = b_decides(&m, &mut ai);
+        assert!(
+            !matches!(d.action, Action::Accept { .. }),
+            "{p:?} accepted: {}",
+            d.reason
+        );
+        let name = &sc.side_b.factions[hawkish].name;
+        assert!(
+            d.reason.contains(name.as_str())
+                && d.reason.contains("28%")
+                && d.reason.contains("cannot sell"),
+            "{p:?}: {}",
+            d.reason
+        );
+    }
+}
+
+#[test]
+fn pragmatist_learns_the_other_sides_top_priority_from_consistent_offers() {
+    for sc in all_levels() {
+        let truth = Area::ALL
+            .iter()
+            .copied()
+            .max_by(|a, b| {
+                scoring::priority(&sc, Side::A, *a).total_cmp(&scoring::priority(&sc, Side::A, *b))
+            })
+            .unwrap();
+        let cheap: Vec<Area> = {
+            let mut v = Area::ALL.to_vec();
+            v.sort_by(|a, b| {
+                scoring::priority(&sc, Side::A, *a).total_cmp(&scoring::priority(&sc, Side::A, *b))
+            });
+            v.into_iter().take(3).collect()
+        };
+        let mut ai = counterpart(&sc, Personality::Pragmatist, Difficulty::Hard, Side::B, 4);
+        let mut m = calm(&sc);
+        let mut offers = 0;
+        for round in 0..6 {
+            let v = m.view(Side::A);
+            let area = |id: &str| sc.measures[sc.measure_index(id).unwrap()].area;
+            let ask: Vec<(String, Side)> = v
+                .available
+                .iter()
+                .filter(|(id, by)| *by == Side::B && area(id) == truth)
+                .take(2)
+                .cloned()
+                .collect();
+            let give: Vec<(String, Side)> = v
+                .available
+                .iter()
+                .filter(|(id, by)| *by == Side::A && cheap.contains(&area(id)))
+                .skip(round % 2)
+                .take(1)
+                .cloned()
+                .collect();
+            let items: Vec<(&str, Side)> = ask
+                .iter()
+                .chain(&give)
+                .map(|(id, by)| (id.as_str(), *by))
+                .collect();
+            if m.stage != Stage::Negotiation || ask.is_empty() {
+                break;
+            }
+            // Keep A at the table for the sake of the test.
+            m.talks.turn = Side::A;
+            m.talks.exchanges_used = 0;
+            m.sides[0].capital = 30.0;
+            m.sides[1].capital = 30.0;
+            m.apply(Action::Propose {
+                side: Side::A,
+                offer: offer(&sc, &items),
+            })
+            .unwrap();
+            offers += 1;
+            b_decides(&m, &mut ai);
+            m.apply(Action::Reject { side: Side::B }).unwrap();
+        }
+        assert!(offers >= 3, "{}: made {offers} offers", sc.id);
+        assert_eq!(
+            ai.model().ranking()[0],
+            truth,
+            "{}: believed {:?}",
+            sc.id,
+            ai.model().ranking()
+        );
+    }
+}
+
+#[test]
+fn tournament_covers_every_pairing_in_both_roles() {
+    let sc = tutorial();
+    let t = detente::ai::tournament::run(sc, 1, 7, |_, _| {});
+    assert_eq!(t.personalities.len(), 12);
+    assert_eq!(t.games, 12 * 11);
+    for e in &t.personalities {
+        assert_eq!(e.games, 22, "{} {}", e.name, e.difficulty);
+        assert!((0.0..=1.0).contains(&e.agreement_rate));
+        assert!(e.decision_ms_p99 >= e.decision_ms_p50);
+    }
+    let json = serde_json::to_value(&t).unwrap();
+    let first = &json["personalities"][0];
+    for key in [
+        "name",
+        "difficulty",
+        "agreement_rate",
+        "normalization_rate",
+        "own_utility",
+        "joint_welfare",
+        "pareto_distance",
+        "nash_ratio",
+        "mean_first_agreement_round",
+        "decision_ms_p50",
+        "decision_ms_p99",
+    ] {
+        assert!(first.get(key).is_some(), "missing {key}");
+    }
 }

@@ -117,31 +117,59 @@ fn seg_dist(p: [f32; 2], a: [f32; 2], b: [f32; 2]) -> f32 {
     ((p[0] - x).powi(2) + (p[1] - y).powi(2)).sqrt()
 }
 
-/// Compute the frontier by sweeping the weight between the two sides' utilities:
-/// with additive utilities, every supported Pareto point includes exactly the commitments
-/// whose weighted joint worth is positive.
+/// Political capital a side can spend over a whole match.
+pub fn capital_budget(sc: &Scenario, side: Side) -> f32 {
+    let d = sc.side(side);
+    d.capital.min(d.max_capital) + d.capital_per_round * sc.rounds.saturating_sub(1) as f32
+}
+
+/// Compute the frontier of what the level allows: for each weight between the two sides'
+/// utilities, the commitments with positive weighted joint worth are taken, best worth per unit
+/// of capital first, while each side's capital over the whole match can pay for them. Supported
+/// points of that sweep, Pareto-filtered, make the frontier (a greedy approximation of the
+/// budgeted problem; prerequisites and phases are not modelled).
 pub fn frontier(sc: &Scenario) -> Frontier {
     let cands = candidates(sc);
     let utils: Vec<[f32; 2]> = cands
         .iter()
         .map(|&(i, by)| Side::BOTH.map(|s| item_utility(sc, s, i, by)))
         .collect();
+    let costs: Vec<f32> = cands
+        .iter()
+        .map(|&(i, _)| {
+            let m = &sc.measures[i];
+            m.cost + m.verification.iter().map(|v| v.cost).fold(0.0, f32::min)
+        })
+        .collect();
+    let budget = Side::BOTH.map(|s| capital_budget(sc, s).max(0.0));
     let ranges = Side::BOTH.map(|s| utility_range(sc, s));
-    let norm = |raw: [f32; 2]| {
-        [0, 1].map(|k| (raw[k] - ranges[k].0) / (ranges[k].1 - ranges[k].0).max(1e-6))
-    };
+    let span = [0, 1].map(|k| (ranges[k].1 - ranges[k].0).max(1e-6));
+    let norm = |raw: [f32; 2]| [0, 1].map(|k| (raw[k] - ranges[k].0) / span[k]);
     let disagreement = norm([0.0, 0.0]);
     let mut pts: Vec<([f32; 2], Vec<usize>)> = Vec::new();
     const STEPS: usize = 200;
+    let mut order: Vec<(usize, f32)> = Vec::with_capacity(cands.len());
     for k in 0..=STEPS {
         let l = k as f32 / STEPS as f32;
-        let pick: Vec<usize> = (0..cands.len())
-            .filter(|&j| {
-                l * utils[j][0] / (ranges[0].1 - ranges[0].0).max(1e-6)
-                    + (1.0 - l) * utils[j][1] / (ranges[1].1 - ranges[1].0).max(1e-6)
-                    > 0.0
-            })
-            .collect();
+        order.clear();
+        for j in 0..cands.len() {
+            let w = l * utils[j][0] / span[0] + (1.0 - l) * utils[j][1] / span[1];
+            if w > 0.0 {
+                let by = cands[j].1.idx();
+                let load = costs[j] / budget[by].max(1e-6);
+                order.push((j, w / (load + 0.02)));
+            }
+        }
+        order.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut spent = [0.0f32; 2];
+        let mut pick = Vec::new();
+        for &(j, _) in &order {
+            let by = cands[j].1.idx();
+            if spent[by] + costs[j] <= budget[by] + 1e-4 {
+                spent[by] += costs[j];
+                pick.push(j);
+            }
+        }
         let raw = pick.iter().fold([0.0, 0.0], |acc, &j| {
             [acc[0] + utils[j][0], acc[1] + utils[j][1]]
         });
@@ -153,6 +181,12 @@ pub fn frontier(sc: &Scenario) -> Frontier {
             pts.push((p, pick));
         }
     }
+    // Keep only points no other point dominates.
+    let all: Vec<[f32; 2]> = pts.iter().map(|(p, _)| *p).collect();
+    pts.retain(|(p, _)| {
+        !all.iter()
+            .any(|q| q[0] >= p[0] && q[1] >= p[1] && (q[0] > p[0] || q[1] > p[1]))
+    });
     pts.sort_by(|a, b| a.0[0].total_cmp(&b.0[0]));
     let mut f = Frontier {
         points: pts.iter().map(|(p, _)| *p).collect(),

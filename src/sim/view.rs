@@ -53,6 +53,8 @@ pub struct CommitmentView {
     pub verification: Option<usize>,
     pub term: Term,
     pub signed_round: u32,
+    /// Made as a unilateral gesture.
+    pub gesture: bool,
     /// Rounds it was caught broken (public).
     pub caught: u32,
     /// Rounds it was broken unseen: only for one's own commitments.
@@ -178,6 +180,7 @@ impl Match {
                     verification: c.verification,
                     term: c.term,
                     signed_round: c.signed_round,
+                    gesture: c.gesture,
                     caught: c.caught,
                     hidden_breaches: (c.by == side).then_some(c.hidden_breaches),
                 })

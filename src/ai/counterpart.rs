@@ -1,0 +1,965 @@
+//! One negotiating engine whose character comes from its `Style`: how fast it concedes, whether
+//! it opens with gestures, mirrors, verifies, forgives, models the other side and reads its press.
+
+use super::{Decision, Negotiator, OpponentModel, Style, Table};
+use crate::sim::measures::{detection, item_cost};
+use crate::sim::offers::MAX_ITEMS;
+use crate::sim::rng::Rng;
+use crate::sim::scenario::*;
+use crate::sim::{Action, Item, Need, Offer, SideView, Stage};
+
+/// A counterpart: an engine tuned by its style, with a memory of the other side's conduct.
+pub struct Counterpart {
+    pub style: Style,
+    rng: Rng,
+    model: OpponentModel,
+    /// The last offer of theirs the model learnt from.
+    last_seen: Option<u64>,
+    /// The last package this side tabled.
+    last_offer_key: Option<u64>,
+    /// Caught breaches of the other side counted so far.
+    breaches_seen: u32,
+    /// Caught breaches let pass so far.
+    forgiven: u32,
+    /// Withdrawals owed in answer to caught breaches.
+    owed: u32,
+    /// Measure name of the last breach caught, for the explanation.
+    last_breach: String,
+    /// Their gestures already answered.
+    gestures_answered: Vec<u32>,
+    owe_gesture: bool,
+    /// Aspiration added after being cheated (a hawk does not forget).
+    hardened: f32,
+    /// Aspiration learnt from how the other side answered: up after an accepted proposal,
+    /// down after a refused one (only sharper counterparts learn this).
+    probe: f32,
+    /// The commitments of this side's last proposal, to see whether it was signed.
+    last_proposal: Option<Vec<(String, Side)>>,
+    /// Best and first gain the other side's offers gave this side (to mirror their concessions).
+    their_first: Option<f32>,
+    their_best: f32,
+    /// Their last public message, for mirroring.
+    their_statement: Option<Statement>,
+}
+
+struct Cand {
+    i: usize,
+    by: Side,
+    ver: Option<usize>,
+    own: f32,
+    theirs: f32,
+    cost: f32,
+}
+
+/// The commitments a side could table, with each one's effect on its own factions.
+struct Pool {
+    cands: Vec<Cand>,
+    /// Own factions' approval change per candidate, candidate-major.
+    deltas: Vec<f32>,
+    nf: usize,
+}
+
+/// Values worked out once per decision.
+struct Ctx {
+    span: f32,
+    /// The most this side could get from one package now.
+    best: f32,
+    /// What it could table now.
+    pool: Pool,
+    /// Approval below which a faction is a danger to the leader.
+    danger_line: f32,
+}
+
+fn own_utility(v: &SideView, m: &MeasureDef, by: Side) -> f32 {
+    let w = v.private.priorities.get(&m.area).copied().unwrap_or(0.0);
+    if by == v.side {
+        -w * m.burden
+    } else {
+        w * m.value
+    }
+}
+
+fn offer_key(o: &Offer) -> u64 {
+    let mut h: u64 = 1469598103934665603;
+    for it in &o.items {
+        for b in it.measure.bytes().chain([it.by as u8]) {
+            h = (h ^ b as u64).wrapping_mul(1099511628211);
+        }
+    }
+    h
+}
+
+impl Counterpart {
+    /// A counterpart with its own generator, derived from the match seed and its side.
+    pub fn new(style: Style, side: Side, seed: u64) -> Self {
+        Counterpart {
+            style,
+            rng: Rng::new(seed ^ ((0xA1 + side.idx() as u64) * 0x9E37_79B9)),
+            model: OpponentModel::default(),
+            last_seen: None,
+            last_offer_key: None,
+            breaches_seen: 0,
+            forgiven: 0,
+            owed: 0,
+            last_breach: String::new(),
+            gestures_answered: Vec::new(),
+            owe_gesture: false,
+            hardened: 0.0,
+            probe: 0.0,
+            last_proposal: None,
+            their_first: None,
+            their_best: 0.0,
+            their_statement: None,
+        }
+    }
+
+    /// The model of the other side's priorities.
+    pub fn model(&self) -> &OpponentModel {
+        &self.model
+    }
+
+    /// How this counterpart values an offer now: (its gain, what it hopes for, the least it
+    /// accepts), all as shares of the best single package it could get now.
+    pub fn evaluate(&self, v: &SideView, t: Table, offer: &Offer) -> (f32, f32, f32) {
+        let c = self.ctx(v, t);
+        let gain = self.offer_gain(v, t, &c, offer) / c.best;
+        (gain, self.aspiration(v), self.style.floor)
+    }
+
+    fn ctx(&self, v: &SideView, t: Table) -> Ctx {
+        let mut span = 0.0;
+        for m in t.measures() {
+            for s in Side::BOTH {
+                if m.by.allows(s) {
+                    span += own_utility(v, m, s).abs();
+                }
+            }
+        }
+        let span = f32::max(span, 1e-6);
+        let mut c = Ctx {
+            span,
+            best: 0.01,
+            pool: Pool {
+                cands: Vec::new(),
+                deltas: Vec::new(),
+                nf: 0,
+            },
+            danger_line: v.private.ouster_below + 12.0,
+        };
+        c.pool = self.candidates(v, t, &c);
+        c.best = Self::best_now(v, &c.pool);
+        c
+    }
+
+    /// Share of the best attainable gain wanted now.
+    fn aspiration(&self, v: &SideView) -> f32 {
+        let t = if v.rounds <= 1 {
+            1.0
+        } else {
+            (v.round - 1) as f32 / (v.rounds - 1) as f32
+        };
+        let s = &self.style;
+        let mut a = s.floor
+            + (s.start_aspiration - s.floor) * (1.0 - t.clamp(0.0, 1.0).powf(1.0 / s.concede));
+        if s.mirrors
+            && let Some(first) = self.their_first
+        {
+            // Concede as much as they have conceded, no more.
+            a -= (self.their_best - first).max(0.0) * 0.8;
+        }
+        (a + self.hardened + self.probe).clamp(s.floor, 1.0)
+    }
+
+    /// How far a commitment of the other side can be believed: trust, or else verification.
+    fn credibility(&self, v: &SideView, m: &MeasureDef, verification: Option<usize>) -> f32 {
+        let trust = v.trust[v.side.idx()] / 100.0;
+        let p = detection(m, verification);
+        let c = trust + (1.0 - trust) * p;
+        if self.style.verify {
+            0.5 + 0.5 * c
+        } else {
+            0.8 + 0.2 * c
+        }
+    }
+
+    fn pick_verification(
+        &self,
+        m: &MeasureDef,
+        by: Side,
+        me: Side,
+        observers: bool,
+    ) -> Option<usize> {
+        let usable = |v: &Verification| !v.needs_observers || observers;
+        if m.verification.is_empty() {
+            return None;
+        }
+        let options = m.verification.iter().enumerate().filter(|(_, v)| usable(v));
+        if by != me && self.style.verify {
+            options
+                .max_by(|a, b| a.1.detection.total_cmp(&b.1.detection))
+                .map(|(i, _)| i)
+        } else if by != me {
+            usable(&m.verification[0]).then_some(0)
+        } else {
+            options
+                .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
+                .map(|(i, _)| i)
+        }
+    }
+
+    fn pick_term(m: &MeasureDef) -> Term {
+        m.terms
+            .iter()
+            .copied()
+            .find(|t| matches!(t, Term::Treaty(_)))
+            .or_else(|| m.terms.first().copied())
+            .unwrap_or(Term::Pledge)
+    }
+
+    /// Worth to this side of one commitment now, normalised: private value (the other side's
+    /// promises discounted by how credible they are), calm when tension runs high, and how the
+    /// home press will take a concession.
+    fn worth(
+        &self,
+        v: &SideView,
+        t: Table,
+        c: &Ctx,
+        m: &MeasureDef,
+        by: Side,
+        ver: Option<usize>,
+    ) -> f32 {
+        let mut u = own_utility(v, m, by);
+        if by != v.side {
+            u *= self.credibility(v, m, ver);
+        }
+        u += -m.effects.tension * (v.tension / 100.0) * 0.15;
+        if self.style.reads_press && by == v.side {
+            let slant: f32 = t
+                .outlets()
+                .iter()
+                .filter(|o| o.side == Some(v.side))
+                .map(|o| o.slant.max(0.0) * o.reach)
+                .sum();
+            u -= slant * m.burden * 0.03;
+        }
+        u / c.span
+    }
+
+    /// Approval change of each own faction if these commitments are signed.
+    fn reactions(v: &SideView, t: Table, items: &[(usize, Side)]) -> Vec<f32> {
+        v.private
+            .factions
+            .iter()
+            .map(|f| {
+                items
+                    .iter()
+                    .map(|&(i, by)| {
+                        let m = &t.measures()[i];
+                        if by == v.side {
+                            f.gives.get(&m.area).copied().unwrap_or(0.0) * m.burden
+                        } else {
+                            f.gets.get(&m.area).copied().unwrap_or(0.0) * m.value
+                        }
+                    })
+                    .sum()
+            })
+            .collect()
+    }
+
+    fn support(v: &SideView, deltas: &[f32]) -> f32 {
+        let f = &v.private.factions;
+        let total: f32 = f.iter().map(|f| f.weight.max(0.0)).sum::<f32>().max(1e-6);
+        f.iter()
+            .zip(&v.me.factions)
+            .zip(deltas)
+            .map(|((f, pf), d)| f.weight.max(0.0) * (pf.approval + d).clamp(0.0, 100.0))
+            .sum::<f32>()
+            / total
+    }
+
+    /// A faction near breaking point that this package would anger, if any.
+    fn endangered_by(v: &SideView, c: &Ctx, deltas: &[f32]) -> Option<(String, f32)> {
+        let leader_at_risk = v.me.approval < c.danger_line;
+        v.private
+            .factions
+            .iter()
+            .zip(&v.me.factions)
+            .zip(deltas)
+            .filter(|((f, pf), d)| {
+                **d < -0.5 && (pf.approval < 35.0 || leader_at_risk) && f.weight > 0.0
+            })
+            .min_by(|a, b| a.0.1.approval.total_cmp(&b.0.1.approval))
+            .map(|((_, pf), _)| (pf.name.clone(), pf.approval))
+    }
+
+    /// Learn from what the view shows since the last decision.
+    fn observe(&mut self, v: &SideView, t: Table) {
+        let me = v.side;
+        let step = match self.style.difficulty {
+            Difficulty::Easy => 0.0,
+            Difficulty::Normal => 0.02,
+            Difficulty::Hard => 0.05,
+        };
+        let still_on_table = matches!(&v.pending, Some((from, _)) if *from == me);
+        if !still_on_table && let Some(items) = self.last_proposal.take() {
+            let signed = items.iter().all(|(id, by)| {
+                v.commitments
+                    .iter()
+                    .any(|c| &c.measure == id && c.by == *by)
+            });
+            self.probe = (self.probe + if signed { step } else { -step }).clamp(-0.3, 0.2);
+        }
+        if let Some((from, offer)) = &v.pending
+            && *from != me
+        {
+            let key = offer_key(offer);
+            if self.last_seen != Some(key) {
+                self.model.observe(offer, me, t);
+                self.last_seen = Some(key);
+                self.their_statement = Some(offer.statement);
+            }
+        }
+        let caught: u32 = v
+            .commitments
+            .iter()
+            .filter(|c| c.by != me)
+            .map(|c| c.caught)
+            .sum();
+        if caught > self.breaches_seen {
+            let new = caught - self.breaches_seen;
+            if let Some(c) = v
+                .commitments
+                .iter()
+                .filter(|c| c.by != me && c.caught > 0)
+                .max_by_key(|c| c.caught)
+            {
+                self.last_breach = t
+                    .measure(&c.measure)
+                    .map_or(c.measure.clone(), |(_, m)| m.name.clone());
+            }
+            for _ in 0..new {
+                if self.forgiven < self.style.forgives {
+                    self.forgiven += 1;
+                } else if self.style.retaliates {
+                    self.owed += 1;
+                    if self.style.personality == Personality::Hawk {
+                        self.hardened += 0.1;
+                    }
+                }
+            }
+        }
+        self.breaches_seen = caught;
+        for c in v.commitments.iter().filter(|c| c.by != me && c.gesture) {
+            if !self.gestures_answered.contains(&c.id) {
+                self.gestures_answered.push(c.id);
+                self.owe_gesture = true;
+            }
+        }
+    }
+
+    /// Every commitment this side could table now, scored once.
+    fn candidates(&self, v: &SideView, t: Table, c: &Ctx) -> Pool {
+        let me = v.side;
+        let factions = &v.private.factions;
+        let nf = factions.len();
+        let mut pool = Pool {
+            cands: Vec::with_capacity(v.available.len()),
+            deltas: Vec::with_capacity(v.available.len() * nf),
+            nf,
+        };
+        for (id, by) in &v.available {
+            let Some((i, m)) = t.measure(id) else {
+                continue;
+            };
+            let by = *by;
+            let ver = self.pick_verification(m, by, me, t.observers());
+            let d0 = pool.deltas.len();
+            pool.deltas.extend(factions.iter().map(|f| {
+                if by == me {
+                    f.gives.get(&m.area).copied().unwrap_or(0.0) * m.burden
+                } else {
+                    f.gets.get(&m.area).copied().unwrap_or(0.0) * m.value
+                }
+            }));
+            // A leader near the edge does not even table what an angry faction would not swallow.
+            if Self::endangered_by(v, c, &pool.deltas[d0..]).is_some() {
+                pool.deltas.truncate(d0);
+                continue;
+            }
+            pool.cands.push(Cand {
+                i,
+                by,
+                ver,
+                own: self.worth(v, t, c, m, by, ver),
+                theirs: self.model.utility(m, by, me),
+                cost: item_cost(m, ver),
+            });
+        }
+        pool
+    }
+
+    /// Pack the best-scoring commitments for weight `lambda` on the other side's gain, while
+    /// both sides can pay and the home parliament would still ratify.
+    fn pack(
+        v: &SideView,
+        pool: &Pool,
+        lambda: f32,
+        order: &mut Vec<usize>,
+        sum: &mut [f32],
+    ) -> (Vec<usize>, f32, f32) {
+        let me = v.side;
+        let cands = &pool.cands;
+        let score = |c: &Cand| c.own + lambda * c.theirs;
+        order.clear();
+        order.extend((0..cands.len()).filter(|&j| score(&cands[j]) > 0.0));
+        order.sort_by(|&a, &b| score(&cands[b]).total_cmp(&score(&cands[a])));
+        let mut pick: Vec<usize> = Vec::new();
+        let (mut my_cost, mut their_cost, mut own, mut theirs) = (0.0, 0.0, 0.0, 0.0);
+        sum.iter_mut().for_each(|x| *x = 0.0);
+        let nf = pool.nf;
+        for &j in order.iter() {
+            if pick.len() >= MAX_ITEMS {
+                break;
+            }
+            let cd = &cands[j];
+            let (mc, tc) = if cd.by == me {
+                (my_cost + cd.cost, their_cost)
+            } else {
+                (my_cost, their_cost + cd.cost)
+            };
+            if mc > v.private.capital || tc > v.them.capital {
+                continue;
+            }
+            let delta = &pool.deltas[j * nf..(j + 1) * nf];
+            for (s, d) in sum.iter_mut().zip(delta) {
+                *s += d;
+            }
+            if Self::support(v, sum) < v.private.ratify_at + 3.0 {
+                for (s, d) in sum.iter_mut().zip(delta) {
+                    *s -= d;
+                }
+                continue;
+            }
+            my_cost = mc;
+            their_cost = tc;
+            own += cd.own;
+            theirs += cd.theirs;
+            pick.push(j);
+        }
+        (pick, own, theirs)
+    }
+
+    /// The most this side could get from one package now (both sides' capital permitting).
+    fn best_now(v: &SideView, pool: &Pool) -> f32 {
+        let mut order = Vec::new();
+        let mut sum = vec![0.0; pool.nf];
+        Self::pack(v, pool, 0.0, &mut order, &mut sum).1.max(0.01)
+    }
+
+    /// The package this side would table now, with its own gain.
+    fn build_package(&mut self, v: &SideView, t: Table, c: &Ctx) -> Option<(Offer, f32)> {
+        let pool = &c.pool;
+        let target = self.aspiration(v) * c.best;
+        let mut best: Option<(Vec<usize>, f32, f32)> = None;
+        let mut feasible: Vec<(Vec<usize>, f32)> = Vec::new();
+        let mut order: Vec<usize> = Vec::with_capacity(pool.cands.len());
+        let mut sum = vec![0.0; pool.nf];
+        for k in 0..12 {
+            let lambda = self.style.generosity * (0.15 + k as f32 * 0.15);
+            let (pick, own, theirs) = Self::pack(v, pool, lambda, &mut order, &mut sum);
+            if pick.is_empty() || own < target || theirs <= 0.0 {
+                continue;
+            }
+            // A modeller aims at the package that maximises the product of both sides' gains
+            // (the Nash point as it sees it); the others at what gives the other side most
+            // once their own aspiration is met.
+            let merit = if self.style.models {
+                own * theirs
+            } else {
+                theirs
+            };
+            feasible.push((pick.clone(), own));
+            if best.as_ref().is_none_or(|b| merit > b.2) {
+                best = Some((pick, own, merit));
+            }
+        }
+        let (pick, own) =
+            if self.style.noise > 0.0 && feasible.len() > 1 && self.rng.chance(self.style.noise) {
+                let k = self.rng.below(feasible.len());
+                feasible.swap_remove(k)
+            } else {
+                let (p, o, _) = best?;
+                (p, o)
+            };
+        let items: Vec<Item> = pick
+            .iter()
+            .map(|&j| {
+                let cd = &pool.cands[j];
+                let m = &t.measures()[cd.i];
+                Item {
+                    measure: m.id.clone(),
+                    by: cd.by,
+                    verification: cd.ver,
+                    term: Self::pick_term(m),
+                }
+            })
+            .collect();
+        let statement = self.statement(v, &items);
+        Some((Offer { items, statement }, own))
+    }
+
+    fn statement(&self, v: &SideView, items: &[Item]) -> Statement {
+        let my_trust = v.trust[v.side.idx()];
+        let their_trust = v.trust[v.side.other().idx()];
+        let cheated = self.breaches_seen > 0;
+        let gives = items.iter().any(|i| i.by == v.side);
+        match self.style.personality {
+            Personality::Hawk => {
+                if cheated || v.tension > 70.0 {
+                    Statement::Warn
+                } else if gives {
+                    Statement::SharedInterest
+                } else {
+                    Statement::Reassure
+                }
+            }
+            Personality::Dove => {
+                if v.round <= 2 || their_trust < 25.0 {
+                    Statement::AcknowledgeHarm
+                } else if gives {
+                    Statement::SharedInterest
+                } else {
+                    Statement::Reassure
+                }
+            }
+            Personality::Reciprocator => match self.their_statement {
+                Some(Statement::Warn) => Statement::Warn,
+                Some(Statement::AcknowledgeHarm) => Statement::AcknowledgeHarm,
+                Some(s) if s != Statement::Milestone => s,
+                _ => Statement::Reassure,
+            },
+            Personality::Pragmatist => {
+                let hawks_ok = v
+                    .private
+                    .factions
+                    .iter()
+                    .zip(&v.me.factions)
+                    .filter(|(f, _)| f.hawkish > 0.3)
+                    .all(|(_, pf)| pf.approval > 45.0);
+                if their_trust < 30.0 && hawks_ok {
+                    Statement::AcknowledgeHarm
+                } else if my_trust < 35.0 {
+                    Statement::Reassure
+                } else {
+                    Statement::SharedInterest
+                }
+            }
+        }
+    }
+
+    fn offer_gain(&self, v: &SideView, t: Table, c: &Ctx, offer: &Offer) -> f32 {
+        offer
+            .items
+            .iter()
+            .filter_map(|it| t.measure(&it.measure).map(|(_, m)| (it, m)))
+            .map(|(it, m)| self.worth(v, t, c, m, it.by, it.verification))
+            .sum()
+    }
+
+    fn answer(&mut self, v: &SideView, t: Table, c: &Ctx, offer: &Offer) -> Decision {
+        let me = v.side;
+        let items: Vec<(usize, Side)> = offer
+            .items
+            .iter()
+            .filter_map(|it| t.measure(&it.measure).map(|(i, _)| (i, it.by)))
+            .collect();
+        let gain = self.offer_gain(v, t, c, offer);
+        if self.their_first.is_none() {
+            self.their_first = Some(gain);
+        }
+        self.their_best = self.their_best.max(gain);
+        let cost: f32 = offer
+            .items
+            .iter()
+            .filter(|it| it.by == me)
+            .filter_map(|it| {
+                t.measure(&it.measure)
+                    .map(|(_, m)| item_cost(m, it.verification))
+            })
+            .sum();
+        if cost > v.private.capital + 1e-4 {
+            return self.counter_or_reject(v, t, c, format!(
+                "We cannot pay for our part: it needs {cost:.0} political capital and we have {:.0}.",
+                v.private.capital
+            ));
+        }
+        let deltas = Self::reactions(v, t, &items);
+        // What this side gives up is judged on its own: sweeteners do not calm a faction
+        // that sees its red line crossed.
+        let own_items: Vec<(usize, Side)> =
+            items.iter().copied().filter(|(_, by)| *by == me).collect();
+        if let Some((faction, approval)) =
+            Self::endangered_by(v, c, &Self::reactions(v, t, &own_items))
+        {
+            let hated = offer
+                .items
+                .iter()
+                .filter(|it| it.by == me)
+                .filter_map(|it| t.measure(&it.measure))
+                .min_by(|a, b| {
+                    let r = |x: &(usize, &MeasureDef)| {
+                        Self::reactions(v, t, &[(x.0, me)]).iter().sum::<f32>()
+                    };
+                    r(a).total_cmp(&r(b))
+                })
+                .map_or("this package".to_string(), |(_, m)| format!("'{}'", m.name));
+            return self.counter_or_reject(
+                v,
+                t,
+                c,
+                format!(
+                    "My {faction} are at {approval:.0}%; I cannot sell {hated} at home this season."
+                ),
+            );
+        }
+        let support = Self::support(v, &deltas);
+        if support < v.private.ratify_at {
+            return self.counter_or_reject(v, t, c, format!(
+                "Our parliament would not ratify this: support would be {support:.0}%, we need {:.0}%.",
+                v.private.ratify_at
+            ));
+        }
+        let need = self.aspiration(v) * c.best;
+        let reservation = self.style.floor * c.best;
+        let last_chance = v.exchanges_left == 0 || v.round == v.rounds;
+        if gain >= need && gain > 0.0 {
+            return Decision {
+                action: Action::Accept { side: me },
+                reason: format!(
+                    "This serves our priorities well enough: worth {:.0}% of the best we could hope for, we wanted {:.0}%.",
+                    gain / c.best * 100.0,
+                    need / c.best * 100.0
+                ),
+            };
+        }
+        if last_chance && gain >= reservation && gain > 0.0 {
+            return Decision {
+                action: Action::Accept { side: me },
+                reason: "Time is short and this is above the least we can accept; we take it."
+                    .into(),
+            };
+        }
+        let weak = offer.items.iter().find(|it| {
+            it.by != me
+                && self.style.verify
+                && t.measure(&it.measure).is_some_and(|(_, m)| {
+                    detection(m, it.verification) < 0.3
+                        && m.verification.iter().any(|x| x.detection >= 0.3)
+                })
+        });
+        let why = match weak {
+            Some(it) if self.style.personality == Personality::Hawk => format!(
+                "Words are cheap: we need '{}' under real verification, and more for us besides.",
+                t.measure(&it.measure)
+                    .map_or(it.measure.as_str(), |(_, m)| m.name.as_str())
+            ),
+            _ => format!(
+                "Too little for us: worth {:.0}% of what we could hope for, we need {:.0}% at this stage.",
+                gain / c.best * 100.0,
+                need / c.best * 100.0
+            ),
+        };
+        self.counter_or_reject(v, t, c, why)
+    }
+
+    fn counter_or_reject(&mut self, v: &SideView, t: Table, c: &Ctx, why: String) -> Decision {
+        let me = v.side;
+        if v.exchanges_left > 0
+            && let Some((offer, _)) = self.build_package(v, t, c)
+        {
+            let key = offer_key(&offer);
+            if self.last_offer_key != Some(key) || v.exchanges_left > 1 {
+                self.last_offer_key = Some(key);
+                self.last_proposal = Some(
+                    offer
+                        .items
+                        .iter()
+                        .map(|i| (i.measure.clone(), i.by))
+                        .collect(),
+                );
+                return Decision {
+                    action: Action::Counter { side: me, offer },
+                    reason: format!("{why} We table our own package instead."),
+                };
+            }
+        }
+        Decision {
+            action: Action::Reject { side: me },
+            reason: why,
+        }
+    }
+
+    fn propose(&mut self, v: &SideView, t: Table, c: &Ctx) -> Decision {
+        let me = v.side;
+        if self.owed > 0 {
+            self.owed -= 1;
+            let pick = v
+                .commitments
+                .iter()
+                .filter(|cm| cm.by == me)
+                .filter_map(|cm| t.measure(&cm.measure).map(|(_, m)| (cm, m)))
+                .filter(|(_, m)| m.withdrawable)
+                .max_by(|a, b| a.1.burden.total_cmp(&b.1.burden));
+            if let Some((cm, m)) = pick {
+                return Decision {
+                    action: Action::Withdraw {
+                        side: me,
+                        commitment: cm.id,
+                    },
+                    reason: format!(
+                        "They were caught breaking '{}'; we withdraw '{}' until they keep their word.",
+                        self.last_breach, m.name
+                    ),
+                };
+            }
+        }
+        if let Some(g) = self.gesture(v, t, c) {
+            return g;
+        }
+        match self.build_package(v, t, c) {
+            Some((offer, own)) if v.exchanges_left > 0 => {
+                let key = offer_key(&offer);
+                if self.last_offer_key == Some(key) && v.exchanges_left < 2 {
+                    return Decision {
+                        action: Action::EndTalks { side: me },
+                        reason: "We have said what we can offer this season; we will not repeat ourselves.".into(),
+                    };
+                }
+                self.last_offer_key = Some(key);
+                self.last_proposal = Some(
+                    offer
+                        .items
+                        .iter()
+                        .map(|i| (i.measure.clone(), i.by))
+                        .collect(),
+                );
+                let reason = if self.style.models {
+                    let top = self.model.ranking()[0];
+                    format!(
+                        "A package that trades across areas: worth {:.0}% of our best to us, and it gives them what they seem to value most ({}).",
+                        own / c.best * 100.0,
+                        top.label().to_lowercase()
+                    )
+                } else {
+                    format!(
+                        "A package worth {:.0}% of our best to us; we can sell it at home.",
+                        own / c.best * 100.0
+                    )
+                };
+                Decision {
+                    action: Action::Propose { side: me, offer },
+                    reason,
+                }
+            }
+            _ => Decision {
+                action: Action::EndTalks { side: me },
+                reason: "Nothing we could sell at home and still want is possible this season."
+                    .into(),
+            },
+        }
+    }
+
+    fn gesture(&mut self, v: &SideView, t: Table, c: &Ctx) -> Option<Decision> {
+        if !self.style.gestures || v.private.gesture_used {
+            return None;
+        }
+        let their_trust = v.trust[v.side.other().idx()];
+        let answering = self.owe_gesture;
+        let opening = match self.style.personality {
+            Personality::Dove => v.round == 1 || their_trust < 30.0,
+            Personality::Reciprocator => v.round == 1,
+            Personality::Pragmatist => v.round <= 3 && their_trust < 30.0,
+            Personality::Hawk => false,
+        };
+        if !(answering || opening) {
+            return None;
+        }
+        let pick = v
+            .available
+            .iter()
+            .filter(|(_, by)| *by == v.side)
+            .filter_map(|(id, _)| t.measure(id))
+            .filter(|(_, m)| m.gesture && item_cost(m, None) <= v.private.capital)
+            .filter(|(i, _)| {
+                let d = Self::reactions(v, t, &[(*i, v.side)]);
+                Self::support(v, &d) >= v.private.ratify_at
+                    && Self::endangered_by(v, c, &d).is_none()
+            })
+            .max_by(|a, b| {
+                let w = |m: &MeasureDef| {
+                    own_utility(v, m, v.side) + self.model.utility(m, v.side, v.side) * c.span
+                };
+                w(a.1).total_cmp(&w(b.1))
+            })?;
+        self.owe_gesture = false;
+        let m = pick.1;
+        let reason = if answering {
+            format!("They made a gesture; we answer in kind with '{}'.", m.name)
+        } else {
+            format!(
+                "A small first step: '{}' shows good faith and asks nothing back.",
+                m.name
+            )
+        };
+        Some(Decision {
+            action: Action::Gesture {
+                side: v.side,
+                measure: m.id.clone(),
+                verification: None,
+            },
+            reason,
+        })
+    }
+
+    fn respond(&mut self, v: &SideView, t: Table) -> Decision {
+        let ev = v.event.as_ref().expect("asked to respond without an event");
+        let def = t
+            .events()
+            .iter()
+            .find(|e| e.id == ev.card)
+            .expect("event in catalogue");
+        let hawkish: f32 = v
+            .private
+            .factions
+            .iter()
+            .map(|f| f.hawkish * f.weight)
+            .sum::<f32>()
+            / v.private
+                .factions
+                .iter()
+                .map(|f| f.weight)
+                .sum::<f32>()
+                .max(1e-6);
+        let lean = match self.style.personality {
+            Personality::Hawk => 0.6,
+            Personality::Dove => -0.6,
+            Personality::Reciprocator if self.breaches_seen > self.forgiven => 0.4,
+            _ => 0.0,
+        };
+        let score = |r: &ResponseDef| {
+            let e = &r.effects;
+            -e.tension * (0.3 + v.tension / 100.0)
+                + e.trust * 0.3
+                + e.own_trust * 0.1
+                + e.approval * 0.5
+                + e.hawks * (hawkish + lean) * 0.5
+                + e.security * 0.2
+                + e.economy * 0.2
+                + e.capital * 0.3
+                - r.cost * 0.3
+        };
+        let options: Vec<&ResponseDef> = def
+            .responses
+            .iter()
+            .filter(|r| ev.my_responses.contains(&r.id))
+            .collect();
+        let best =
+            if self.style.noise > 0.0 && options.len() > 1 && self.rng.chance(self.style.noise) {
+                options[self.rng.below(options.len())]
+            } else {
+                options
+                    .iter()
+                    .copied()
+                    .max_by(|a, b| score(a).total_cmp(&score(b)))
+                    .expect("a response is available when asked")
+            };
+        let reason = if best.needs_measure.is_some() {
+            format!("We use what we built together: '{}'.", best.label)
+        } else if best.effects.tension < 0.0 {
+            format!(
+                "Tension is at {:.0}; we '{}' to keep it from spiralling.",
+                v.tension, best.label
+            )
+        } else if best.effects.hawks > 0.0 {
+            format!("Our hardliners expect firmness, so we '{}'.", best.label)
+        } else {
+            format!("We '{}': it costs us least at home.", best.label)
+        };
+        Decision {
+            action: Action::Respond {
+                side: v.side,
+                response: best.id.clone(),
+            },
+            reason,
+        }
+    }
+
+    fn implement(&mut self, v: &SideView, t: Table, c: &Ctx) -> Decision {
+        let me = v.side;
+        let mut breaks = Vec::new();
+        let mut note = String::new();
+        let danger = ((c.danger_line - v.me.approval) / 10.0).max(0.0);
+        let their_trust_low = v.trust[me.idx()] < 20.0;
+        for cm in v.commitments.iter().filter(|cm| cm.by == me) {
+            let Some((i, m)) = t.measure(&cm.measure) else {
+                continue;
+            };
+            if m.burden <= 0.0 {
+                continue;
+            }
+            let p_catch = detection(m, cm.verification);
+            if self.style.difficulty == Difficulty::Hard && p_catch > 0.2 {
+                continue;
+            }
+            let hated = Self::reactions(v, t, &[(i, me)]).iter().sum::<f32>() < 0.0;
+            let pressure = 0.3
+                + danger
+                + if their_trust_low { 0.4 } else { 0.0 }
+                + if hated { 0.2 } else { 0.0 };
+            let temptation = self.style.deceit * (1.0 - p_catch) * pressure;
+            if self.rng.chance(temptation * 0.5) {
+                breaks.push(cm.id);
+                if note.is_empty() {
+                    note = format!(
+                        "We quietly let '{}' slide; they would catch it only {:.0}% of the time.",
+                        m.name,
+                        p_catch * 100.0
+                    );
+                }
+            }
+        }
+        let reason = if breaks.is_empty() {
+            "We keep our word: every commitment is carried out.".to_string()
+        } else {
+            note
+        };
+        Decision {
+            action: Action::Implement { side: me, breaks },
+            reason,
+        }
+    }
+}
+
+impl Negotiator for Counterpart {
+    fn decide(&mut self, v: &SideView, t: Table) -> Decision {
+        self.observe(v, t);
+        let c = self.ctx(v, t);
+        match (v.stage, v.needs.first().copied()) {
+            (Stage::Events, Some(Need::Respond)) => self.respond(v, t),
+            (Stage::Implementation, Some(Need::Implement)) => self.implement(v, t, &c),
+            (Stage::Negotiation, Some(Need::Answer)) => {
+                let (_, offer) = v.pending.clone().expect("an answer needs an offer");
+                self.answer(v, t, &c, &offer)
+            }
+            (Stage::Negotiation, Some(Need::Propose)) => self.propose(v, t, &c),
+            _ => Decision {
+                action: Action::EndTalks { side: v.side },
+                reason: "Nothing is asked of us now.".into(),
+            },
+        }
+    }
+
+    fn beliefs(&self) -> Option<[f32; 7]> {
+        Some(self.model.weights())
+    }
+}

@@ -1,0 +1,277 @@
+//! Every personality and difficulty against every other, in both roles, with the figures that
+//! say how well each bargains.
+
+use super::{Counterpart, DIFFICULTIES, Decision, Negotiator, PERSONALITIES, Style, Table};
+use crate::runner;
+use crate::sim::scenario::{Difficulty, Personality, Scenario, Side};
+use crate::sim::{Ending, Event, SideView};
+use serde::Serialize;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A negotiator that times its own decisions.
+struct Timed {
+    inner: Counterpart,
+    ms: Vec<f32>,
+}
+
+impl Negotiator for Timed {
+    fn decide(&mut self, view: &SideView, table: Table) -> Decision {
+        let t = Instant::now();
+        let d = self.inner.decide(view, table);
+        self.ms.push(t.elapsed().as_secs_f32() * 1000.0);
+        d
+    }
+}
+
+/// One personality at one difficulty, over all its games.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryStats {
+    pub name: String,
+    pub difficulty: String,
+    pub games: u32,
+    /// Share of games with at least one agreement signed.
+    pub agreement_rate: f64,
+    pub normalization_rate: f64,
+    pub clash_rate: f64,
+    /// Mean private utility of its own side (0..1).
+    pub own_utility: f64,
+    /// Mean sum of both sides' utilities.
+    pub joint_welfare: f64,
+    /// Mean distance of the package in force at the end to the Pareto frontier (games with an agreement).
+    pub pareto_distance: f64,
+    /// Mean Nash product of that package over the Nash point's (games with an agreement).
+    pub nash_ratio: f64,
+    pub mean_first_agreement_round: f64,
+    pub decision_ms_p50: f64,
+    pub decision_ms_p99: f64,
+}
+
+#[derive(Default)]
+struct Acc {
+    games: u32,
+    agreed: u32,
+    normalized: u32,
+    clashes: u32,
+    own: f64,
+    joint: f64,
+    dist: f64,
+    nash: f64,
+    first: f64,
+    ms: Vec<f32>,
+}
+
+/// The whole tournament's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tournament {
+    pub level: String,
+    pub seed: u64,
+    pub games_per_pairing: u32,
+    pub games: u64,
+    pub elapsed_s: f64,
+    /// The level's Nash bargaining point and point of no agreement (normalised utilities of A, B).
+    pub nash_point: [f32; 2],
+    pub disagreement: [f32; 2],
+    /// Mean package in force at the end, over all games.
+    pub mean_final_point: [f64; 2],
+    pub personalities: Vec<EntryStats>,
+    /// Mean own utility of each entry (row) against each opponent (column), in entry order.
+    pub own_utility_matrix: Vec<Vec<f64>>,
+}
+
+fn pct(sorted: &[f32], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() - 1) as f64 * q).round() as usize;
+    sorted[i] as f64
+}
+
+/// The pool: every personality at every difficulty.
+pub fn pool() -> Vec<(Personality, Difficulty)> {
+    PERSONALITIES
+        .iter()
+        .flat_map(|p| DIFFICULTIES.iter().map(move |d| (*p, *d)))
+        .collect()
+}
+
+/// Play `games` matches for every ordered pair of different entries of the pool.
+pub fn run(
+    sc: Arc<Scenario>,
+    games: u32,
+    seed: u64,
+    mut progress: impl FnMut(u64, u64),
+) -> Tournament {
+    let start = Instant::now();
+    let pool = pool();
+    let n = pool.len();
+    let mut acc: Vec<Acc> = (0..n).map(|_| Acc::default()).collect();
+    let mut matrix = vec![vec![(0.0f64, 0u32); n]; n];
+    let frontier = sc.frontier().clone();
+    let nash_best = frontier.nash_product(frontier.nash).max(1e-9);
+    let total = (n * (n - 1)) as u64 * games as u64;
+    let mut done = 0u64;
+    let mut final_sum = [0.0f64; 2];
+    for a in 0..n {
+        for b in 0..n {
+            if a == b {
+                continue;
+            }
+            for g in 0..games {
+                let s = seed
+                    .wrapping_add(g as u64)
+                    .wrapping_add(((a * n + b) as u64) << 20);
+                let mk = |k: usize, side: Side| Timed {
+                    inner: Counterpart::new(Style::new(pool[k].0, pool[k].1, &sc.ai), side, s),
+                    ms: Vec::new(),
+                };
+                let mut ta = mk(a, Side::A);
+                let mut tb = mk(b, Side::B);
+                let m = {
+                    let mut agents: [Box<dyn Negotiator>; 2] =
+                        [Box::new(TimedRef(&mut ta)), Box::new(TimedRef(&mut tb))];
+                    runner::play_with(sc.clone(), s, &mut agents)
+                };
+                let scores = m.scores();
+                let first = m.log.iter().find_map(|l| match l.event {
+                    Event::AgreementSigned { .. } => Some(l.round),
+                    _ => None,
+                });
+                let end_point = m
+                    .history
+                    .last()
+                    .map_or(frontier.disagreement, |h| h.utility);
+                final_sum[0] += end_point[0] as f64;
+                final_sum[1] += end_point[1] as f64;
+                for (k, side, t) in [(a, Side::A, &mut ta), (b, Side::B, &mut tb)] {
+                    let e = &mut acc[k];
+                    e.games += 1;
+                    e.own += scores.utility[side.idx()] as f64;
+                    e.joint += (scores.utility[0] + scores.utility[1]) as f64;
+                    if m.ending == Some(Ending::Normalization) {
+                        e.normalized += 1;
+                    }
+                    if m.ending == Some(Ending::Clash) {
+                        e.clashes += 1;
+                    }
+                    if let Some(r) = first {
+                        e.agreed += 1;
+                        e.first += r as f64;
+                        e.dist += frontier.distance(end_point) as f64;
+                        e.nash += (frontier.nash_product(end_point) / nash_best) as f64;
+                    }
+                    e.ms.append(&mut t.ms);
+                    let opp = if k == a { b } else { a };
+                    matrix[k][opp].0 += scores.utility[side.idx()] as f64;
+                    matrix[k][opp].1 += 1;
+                }
+                done += 1;
+                progress(done, total);
+            }
+        }
+    }
+    let personalities = pool
+        .iter()
+        .zip(acc.iter_mut())
+        .map(|(&(p, d), e)| {
+            e.ms.sort_by(|x, y| x.total_cmp(y));
+            let g = e.games.max(1) as f64;
+            let ag = e.agreed.max(1) as f64;
+            EntryStats {
+                name: format!("{p:?}").to_lowercase(),
+                difficulty: format!("{d:?}").to_lowercase(),
+                games: e.games,
+                agreement_rate: e.agreed as f64 / g,
+                normalization_rate: e.normalized as f64 / g,
+                clash_rate: e.clashes as f64 / g,
+                own_utility: e.own / g,
+                joint_welfare: e.joint / g,
+                pareto_distance: if e.agreed > 0 { e.dist / ag } else { f64::NAN },
+                nash_ratio: if e.agreed > 0 { e.nash / ag } else { 0.0 },
+                mean_first_agreement_round: if e.agreed > 0 { e.first / ag } else { f64::NAN },
+                decision_ms_p50: pct(&e.ms, 0.5),
+                decision_ms_p99: pct(&e.ms, 0.99),
+            }
+        })
+        .collect();
+    Tournament {
+        level: sc.id.clone(),
+        seed,
+        games_per_pairing: games,
+        games: done,
+        elapsed_s: start.elapsed().as_secs_f64(),
+        nash_point: frontier.nash,
+        disagreement: frontier.disagreement,
+        mean_final_point: final_sum.map(|x| x / done.max(1) as f64),
+        personalities,
+        own_utility_matrix: matrix
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|(s, c)| if *c > 0 { s / *c as f64 } else { f64::NAN })
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// Lends a timed negotiator to a match without giving it away.
+struct TimedRef<'a>(&'a mut Timed);
+
+impl Negotiator for TimedRef<'_> {
+    fn decide(&mut self, view: &SideView, table: Table) -> Decision {
+        self.0.decide(view, table)
+    }
+}
+
+impl Tournament {
+    /// A readable table, one row per personality and difficulty.
+    pub fn table(&self) -> String {
+        let mut s = format!(
+            "{} — {} games ({} per pairing, both roles), {:.1} s\n",
+            self.level, self.games, self.games_per_pairing, self.elapsed_s
+        );
+        s += &format!(
+            "Nash point ({:.2}, {:.2}); no deal ({:.2}, {:.2}); mean package in force at the end ({:.2}, {:.2})\n",
+            self.nash_point[0],
+            self.nash_point[1],
+            self.disagreement[0],
+            self.disagreement[1],
+            self.mean_final_point[0],
+            self.mean_final_point[1]
+        );
+        s += &format!(
+            "{:<13} {:<7} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7} {:>6} {:>6} {:>7} {:>7}\n",
+            "personality",
+            "level",
+            "agree",
+            "norm",
+            "clash",
+            "own",
+            "joint",
+            "pareto",
+            "nash",
+            "first",
+            "p50 ms",
+            "p99 ms"
+        );
+        for e in &self.personalities {
+            s += &format!(
+                "{:<13} {:<7} {:>6.2} {:>6.2} {:>6.2} {:>6.3} {:>6.3} {:>7.3} {:>6.2} {:>6.1} {:>7.3} {:>7.3}\n",
+                e.name,
+                e.difficulty,
+                e.agreement_rate,
+                e.normalization_rate,
+                e.clash_rate,
+                e.own_utility,
+                e.joint_welfare,
+                e.pareto_distance,
+                e.nash_ratio,
+                e.mean_first_agreement_round,
+                e.decision_ms_p50,
+                e.decision_ms_p99
+            );
+        }
+        s
+    }
+}
