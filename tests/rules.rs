@@ -1212,8 +1212,12 @@ fn leader_near_ouster_refuses_an_unpopular_concession_and_says_why() {
         .unwrap()
         .0;
     for (i, a) in m.sides[1].approval.iter_mut().enumerate() {
-        *a = if i == hawkish { 28.0 } else { 40.0 };
+        *a = if i == hawkish { 28.0 } else { 30.0 };
     }
+    assert!(
+        m.approval(Side::B) < sc.side_b.ouster_below + 10.0,
+        "the leader is close to falling"
+    );
     let hated = sc
         .measures
         .iter()

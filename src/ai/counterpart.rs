@@ -277,7 +277,8 @@ impl Counterpart {
             / total
     }
 
-    /// A faction near breaking point that this package would anger, if any.
+    /// While the leader is close to falling, the most disaffected faction this package would
+    /// anger further, if any.
     fn endangered_by(v: &SideView, c: &Ctx, deltas: &[f32]) -> Option<(String, f32)> {
         let leader_at_risk = v.me.approval < c.danger_line;
         v.private
@@ -285,9 +286,7 @@ impl Counterpart {
             .iter()
             .zip(&v.me.factions)
             .zip(deltas)
-            .filter(|((f, pf), d)| {
-                **d < -0.5 && (pf.approval < 35.0 || leader_at_risk) && f.weight > 0.0
-            })
+            .filter(|((f, _), d)| leader_at_risk && **d < -0.5 && f.weight > 0.0)
             .min_by(|a, b| a.0.1.approval.total_cmp(&b.0.1.approval))
             .map(|((_, pf), _)| (pf.name.clone(), pf.approval))
     }
