@@ -2,7 +2,7 @@
 
 use crate::level;
 use crate::runner;
-use crate::sim::{Ending, Scenario};
+use crate::sim::{Difficulty, Ending, Personality, Scenario, Side};
 use clap::{Parser, Subcommand};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -40,6 +40,13 @@ pub enum Command {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+        /// Who plays state A, as personality:difficulty (e.g. hawk:hard); the level's own
+        /// counterpart if left out.
+        #[arg(long, value_parser = parse_agent)]
+        a: Option<(Personality, Difficulty)>,
+        /// Who plays state B, likewise.
+        #[arg(long, value_parser = parse_agent)]
+        b: Option<(Personality, Difficulty)>,
     },
     /// Every AI personality and difficulty against every other, in both roles.
     Tournament {
@@ -94,7 +101,9 @@ pub fn run(cli: Cli) -> i32 {
             seed,
             games,
             json,
-        }) => sim(&level, seed, games, json),
+            a,
+            b,
+        }) => sim(&level, seed, games, json, [a, b]),
         Some(Command::Tournament {
             level,
             games,
@@ -242,12 +251,51 @@ impl Progress {
     }
 }
 
-fn sim(path: &std::path::Path, seed: u64, games: u32, json: bool) -> i32 {
+/// Parse `personality[:difficulty]`, e.g. `hawk:hard` or `dove`.
+fn parse_agent(s: &str) -> Result<(Personality, Difficulty), String> {
+    let (p, d) = s.split_once(':').unwrap_or((s, "normal"));
+    let p = match p.to_lowercase().as_str() {
+        "hawk" => Personality::Hawk,
+        "dove" => Personality::Dove,
+        "reciprocator" => Personality::Reciprocator,
+        "pragmatist" => Personality::Pragmatist,
+        other => {
+            return Err(format!(
+                "unknown personality '{other}' (hawk, dove, reciprocator, pragmatist)"
+            ));
+        }
+    };
+    let d = match d.to_lowercase().as_str() {
+        "easy" => Difficulty::Easy,
+        "normal" => Difficulty::Normal,
+        "hard" => Difficulty::Hard,
+        other => return Err(format!("unknown difficulty '{other}' (easy, normal, hard)")),
+    };
+    Ok((p, d))
+}
+
+type Seats = [Option<(Personality, Difficulty)>; 2];
+
+fn agents_for(sc: &Scenario, seats: Seats, seed: u64) -> [Box<dyn crate::ai::Negotiator>; 2] {
+    let mk = |side: Side| -> Box<dyn crate::ai::Negotiator> {
+        match seats[side.idx()] {
+            Some((p, d)) => Box::new(crate::ai::Counterpart::new(
+                crate::ai::Style::new(p, d, &sc.ai),
+                side,
+                seed,
+            )),
+            None => Box::new(crate::ai::from_level(sc, side, seed)),
+        }
+    };
+    [mk(Side::A), mk(Side::B)]
+}
+
+fn sim(path: &std::path::Path, seed: u64, games: u32, json: bool, seats: Seats) -> i32 {
     let Some(sc) = load_or_report(path) else {
         return 1;
     };
     if games <= 1 && !json {
-        let mut agents = runner::level_agents(&sc, seed);
+        let mut agents = agents_for(&sc, seats, seed);
         let (_, text) = runner::transcript(sc, seed, &mut agents);
         print!("{text}");
         return 0;
@@ -259,7 +307,7 @@ fn sim(path: &std::path::Path, seed: u64, games: u32, json: bool) -> i32 {
     let mut bar = Progress::new(games as u64, "sim");
     for g in 0..games {
         let s = seed.wrapping_add(g as u64);
-        let mut agents = runner::level_agents(&sc, s);
+        let mut agents = agents_for(&sc, seats, s);
         let m = runner::play(sc.clone(), s, &mut agents);
         let key = match m.ending {
             Some(Ending::Normalization) => "normalization",

@@ -461,12 +461,25 @@ impl Counterpart {
         let target = self.aspiration(v) * c.best;
         let mut best: Option<(Vec<usize>, f32, f32)> = None;
         let mut feasible: Vec<(Vec<usize>, f32)> = Vec::new();
+        let mut demand: Option<(Vec<usize>, f32)> = None;
         let mut order: Vec<usize> = Vec::with_capacity(pool.cands.len());
         let mut sum = vec![0.0; pool.nf];
         for k in 0..12 {
             let lambda = self.style.generosity * (0.15 + k as f32 * 0.15);
             let (pick, own, theirs) = Self::pack(v, pool, lambda, &mut order, &mut sum);
-            if pick.is_empty() || own < target || theirs <= 0.0 {
+            if pick.is_empty() || own < target {
+                continue;
+            }
+            if theirs <= 0.0 {
+                // Nothing in it for them, as far as this side can tell: only a hawk tables
+                // such a demand, and only when nothing better meets its aspiration.
+                if self.style.personality == Personality::Hawk
+                    && demand
+                        .as_ref()
+                        .is_none_or(|d: &(Vec<usize>, f32)| own > d.1)
+                {
+                    demand = Some((pick, own));
+                }
                 continue;
             }
             // A modeller aims at the package that maximises the product of both sides' gains
@@ -487,8 +500,11 @@ impl Counterpart {
                 let k = self.rng.below(feasible.len());
                 feasible.swap_remove(k)
             } else {
-                let (p, o, _) = best?;
-                (p, o)
+                match (best, demand) {
+                    (Some((p, o, _)), _) => (p, o),
+                    (None, Some(d)) => d,
+                    (None, None) => return None,
+                }
             };
         let items: Vec<Item> = pick
             .iter()
