@@ -16,6 +16,8 @@ pub struct DebriefState {
     pub chart: Chart,
     /// Result of the last export, to show.
     pub exported: Option<String>,
+    /// Show the press headlines in the timeline.
+    pub show_press: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -120,10 +122,13 @@ pub fn debrief_ui(
             ui.label(RichText::new("What you agreed vs. what was possible").strong());
             frontier_plot(ui, pal, m);
             ui.separator();
-            ui.label(RichText::new("Timeline").strong());
+            ui.horizontal(|ui| {
+                ui.label(RichText::new("Timeline").strong());
+                ui.checkbox(&mut st.show_press, "show headlines");
+            });
             egui::ScrollArea::vertical()
                 .id_salt("timeline")
-                .show(ui, |ui| timeline(ui, pal, m));
+                .show(ui, |ui| timeline(ui, pal, m, st.show_press));
         });
     egui::CentralPanel::default().show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -134,6 +139,11 @@ pub fn debrief_ui(
         meters_plot(ui, pal, m, st.chart);
         ui.add_space(6.0);
         breaches(ui, pal, m);
+        ui.add_space(6.0);
+        card(ui, pal, "How to read the scores", |ui| {
+            ui.label(RichText::new("Score: the average, over the rounds played, of what the commitments in force were worth to each state by its own private priorities (0 is the worst package the catalogue allows, 1 the best). A clash scores 0; a leader who falls for good halves it.").small());
+            ui.label(RichText::new("The frontier: on the grey line no package could give one state more without giving the other less. The Nash point splits the gains most evenly. The gap between your final package and the line is value left on the table.").small());
+        });
     });
     out
 }
@@ -305,16 +315,20 @@ pub fn timeline_lines(m: &Match) -> Vec<(u32, String, &'static str)> {
         if kind == "other" {
             continue;
         }
-        if let Some(t) = crate::runner::describe(sc, &l.event) {
+        let short = crate::app::ui::summary::short_line(sc, &l.event);
+        if let Some(t) = short.or_else(|| crate::runner::describe(sc, &l.event)) {
             out.push((round, t, kind));
         }
     }
     out
 }
 
-fn timeline(ui: &mut Ui, pal: &Palette, m: &Match) {
+fn timeline(ui: &mut Ui, pal: &Palette, m: &Match, show_press: bool) {
     let mut last = 0;
     for (round, text, kind) in timeline_lines(m) {
+        if kind == "press" && !show_press {
+            continue;
+        }
         if round != last {
             ui.label(
                 RichText::new(format!("Round {round}"))

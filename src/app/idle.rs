@@ -13,15 +13,20 @@ use bevy::prelude::*;
 use bevy_egui::{EguiInput, EguiPreUpdateSet};
 
 pub fn plugin(app: &mut App) {
+    if std::env::var_os("DETENTE_REPAINT_DEBUG").is_some() {
+        app.add_systems(bevy_egui::EguiPrimaryContextPass, debug_causes);
+    }
+    // For measuring: `DETENTE_NO_IDLE_FIX=1` shows the window's behaviour without the fix.
+    if std::env::var_os("DETENTE_NO_IDLE_FIX").is_some() {
+        app.insert_resource(bevy::winit::WinitSettings::desktop_app());
+        return;
+    }
     app.add_systems(
         PreUpdate,
         drop_repeated_modifiers
             .after(EguiPreUpdateSet::ProcessInput)
             .before(EguiPreUpdateSet::BeginPass),
     );
-    if std::env::var_os("DETENTE_REPAINT_DEBUG").is_some() {
-        app.add_systems(bevy_egui::EguiPrimaryContextPass, debug_causes);
-    }
 }
 
 /// Remove `ModifiersChanged` events that repeat the last modifiers egui was told about.

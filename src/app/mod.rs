@@ -119,7 +119,9 @@ pub fn run() -> i32 {
     let mut app = window_app(1280, 800);
     let save_path = save::autosave_path();
     let settings = settings::Settings::load();
-    app.insert_resource(screens::Levels(screens::title::load_levels(&levels_dir())))
+    let dir = levels_dir();
+    app.insert_resource(screens::Levels(screens::title::load_levels(&dir)))
+        .insert_resource(screens::LevelDir(dir))
         .insert_resource(screens::SaveInfo(save::probe(save_path.as_deref())))
         .insert_resource(game::SavePath(save_path))
         .insert_resource(settings);

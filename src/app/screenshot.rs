@@ -98,6 +98,9 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i3
         .insert_resource(screens::Levels(screens::title::load_levels(
             level.parent().unwrap_or(Path::new(".")),
         )))
+        .insert_resource(screens::LevelDir(
+            level.parent().unwrap_or(Path::new(".")).to_path_buf(),
+        ))
         .insert_resource(Job {
             out: out.clone(),
             frames: 0,

@@ -37,12 +37,17 @@ pub enum Nav {
     HandoverDone,
     ExportDebrief,
     ToTitle,
+    ReloadLevels,
     Quit,
 }
 
 /// The levels found at start-up.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Levels(pub Vec<LevelEntry>);
+
+/// The folder levels are read from (for Reload levels).
+#[derive(Resource, Debug, Clone)]
+pub struct LevelDir(pub PathBuf);
 
 /// What the title screen knows about the autosave.
 #[derive(Resource, Debug, Clone)]
@@ -107,6 +112,7 @@ pub fn screen_ui(ui: &mut egui::Ui, inp: &Inputs, st: &mut UiState) -> Vec<Inten
                     TitleIntent::Start(s) => Intent::Nav(Nav::Start(s)),
                     TitleIntent::Continue => Intent::Nav(Nav::Continue),
                     TitleIntent::Settings(s) => Intent::Settings(s),
+                    TitleIntent::ReloadLevels => Intent::Nav(Nav::ReloadLevels),
                     TitleIntent::Quit => Intent::Nav(Nav::Quit),
                 });
             }
@@ -171,6 +177,8 @@ pub fn handle_nav(
     mut save_info: ResMut<SaveInfo>,
     save_path: Res<super::game::SavePath>,
     mut exit: MessageWriter<AppExit>,
+    mut levels: ResMut<Levels>,
+    level_dir: Option<Res<LevelDir>>,
 ) {
     let mut game = game;
     for n in nav.read() {
@@ -227,6 +235,12 @@ pub fn handle_nav(
                 commands.remove_resource::<Game>();
                 save_info.0 = save::probe(save_path.0.as_deref());
                 next.set(Screen::Title);
+            }
+            Nav::ReloadLevels => {
+                if let Some(dir) = &level_dir {
+                    levels.0 = title::load_levels(&dir.0);
+                    st.title.selected = None;
+                }
             }
             Nav::Quit => {
                 exit.write(AppExit::Success);

@@ -63,6 +63,7 @@ pub enum TitleIntent {
     Start(Setup),
     Continue,
     Settings(Settings),
+    ReloadLevels,
     Quit,
 }
 
@@ -213,6 +214,13 @@ pub fn title_ui(
                 if ui.button("Settings").clicked() {
                     st.show_settings = !st.show_settings;
                 }
+                if ui
+                    .button("Reload levels")
+                    .on_hover_text("Read the levels folder again (after editing a level file).")
+                    .clicked()
+                {
+                    out = Some(TitleIntent::ReloadLevels);
+                }
                 if ui.button("Quit").clicked() {
                     out = Some(TitleIntent::Quit);
                 }
@@ -242,34 +250,54 @@ fn level_list(ui: &mut Ui, pal: &Palette, levels: &[LevelEntry], st: &mut TitleS
         }
         egui::ScrollArea::vertical()
             .id_salt("levels")
-            .max_height(520.0)
+            .max_height(560.0)
             .show(ui, |ui| {
                 for (i, l) in levels.iter().enumerate() {
-                    match &l.result {
-                        Ok(sc) => {
-                            let sel = st.selected == Some(i);
-                            if ui
-                                .selectable_label(sel, RichText::new(&sc.title).strong())
-                                .clicked()
-                            {
-                                st.selected = Some(i);
-                            }
-                            ui.label(RichText::new(&sc.summary).small().color(pal.muted));
+                    if let Ok(sc) = &l.result {
+                        let sel = st.selected == Some(i);
+                        if ui
+                            .selectable_label(sel, RichText::new(&sc.title).strong())
+                            .clicked()
+                        {
+                            st.selected = Some(i);
                         }
-                        Err(e) => {
-                            let name = l.path.file_name().map_or_else(
-                                || l.path.display().to_string(),
-                                |n| n.to_string_lossy().into_owned(),
-                            );
-                            ui.label(
-                                RichText::new(format!("{name} — cannot be played"))
-                                    .strong()
-                                    .color(pal.bad),
-                            );
-                            ui.label(RichText::new(e).monospace().small().color(pal.bad));
-                        }
+                        ui.label(RichText::new(&sc.summary).small().color(pal.muted));
+                        ui.add_space(4.0);
                     }
-                    ui.add_space(4.0);
+                }
+                let broken: Vec<&LevelEntry> =
+                    levels.iter().filter(|l| l.result.is_err()).collect();
+                if !broken.is_empty() {
+                    ui.separator();
+                    ui.label(
+                        RichText::new("Levels with errors (fix the file, then Reload levels)")
+                            .color(pal.bad),
+                    );
+                }
+                for l in broken {
+                    let Err(e) = &l.result else { continue };
+                    let name = l.path.file_name().map_or_else(
+                        || l.path.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    );
+                    let problems = e
+                        .lines()
+                        .filter(|x| !x.starts_with(' ') && !x.starts_with('|'))
+                        .count()
+                        .max(1);
+                    egui::CollapsingHeader::new(
+                        RichText::new(format!("{name}: {problems} problem(s)"))
+                            .strong()
+                            .color(pal.bad),
+                    )
+                    .id_salt(("broken", &l.path))
+                    .show(ui, |ui| {
+                        ui.label(RichText::new(e).monospace().small().color(pal.bad));
+                    });
+                    // The first problem is always visible.
+                    if let Some(first) = e.lines().next() {
+                        ui.label(RichText::new(first).monospace().small().color(pal.bad));
+                    }
                 }
             });
     });

@@ -52,6 +52,22 @@ pub fn short_line(sc: &Scenario, e: &Event) -> Option<String> {
             let names: Vec<&str> = uniq.iter().map(|s| s.as_str()).collect();
             format!("Signed: {}", names.join(", "))
         }
+        Event::CommitmentEnded {
+            side,
+            measure,
+            reason,
+            ..
+        } => {
+            use crate::sim::EndReason::*;
+            let why = match reason {
+                Expired => "its sunset came",
+                Lapsed => "a bare pledge lapsed with the leader who gave it",
+                ReviewFailed => "the treaty review failed: trust was too low",
+                Withdrawn => "withdrawn",
+            };
+            format!("'{measure}' by {} ended: {why}", name(*side))
+        }
+        Event::TreatyRenewed { measure, .. } => format!("Treaty review: '{measure}' renewed"),
         other => crate::runner::describe(sc, other)?,
     })
 }
