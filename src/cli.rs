@@ -166,7 +166,7 @@ fn tournament(path: &std::path::Path, games: u32, seed: u64, json: bool) -> i32 
             }
         }
     } else {
-        print!("{}", t.table());
+        say(&t.table());
     }
     0
 }
@@ -251,6 +251,12 @@ impl Progress {
     }
 }
 
+/// Print to stdout; a closed pipe (e.g. `| head`) ends the output quietly instead of panicking.
+fn say(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+}
+
 /// Parse `personality[:difficulty]`, e.g. `hawk:hard` or `dove`.
 fn parse_agent(s: &str) -> Result<(Personality, Difficulty), String> {
     let (p, d) = s.split_once(':').unwrap_or((s, "normal"));
@@ -297,7 +303,7 @@ fn sim(path: &std::path::Path, seed: u64, games: u32, json: bool, seats: Seats) 
     if games <= 1 && !json {
         let mut agents = agents_for(&sc, seats, seed);
         let (_, text) = runner::transcript(sc, seed, &mut agents);
-        print!("{text}");
+        say(&text);
         return 0;
     }
     let games = games.max(1);

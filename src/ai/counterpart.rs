@@ -25,6 +25,8 @@ pub struct Counterpart {
     owed: u32,
     /// Measure name of the last breach caught, for the explanation.
     last_breach: String,
+    /// Round in which the last breach was seen; anger fades after the next round.
+    grievance_round: Option<u32>,
     /// Their gestures already answered.
     gestures_answered: Vec<u32>,
     owe_gesture: bool,
@@ -102,6 +104,7 @@ impl Counterpart {
             forgiven: 0,
             owed: 0,
             last_breach: String::new(),
+            grievance_round: None,
             gestures_answered: Vec::new(),
             owe_gesture: false,
             hardened: 0.0,
@@ -326,6 +329,7 @@ impl Counterpart {
             .sum();
         if caught > self.breaches_seen {
             let new = caught - self.breaches_seen;
+            self.grievance_round = Some(v.round);
             if let Some(c) = v
                 .commitments
                 .iter()
@@ -526,11 +530,11 @@ impl Counterpart {
     fn statement(&self, v: &SideView, items: &[Item]) -> Statement {
         let my_trust = v.trust[v.side.idx()];
         let their_trust = v.trust[v.side.other().idx()];
-        let cheated = self.breaches_seen > 0;
+        let cheated = self.grievance_round.is_some_and(|r| v.round <= r + 1);
         let gives = items.iter().any(|i| i.by == v.side);
         match self.style.personality {
             Personality::Hawk => {
-                if cheated || v.tension > 70.0 {
+                if cheated {
                     Statement::Warn
                 } else if gives {
                     Statement::SharedInterest
