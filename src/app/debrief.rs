@@ -159,6 +159,7 @@ fn meters_plot(ui: &mut Ui, pal: &Palette, m: &Match, chart: Chart) {
         .include_y(if chart == Chart::Utility { 1.0 } else { 100.0 })
         .include_x(1.0)
         .x_axis_label("round")
+        .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)

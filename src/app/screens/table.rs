@@ -234,22 +234,43 @@ fn offer_columns(ui: &mut Ui, cx: &TableCtx, offer: &crate::sim::Offer) {
             ),
             (1, view.side, "You would".to_string()),
         ] {
-            let ui = &mut cols[col];
-            ui.label(RichText::new(title).strong().color(if by == view.side {
-                pal.warn
-            } else {
-                pal.good
-            }));
-            let mut any = false;
-            for it in offer.items.iter().filter(|i| i.by == by) {
-                any = true;
-                ui.label(format!("• {}", item_line(sc, it)));
-            }
-            if !any {
-                ui.label(RichText::new("nothing").italics().color(pal.muted));
-            }
+            cols[col].with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                ui.label(RichText::new(title).strong().color(if by == view.side {
+                    pal.warn
+                } else {
+                    pal.good
+                }));
+                let mut any = false;
+                for it in offer.items.iter().filter(|i| i.by == by) {
+                    any = true;
+                    commitment_line(ui, pal, sc, it);
+                }
+                if !any {
+                    ui.label(RichText::new("nothing").italics().color(pal.muted));
+                }
+            });
         }
     });
+}
+
+/// One commitment of an offer: the measure, then its verification and term in small print.
+fn commitment_line(ui: &mut Ui, pal: &Palette, sc: &Scenario, it: &crate::sim::Item) {
+    let Some(i) = sc.measure_index(&it.measure) else {
+        ui.label(format!("• {}", item_line(sc, it)));
+        return;
+    };
+    let m = &sc.measures[i];
+    ui.label(format!("• {}", m.name))
+        .on_hover_text(ui::offer::measure_hover(sc, m));
+    ui.label(
+        RichText::new(format!(
+            "   {} · {}",
+            crate::sim::measures::verification_name(m, it.verification),
+            it.term.label()
+        ))
+        .small()
+        .color(pal.muted),
+    );
 }
 
 /// The mediator's bridging proposal, adoptable into the builder.

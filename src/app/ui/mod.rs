@@ -102,11 +102,15 @@ pub fn card<R>(
         .inner_margin(egui::Margin::same(10))
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            if !title.is_empty() {
-                ui.label(RichText::new(title).heading().strong());
-                ui.add_space(4.0);
-            }
-            add(ui)
+            // Ragged-right text reads better than egui's justified columns.
+            ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                if !title.is_empty() {
+                    ui.label(RichText::new(title).heading().strong());
+                    ui.add_space(4.0);
+                }
+                add(ui)
+            })
+            .inner
         })
 }
 
@@ -158,6 +162,9 @@ pub fn apply_style(ctx: &egui::Context) {
         ]
         .into();
         s.spacing.item_spacing = egui::vec2(8.0, 5.0);
+        if s.visuals.dark_mode {
+            s.visuals.override_text_color = Some(Color32::from_gray(218));
+        }
         s.spacing.button_padding = egui::vec2(8.0, 4.0);
     });
 }
