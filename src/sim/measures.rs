@@ -107,6 +107,15 @@ impl Match {
         }
     }
 
+    /// Whether every prerequisite of measure `i` holds now (nothing counted from a package).
+    pub fn prerequisites_met(&self, i: usize) -> bool {
+        self.scenario.requirements(i).iter().all(|r| match *r {
+            super::scenario::Needs::Measure(m) => self.in_force(m),
+            super::scenario::Needs::Phase(p) => self.phase >= p,
+            super::scenario::Needs::Unknown => false,
+        })
+    }
+
     /// Apply effects seen from `actor`'s side, scaled.
     pub(crate) fn apply_effects(&mut self, actor: Side, e: &Effects, scale: f32) {
         let other = actor.other();

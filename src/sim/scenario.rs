@@ -645,9 +645,44 @@ pub struct Derived {
     frontier: std::sync::OnceLock<super::scoring::Frontier>,
     weights: std::sync::OnceLock<[[f32; 7]; 2]>,
     candidates: std::sync::OnceLock<Vec<(usize, Side)>>,
-    measure_ids: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+    measure_ids: std::sync::OnceLock<std::collections::HashMap<String, usize, Fnv>>,
+    requirements: std::sync::OnceLock<Vec<Vec<Needs>>>,
     ranges: std::sync::OnceLock<[(f32, f32); 2]>,
     factions: std::sync::OnceLock<[std::sync::Arc<[FactionDef]>; 2]>,
+}
+
+/// A prerequisite resolved to indices, for quick checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    Measure(usize),
+    Phase(usize),
+    /// Names nothing in the level (the level check refuses this).
+    Unknown,
+}
+
+/// FNV-1a: ids are short and trusted, so a simple fast hash serves better than SipHash.
+#[derive(Debug, Clone, Default)]
+pub struct Fnv;
+
+/// The running state of an FNV-1a hash.
+pub struct FnvHasher(u64);
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = FnvHasher;
+    fn build_hasher(&self) -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ *b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 impl PartialEq for Derived {
@@ -670,7 +705,7 @@ impl Scenario {
         self.derived
             .measure_ids
             .get_or_init(|| {
-                let mut map = std::collections::HashMap::new();
+                let mut map = std::collections::HashMap::with_hasher(Fnv);
                 for (i, m) in self.measures.iter().enumerate() {
                     map.entry(m.id.clone()).or_insert(i);
                 }
@@ -685,6 +720,28 @@ impl Scenario {
         self.derived
             .frontier
             .get_or_init(|| super::scoring::frontier(self))
+    }
+
+    /// Prerequisites of measure `i`, resolved to indices.
+    pub fn requirements(&self, i: usize) -> &[Needs] {
+        &self.derived.requirements.get_or_init(|| {
+            self.measures
+                .iter()
+                .map(|m| {
+                    m.requires
+                        .iter()
+                        .map(|r| match r {
+                            Requirement::Measure(id) => self
+                                .measure_index(id)
+                                .map_or(Needs::Unknown, Needs::Measure),
+                            Requirement::Phase(id) => {
+                                self.phase_index(id).map_or(Needs::Unknown, Needs::Phase)
+                            }
+                        })
+                        .collect()
+                })
+                .collect()
+        })[i]
     }
 
     /// Every commitment the catalogue allows: (measure index, undertaker).

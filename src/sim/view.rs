@@ -220,13 +220,7 @@ impl Match {
             .candidates()
             .iter()
             .copied()
-            .filter(|&(i, by)| {
-                !self.in_force_by(i, by)
-                    && self.scenario.measures[i]
-                        .requires
-                        .iter()
-                        .all(|r| self.requirement_met(r, &[]))
-            })
+            .filter(|&(i, by)| !self.in_force_by(i, by) && self.prerequisites_met(i))
             .map(|(i, by)| (self.scenario.measures[i].id.clone(), by))
             .collect()
     }
