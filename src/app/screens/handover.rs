@@ -15,12 +15,12 @@ pub fn handover_ui(ui: &mut Ui, pal: &Palette, sc: &Scenario, next: Side) -> boo
             ui.label(RichText::new("Hand over the screen").size(30.0).strong());
             ui.add_space(10.0);
             ui.label(
-                RichText::new(format!("It is the turn of the delegation of {}.", sc.side(next).name))
+                RichText::new(format!("{}'s turn.", sc.side(next).name))
                     .size(18.0)
                     .color(pal.accent),
             );
             ui.label(format!(
-                "{}'s delegation should now look away. Only the delegation of {} may press the button.",
+                "Players for {}: please look away now. Only the player leading {} may press the button.",
                 sc.side(next.other()).name,
                 sc.side(next).name
             ));

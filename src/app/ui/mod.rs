@@ -168,3 +168,16 @@ pub fn apply_style(ctx: &egui::Context) {
         s.spacing.button_padding = egui::vec2(8.0, 4.0);
     });
 }
+
+/// A label in a box of fixed width, cut with "…" if too long (full text on hover).
+pub fn fixed_label(ui: &mut Ui, width: f32, text: impl Into<egui::WidgetText>) -> egui::Response {
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, 18.0),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_width(width);
+            ui.add(egui::Label::new(text).truncate())
+        },
+    )
+    .inner
+}

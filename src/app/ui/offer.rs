@@ -210,6 +210,8 @@ pub fn term_short(t: Term) -> String {
 /// The catalogue: every measure offerable now, grouped by area, with toggles for either side.
 pub fn catalogue(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, draft: &mut Draft) {
     let me = view.side;
+    // One name width for every area, so the switches line up in columns.
+    let name_w = (ui.available_width() - 2.0 * 54.0 - 34.0 - 30.0).max(110.0);
     for area in Area::ALL {
         let measures: Vec<&MeasureDef> = sc
             .measures
@@ -233,25 +235,21 @@ pub fn catalogue(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, dra
             .id_salt(("area", area))
             .default_open(true)
             .show(ui, |ui| {
-                egui::Grid::new(("cat", area))
-                    .num_columns(3)
-                    .spacing([6.0, 4.0])
-                    .show(ui, |ui| {
-                        for m in measures {
-                            ui.label(&m.name).on_hover_text(measure_hover(sc, m));
-                            ui.label(
-                                RichText::new(format!("{:.0} cap", m.cost))
-                                    .small()
-                                    .color(pal.muted),
-                            );
-                            ui.horizontal(|ui| {
-                                for by in [me, me.other()] {
-                                    toggle(ui, sc, view, draft, m, by);
-                                }
-                            });
-                            ui.end_row();
+                for m in measures {
+                    ui.horizontal(|ui| {
+                        super::fixed_label(ui, name_w, &m.name).on_hover_text(measure_hover(sc, m));
+                        super::fixed_label(
+                            ui,
+                            34.0,
+                            RichText::new(format!("{:.0} cap", m.cost))
+                                .small()
+                                .color(pal.muted),
+                        );
+                        for by in [me, me.other()] {
+                            toggle(ui, sc, view, draft, m, by);
                         }
                     });
+                }
             });
     }
 }
@@ -268,18 +266,26 @@ fn toggle(
     let offerable = view.available.iter().any(|(id, b)| *id == m.id && *b == by);
     let on = draft.has(&m.id, by);
     let word = if by == view.side { "we" } else { "they" };
+    let size = egui::vec2(54.0, 20.0);
     if !m.by.allows(by) {
+        ui.allocate_space(size);
         return;
     }
     if !offerable && !on {
-        ui.add_enabled(false, egui::Button::selectable(false, format!("☐ {word}")))
-            .on_disabled_hover_text(format!("Not open to {} now", short(sc, by)));
+        ui.add_enabled_ui(false, |ui| {
+            ui.add_sized(size, egui::Button::selectable(false, format!("☐ {word}")))
+        })
+        .inner
+        .on_disabled_hover_text(format!("Not open to {} now", short(sc, by)));
         return;
     }
     let label = format!("{} {word}", if on { "☑" } else { "☐" });
     let full = draft.items.len() >= MAX_ITEMS && !on;
     let r = ui
-        .add_enabled(!full, egui::Button::selectable(on, label))
+        .add_enabled_ui(!full, |ui| {
+            ui.add_sized(size, egui::Button::selectable(on, label))
+        })
+        .inner
         .on_hover_text(format!(
             "{} {} undertakes '{}'",
             if on { "Remove:" } else { "Add:" },
@@ -334,17 +340,17 @@ pub fn package(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, draft
             );
         });
         ui.horizontal(|ui| {
-            ui.add_space(24.0);
+            ui.add_space(10.0);
             let vname = |v: Option<usize>| {
                 format!(
-                    "{} · {:.0}% caught · {:.0} cap",
+                    "{} · {:.0}% · {:.0} cap",
                     verification_name(m, v),
                     detection(m, v) * 100.0,
                     item_cost(m, v)
                 )
             };
             egui::ComboBox::from_id_salt(("ver", n))
-                .width(190.0)
+                .width(158.0)
                 .selected_text(vname(it.verification))
                 .show_ui(ui, |ui| {
                     if m.verification.is_empty() {
@@ -363,8 +369,8 @@ pub fn package(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, draft
                 m.terms.clone()
             };
             egui::ComboBox::from_id_salt(("term", n))
-                .width(150.0)
-                .selected_text(it.term.label())
+                .width(112.0)
+                .selected_text(term_short(it.term))
                 .show_ui(ui, |ui| {
                     for t in terms {
                         ui.selectable_value(&mut it.term, t, t.label());
@@ -404,48 +410,55 @@ pub fn statement_hint(s: Statement) -> &'static str {
 
 /// What a package would do to the viewer's side.
 pub fn preview_ui(ui: &mut Ui, pal: &Palette, view: &SideView, p: &Preview) {
-    egui::Grid::new("preview")
-        .num_columns(2)
-        .spacing([12.0, 3.0])
-        .show(ui, |ui| {
-            ui.label("Capital it costs us");
-            let ok = p.capital_left >= -1e-4;
-            ui.label(
-                RichText::new(format!(
-                    "{:.0} of {:.0} (left {:.0})",
-                    p.capital_cost,
-                    view.private.capital,
-                    p.capital_left.max(0.0)
-                ))
-                .color(if ok { pal.good } else { pal.bad }),
-            );
-            ui.end_row();
-            ui.label("Ratifies at home");
-            ui.label(
-                RichText::new(if p.ratifies {
-                    format!("YES — support {:.0}% (needs {:.0}%)", p.support, view.private.ratify_at)
-                } else {
-                    format!("NO — support {:.0}% (needs {:.0}%)", p.support, view.private.ratify_at)
-                })
-                .strong()
-                .color(if p.ratifies { pal.good } else { pal.bad }),
-            );
-            ui.end_row();
-            ui.label("Worth to us");
-            ui.label(
-                RichText::new(format!("{:+.2}", p.utility))
-                    .strong()
-                    .color(pal.delta(p.utility * 100.0, true)),
-            )
-            .on_hover_text("Change of your private score: 1.0 would be everything the catalogue could give you.");
-            ui.end_row();
-            ui.label("Per round while kept");
-            ui.label(format!(
-                "tension {:+.1} · their trust in us {:+.1}",
-                p.tension_per_round, p.trust_per_round
-            ));
-            ui.end_row();
-        });
+    let row = |ui: &mut Ui, name: &str, value: RichText| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(name).color(pal.muted));
+            ui.label(value);
+        })
+    };
+    let ok = p.capital_left >= -1e-4;
+    row(
+        ui,
+        "Capital it costs us:",
+        RichText::new(format!(
+            "{:.0} of {:.0} ({:.0} left)",
+            p.capital_cost,
+            view.private.capital,
+            p.capital_left.max(0.0)
+        ))
+        .color(if ok { pal.good } else { pal.bad }),
+    );
+    row(
+        ui,
+        "Ratifies at home:",
+        RichText::new(format!(
+            "{} — support {:.0}%, needs {:.0}%",
+            if p.ratifies { "YES" } else { "NO" },
+            p.support,
+            view.private.ratify_at
+        ))
+        .strong()
+        .color(if p.ratifies { pal.good } else { pal.bad }),
+    );
+    row(
+        ui,
+        "Worth to us:",
+        RichText::new(format!("{:+.2}", p.utility))
+            .strong()
+            .color(pal.delta(p.utility * 100.0, true)),
+    )
+    .response
+    .on_hover_text(
+        "Change of your private score: 1.0 would be everything the catalogue could give you.",
+    );
+    row(
+        ui,
+        "Each round while kept:",
+        RichText::new(format!(
+            "tension {:+.1} · their trust in us {:+.1}",
+            p.tension_per_round, p.trust_per_round
+        )),
+    );
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Factions:").color(pal.muted));
         for (f, d) in view.me.factions.iter().zip(&p.factions) {
@@ -474,7 +487,7 @@ pub fn builder_ui(
     let mut out = None;
     let total = ui.available_width();
     let height = ui.available_height();
-    let left_w = (total * 0.55).round();
+    let left_w = (total * 0.5).round();
     ui.horizontal_top(|ui| {
         ui.allocate_ui_with_layout(
             egui::vec2(left_w, height),
