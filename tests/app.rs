@@ -306,6 +306,11 @@ fn a_full_match_against_the_ai_reaches_the_debrief_and_autosaves() {
     assert_eq!(restored.m.log, g.m.log);
     assert_eq!(restored.m.history, g.m.history);
 
+    // The debrief exports as one self-contained page.
+    let html = detente::app::debrief::export_html(&g.m);
+    assert!(html.contains(&g.m.scenario.title) && html.contains("<svg"));
+    assert!(!html.contains("src=\"http"), "no outside resources");
+
     // A damaged save is reported, not a crash.
     std::fs::write(&save_file, "{ this is not json").unwrap();
     assert!(matches!(
@@ -439,4 +444,67 @@ fn repeated_modifier_events_are_dropped_before_egui_sees_them() {
     let mut back = same.clone();
     back.push(egui::Event::PointerGone);
     assert_eq!(run(&mut world, back.clone()), back);
+}
+
+#[test]
+fn continuing_the_autosave_picks_up_where_the_match_stopped() {
+    let dir = std::env::temp_dir().join(format!("detente-continue-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let save_file = dir.join("autosave.json");
+    let mut app = headless_app(Some(save_file.clone()));
+    app.world_mut().write_message(Nav::Start(Setup {
+        level_file: PathBuf::from("levels/tutorial.ron"),
+        scenario: tutorial(),
+        seed: 9,
+        mode: Mode::VsAi {
+            human: Side::A,
+            personality: detente::sim::Personality::Dove,
+            difficulty: detente::sim::Difficulty::Easy,
+        },
+    }));
+    // Play until round 3 begins: two autosaves have been written.
+    let mut scripted = detente::runner::level_agents(&tutorial(), 1);
+    for _ in 0..2000 {
+        app.update();
+        match screen_of(&app) {
+            Screen::Briefing => {
+                app.world_mut().write_message(Nav::BriefingDone);
+            }
+            Screen::Table => {
+                let g = app.world().resource::<Game>();
+                if g.m.round >= 3 {
+                    break;
+                }
+                if let Some(side) = g.human_need() {
+                    let view = g.m.view(side);
+                    let sc = g.m.scenario.clone();
+                    let d = scripted[side.idx()].decide(&view, detente::ai::Table::new(&sc));
+                    app.world_mut().write_message(Move(d.action));
+                }
+            }
+            _ => {}
+        }
+    }
+    let round = app.world().resource::<Game>().m.round;
+    assert!(round >= 3);
+
+    // A fresh start of the game offers the save and continues it.
+    let mut again = headless_app(Some(save_file.clone()));
+    let status = save::probe(Some(&save_file));
+    assert!(matches!(status, SaveStatus::Ready(..)), "{status:?}");
+    again
+        .world_mut()
+        .insert_resource(detente::app::screens::SaveInfo(status));
+    again.world_mut().write_message(Nav::Continue);
+    again.update();
+    again.update();
+    let g = again.world().resource::<Game>();
+    assert_eq!(g.m.round, round);
+    assert_eq!(g.mode.is_human(Side::A), true);
+    assert_eq!(
+        screen_of(&again),
+        Screen::Table,
+        "already briefed: straight to the table"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -41,10 +41,12 @@ pub fn event_card(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) ->
                 label.push_str(&format!(" ({:.0} capital)", r.cost));
             }
             let key = keys.get(n).copied();
-            let hit = match key {
+            let shown = ui.scope(|ui| match key {
                 Some(k) => super::key_button(ui, &label, k, true),
                 None => ui.button(&label).clicked(),
-            };
+            });
+            shown.response.on_hover_text(effects_text(&r.effects));
+            let hit = shown.inner;
             if hit && out.is_none() {
                 out = Some(Action::Respond {
                     side: view.side,
@@ -54,4 +56,33 @@ pub fn event_card(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) ->
         }
     });
     out
+}
+
+/// What an answer does, in words ("tension +3 · their trust in you −2").
+pub fn effects_text(e: &crate::sim::Effects) -> String {
+    let mut v = Vec::new();
+    let mut add = |name: &str, x: f32| {
+        if x.abs() >= 0.05 {
+            v.push(format!("{name} {x:+.0}"));
+        }
+    };
+    add("tension", e.tension);
+    add("their trust in you", e.trust);
+    add("your trust in them", e.own_trust);
+    add("your economy", e.economy);
+    add("your security", e.security);
+    add("political capital", e.capital);
+    add("their economy", e.other_economy);
+    add("their security", e.other_security);
+    add("approval at home", e.approval);
+    if e.hawks > 0.05 {
+        v.push("pleases your hawks".into());
+    } else if e.hawks < -0.05 {
+        v.push("angers your hawks".into());
+    }
+    if v.is_empty() {
+        "No immediate effect.".into()
+    } else {
+        format!("Likely effect: {}", v.join(" · "))
+    }
 }
