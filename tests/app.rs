@@ -500,7 +500,7 @@ fn continuing_the_autosave_picks_up_where_the_match_stopped() {
     again.update();
     let g = again.world().resource::<Game>();
     assert_eq!(g.m.round, round);
-    assert_eq!(g.mode.is_human(Side::A), true);
+    assert!(g.mode.is_human(Side::A));
     assert_eq!(
         screen_of(&again),
         Screen::Table,
