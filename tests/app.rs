@@ -508,3 +508,45 @@ fn continuing_the_autosave_picks_up_where_the_match_stopped() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn adopting_the_mediators_bridge_fills_the_builder() {
+    use detente::sim::{Item, Offer, Statement, Term};
+    let mut m = Match::new(tutorial(), 3);
+    advance_until(&mut m, Side::A, Need::Propose);
+    let bridge = Offer {
+        items: vec![
+            Item {
+                measure: "hotline".into(),
+                by: Side::A,
+                verification: Some(0),
+                term: Term::Pledge,
+            },
+            Item {
+                measure: "hotline".into(),
+                by: Side::B,
+                verification: Some(0),
+                term: Term::Pledge,
+            },
+        ],
+        statement: Statement::SharedInterest,
+    };
+    m.bridge = Some(bridge.clone());
+    let mut h = table_harness(&m, Side::A);
+    h.run();
+    assert!(h.query_by_label_contains("bridging proposal").is_some());
+    h.get_by_label("Adopt into my offer").click();
+    h.run();
+    assert_eq!(h.state().0.draft.items, bridge.items);
+    h.get_by_label_contains("Send offer").click();
+    h.run();
+    let acts = h.state().1.clone();
+    drop(h);
+    assert_eq!(
+        acts,
+        vec![Action::Propose {
+            side: Side::A,
+            offer: bridge
+        }]
+    );
+}
