@@ -54,6 +54,8 @@ fn table_harness(m: &Match, side: Side) -> Harness<'_, (TableState, Vec<Action>)
                     log: &log,
                     reason: Some("A test reason."),
                     refused: None,
+                    notice: None,
+                    can_act: true,
                     opponent: "the computer",
                     pal: Palette::default(),
                 };
@@ -392,6 +394,8 @@ fn idle_table_asks_for_no_frames() {
                 log: &log,
                 reason: None,
                 refused: None,
+                notice: None,
+                can_act: true,
                 opponent: "the computer",
                 pal: Palette::default(),
             };
@@ -549,4 +553,34 @@ fn adopting_the_mediators_bridge_fills_the_builder() {
             offer: bridge
         }]
     );
+}
+
+#[test]
+fn a_hardline_successor_is_played_by_the_computer_to_the_end() {
+    let mut app = headless_app(None);
+    app.world_mut().write_message(Nav::Start(Setup {
+        level_file: PathBuf::from("levels/tutorial.ron"),
+        scenario: tutorial(),
+        seed: 4,
+        mode: Mode::VsAi {
+            human: Side::A,
+            personality: detente::sim::Personality::Hawk,
+            difficulty: detente::sim::Difficulty::Normal,
+        },
+    }));
+    app.update();
+    app.world_mut().write_message(Nav::BriefingDone);
+    app.update();
+    app.world_mut().resource_mut::<Game>().take_over(Side::A);
+    // Nobody scripts a single move: the computer plays both sides to the debrief.
+    for _ in 0..3000 {
+        app.update();
+        if screen_of(&app) == Screen::Debrief {
+            break;
+        }
+    }
+    assert_eq!(screen_of(&app), Screen::Debrief);
+    let g = app.world().resource::<Game>();
+    assert!(g.m.is_over());
+    assert!(g.notice.as_deref().is_some_and(|n| n.contains("hardline")));
 }

@@ -79,6 +79,10 @@ pub struct Game {
     pub reasons: [Option<String>; 2],
     /// The last refused move, shown to the player.
     pub refused: Option<String>,
+    /// Sides whose fallen leader was replaced by a hardliner the computer now plays.
+    pub taken_over: [bool; 2],
+    /// A lasting message for the table (e.g. who took over).
+    pub notice: Option<String>,
 }
 
 fn seat_for(mode: Mode, scenario: &Scenario, side: Side, seed: u64) -> Seat {
@@ -126,6 +130,43 @@ impl Game {
             briefed: [false; 2],
             reasons: [None, None],
             refused: None,
+            taken_over: [false; 2],
+            notice: None,
+        }
+    }
+
+    /// A hardline successor takes `side` over: the computer plays it from now on, as the
+    /// design's home-front rule says.
+    pub fn take_over(&mut self, side: Side) {
+        let sc = self.m.scenario.clone();
+        let difficulty = match self.mode {
+            Mode::VsAi { difficulty, .. } => difficulty,
+            _ => sc.ai.difficulty,
+        };
+        self.seats[side.idx()] = Seat::Ai(Box::new(Counterpart::new(
+            Style::new(Personality::Hawk, difficulty, &sc.ai),
+            side,
+            self.m.seed ^ 0x5EC0_17D,
+        )));
+        self.taken_over[side.idx()] = true;
+        self.notice = Some(format!(
+            "{} fell at home. A hardline successor, {}, now leads {}, and the computer plays that side to the end.",
+            sc.side(side).leader,
+            self.m.side(side).leader,
+            sc.side(side).name
+        ));
+    }
+
+    fn check_takeover(&mut self, events: &[Event]) {
+        for e in events {
+            if let Event::LeaderFell {
+                side,
+                successor: Some(_),
+            } = e
+                && self.seats[side.idx()].is_human()
+            {
+                self.take_over(*side);
+            }
         }
     }
 
@@ -165,6 +206,7 @@ impl Game {
         match self.m.apply(action.clone()) {
             Ok(ev) => {
                 self.refused = None;
+                self.check_takeover(&ev);
                 Ok(ev)
             }
             Err(e) => {
@@ -174,6 +216,7 @@ impl Game {
                     let fb = crate::runner::safe_action(&self.m, side);
                     if let Ok(ev) = self.m.apply(fb) {
                         self.reasons[side.idx()] = Some(format!("(fell back: {e})"));
+                        self.check_takeover(&ev);
                         return Ok(ev);
                     }
                 }

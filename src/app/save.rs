@@ -18,6 +18,9 @@ pub struct SaveFile {
     pub mode: Mode,
     pub briefed: [bool; 2],
     pub viewer: Side,
+    /// Sides a hardline successor took over (played by the computer).
+    #[serde(default)]
+    pub taken_over: [bool; 2],
 }
 
 impl SaveFile {
@@ -29,6 +32,7 @@ impl SaveFile {
             mode: game.mode,
             briefed: game.briefed,
             viewer: game.viewer,
+            taken_over: game.taken_over,
         }
     }
 
@@ -55,6 +59,11 @@ impl SaveFile {
         })?;
         let mut g = Game::from_match(m, PathBuf::from(file), self.mode);
         g.briefed = self.briefed;
+        for side in Side::BOTH {
+            if self.taken_over[side.idx()] {
+                g.take_over(side);
+            }
+        }
         if self.mode == Mode::Hotseat {
             g.viewer = self.viewer;
         }

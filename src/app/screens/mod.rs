@@ -140,6 +140,8 @@ pub fn screen_ui(ui: &mut egui::Ui, inp: &Inputs, st: &mut UiState) -> Vec<Inten
                 log: &log,
                 reason: g.reasons[them.idx()].as_deref(),
                 refused: g.refused.as_deref(),
+                notice: g.notice.as_deref(),
+                can_act: g.seats[g.viewer.idx()].is_human(),
                 opponent: &opp,
                 pal,
             };

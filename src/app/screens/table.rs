@@ -21,6 +21,10 @@ pub struct TableCtx<'a> {
     pub reason: Option<&'a str>,
     /// Why the last move was refused, if it was.
     pub refused: Option<&'a str>,
+    /// A lasting message (a takeover at home).
+    pub notice: Option<&'a str>,
+    /// Whether a person plays the viewed side (false once the computer took it over).
+    pub can_act: bool,
     /// Who sits across: "the computer (Hawk, Normal)" or "the other player".
     pub opponent: &'a str,
     pub pal: Palette,
@@ -100,6 +104,9 @@ pub fn table_ui(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Vec<Action> 
             });
         });
     egui::CentralPanel::default().show(ui, |ui| {
+        if let Some(n) = cx.notice {
+            ui.label(RichText::new(n).strong().color(pal.warn));
+        }
         if let Some(r) = cx.refused {
             ui.label(RichText::new(format!("The rules refused that: {r}")).color(pal.bad));
         }
@@ -125,7 +132,8 @@ fn central(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Action
         });
         return;
     }
-    match view.needs.first().copied() {
+    let need = view.needs.first().copied().filter(|_| cx.can_act);
+    match need {
         Some(Need::Respond) => {
             if let Some(a) = ui::event_card::event_card(ui, pal, sc, view) {
                 out.push(a);
@@ -366,6 +374,12 @@ fn gesture(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Option<Action> {
 /// Nothing to do: say what the other side is doing.
 fn waiting(ui: &mut Ui, cx: &TableCtx) {
     let (sc, view, pal) = (cx.sc, cx.view, &cx.pal);
+    if !cx.can_act {
+        card(ui, pal, "A hardliner governs now", |ui| {
+            ui.label("The computer plays your side from here. Watch how the match ends; the debrief follows.");
+        });
+        return;
+    }
     let them = &sc.side(view.side.other()).name;
     let what = match view.stage {
         Stage::Events => "answering the event",
