@@ -146,7 +146,7 @@ impl Game {
         self.seats[side.idx()] = Seat::Ai(Box::new(Counterpart::new(
             Style::new(Personality::Hawk, difficulty, &sc.ai),
             side,
-            self.m.seed ^ 0x5EC0_17D,
+            self.m.seed ^ 0x05EC_017D,
         )));
         self.taken_over[side.idx()] = true;
         self.notice = Some(format!(
