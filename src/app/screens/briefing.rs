@@ -23,7 +23,7 @@ pub fn briefing_ui(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) -
                     &format!("Your brief — {} (private)", side.name),
                     |ui| {
                         ui.label(RichText::new(format!("You are {}.", view.me.leader)).strong());
-                        ui.label(&view.private.brief);
+                        ui.label(&*view.private.brief);
                         ui.add_space(8.0);
                         ui.label(RichText::new("What matters to you (the other side cannot see this)").strong());
                         priorities(ui, pal, view);

@@ -88,7 +88,7 @@ pub fn table_ui(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Vec<Action> 
                 egui::CollapsingHeader::new(RichText::new("Your brief and priorities").strong())
                     .id_salt(("brief", view.side))
                     .show(ui, |ui| {
-                        ui.label(RichText::new(&view.private.brief).small());
+                        ui.label(RichText::new(&*view.private.brief).small());
                         ui.add_space(4.0);
                         ui::factions::priorities(ui, pal, view);
                     });

@@ -199,7 +199,15 @@ pub fn title_ui(
                 SaveStatus::None => {
                     ui.label(RichText::new("No saved match yet. The game saves after every round.").color(pal.muted));
                 }
-                SaveStatus::Ready(_, line) => {
+                SaveStatus::Ready(file, line) => {
+                    let title = levels
+                        .iter()
+                        .filter_map(|l| l.result.as_ref().ok())
+                        .find(|sc| sc.id == file.record.level)
+                        .map(|sc| sc.title.clone());
+                    if let Some(t) = title {
+                        ui.label(RichText::new(t).strong());
+                    }
                     ui.label(line);
                     if ui.button("Continue last match").clicked() {
                         out = Some(TitleIntent::Continue);
