@@ -124,12 +124,14 @@ impl Counterpart {
     /// How this counterpart values an offer now: (its gain, what it hopes for, the least it
     /// accepts), all as shares of the best single package it could get now.
     pub fn evaluate(&self, v: &SideView, t: Table, offer: &Offer) -> (f32, f32, f32) {
-        let c = self.ctx(v, t);
+        let c = self.ctx(v, t, true);
         let gain = self.offer_gain(v, t, &c, offer) / c.best;
         (gain, self.aspiration(v), self.style.floor)
     }
 
-    fn ctx(&self, v: &SideView, t: Table) -> Ctx {
+    /// Everything a decision needs; `with_pool` also scores what could be tabled now, which only
+    /// talks need.
+    fn ctx(&self, v: &SideView, t: Table, with_pool: bool) -> Ctx {
         let mut span = 0.0;
         for m in t.measures() {
             for s in Side::BOTH {
@@ -149,8 +151,10 @@ impl Counterpart {
             },
             danger_line: v.private.ouster_below + 12.0,
         };
-        c.pool = self.candidates(v, t, &c);
-        c.best = Self::best_now(v, &c.pool);
+        if with_pool {
+            c.pool = self.candidates(v, t, &c);
+            c.best = Self::best_now(v, &c.pool);
+        }
         c
     }
 
@@ -407,20 +411,26 @@ impl Counterpart {
         v: &SideView,
         pool: &Pool,
         lambda: f32,
-        order: &mut Vec<usize>,
+        order: &mut Vec<(f32, usize)>,
         sum: &mut [f32],
     ) -> (Vec<usize>, f32, f32) {
         let me = v.side;
         let cands = &pool.cands;
-        let score = |c: &Cand| c.own + lambda * c.theirs;
         order.clear();
-        order.extend((0..cands.len()).filter(|&j| score(&cands[j]) > 0.0));
-        order.sort_by(|&a, &b| score(&cands[b]).total_cmp(&score(&cands[a])));
+        order.extend(
+            cands
+                .iter()
+                .enumerate()
+                .map(|(j, c)| (c.own + lambda * c.theirs, j))
+                .filter(|(score, _)| *score > 0.0),
+        );
+        // Best first; ties by candidate order, so the choice is the same on every machine.
+        order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut pick: Vec<usize> = Vec::new();
         let (mut my_cost, mut their_cost, mut own, mut theirs) = (0.0, 0.0, 0.0, 0.0);
         sum.iter_mut().for_each(|x| *x = 0.0);
         let nf = pool.nf;
-        for &j in order.iter() {
+        for &(_, j) in order.iter() {
             if pick.len() >= MAX_ITEMS {
                 break;
             }
@@ -466,10 +476,11 @@ impl Counterpart {
         let mut best: Option<(Vec<usize>, f32, f32)> = None;
         let mut feasible: Vec<(Vec<usize>, f32)> = Vec::new();
         let mut demand: Option<(Vec<usize>, f32)> = None;
-        let mut order: Vec<usize> = Vec::with_capacity(pool.cands.len());
+        let mut order: Vec<(f32, usize)> = Vec::with_capacity(pool.cands.len());
         let mut sum = vec![0.0; pool.nf];
-        for k in 0..12 {
-            let lambda = self.style.generosity * (0.15 + k as f32 * 0.15);
+        // Eight weights from 0.15 to 1.8 times the style's generosity.
+        for k in 0..8 {
+            let lambda = self.style.generosity * (0.15 + k as f32 * (1.65 / 7.0));
             let (pick, own, theirs) = Self::pack(v, pool, lambda, &mut order, &mut sum);
             if pick.is_empty() || own < target {
                 continue;
@@ -962,8 +973,9 @@ impl Counterpart {
 impl Negotiator for Counterpart {
     fn decide(&mut self, v: &SideView, t: Table) -> Decision {
         self.observe(v, t);
-        let c = self.ctx(v, t);
-        match (v.stage, v.needs.first().copied()) {
+        let need = v.needs.first().copied();
+        let c = self.ctx(v, t, matches!(need, Some(Need::Answer | Need::Propose)));
+        match (v.stage, need) {
             (Stage::Events, Some(Need::Respond)) => self.respond(v, t),
             (Stage::Implementation, Some(Need::Implement)) => self.implement(v, t, &c),
             (Stage::Negotiation, Some(Need::Answer)) => {

@@ -649,6 +649,7 @@ pub struct Derived {
     requirements: std::sync::OnceLock<Vec<Vec<Needs>>>,
     ranges: std::sync::OnceLock<[(f32, f32); 2]>,
     factions: std::sync::OnceLock<[std::sync::Arc<[FactionDef]>; 2]>,
+    briefs: std::sync::OnceLock<[std::sync::Arc<str>; 2]>,
 }
 
 /// A prerequisite resolved to indices, for quick checks.
@@ -757,6 +758,17 @@ impl Scenario {
             .derived
             .ranges
             .get_or_init(|| Side::BOTH.map(|s| super::scoring::utility_range(self, s)))
+    }
+
+    /// A side's private brief, shared so views can hand it out without copying.
+    pub fn brief(&self, side: Side) -> std::sync::Arc<str> {
+        self.derived.briefs.get_or_init(|| {
+            [
+                self.side_a.brief.as_str().into(),
+                self.side_b.brief.as_str().into(),
+            ]
+        })[side.idx()]
+        .clone()
     }
 
     /// Each side's factions, shared so views can hand them out without copying.

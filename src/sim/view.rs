@@ -34,7 +34,7 @@ pub struct PublicSide {
 /// Own side's private detail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrivateSide {
-    pub brief: String,
+    pub brief: std::sync::Arc<str>,
     /// Normalised weights over areas.
     pub priorities: BTreeMap<Area, f32>,
     pub factions: std::sync::Arc<[FactionDef]>,
@@ -158,7 +158,7 @@ impl Match {
             me: self.public_side(side),
             them: self.public_side(side.other()),
             private: PrivateSide {
-                brief: d.brief.clone(),
+                brief: self.scenario.brief(side),
                 priorities: d
                     .priorities
                     .iter()
