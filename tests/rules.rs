@@ -1364,3 +1364,169 @@ fn tournament_covers_every_pairing_in_both_roles() {
         assert!(first.get(key).is_some(), "missing {key}");
     }
 }
+
+// ---------- more rules ----------
+
+/// End the talks of the current round at once and carry everything out.
+fn quiet_round(m: &mut Match) {
+    let side = m.talks.turn;
+    m.apply(Action::EndTalks { side }).unwrap();
+    for s in Side::BOTH {
+        if m.stage == Stage::Implementation && !m.sides[s.idx()].implemented {
+            m.apply(Action::Implement {
+                side: s,
+                breaks: vec![],
+            })
+            .unwrap();
+        }
+    }
+}
+
+#[test]
+fn statements_move_trust_tension_and_home_factions() {
+    let sc = tutorial();
+    let run = |st: Statement| {
+        let mut m = calm(&sc);
+        let mut o = offer(&sc, &[("hotline", Side::B)]);
+        o.statement = st;
+        m.apply(Action::Propose {
+            side: Side::A,
+            offer: o,
+        })
+        .unwrap();
+        m.apply(Action::Reject { side: Side::B }).unwrap();
+        m.apply(Action::EndTalks { side: Side::B }).unwrap();
+        (m.trust[1], m.tension, m.sides[0].approval.clone())
+    };
+    let (warn_trust, warn_tension, warn_approval) = run(Statement::Warn);
+    let (ack_trust, ack_tension, ack_approval) = run(Statement::AcknowledgeHarm);
+    assert!(
+        ack_trust > warn_trust + 5.0,
+        "acknowledging harm earns trust a warning costs"
+    );
+    assert!(warn_tension > ack_tension);
+    let hawk = sc
+        .side_a
+        .factions
+        .iter()
+        .position(|f| f.hawkish > 0.3)
+        .unwrap();
+    assert!(
+        warn_approval[hawk] > ack_approval[hawk],
+        "hawks prefer the warning"
+    );
+}
+
+#[test]
+fn phase_advances_when_trust_tension_and_areas_allow_it() {
+    let sc = tutorial();
+    let mut m = calm(&sc);
+    assert_eq!(m.phase, 0);
+    m.trust = [60.0, 60.0];
+    m.tension = 20.0;
+    quiet_round(&mut m);
+    assert_eq!(m.phase, 0, "no communication measure in force yet");
+    let mut m = calm(&sc);
+    m.trust = [60.0, 60.0];
+    m.tension = 20.0;
+    m.apply(Action::Propose {
+        side: Side::A,
+        offer: offer(&sc, &[("hotline", Side::A), ("hotline", Side::B)]),
+    })
+    .unwrap();
+    m.apply(Action::Accept { side: Side::B }).unwrap();
+    for s in Side::BOTH {
+        m.apply(Action::Implement {
+            side: s,
+            breaks: vec![],
+        })
+        .unwrap();
+    }
+    assert_eq!(sc.phases[m.phase].id, "talking");
+    assert!(
+        m.log
+            .iter()
+            .any(|l| matches!(&l.event, Event::PhaseChanged { up: true, .. }))
+    );
+}
+
+#[test]
+fn treaties_lapse_at_review_when_trust_has_collapsed() {
+    let sc = tutorial();
+    let mut m = calm(&sc);
+    let i = sc.measure_index("hotline").unwrap();
+    for (id, term) in [(90, Term::Treaty(1)), (91, Term::Pledge)] {
+        m.commitments.push(state::Commitment {
+            id,
+            measure: i,
+            by: if id == 90 { Side::A } else { Side::B },
+            verification: None,
+            term,
+            signed_round: 1,
+            gesture: false,
+            kept: 0,
+            hidden_breaches: 0,
+            caught: 0,
+        });
+    }
+    m.trust = [10.0, 10.0];
+    quiet_round(&mut m);
+    assert!(m.log.iter().any(|l| matches!(
+        l.event,
+        Event::CommitmentEnded {
+            commitment: 90,
+            reason: EndReason::ReviewFailed,
+            ..
+        }
+    )));
+    assert!(
+        m.commitments.iter().any(|c| c.id == 91),
+        "a pledge has no review"
+    );
+}
+
+#[test]
+fn mediator_tables_a_bridge_after_two_dry_rounds() {
+    let sc = tutorial();
+    let mut s = (*sc).clone();
+    s.event_chance = 0.0;
+    s.mediator = Some(MediatorDef {
+        name: "Envoy".into(),
+        chance: 1.0,
+    });
+    let mut m = Match::new(Arc::new(s), 1);
+    assert!(m.bridge.is_none());
+    quiet_round(&mut m);
+    quiet_round(&mut m);
+    let bridge = m.bridge.clone().expect("the mediator steps in");
+    let v = m.view(m.talks.turn);
+    assert_eq!(v.bridge.as_ref(), Some(&bridge));
+    let side = m.talks.turn;
+    // The bridge is a legal offer either side can adopt.
+    assert!(
+        m.check_offer(side, &bridge).is_ok()
+            || matches!(
+                m.check_offer(side, &bridge),
+                Err(ActionError::Unaffordable { .. })
+            )
+    );
+}
+
+#[test]
+fn every_outlet_writes_a_front_page_each_round() {
+    let sc = tutorial();
+    let mut m = calm(&sc);
+    quiet_round(&mut m);
+    let heads: Vec<&String> = m
+        .log
+        .iter()
+        .filter_map(|l| match &l.event {
+            Event::Headline { outlet, .. } => Some(outlet),
+            _ => None,
+        })
+        .collect();
+    for o in &sc.outlets {
+        assert!(heads.contains(&&o.id), "{} is silent", o.id);
+    }
+    assert!(m.outlets.iter().all(|o| !o.front.is_empty()));
+}
