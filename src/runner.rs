@@ -180,7 +180,7 @@ pub fn describe(sc: &Scenario, e: &Event) -> Option<String> {
             measure,
             reason,
             ..
-        } => format!("'{measure}' by {} ends ({reason:?})", name(*side)),
+        } => format!("'{measure}' by {} ends: {}", name(*side), reason.label()),
         Event::TreatyRenewed { measure, .. } => format!("Treaty review: '{measure}' renewed"),
         Event::Headline { outlet, text, spin } => {
             let o = sc

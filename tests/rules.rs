@@ -1530,3 +1530,44 @@ fn every_outlet_writes_a_front_page_each_round() {
     }
     assert!(m.outlets.iter().all(|o| !o.front.is_empty()));
 }
+
+#[test]
+fn home_front_events_are_logged_under_the_round_they_close() {
+    let sc = tutorial();
+    let mut m = calm(&sc);
+    quiet_round(&mut m);
+    let heads: Vec<u32> = m
+        .log
+        .iter()
+        .filter(|l| matches!(l.event, Event::Headline { .. }))
+        .map(|l| l.round)
+        .collect();
+    assert!(!heads.is_empty());
+    assert!(
+        heads.iter().all(|r| *r == 1),
+        "round 1's press is logged as round 1: {heads:?}"
+    );
+    assert!(
+        m.log
+            .iter()
+            .any(|l| l.round == 2 && matches!(l.event, Event::RoundStarted { round: 2 }))
+    );
+}
+
+#[test]
+fn check_is_a_dry_run() {
+    let sc = tutorial();
+    let m = calm(&sc);
+    let ok = Action::Propose {
+        side: Side::A,
+        offer: offer(&sc, &[("hotline", Side::A)]),
+    };
+    assert_eq!(m.check(&ok), Ok(()));
+    assert_eq!(
+        m.check(&Action::Accept { side: Side::B }),
+        Err(ActionError::NoOfferPending)
+    );
+    assert_eq!(m.clone(), m);
+    let v = m.view(Side::A);
+    assert_eq!(v.outlets.len(), sc.outlets.len());
+}

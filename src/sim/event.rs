@@ -17,6 +17,18 @@ pub enum EndReason {
     Withdrawn,
 }
 
+impl EndReason {
+    /// A readable label.
+    pub fn label(self) -> &'static str {
+        match self {
+            EndReason::Expired => "its sunset came",
+            EndReason::Lapsed => "it lapsed with the leader who gave it",
+            EndReason::ReviewFailed => "not renewed at review",
+            EndReason::Withdrawn => "withdrawn",
+        }
+    }
+}
+
 /// How a match ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Ending {

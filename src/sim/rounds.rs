@@ -37,14 +37,25 @@ impl Match {
             return Err(ActionError::MatchOver);
         }
         self.out.clear();
+        let mut round = self.round;
         self.dispatch(&action)?;
         self.advance();
         self.actions.push(action);
         let out = std::mem::take(&mut self.out);
-        let round = self.round;
-        self.log
-            .extend(out.iter().cloned().map(|event| Logged { round, event }));
+        // Each event belongs to the round it happened in: the home front of a round is logged
+        // under that round, not under the next one it starts.
+        self.log.extend(out.iter().cloned().map(|event| {
+            if let Event::RoundStarted { round: r } = event {
+                round = r;
+            }
+            Logged { round, event }
+        }));
         Ok(out)
+    }
+
+    /// Whether `action` would be accepted now, without applying it (for greying out buttons).
+    pub fn check(&self, action: &Action) -> Result<(), ActionError> {
+        self.clone().apply(action.clone()).map(|_| ())
     }
 
     /// Who must act now, and what they are asked to do.

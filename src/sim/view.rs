@@ -70,6 +70,19 @@ pub struct EventView {
     pub my_responses: Vec<String>,
 }
 
+/// A news outlet as everyone sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutletView {
+    pub id: String,
+    pub name: String,
+    /// Whose press it is; `None` for the international press.
+    pub side: Option<Side>,
+    /// 0 (doom-laden) .. 100 (pragmatic).
+    pub tone: f32,
+    /// Its latest front page.
+    pub front: Vec<String>,
+}
+
 /// Everything one side may know.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SideView {
@@ -95,6 +108,8 @@ pub struct SideView {
     /// not yet in force.
     pub available: Vec<(String, Side)>,
     pub history: Vec<Snapshot>,
+    /// The press (filled by `view`, left empty by `view_brief`).
+    pub outlets: Vec<OutletView>,
     pub ending: Option<Ending>,
 }
 
@@ -128,6 +143,19 @@ impl Match {
     pub fn view(&self, side: Side) -> SideView {
         let mut v = self.view_brief(side);
         v.history = self.history.clone();
+        v.outlets = self
+            .scenario
+            .outlets
+            .iter()
+            .zip(&self.outlets)
+            .map(|(d, o)| OutletView {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                side: d.side,
+                tone: o.tone,
+                front: o.front.clone(),
+            })
+            .collect();
         v
     }
 
@@ -210,6 +238,7 @@ impl Match {
                 .collect(),
             available: self.available(),
             history: Vec::new(),
+            outlets: Vec::new(),
             ending: self.ending,
         }
     }
