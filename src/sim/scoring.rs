@@ -55,7 +55,7 @@ pub fn package_point(
     items: impl Iterator<Item = (usize, Side)> + Clone,
 ) -> [f32; 2] {
     Side::BOTH.map(|s| {
-        let (lo, hi) = utility_range(sc, s);
+        let (lo, hi) = sc.ranges()[s.idx()];
         let raw: f32 = items
             .clone()
             .map(|(i, by)| item_utility(sc, s, i, by))
