@@ -58,12 +58,7 @@ pub fn step<'a>(
 }
 
 /// Play a whole match between two negotiators, without a transcript.
-pub fn play(scenario: Arc<Scenario>, seed: u64, agents: &mut [Box<dyn Negotiator>; 2]) -> Match {
-    play_with(scenario, seed, agents)
-}
-
-/// Play a whole match between two borrowed negotiators.
-pub fn play_with<'a>(
+pub fn play<'a>(
     scenario: Arc<Scenario>,
     seed: u64,
     agents: &mut [Box<dyn Negotiator + 'a>; 2],

@@ -46,6 +46,11 @@ impl OpponentModel {
         self.cached = self.compute();
     }
 
+    /// How many of the other side's offers the model has learnt from.
+    pub fn offers_seen(&self) -> u32 {
+        self.offers
+    }
+
     /// Estimated priority weights of the other side, summing to 1.
     pub fn weights(&self) -> [f32; 7] {
         self.cached

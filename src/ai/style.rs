@@ -137,6 +137,6 @@ impl Style {
 
     /// A short readable name, e.g. "Hawk (hard)".
     pub fn label(&self) -> String {
-        format!("{:?} ({:?})", self.personality, self.difficulty).to_string()
+        format!("{:?} ({:?})", self.personality, self.difficulty)
     }
 }

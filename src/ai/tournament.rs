@@ -130,7 +130,7 @@ pub fn run(
                 let m = {
                     let mut agents: [Box<dyn Negotiator>; 2] =
                         [Box::new(TimedRef(&mut ta)), Box::new(TimedRef(&mut tb))];
-                    runner::play_with(sc.clone(), s, &mut agents)
+                    runner::play(sc.clone(), s, &mut agents)
                 };
                 let scores = m.scores();
                 let first = m.log.iter().find_map(|l| match l.event {
