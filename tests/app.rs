@@ -307,10 +307,17 @@ fn a_full_match_against_the_ai_reaches_the_debrief_and_autosaves() {
     let restored = file.restore().expect("the save restores");
     assert_eq!(restored.m.log, g.m.log);
     assert_eq!(restored.m.history, g.m.history);
+    // The computer's memory is replayed too: it believes what it believed.
+    let beliefs = detente::app::debrief::beliefs_of(g).expect("an AI match has beliefs");
+    assert_eq!(
+        detente::app::debrief::beliefs_of(&restored).as_ref(),
+        Some(&beliefs)
+    );
 
-    // The debrief exports as one self-contained page.
-    let html = detente::app::debrief::export_html(&g.m);
+    // The debrief exports as one self-contained page, with what the computer believed.
+    let html = detente::app::debrief::export_html(&g.m, Some(&beliefs));
     assert!(html.contains(&g.m.scenario.title) && html.contains("<svg"));
+    assert!(html.contains(detente::app::debrief::BELIEFS_TITLE));
     assert!(!html.contains("src=\"http"), "no outside resources");
 
     // A damaged save is reported, not a crash.
@@ -320,6 +327,58 @@ fn a_full_match_against_the_ai_reaches_the_debrief_and_autosaves() {
         SaveStatus::Broken(_)
     ));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_debrief_shows_what_the_computer_believed_you_valued() {
+    use detente::app::debrief::{BELIEFS_TITLE, beliefs_of};
+    let mut app = headless_app(None);
+    app.world_mut().write_message(Nav::Start(Setup {
+        level_file: PathBuf::from("levels/tutorial.ron"),
+        scenario: tutorial(),
+        seed: 8,
+        mode: Mode::VsAi {
+            human: Side::A,
+            personality: detente::sim::Personality::Pragmatist,
+            difficulty: detente::sim::Difficulty::Normal,
+        },
+    }));
+    play_to_debrief(&mut app);
+    let g = app.world().resource::<Game>();
+    let b = beliefs_of(g).expect("beliefs in an AI match");
+    assert_eq!(b.about, Side::A);
+    assert!(b.informed(), "the computer saw offers: {:?}", b.believed);
+    assert!((b.believed.iter().sum::<f32>() - 1.0).abs() < 1e-3);
+    assert!((b.truth.iter().sum::<f32>() - 1.0).abs() < 1e-3);
+    let guess = b.believed_top().label();
+    let truth = b.true_top().label();
+    let mut h = screen_harness(g, Screen::Debrief);
+    h.run();
+    assert!(h.query_by_label(BELIEFS_TITLE).is_some());
+    // The sentence names the believed top area (and the true one).
+    assert!(
+        h.query_by_label_contains(&format!("took {guess} to be your first concern"))
+            .is_some(),
+        "no sentence naming {guess}"
+    );
+    if guess != truth {
+        assert!(
+            h.query_by_label_contains(&format!("it was {truth}"))
+                .is_some()
+        );
+    }
+    // One row is marked as its guess, one as the truth (the same row if it guessed right).
+    assert_eq!(h.query_all_by_label_contains("◀ its guess").count(), 1);
+    let star = h.query_all_by_label_contains("★ your").count();
+    assert_eq!(star, b.true_tops().len() - usize::from(b.guessed_right()));
+    drop(h);
+
+    // Two people at one screen: there is no computer to have believed anything.
+    let hot = game_for(Mode::Hotseat);
+    assert!(beliefs_of(&hot).is_none());
+    let mut h = screen_harness(&hot, Screen::Debrief);
+    h.run();
+    assert!(h.query_by_label(BELIEFS_TITLE).is_none());
 }
 
 #[test]

@@ -2,11 +2,13 @@
 //! scores, and the agreed package set against the Pareto frontier and the Nash point.
 //! Exportable as a self-contained HTML file.
 
+use crate::ai::Negotiator;
 use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
-use crate::app::ui::{Palette, card};
+use crate::app::game::{Game, Mode, Seat};
+use crate::app::ui::{Palette, card, fixed_label};
 use crate::sim::scoring::frontier;
-use crate::sim::{Event, Match, Side};
+use crate::sim::{Area, Event, Match, Side};
 use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoints, Points};
 
 /// What the debrief remembers between frames.
@@ -43,6 +45,152 @@ fn pts(m: &Match, f: impl Fn(&crate::sim::state::Snapshot) -> f32) -> PlotPoints
         .into()
 }
 
+/// What the computer believed the human side valued, next to what it really valued.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Beliefs {
+    /// The person's side, whom the beliefs are about.
+    pub about: Side,
+    /// The computer's estimated weights, in the order of `Area::ALL`, summing to 1.
+    pub believed: [f32; 7],
+    /// The side's true private priorities, normalised the same way.
+    pub truth: [f32; 7],
+    /// Areas as the computer ranked them, its first guess first.
+    pub ranking: Vec<Area>,
+    /// Whether this opponent trades on its guess (only modelling styles do).
+    pub acts_on_it: bool,
+}
+
+/// Names joined for a sentence: "A", "A and B", "A, B and C".
+fn and_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+impl Beliefs {
+    /// The area the computer took to be the person's first concern (its ranking's head).
+    pub fn believed_top(&self) -> Area {
+        self.ranking.first().copied().unwrap_or(Area::Concession)
+    }
+
+    /// The person's real first concerns: the areas of highest priority (more than one when
+    /// the level weighs them level).
+    pub fn true_tops(&self) -> Vec<Area> {
+        let hi = self.truth.iter().fold(0.0f32, |m, w| m.max(*w));
+        Area::ALL
+            .into_iter()
+            .zip(self.truth)
+            .filter(|(_, w)| *w >= hi - 1e-4)
+            .map(|(a, _)| a)
+            .collect()
+    }
+
+    /// The person's real first concern (the first in display order, if several tie).
+    pub fn true_top(&self) -> Area {
+        self.true_tops()[0]
+    }
+
+    /// Whether the computer's first guess is one of the person's first concerns.
+    pub fn guessed_right(&self) -> bool {
+        self.informed() && self.true_tops().contains(&self.believed_top())
+    }
+
+    /// Whether the computer learnt anything: it saw at least one offer, so its weights moved
+    /// off the even prior.
+    pub fn informed(&self) -> bool {
+        let (lo, hi) = self
+            .believed
+            .iter()
+            .fold((f32::MAX, f32::MIN), |(lo, hi), w| (lo.min(*w), hi.max(*w)));
+        hi - lo > 1e-4
+    }
+
+    /// The note beside an area's bars: its guess, the truth, or both.
+    pub fn mark(&self, area: Area) -> &'static str {
+        let guess = area == self.believed_top() && self.informed();
+        let tops = self.true_tops();
+        match (guess, tops.contains(&area), tops.len() > 1) {
+            (true, true, false) => "◀ its guess, and your first concern",
+            (true, true, true) => "◀ its guess, and your joint first concern",
+            (true, false, _) => "◀ its guess",
+            (false, true, false) => "★ your first concern",
+            (false, true, true) => "★ your joint first concern",
+            (false, false, _) => "",
+        }
+    }
+
+    /// The finding in one plain sentence.
+    pub fn sentence(&self) -> String {
+        let tops = self.true_tops();
+        let names: Vec<&str> = tops.iter().map(|a| a.label()).collect();
+        let truth = and_list(&names);
+        let was = if tops.len() > 1 {
+            format!("{truth}, equally")
+        } else {
+            truth.clone()
+        };
+        if !self.informed() {
+            return format!(
+                "It never saw an offer from you, so it had nothing to learn from: to the end it thought every area mattered equally to you. Your first concern was {was}."
+            );
+        }
+        let b = self.believed_top();
+        if self.guessed_right() {
+            let level: Vec<&str> = names.iter().copied().filter(|n| *n != b.label()).collect();
+            return if level.is_empty() {
+                format!(
+                    "It read you right: it took {} to be your first concern, and it was.",
+                    b.label()
+                )
+            } else {
+                format!(
+                    "It read you right: it took {} to be your first concern, and it was (level with {}).",
+                    b.label(),
+                    and_list(&level)
+                )
+            };
+        }
+        let nth = self
+            .ranking
+            .iter()
+            .position(|a| tops.contains(a))
+            .map_or(0, |i| i + 1);
+        let place = match nth {
+            2 => "second",
+            3 => "third",
+            4 => "fourth",
+            5 => "fifth",
+            6 => "sixth",
+            7 => "last",
+            _ => "low",
+        };
+        format!(
+            "It took {} to be your first concern; it was {was} (which it ranked {place}).",
+            b.label()
+        )
+    }
+}
+
+/// The computer's beliefs about the person it played against; `None` unless a person played
+/// the computer (hotseat and watched matches have no such question).
+pub fn beliefs_of(g: &Game) -> Option<Beliefs> {
+    let Mode::VsAi { human, .. } = g.mode else {
+        return None;
+    };
+    let Seat::Ai(c) = &g.seats[human.other().idx()] else {
+        return None;
+    };
+    Some(Beliefs {
+        about: human,
+        believed: c.beliefs()?,
+        truth: g.m.scenario.weights()[human.idx()],
+        ranking: c.model().ranking(),
+        acts_on_it: c.style.models,
+    })
+}
+
 /// The ending in a sentence.
 pub fn ending_text(m: &Match) -> String {
     use crate::sim::Ending::*;
@@ -64,6 +212,7 @@ pub fn debrief_ui(
     ui: &mut Ui,
     pal: &Palette,
     m: &Match,
+    beliefs: Option<&Beliefs>,
     st: &mut DebriefState,
 ) -> Option<DebriefIntent> {
     let sc = &m.scenario;
@@ -136,22 +285,112 @@ pub fn debrief_ui(
             ui.selectable_value(&mut st.chart, Chart::Approval, "Approval at home");
             ui.selectable_value(&mut st.chart, Chart::Utility, "Value of the deal");
         });
-        meters_plot(ui, pal, m, st.chart);
-        ui.add_space(6.0);
-        breaches(ui, pal, m);
-        ui.add_space(6.0);
-        card(ui, pal, "How to read the scores", |ui| {
-            ui.label(RichText::new("Score: the average, over the rounds played, of what the commitments in force were worth to each state by its own private priorities (0 is the worst package the catalogue allows, 1 the best). A clash scores 0; a leader who falls for good halves it.").small());
-            ui.label(RichText::new("The frontier: on the grey line no package could give one state more without giving the other less. The Nash point splits the gains most evenly. The gap between your final package and the line is value left on the table.").small());
-        });
+        // Against the computer the chart gives room to what it believed of you.
+        let share = if beliefs.is_some() { 0.42 } else { 0.55 };
+        let chart_h = (ui.available_height() * share).max(200.0);
+        egui::ScrollArea::vertical()
+            .id_salt("debrief-central")
+            .show(ui, |ui| {
+                meters_plot(ui, pal, m, st.chart, chart_h);
+                ui.add_space(6.0);
+                if let Some(b) = beliefs {
+                    beliefs_card(ui, pal, b);
+                    ui.add_space(6.0);
+                }
+                breaches(ui, pal, m);
+                ui.add_space(6.0);
+                card(ui, pal, "How to read the scores", |ui| {
+                    ui.label(RichText::new("Score: the average, over the rounds played, of what the commitments in force were worth to each state by its own private priorities (0 is the worst package the catalogue allows, 1 the best). A clash scores 0; a leader who falls for good halves it.").small());
+                    ui.label(RichText::new("The frontier: on the grey line no package could give one state more without giving the other less. The Nash point splits the gains most evenly. The gap between your final package and the line is value left on the table.").small());
+                });
+            });
     });
     out
 }
 
-fn meters_plot(ui: &mut Ui, pal: &Palette, m: &Match, chart: Chart) {
+/// The card title of the beliefs section.
+pub const BELIEFS_TITLE: &str = "What the computer believed you valued";
+
+/// The computer's guess of each area's weight against the truth, as paired bars.
+fn beliefs_card(ui: &mut Ui, pal: &Palette, b: &Beliefs) {
+    card(ui, pal, BELIEFS_TITLE, |ui| {
+        ui.label(RichText::new(b.sentence()).strong());
+        ui.add_space(4.0);
+        let scale = b
+            .believed
+            .iter()
+            .chain(&b.truth)
+            .fold(0.01f32, |m, w| m.max(*w));
+        // A plain bar with its figure beside it (text over a bright fill is hard to read).
+        let bar = |ui: &mut Ui, w: f32, colour: egui::Color32, hover: String| {
+            ui.horizontal(|ui| {
+                let (rect, resp) =
+                    ui.allocate_exact_size(egui::vec2(130.0, 12.0), egui::Sense::hover());
+                let p = ui.painter();
+                p.rect_filled(rect, 3.0, egui::Color32::from_gray(45));
+                let mut fill = rect;
+                fill.set_width((rect.width() * w / scale).max(2.0));
+                p.rect_filled(fill, 3.0, colour);
+                resp.on_hover_text(hover);
+                fixed_label(ui, 34.0, format!("{:.0}%", w * 100.0));
+            });
+        };
+        egui::Grid::new("beliefs")
+            .num_columns(4)
+            .spacing(egui::vec2(12.0, 4.0))
+            .show(ui, |ui| {
+                ui.label(RichText::new("Area").color(pal.muted));
+                ui.label(RichText::new("It believed").color(pal.warn));
+                ui.label(RichText::new("You really valued").color(pal.good));
+                ui.label("");
+                ui.end_row();
+                for (i, area) in Area::ALL.into_iter().enumerate() {
+                    let mark = b.mark(area);
+                    let mut name = RichText::new(area.label());
+                    if !mark.is_empty() {
+                        name = name.strong();
+                    }
+                    ui.label(name);
+                    bar(
+                        ui,
+                        b.believed[i],
+                        pal.warn,
+                        format!(
+                            "The computer's estimate of what {} meant to you.",
+                            area.label()
+                        ),
+                    );
+                    bar(
+                        ui,
+                        b.truth[i],
+                        pal.good,
+                        format!("Your private priority for {}.", area.label()),
+                    );
+                    let truth = b.true_tops().contains(&area);
+                    ui.label(RichText::new(mark).small().strong().color(if truth {
+                        pal.good
+                    } else {
+                        pal.warn
+                    }));
+                    ui.end_row();
+                }
+            });
+        ui.add_space(2.0);
+        ui.label(
+            RichText::new(if b.acts_on_it {
+                "It learnt this from your offers: what you asked for, it took you to value; what you gave away easily, less. It built its packages around that guess."
+            } else {
+                "It learnt this from your offers, but this opponent did not trade on the guess: only a Pragmatist, or any Hard opponent, builds its packages around what it thinks you value."
+            })
+            .small()
+            .color(pal.muted),
+        );
+    });
+}
+
+fn meters_plot(ui: &mut Ui, pal: &Palette, m: &Match, chart: Chart, h: f32) {
     let sc = &m.scenario;
     let (a, b) = (&sc.side_a.id, &sc.side_b.id);
-    let h = (ui.available_height() * 0.55).max(200.0);
     Plot::new(("meters", chart as u8))
         .height(h)
         .legend(Legend::default())
@@ -398,8 +637,38 @@ fn svg_chart(m: &Match, series: &[(&str, &str, Vec<f32>)], ymax: f32) -> String 
     s
 }
 
+/// The beliefs section of the HTML page: the sentence and a table with bars.
+fn beliefs_html(h: &mut String, b: &Beliefs) {
+    h.push_str(&format!(
+        "<h2>{}</h2><p><strong>{}</strong></p><table><tr><th>Area</th><th>It believed</th><th>You really valued</th><th></th></tr>",
+        BELIEFS_TITLE,
+        esc(&b.sentence())
+    ));
+    let bar = |w: f32, colour: &str| {
+        format!(
+            "<span style='display:inline-block;width:{:.0}px;height:10px;background:{colour}'></span> {:.0}%",
+            (w * 300.0).round(),
+            w * 100.0
+        )
+    };
+    for (i, area) in Area::ALL.into_iter().enumerate() {
+        let mark = b.mark(area);
+        let name = if mark.is_empty() {
+            esc(area.label())
+        } else {
+            format!("<strong>{}</strong>", esc(area.label()))
+        };
+        h.push_str(&format!(
+            "<tr><td>{name}</td><td>{}</td><td>{}</td><td>{mark}</td></tr>",
+            bar(b.believed[i], "#d90"),
+            bar(b.truth[i], "#393")
+        ));
+    }
+    h.push_str("</table>");
+}
+
 /// The whole debrief as one self-contained HTML page.
-pub fn export_html(m: &Match) -> String {
+pub fn export_html(m: &Match, beliefs: Option<&Beliefs>) -> String {
     let sc = &m.scenario;
     let s = m.scores();
     let f = frontier(sc);
@@ -469,6 +738,9 @@ pub fn export_html(m: &Match) -> String {
         f.nash[1],
         f.distance(s.final_point)
     ));
+    if let Some(b) = beliefs {
+        beliefs_html(&mut h, b);
+    }
     h.push_str("<h2>Broken commitments</h2><ul>");
     if m.breaches.is_empty() {
         h.push_str("<li>None: every promise was kept.</li>");

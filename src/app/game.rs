@@ -135,6 +135,31 @@ impl Game {
         }
     }
 
+    /// Replay a recorded match move by move, letting each computer seat think before each of
+    /// its recorded moves, so its memory (what it learnt of the other side, its grievances,
+    /// its random stream) is the one it had when the match was saved. A successor takes over
+    /// when the log says a leader fell, as in play.
+    pub fn replay(
+        scenario: Arc<Scenario>,
+        record: &crate::sim::MatchRecord,
+        level_file: PathBuf,
+        mode: Mode,
+    ) -> Result<Game, (usize, crate::sim::ActionError)> {
+        let m = Match::new(scenario, record.seed);
+        let mut g = Game::from_match(m, level_file, mode);
+        for (i, a) in record.actions.iter().enumerate() {
+            let side = a.side();
+            if !g.seats[side.idx()].is_human()
+                && let Some((_, reason)) = g.ai_decide(side)
+            {
+                g.reasons[side.idx()] = Some(reason);
+            }
+            let ev = g.m.apply(a.clone()).map_err(|e| (i, e))?;
+            g.check_takeover(&ev);
+        }
+        Ok(g)
+    }
+
     /// A hardline successor takes `side` over: the computer plays it from now on, as the
     /// design's home-front rule says.
     pub fn take_over(&mut self, side: Side) {

@@ -2,7 +2,7 @@
 //! after every round with an atomic replace, so a crash never leaves half a file.
 
 use super::game::{Game, Mode};
-use crate::sim::{Match, MatchRecord, Side};
+use crate::sim::{MatchRecord, Side};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -51,16 +51,16 @@ impl SaveFile {
                 self.record.level, sc.id
             ));
         }
-        let m = Match::replay(Arc::new(sc), &self.record).map_err(|(i, e)| {
-            format!(
-                "the saved moves no longer fit the level (move {}: {e})",
-                i + 1
-            )
-        })?;
-        let mut g = Game::from_match(m, PathBuf::from(file), self.mode);
+        let mut g = Game::replay(Arc::new(sc), &self.record, PathBuf::from(&file), self.mode)
+            .map_err(|(i, e)| {
+                format!(
+                    "the saved moves no longer fit the level (move {}: {e})",
+                    i + 1
+                )
+            })?;
         g.briefed = self.briefed;
         for side in Side::BOTH {
-            if self.taken_over[side.idx()] {
+            if self.taken_over[side.idx()] && !g.taken_over[side.idx()] {
                 g.take_over(side);
             }
         }

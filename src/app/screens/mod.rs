@@ -151,7 +151,13 @@ pub fn screen_ui(ui: &mut egui::Ui, inp: &Inputs, st: &mut UiState) -> Vec<Inten
                     .map(Intent::Act),
             );
         }
-        (Screen::Debrief, Some(g)) => match debrief_ui(ui, &pal, &g.m, &mut st.debrief) {
+        (Screen::Debrief, Some(g)) => match debrief_ui(
+            ui,
+            &pal,
+            &g.m,
+            super::debrief::beliefs_of(g).as_ref(),
+            &mut st.debrief,
+        ) {
             Some(DebriefIntent::Export) => out.push(Intent::Nav(Nav::ExportDebrief)),
             Some(DebriefIntent::ToTitle) => out.push(Intent::Nav(Nav::ToTitle)),
             None => {}
@@ -270,7 +276,10 @@ fn first_screen(g: &mut Game) -> Screen {
 fn export(g: &Game) -> String {
     let dir = save::data_dir().unwrap_or_else(|| PathBuf::from("."));
     let path = dir.join(format!("debrief-{}-seed{}.html", g.m.scenario.id, g.m.seed));
-    match save::write_text_atomic(&path, &super::debrief::export_html(&g.m)) {
+    match save::write_text_atomic(
+        &path,
+        &super::debrief::export_html(&g.m, super::debrief::beliefs_of(g).as_ref()),
+    ) {
         Ok(()) => format!("Saved {}", path.display()),
         Err(e) => format!("Could not save {}: {e}", path.display()),
     }
