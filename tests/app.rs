@@ -643,3 +643,68 @@ fn a_hardline_successor_is_played_by_the_computer_to_the_end() {
     assert!(g.m.is_over());
     assert!(g.notice.as_deref().is_some_and(|n| n.contains("hardline")));
 }
+
+#[test]
+fn the_tutorial_comes_first_and_is_chosen_for_a_new_student() {
+    use detente::app::screens::title::{LevelEntry, load_levels, sort_levels};
+    let levels = load_levels(Path::new("levels"));
+    let first = levels[0].result.as_ref().expect("the first level loads");
+    assert_eq!(first.id, "tutorial");
+    // Playable levels by length after the tutorial; a broken file goes last.
+    let sc = |name: &str| {
+        Arc::new(detente::level::load(&Path::new("levels").join(name)).expect("level loads"))
+    };
+    let mut v = vec![
+        LevelEntry {
+            path: "levels/aaa_broken.ron".into(),
+            result: Err("1:1: expected a Level".into()),
+        },
+        LevelEntry {
+            path: "levels/river_accord.ron".into(),
+            result: Ok(sc("river_accord.ron")),
+        },
+        LevelEntry {
+            path: "levels/ceasefire_line.ron".into(),
+            result: Ok(sc("ceasefire_line.ron")),
+        },
+        LevelEntry {
+            path: "levels/tutorial.ron".into(),
+            result: Ok(tutorial()),
+        },
+    ];
+    sort_levels(&mut v);
+    let order: Vec<&str> = v.iter().map(|l| l.path.to_str().unwrap()).collect();
+    assert_eq!(
+        order,
+        [
+            "levels/tutorial.ron",
+            "levels/river_accord.ron",
+            "levels/ceasefire_line.ron",
+            "levels/aaa_broken.ron"
+        ]
+    );
+
+    // The title screen selects it and offers it in the New match card.
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(
+            |ui, st: &mut UiState| {
+                let settings = Settings::default();
+                let inp = Inputs {
+                    screen: Screen::Title,
+                    game: None,
+                    levels: &levels,
+                    save: &SaveStatus::None,
+                    settings: &settings,
+                };
+                let _ = screen_ui(ui, &inp, st);
+            },
+            UiState::default(),
+        );
+    h.run();
+    assert_eq!(h.state().title.selected, Some(0));
+    assert!(
+        h.query_all_by_label(&first.title).count() >= 2,
+        "listed and chosen"
+    );
+}

@@ -246,8 +246,7 @@ pub fn handle_nav(
             }
             Nav::ReloadLevels => {
                 if let Some(dir) = &level_dir {
-                    levels.0 = title::load_levels(&dir.0);
-                    st.title.selected = None;
+                    reload_levels(&mut levels, &dir.0, &mut st.title);
                 }
             }
             Nav::Quit => {
@@ -255,6 +254,21 @@ pub fn handle_nav(
             }
         }
     }
+}
+
+/// Read the levels folder again, keeping the chosen level chosen if it still loads.
+pub fn reload_levels(levels: &mut Levels, dir: &std::path::Path, title: &mut TitleState) {
+    let chosen = title
+        .selected
+        .and_then(|i| levels.0.get(i))
+        .map(|l| l.path.clone());
+    levels.0 = title::load_levels(dir);
+    title.selected = chosen.and_then(|p| {
+        levels
+            .0
+            .iter()
+            .position(|l| l.path == p && l.result.is_ok())
+    });
 }
 
 /// The first screen of a match: the handover in hotseat, else the briefing (or the table if

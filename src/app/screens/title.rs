@@ -17,15 +17,32 @@ pub struct LevelEntry {
     pub result: Result<Arc<Scenario>, String>,
 }
 
-/// Load every level of a folder.
+/// Load every level of a folder, in the order of [`sort_levels`].
 pub fn load_levels(dir: &std::path::Path) -> Vec<LevelEntry> {
-    crate::level::load_dir(dir)
+    let mut v: Vec<LevelEntry> = crate::level::load_dir(dir)
         .into_iter()
         .map(|e| LevelEntry {
             path: e.path,
             result: e.result.map(Arc::new).map_err(|e| e.to_string()),
         })
-        .collect()
+        .collect();
+    sort_levels(&mut v);
+    v
+}
+
+/// The order a new student should meet the levels in: tutorials first, then the shorter
+/// matches before the longer ones, then by title; levels that fail to load come last, by file.
+pub fn sort_levels(levels: &mut [LevelEntry]) {
+    levels.sort_by_cached_key(|l| match &l.result {
+        Ok(sc) => (
+            0,
+            !sc.id.starts_with("tutorial"),
+            sc.rounds,
+            sc.title.to_lowercase(),
+            l.path.clone(),
+        ),
+        Err(_) => (1, true, 0, String::new(), l.path.clone()),
+    });
 }
 
 /// Choices on the title screen.
