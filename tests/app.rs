@@ -708,3 +708,55 @@ fn the_tutorial_comes_first_and_is_chosen_for_a_new_student() {
         "listed and chosen"
     );
 }
+
+#[test]
+fn hot_reload_sees_which_level_files_changed() {
+    use detente::app::hot_reload::{changed, reload_notice, stamps};
+    use detente::app::screens::title::load_levels;
+    use std::time::{Duration, SystemTime};
+    let dir = std::env::temp_dir().join(format!("detente-hot-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let tut = dir.join("tutorial.ron");
+    let river = dir.join("river_accord.ron");
+    std::fs::copy("levels/tutorial.ron", &tut).unwrap();
+    std::fs::copy("levels/river_accord.ron", &river).unwrap();
+    std::fs::write(dir.join("notes.txt"), "not a level").unwrap();
+    let set_time = |p: &Path, secs: u64| {
+        let f = std::fs::File::options().write(true).open(p).unwrap();
+        f.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
+            .unwrap();
+    };
+    set_time(&tut, 1_000);
+    set_time(&river, 1_000);
+
+    let before = stamps(&dir);
+    assert_eq!(before.len(), 2, "only .ron files: {before:?}");
+    assert!(
+        changed(&before, &stamps(&dir)).is_empty(),
+        "nothing changed"
+    );
+
+    // An edit that breaks the river level: it is reported, with its errors.
+    let text = std::fs::read_to_string(&river).unwrap();
+    std::fs::write(&river, text.replacen("rounds:", "roundz:", 1)).unwrap();
+    set_time(&river, 2_000);
+    let now = stamps(&dir);
+    assert_eq!(changed(&before, &now), vec![river.clone()]);
+    let levels = load_levels(&dir);
+    let notice = reload_notice(&changed(&before, &now), &levels);
+    assert!(notice.contains("river_accord.ron has errors"), "{notice}");
+    assert!(levels.iter().any(|l| l.path == river && l.result.is_err()));
+
+    // A new file and a removed one both count.
+    let copy = dir.join("copy.ron");
+    std::fs::copy("levels/tutorial.ron", &copy).unwrap();
+    std::fs::remove_file(&tut).unwrap();
+    let later = stamps(&dir);
+    assert_eq!(changed(&now, &later), vec![copy.clone(), tut.clone()]);
+    let levels = load_levels(&dir);
+    let notice = reload_notice(&changed(&now, &later), &levels);
+    assert!(notice.contains("copy.ron reloaded"), "{notice}");
+    assert!(notice.contains("tutorial.ron removed"), "{notice}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -8,6 +8,7 @@ pub use bevy_egui::egui;
 
 pub mod debrief;
 pub mod game;
+pub mod hot_reload;
 pub mod idle;
 pub mod save;
 pub mod screens;
@@ -125,6 +126,8 @@ pub fn run() -> i32 {
         .insert_resource(screens::SaveInfo(save::probe(save_path.as_deref())))
         .insert_resource(game::SavePath(save_path))
         .insert_resource(settings);
+    #[cfg(feature = "dev")]
+    hot_reload::plugin(&mut app);
     exit_code(app.run())
 }
 
