@@ -11,7 +11,7 @@ use detente::app::ui::Palette;
 use detente::app::{AiPace, Game, Mode, Move, Nav, SavePath, Setup, core_plugin};
 use detente::sim::{Action, Event, Match, Need, Scenario, Side, Stage};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -759,4 +759,56 @@ fn hot_reload_sees_which_level_files_changed() {
     assert!(notice.contains("copy.ron reloaded"), "{notice}");
     assert!(notice.contains("tutorial.ron removed"), "{notice}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn buttons_follow_the_rules_dry_run() {
+    let mut m = Match::new(tutorial(), 3);
+    advance_until(&mut m, Side::A, Need::Propose);
+    // With capital to spare, G makes a gesture the rules accept.
+    let mut h = table_harness(&m, Side::A);
+    h.run();
+    h.key_press(egui::Key::G);
+    h.run();
+    let acts = h.state().1.clone();
+    drop(h);
+    assert_eq!(acts.len(), 1, "{acts:?}");
+    assert!(matches!(acts[0], Action::Gesture { .. }));
+    assert!(m.check(&acts[0]).is_ok());
+    // Broke: the rules refuse it, so the button is greyed out and G does nothing.
+    m.sides[Side::A.idx()].capital = 0.0;
+    assert!(m.check(&acts[0]).is_err());
+    let mut h = table_harness(&m, Side::A);
+    h.run();
+    assert!(
+        h.get_by_label_contains("Make gesture")
+            .accesskit_node()
+            .is_disabled(),
+        "an unaffordable gesture is greyed out"
+    );
+    h.key_press(egui::Key::G);
+    h.run();
+    assert!(h.state().1.is_empty(), "{:?}", h.state().1);
+}
+
+#[test]
+fn the_press_panel_shows_every_outlets_front_page_from_the_view() {
+    let mut m = Match::new(tutorial(), 3);
+    // Once the first round is over the press has printed.
+    let mut agents = detente::runner::level_agents(&m.scenario.clone(), 3);
+    while m.round < 2 {
+        detente::runner::step(&mut m, &mut agents).expect("match runs");
+    }
+    let view = m.view(Side::A);
+    assert_eq!(view.outlets.len(), m.scenario.outlets.len());
+    let mut h = table_harness(&m, Side::A);
+    h.run();
+    for o in &view.outlets {
+        assert!(h.query_by_label(&o.name).is_some(), "{} missing", o.name);
+        for line in &o.front {
+            assert!(h.query_all_by_label(line).count() >= 1, "'{line}' missing");
+        }
+    }
+    // Last round's headlines are marked new.
+    assert!(h.query_all_by_label("NEW").count() >= 1);
 }

@@ -530,13 +530,9 @@ fn breaches(ui: &mut Ui, pal: &Palette, m: &Match) {
 /// Timeline lines: (round, text, kind) for offers, agreements, events, breaches, headlines.
 pub fn timeline_lines(m: &Match) -> Vec<(u32, String, &'static str)> {
     let sc = &m.scenario;
-    let mut round = 1;
     let mut out = Vec::new();
     for l in &m.log {
-        if let Event::RoundStarted { round: r } = l.event {
-            round = r;
-            continue;
-        }
+        let round = l.round;
         let kind = match &l.event {
             Event::OfferMade { .. } | Event::OfferAccepted { .. } | Event::OfferRejected { .. } => {
                 "offer"

@@ -81,7 +81,8 @@ pub fn table_ui(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Vec<Action> 
                 ui::factions::home_fronts(ui, pal, sc, view);
                 ui.separator();
                 ui.label(RichText::new("In force").strong());
-                if let Some(a) = ui::commitments::in_force(ui, pal, sc, view) {
+                let rules = cx.can_act.then_some(cx.rules);
+                if let Some(a) = ui::commitments::in_force(ui, pal, sc, view, rules) {
                     out.push(a);
                 }
                 ui.separator();
@@ -135,7 +136,7 @@ fn central(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Action
     let need = view.needs.first().copied().filter(|_| cx.can_act);
     match need {
         Some(Need::Respond) => {
-            if let Some(a) = ui::event_card::event_card(ui, pal, sc, view) {
+            if let Some(a) = ui::event_card::event_card(ui, pal, sc, view, cx.rules) {
                 out.push(a);
             }
         }
@@ -168,8 +169,9 @@ fn central(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Action
                 ui.label("Build an offer, make a gesture, or close the talks for this round.");
             });
             ui.horizontal(|ui| {
-                if key_button(ui, "End talks", egui::Key::E, true) {
-                    out.push(Action::EndTalks { side: view.side });
+                let end = Action::EndTalks { side: view.side };
+                if checked_button(ui, "End talks", egui::Key::E, &cx.rules.check(&end)) {
+                    out.push(end);
                 }
                 if let Some(a) = gesture(ui, cx, st) {
                     out.push(a);
@@ -207,9 +209,16 @@ fn incoming(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Actio
         let p = cx.rules.preview(view.side, &offer.items);
         preview_ui(ui, pal, view, &p);
         ui.add_space(6.0);
+        if let Err(e) = cx.rules.check(&Action::Accept { side: view.side }) {
+            ui.label(
+                RichText::new(format!("You cannot accept it as it stands: {e}")).color(pal.bad),
+            );
+        }
         ui.horizontal(|ui| {
-            if key_button(ui, "Accept", egui::Key::A, true) {
-                out.push(Action::Accept { side: view.side });
+            let accept = Action::Accept { side: view.side };
+            let check = cx.rules.check(&accept);
+            if checked_button(ui, "Accept", egui::Key::A, &check) {
+                out.push(accept);
             }
             if key_button(ui, "Reject", egui::Key::R, true) {
                 out.push(Action::Reject { side: view.side });
@@ -356,19 +365,29 @@ fn gesture(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Option<Action> {
     } else {
         Some(0)
     };
-    let cost = item_cost(chosen, ver);
-    let ok = cost <= view.private.capital + 1e-4;
-    let clicked = key_button(
-        ui,
-        &format!("Make gesture ({cost:.0} cap)"),
-        egui::Key::G,
-        ok,
-    );
-    clicked.then(|| Action::Gesture {
+    let action = Action::Gesture {
         side: view.side,
         measure: chosen.id.clone(),
         verification: ver,
-    })
+    };
+    let check = cx.rules.check(&action);
+    let label = format!("Make gesture ({:.0} cap)", item_cost(chosen, ver));
+    let clicked = checked_button(ui, &label, egui::Key::G, &check);
+    clicked.then_some(action)
+}
+
+/// A shortcut button enabled when the rules would take its move; otherwise it says why.
+fn checked_button(
+    ui: &mut Ui,
+    label: &str,
+    key: egui::Key,
+    check: &Result<(), crate::sim::ActionError>,
+) -> bool {
+    let r = ui.scope(|ui| key_button(ui, label, key, check.is_ok()));
+    if let Err(e) = check {
+        r.response.on_hover_text(format!("Not now: {e}"));
+    }
+    r.inner
 }
 
 /// Nothing to do: say what the other side is doing.
@@ -408,6 +427,6 @@ fn waiting(ui: &mut Ui, cx: &TableCtx) {
         }
     });
     if view.stage == Stage::Events {
-        ui::event_card::event_card(ui, pal, sc, view);
+        ui::event_card::event_card(ui, pal, sc, view, cx.rules);
     }
 }

@@ -2,15 +2,22 @@
 //! of one's own commitments.
 
 use super::Palette;
-use super::offer::{short, term_short};
+use super::offer::{Rules, short, term_short};
 use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
 use crate::sim::measures::{detection, verification_name};
-use crate::sim::{Action, Scenario, SideView, Stage};
+use crate::sim::{Action, Scenario, SideView};
 use std::collections::BTreeSet;
 
-/// The list of commitments in force; own withdrawable ones get a Withdraw button during talks.
-pub fn in_force(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) -> Option<Action> {
+/// The list of commitments in force; own ones the rules would let go get a Withdraw button.
+/// `rules` is `None` when the viewer may not act (the computer plays their side).
+pub fn in_force(
+    ui: &mut Ui,
+    pal: &Palette,
+    sc: &Scenario,
+    view: &SideView,
+    rules: Option<&dyn Rules>,
+) -> Option<Action> {
     let mut out = None;
     if view.commitments.is_empty() {
         ui.label(
@@ -53,18 +60,18 @@ pub fn in_force(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) -> O
                             .small()
                             .color(if mine { pal.warn } else { pal.good }),
                     );
+                    let withdraw = Action::Withdraw {
+                        side: view.side,
+                        commitment: c.id,
+                    };
                     if mine
-                        && m.withdrawable
-                        && view.stage == Stage::Negotiation
+                        && rules.is_some_and(|r| r.check(&withdraw).is_ok())
                         && ui
                             .small_button("↩")
                             .on_hover_text("Withdraw it: costs their trust in you.")
                             .clicked()
                     {
-                        out = Some(Action::Withdraw {
-                            side: view.side,
-                            commitment: c.id,
-                        });
+                        out = Some(withdraw);
                     }
                 });
             }

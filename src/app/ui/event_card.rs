@@ -1,12 +1,19 @@
 //! The event card of the round, with a button per answer this side may give.
 
 use super::Palette;
+use super::offer::Rules;
 use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
 use crate::sim::{Action, Scenario, SideView};
 
 /// Draw the card; returns the answer chosen (click or number key).
-pub fn event_card(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) -> Option<Action> {
+pub fn event_card(
+    ui: &mut Ui,
+    pal: &Palette,
+    sc: &Scenario,
+    view: &SideView,
+    rules: &dyn Rules,
+) -> Option<Action> {
     let ev = view.event.as_ref()?;
     let def = sc.events.iter().find(|e| e.id == ev.card)?;
     let mut out = None;
@@ -40,18 +47,25 @@ pub fn event_card(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) ->
             if r.cost > 0.0 {
                 label.push_str(&format!(" ({:.0} capital)", r.cost));
             }
+            let action = Action::Respond {
+                side: view.side,
+                response: r.id.clone(),
+            };
+            let check = rules.check(&action);
             let key = keys.get(n).copied();
             let shown = ui.scope(|ui| match key {
-                Some(k) => super::key_button(ui, &label, k, true),
-                None => ui.button(&label).clicked(),
+                Some(k) => super::key_button(ui, &label, k, check.is_ok()),
+                None => ui
+                    .add_enabled(check.is_ok(), egui::Button::new(&label))
+                    .clicked(),
             });
-            shown.response.on_hover_text(effects_text(&r.effects));
-            let hit = shown.inner;
-            if hit && out.is_none() {
-                out = Some(Action::Respond {
-                    side: view.side,
-                    response: r.id.clone(),
-                });
+            let hover = match &check {
+                Ok(()) => effects_text(&r.effects),
+                Err(e) => format!("Not now: {e}\n{}", effects_text(&r.effects)),
+            };
+            shown.response.on_hover_text(hover);
+            if shown.inner && out.is_none() {
+                out = Some(action);
             }
         }
     });

@@ -2,23 +2,16 @@
 //! are marked NEW.
 
 use super::Palette;
-use super::meters::{Meter, meter};
+use super::meters::{Baseline, Meter, meter};
 use crate::app::egui;
 use crate::app::egui::{Id, RichText, Ui};
 use crate::sim::{Event, Logged, Scenario, SideView};
 
-/// Headlines of the latest press run, if it was printed at the end of the last round.
+/// Headlines printed at the end of the last round (the press runs once a round; each headline
+/// is logged under the round it was printed in).
 pub fn fresh_headlines<'a>(log: &'a [Logged], view: &SideView) -> Vec<&'a str> {
-    let latest = log
-        .iter()
-        .filter(|l| matches!(l.event, Event::Headline { .. }))
-        .map(|l| l.round)
-        .max();
-    let Some(latest) = latest.filter(|r| *r + 1 >= view.round) else {
-        return Vec::new();
-    };
     log.iter()
-        .filter(|l| l.round == latest)
+        .filter(|l| l.round + 1 >= view.round)
         .filter_map(|l| match &l.event {
             Event::Headline { text, .. } => Some(text.as_str()),
             _ => None,
@@ -37,18 +30,17 @@ pub fn tone_word(t: f32) -> &'static str {
     }
 }
 
-/// Every outlet with its tone and front page.
+/// Every outlet of the view with its tone (and its change since last round) and front page.
 pub fn news_panel(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, log: &[Logged]) {
     let fresh = fresh_headlines(log, view);
-    let outlets_now: Vec<(f32, Vec<String>)> = outlet_pages(sc, view, log);
-    for (i, o) in sc.outlets.iter().enumerate() {
-        let (tone, front) = &outlets_now[i];
+    let base = Baseline::of(view, sc);
+    for (i, o) in view.outlets.iter().enumerate() {
         let whose = match o.side {
             Some(s) if s == view.side => "your press".to_string(),
             Some(s) => format!("{} press", sc.side(s).id),
             None => "international".into(),
         };
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(&o.name).strong());
             ui.label(RichText::new(format!("({whose})")).small().color(pal.muted));
         });
@@ -58,26 +50,29 @@ pub fn news_panel(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, lo
             Meter {
                 id: Id::new(("tone", i)),
                 label: "Tone",
-                value: *tone,
-                delta: None,
+                value: o.tone,
+                delta: base
+                    .as_ref()
+                    .and_then(|b| b.tones.get(i))
+                    .map(|t| o.tone - t),
                 up_good: true,
                 width: 90.0,
                 mark: None,
                 hover: Some(format!(
                     "{}: 0 doom-laden … 100 pragmatic. Its tone moves its public's approval.",
-                    tone_word(*tone)
+                    tone_word(o.tone)
                 )),
                 label_width: None,
             },
         );
-        if front.is_empty() {
+        if o.front.is_empty() {
             ui.label(
                 RichText::new("No front page yet.")
                     .italics()
                     .color(pal.muted),
             );
         }
-        for h in front {
+        for h in &o.front {
             ui.horizontal_wrapped(|ui| {
                 if fresh.contains(&h.as_str()) {
                     ui.label(
@@ -93,39 +88,4 @@ pub fn news_panel(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, lo
         }
         ui.add_space(8.0);
     }
-}
-
-/// Each outlet's tone and front page as the log and the history show them: the tone from the
-/// latest snapshot, the front page from the latest headlines the outlet printed.
-pub fn outlet_pages(sc: &Scenario, view: &SideView, log: &[Logged]) -> Vec<(f32, Vec<String>)> {
-    sc.outlets
-        .iter()
-        .enumerate()
-        .map(|(i, o)| {
-            let tone = view
-                .history
-                .last()
-                .and_then(|h| h.tones.get(i).copied())
-                .unwrap_or(o.tone);
-            let latest = log
-                .iter()
-                .filter(|l| matches!(&l.event, Event::Headline { outlet, .. } if *outlet == o.id))
-                .map(|l| l.round)
-                .max();
-            let front = latest
-                .map(|r| {
-                    log.iter()
-                        .filter(|l| l.round == r)
-                        .filter_map(|l| match &l.event {
-                            Event::Headline { outlet, text, .. } if *outlet == o.id => {
-                                Some(text.clone())
-                            }
-                            _ => None,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            (tone, front)
-        })
-        .collect()
 }

@@ -12,20 +12,21 @@ use crate::sim::{
     SideView, Statement, Term,
 };
 
-/// What the interface may ask the rules without changing anything.
+/// What the interface may ask the rules without changing anything. Buttons are enabled by
+/// asking [`Rules::check`], never by repeating a rule here.
 pub trait Rules {
     /// What `items` would do to `side` if signed now.
     fn preview(&self, side: Side, items: &[Item]) -> Preview;
-    /// Whether `side` may send `offer` now (besides whose turn it is).
-    fn check_offer(&self, side: Side, offer: &Offer) -> Result<(), ActionError>;
+    /// Whether the rules would take `action` now (a dry run).
+    fn check(&self, action: &Action) -> Result<(), ActionError>;
 }
 
 impl Rules for Match {
     fn preview(&self, side: Side, items: &[Item]) -> Preview {
         Match::preview(self, side, items)
     }
-    fn check_offer(&self, side: Side, offer: &Offer) -> Result<(), ActionError> {
-        Match::check_offer(self, side, offer)
+    fn check(&self, action: &Action) -> Result<(), ActionError> {
+        Match::check(self, action)
     }
 }
 
@@ -522,8 +523,7 @@ pub fn builder_ui(
                     .max_height(ui.available_height() - 190.0)
                     .show(ui, |ui| package(ui, pal, sc, view, draft));
                 ui.separator();
-                let offer = draft.offer();
-                let check = rules.check_offer(view.side, &offer);
+                let check = rules.check(&draft.action(view.side));
                 if !draft.items.is_empty() {
                     let p = rules.preview(view.side, &draft.items);
                     preview_ui(ui, pal, view, &p);

@@ -7,20 +7,12 @@ use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
 use crate::sim::{Event, Logged, Scenario, SideView};
 
-/// The log entries of round `round` (from its RoundStarted to the next one).
+/// The log entries of round `round` (each event is logged under the round it happened in).
 pub fn round_events(log: &[Logged], round: u32) -> Vec<&Event> {
-    let mut inside = false;
-    let mut out = Vec::new();
-    for l in log {
-        if let Event::RoundStarted { round: r } = l.event {
-            inside = r == round;
-            continue;
-        }
-        if inside {
-            out.push(&l.event);
-        }
-    }
-    out
+    log.iter()
+        .filter(|l| l.round == round)
+        .map(|l| &l.event)
+        .collect()
 }
 
 /// A short line for one event, or `None` for what the summary leaves out.
@@ -52,22 +44,6 @@ pub fn short_line(sc: &Scenario, e: &Event) -> Option<String> {
             let names: Vec<&str> = uniq.iter().map(|s| s.as_str()).collect();
             format!("Signed: {}", names.join(", "))
         }
-        Event::CommitmentEnded {
-            side,
-            measure,
-            reason,
-            ..
-        } => {
-            use crate::sim::EndReason::*;
-            let why = match reason {
-                Expired => "its sunset came",
-                Lapsed => "a bare pledge lapsed with the leader who gave it",
-                ReviewFailed => "the treaty review failed: trust was too low",
-                Withdrawn => "withdrawn",
-            };
-            format!("'{measure}' by {} ended: {why}", name(*side))
-        }
-        Event::TreatyRenewed { measure, .. } => format!("Treaty review: '{measure}' renewed"),
         other => crate::runner::describe(sc, other)?,
     })
 }
