@@ -812,3 +812,204 @@ fn the_press_panel_shows_every_outlets_front_page_from_the_view() {
     // Last round's headlines are marked new.
     assert!(h.query_all_by_label("NEW").count() >= 1);
 }
+
+/// A harness drawing any screen, collecting what it asks for.
+fn intent_harness<'a>(
+    game: Option<&'a Game>,
+    levels: &'a [detente::app::screens::title::LevelEntry],
+    screen: Screen,
+) -> Harness<'a, (UiState, Vec<Intent>)> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(
+            move |ui, st: &mut (UiState, Vec<Intent>)| {
+                let settings = Settings::default();
+                let inp = Inputs {
+                    screen,
+                    game,
+                    levels,
+                    save: &SaveStatus::None,
+                    settings: &settings,
+                };
+                let got = screen_ui(ui, &inp, &mut st.0);
+                st.1.extend(got);
+            },
+            (UiState::default(), Vec::new()),
+        )
+}
+
+fn press(h: &mut Harness<'_, impl Sized>, key: egui::Key) {
+    h.key_press(key);
+    h.run();
+}
+
+#[test]
+fn the_title_screen_works_from_the_keyboard() {
+    use detente::app::screens::title::load_levels;
+    let levels = load_levels(Path::new("levels"));
+    let mut h = intent_harness(None, &levels, Screen::Title);
+    h.run();
+    assert_eq!(h.state().0.title.selected, Some(0));
+    press(&mut h, egui::Key::ArrowDown);
+    assert_eq!(h.state().0.title.selected, Some(1));
+    press(&mut h, egui::Key::ArrowUp);
+    press(&mut h, egui::Key::ArrowUp);
+    assert_eq!(h.state().0.title.selected, Some(0), "stops at the first");
+    // Mode, opponent, difficulty, side.
+    press(&mut h, egui::Key::M);
+    assert!(!h.state().0.title.vs_ai);
+    press(&mut h, egui::Key::M);
+    assert!(h.state().0.title.vs_ai);
+    let sc = levels[0].result.as_ref().unwrap();
+    let p0 = sc.ai.personality;
+    press(&mut h, egui::Key::P);
+    let p1 = h.state().0.title.personality.unwrap();
+    assert_ne!(p1, p0);
+    let d0 = h.state().0.title.difficulty.unwrap();
+    press(&mut h, egui::Key::D);
+    let d1 = h.state().0.title.difficulty.unwrap();
+    assert_ne!(d1, d0);
+    press(&mut h, egui::Key::S);
+    assert_eq!(h.state().0.title.human, Side::B);
+    assert!(h.state().1.is_empty(), "{:?}", h.state().1);
+    press(&mut h, egui::Key::F5);
+    assert!(matches!(h.state().1[..], [Intent::Nav(Nav::ReloadLevels)]));
+    press(&mut h, egui::Key::Enter);
+    let Some(Intent::Nav(Nav::Start(setup))) = h.state().1.last() else {
+        panic!("Enter starts: {:?}", h.state().1);
+    };
+    assert_eq!(setup.scenario.id, "tutorial");
+    assert_eq!(
+        setup.mode,
+        Mode::VsAi {
+            human: Side::B,
+            personality: p1,
+            difficulty: d1
+        }
+    );
+}
+
+#[test]
+fn an_offer_can_be_built_and_sent_with_the_keyboard_alone() {
+    use detente::sim::Statement;
+    let mut m = Match::new(tutorial(), 3);
+    advance_until(&mut m, Side::A, Need::Propose);
+    let mut h = table_harness(&m, Side::A);
+    h.run();
+    // N picks the next gesture.
+    assert!(h.query_by_label("Gesture [N]:").is_some());
+    let g0 = h.state().0.gesture.clone();
+    press(&mut h, egui::Key::N);
+    assert!(h.state().0.gesture.is_some() && h.state().0.gesture != g0);
+    // Tab to the "we do: Lake hotline" switch.
+    let mut tabs = 0;
+    while !h.get_by_label("we do: Lake hotline").is_focused() {
+        press(&mut h, egui::Key::Tab);
+        tabs += 1;
+        assert!(tabs < 200, "Tab never reached the catalogue");
+    }
+    press(&mut h, egui::Key::Space);
+    assert_eq!(h.state().0.draft.items.len(), 1);
+    // Enter presses the focused switch; it does not send as well.
+    press(&mut h, egui::Key::Enter);
+    assert!(h.state().0.draft.items.is_empty());
+    assert!(h.state().1.is_empty());
+    press(&mut h, egui::Key::Space);
+    // Letter shortcuts work while a switch has the focus: S picks the next statement.
+    press(&mut h, egui::Key::S);
+    assert_eq!(h.state().0.draft.statement, Statement::Warn);
+    press(&mut h, egui::Key::S);
+    assert_eq!(h.state().0.draft.statement, Statement::AcknowledgeHarm);
+    // Esc lets go of the focus; Enter sends.
+    press(&mut h, egui::Key::Escape);
+    press(&mut h, egui::Key::Enter);
+    let acts = h.state().1.clone();
+    drop(h);
+    let [Action::Propose { offer, .. }] = &acts[..] else {
+        panic!("expected one proposal: {acts:?}");
+    };
+    assert_eq!(offer.items.len(), 1);
+    assert_eq!(offer.statement, Statement::AcknowledgeHarm);
+
+    // Del clears the package.
+    let mut h = table_harness(&m, Side::A);
+    h.run();
+    h.get_by_label("they do: Lake hotline").click();
+    h.run();
+    assert_eq!(h.state().0.draft.items.len(), 1);
+    press(&mut h, egui::Key::Delete);
+    assert!(h.state().0.draft.items.is_empty());
+}
+
+#[test]
+fn esc_leaves_the_counter_offer_and_digits_choose_what_to_break() {
+    let mut m = Match::new(tutorial(), 3);
+    advance_until(&mut m, Side::A, Need::Answer);
+    let mut h = table_harness(&m, Side::A);
+    h.run();
+    press(&mut h, egui::Key::C);
+    assert!(h.state().0.countering);
+    assert!(
+        h.query_by_label_contains("Back to their offer  [Esc]")
+            .is_some()
+    );
+    press(&mut h, egui::Key::Escape);
+    assert!(!h.state().0.countering);
+    assert!(h.query_by_label_contains("Accept  [A]").is_some());
+    drop(h);
+
+    // Implementation: 1 switches the first commitment to Break, Enter carries out.
+    let mut m = Match::new(tutorial(), 3);
+    let mut agents = detente::runner::level_agents(&m.scenario.clone(), 3);
+    while !(m.needs().contains(&(Side::A, Need::Implement))
+        && m.commitments.iter().any(|c| c.by == Side::A))
+    {
+        detente::runner::step(&mut m, &mut agents).expect("match runs");
+    }
+    let first = m
+        .view(Side::A)
+        .commitments
+        .iter()
+        .find(|c| c.by == Side::A)
+        .map(|c| c.id)
+        .unwrap();
+    let mut h = table_harness(&m, Side::A);
+    h.run();
+    press(&mut h, egui::Key::Num1);
+    assert!(h.state().0.breaks.contains(&first));
+    press(&mut h, egui::Key::Num1);
+    assert!(h.state().0.breaks.is_empty(), "1 again keeps it");
+    press(&mut h, egui::Key::Num1);
+    press(&mut h, egui::Key::Enter);
+    assert_eq!(
+        h.state().1,
+        vec![Action::Implement {
+            side: Side::A,
+            breaks: vec![first]
+        }]
+    );
+}
+
+#[test]
+fn the_debrief_works_from_the_keyboard() {
+    use detente::app::debrief::Chart;
+    let mut g = game_for(Mode::VsAi {
+        human: Side::A,
+        personality: detente::sim::Personality::Dove,
+        difficulty: detente::sim::Difficulty::Easy,
+    });
+    g.auto_play(u32::MAX);
+    let mut h = intent_harness(Some(&g), &[], Screen::Debrief);
+    h.run();
+    press(&mut h, egui::Key::Num2);
+    assert_eq!(h.state().0.debrief.chart, Chart::Approval);
+    press(&mut h, egui::Key::H);
+    assert!(h.state().0.debrief.show_press);
+    press(&mut h, egui::Key::E);
+    assert!(matches!(h.state().1[..], [Intent::Nav(Nav::ExportDebrief)]));
+    press(&mut h, egui::Key::Escape);
+    assert!(matches!(
+        h.state().1.last(),
+        Some(Intent::Nav(Nav::ToTitle))
+    ));
+}

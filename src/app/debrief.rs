@@ -6,7 +6,7 @@ use crate::ai::Negotiator;
 use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
 use crate::app::game::{Game, Mode, Seat};
-use crate::app::ui::{Palette, card, fixed_label};
+use crate::app::ui::{Palette, card, fixed_label, key_button, key_pressed};
 use crate::sim::scoring::frontier;
 use crate::sim::{Area, Event, Match, Side};
 use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoints, Points};
@@ -252,10 +252,10 @@ pub fn debrief_ui(
             }
             ui.label(RichText::new(format!("Joint stability {:.0}/100", s.stability)).strong());
             ui.separator();
-            if ui.button("Export debrief (HTML)").clicked() {
+            if key_button(ui, "Export debrief (HTML)", egui::Key::E, true) {
                 out = Some(DebriefIntent::Export);
             }
-            if ui.button("Back to title").clicked() {
+            if key_button(ui, "Back to title", egui::Key::Escape, true) {
                 out = Some(DebriefIntent::ToTitle);
             }
         });
@@ -273,7 +273,10 @@ pub fn debrief_ui(
             ui.separator();
             ui.horizontal(|ui| {
                 ui.label(RichText::new("Timeline").strong());
-                ui.checkbox(&mut st.show_press, "show headlines");
+                if key_pressed(ui, egui::Key::H) {
+                    st.show_press = !st.show_press;
+                }
+                ui.checkbox(&mut st.show_press, "show headlines [H]");
             });
             egui::ScrollArea::vertical()
                 .id_salt("timeline")
@@ -281,9 +284,16 @@ pub fn debrief_ui(
         });
     egui::CentralPanel::default().show(ui, |ui| {
         ui.horizontal(|ui| {
-            ui.selectable_value(&mut st.chart, Chart::TensionTrust, "Tension & trust");
-            ui.selectable_value(&mut st.chart, Chart::Approval, "Approval at home");
-            ui.selectable_value(&mut st.chart, Chart::Utility, "Value of the deal");
+            for (key, chart, name) in [
+                (egui::Key::Num1, Chart::TensionTrust, "Tension & trust  [1]"),
+                (egui::Key::Num2, Chart::Approval, "Approval at home  [2]"),
+                (egui::Key::Num3, Chart::Utility, "Value of the deal  [3]"),
+            ] {
+                if key_pressed(ui, key) {
+                    st.chart = chart;
+                }
+                ui.selectable_value(&mut st.chart, chart, name);
+            }
         });
         // Against the computer the chart gives room to what it believed of you.
         let share = if beliefs.is_some() { 0.42 } else { 0.55 };

@@ -4,7 +4,7 @@
 use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
 use crate::app::ui::offer::{Draft, Rules, builder_ui, item_line, preview_ui, short};
-use crate::app::ui::{self, Palette, card, key_button};
+use crate::app::ui::{self, Palette, card, key_button, key_pressed};
 use crate::sim::measures::item_cost;
 use crate::sim::{Action, Logged, Need, Scenario, Side, SideView, Stage};
 use std::collections::BTreeSet;
@@ -149,7 +149,7 @@ fn central(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Action
         Some(Need::Answer) if !st.countering => incoming(ui, cx, st, out),
         Some(Need::Answer) => {
             ui.horizontal(|ui| {
-                if ui.button("◀ Back to their offer").clicked() {
+                if key_button(ui, "◀ Back to their offer", egui::Key::Escape, true) {
                     st.countering = false;
                 }
                 ui.label(
@@ -347,12 +347,21 @@ fn gesture(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Option<Action> {
     {
         st.gesture = Some(options[0].id.clone());
     }
+    if options.len() > 1 && key_pressed(ui, egui::Key::N) {
+        let ids: Vec<&String> = options.iter().map(|m| &m.id).collect();
+        let i = ids.iter().position(|id| Some(*id) == st.gesture.as_ref());
+        st.gesture = Some(ids[i.map_or(0, |i| (i + 1) % ids.len())].clone());
+    }
     let chosen = options
         .iter()
         .find(|m| Some(&m.id) == st.gesture.as_ref())
         .copied()?;
     ui.separator();
-    ui.label("Gesture:");
+    ui.label(if options.len() > 1 {
+        "Gesture [N]:"
+    } else {
+        "Gesture:"
+    });
     egui::ComboBox::from_id_salt("gesture")
         .selected_text(&chosen.name)
         .show_ui(ui, |ui| {

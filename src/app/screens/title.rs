@@ -5,7 +5,7 @@ use crate::app::egui::{RichText, Ui};
 use crate::app::game::{Mode, Setup};
 use crate::app::save::SaveStatus;
 use crate::app::settings::Settings;
-use crate::app::ui::{Palette, card, key_button};
+use crate::app::ui::{Palette, card, cycle, key_button, key_hint, key_pressed};
 use crate::sim::{Difficulty, Personality, Scenario, Side};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -112,6 +112,21 @@ pub fn title_ui(
     if st.selected.is_none() {
         st.selected = levels.iter().position(|l| l.result.is_ok());
     }
+    // ↑ / ↓ walk the playable levels.
+    let playable: Vec<usize> = (0..levels.len())
+        .filter(|i| levels[*i].result.is_ok())
+        .collect();
+    if let Some(cur) = st
+        .selected
+        .and_then(|s| playable.iter().position(|i| *i == s))
+    {
+        if key_pressed(ui, egui::Key::ArrowDown) && cur + 1 < playable.len() {
+            st.selected = Some(playable[cur + 1]);
+        }
+        if key_pressed(ui, egui::Key::ArrowUp) && cur > 0 {
+            st.selected = Some(playable[cur - 1]);
+        }
+    }
     egui::CentralPanel::default().show(ui, |ui| {
         ui.vertical_centered(|ui| {
             ui.add_space(16.0);
@@ -148,34 +163,43 @@ pub fn title_ui(
                     .color(pal.muted),
                 );
                 ui.add_space(6.0);
+                if key_pressed(ui, egui::Key::M) {
+                    st.vs_ai = !st.vs_ai;
+                }
                 ui.horizontal(|ui| {
+                    ui.label("Mode [M]:");
                     ui.selectable_value(&mut st.vs_ai, true, "Against the computer");
                     ui.selectable_value(&mut st.vs_ai, false, "Two players at this screen");
                 });
                 if st.vs_ai {
                     let p = st.personality.get_or_insert(sc.ai.personality);
+                    if key_pressed(ui, egui::Key::P) {
+                        *p = cycle(&crate::ai::PERSONALITIES, *p);
+                    }
                     ui.horizontal(|ui| {
-                        ui.label("Opponent:");
-                        for q in [
-                            Personality::Hawk,
-                            Personality::Dove,
-                            Personality::Reciprocator,
-                            Personality::Pragmatist,
-                        ] {
+                        ui.label("Opponent [P]:");
+                        for q in crate::ai::PERSONALITIES {
                             ui.selectable_value(p, q, format!("{q:?}"))
                                 .on_hover_text(personality_hint(q));
                         }
                     });
                     ui.label(RichText::new(personality_hint(*p)).small().color(pal.muted));
                     let d = st.difficulty.get_or_insert(sc.ai.difficulty);
+                    let levels_of_play = [Difficulty::Easy, Difficulty::Normal, Difficulty::Hard];
+                    if key_pressed(ui, egui::Key::D) {
+                        *d = cycle(&levels_of_play, *d);
+                    }
                     ui.horizontal(|ui| {
-                        ui.label("Difficulty:");
-                        for q in [Difficulty::Easy, Difficulty::Normal, Difficulty::Hard] {
+                        ui.label("Difficulty [D]:");
+                        for q in levels_of_play {
                             ui.selectable_value(d, q, format!("{q:?}"));
                         }
                     });
+                    if key_pressed(ui, egui::Key::S) {
+                        st.human = st.human.other();
+                    }
                     ui.horizontal(|ui| {
-                        ui.label("You lead:");
+                        ui.label("You lead [S]:");
                         for s in Side::BOTH {
                             ui.selectable_value(&mut st.human, s, &sc.side(s).name);
                         }
@@ -226,7 +250,7 @@ pub fn title_ui(
                         ui.label(RichText::new(t).strong());
                     }
                     ui.label(line);
-                    if ui.button("Continue last match").clicked() {
+                    if key_button(ui, "Continue last match", egui::Key::C, true) {
                         out = Some(TitleIntent::Continue);
                     }
                 }
@@ -239,17 +263,22 @@ pub fn title_ui(
                 if ui.button("Settings").clicked() {
                     st.show_settings = !st.show_settings;
                 }
-                if ui
-                    .button("Reload levels")
+                let reload = ui
+                    .button("Reload levels  [F5]")
                     .on_hover_text("Read the levels folder again (after editing a level file).")
-                    .clicked()
-                {
+                    .clicked();
+                if reload || key_pressed(ui, egui::Key::F5) {
                     out = Some(TitleIntent::ReloadLevels);
                 }
                 if ui.button("Quit").clicked() {
                     out = Some(TitleIntent::Quit);
                 }
             });
+            key_hint(
+                ui,
+                pal,
+                "Keyboard: ↑ ↓ choose a level · M P D S change the match · Enter starts · Tab moves between buttons, Space presses, Esc lets go.",
+            );
             if st.show_settings {
                 let mut s = *settings;
                 card(ui, pal, "Settings", |ui| {

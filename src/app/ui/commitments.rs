@@ -80,6 +80,18 @@ pub fn in_force(
     out
 }
 
+const DIGITS: [egui::Key; 9] = [
+    egui::Key::Num1,
+    egui::Key::Num2,
+    egui::Key::Num3,
+    egui::Key::Num4,
+    egui::Key::Num5,
+    egui::Key::Num6,
+    egui::Key::Num7,
+    egui::Key::Num8,
+    egui::Key::Num9,
+];
+
 /// Implementation: a Keep / Break switch for each own commitment and a button to carry out.
 pub fn implement_ui(
     ui: &mut Ui,
@@ -91,6 +103,11 @@ pub fn implement_ui(
     let mut out = None;
     super::card(ui, pal, "Implementation: keep your word?", |ui| {
         ui.label("Each of your commitments is carried out this round, unless you quietly break it. A broken commitment pays off at once, but it is caught with its verification's chance: then their trust crashes, tension jumps and the press finds out. Uncaught breaches come out in the debrief.");
+        super::key_hint(
+            ui,
+            pal,
+            "Keyboard: a row's number switches it between Keep and Break; Enter carries out.",
+        );
         ui.add_space(6.0);
         let mine: Vec<_> = view
             .commitments
@@ -102,12 +119,24 @@ pub fn implement_ui(
             .num_columns(3)
             .striped(true)
             .show(ui, |ui| {
-                for c in mine {
+                for (n, c) in mine.into_iter().enumerate() {
                     let Some(i) = sc.measure_index(&c.measure) else {
                         continue;
                     };
                     let m = &sc.measures[i];
-                    ui.label(RichText::new(&m.name).strong());
+                    // Digits 1-9 switch a row between keep and break.
+                    let key = DIGITS.get(n).copied();
+                    if let Some(k) = key
+                        && super::key_pressed(ui, k)
+                        && !breaks.remove(&c.id)
+                    {
+                        breaks.insert(c.id);
+                    }
+                    let name = match key {
+                        Some(k) => format!("[{}] {}", super::key_name(k), m.name),
+                        None => m.name.clone(),
+                    };
+                    ui.label(RichText::new(name).strong());
                     let broken = breaks.contains(&c.id);
                     ui.horizontal(|ui| {
                         if ui.selectable_label(!broken, "Keep").clicked() {

@@ -115,7 +115,7 @@ pub fn card<R>(
 }
 
 /// A button with its keyboard shortcut in the label; true when clicked or the key is pressed.
-/// The key works only while no text field has keyboard focus and `enabled` holds.
+/// The key works only while `enabled` holds and no widget needs it (see [`key_pressed`]).
 pub fn key_button(ui: &mut Ui, text: &str, key: egui::Key, enabled: bool) -> bool {
     let label = format!("{text}  [{}]", key_name(key));
     let clicked = ui
@@ -124,10 +124,41 @@ pub fn key_button(ui: &mut Ui, text: &str, key: egui::Key, enabled: bool) -> boo
     clicked || (enabled && key_pressed(ui, key))
 }
 
-/// Whether `key` was pressed this frame and no text field is taking keys.
+/// Whether a key also drives egui's own keyboard focus: Enter and Space press the focused
+/// widget, arrows and Tab move the focus.
+fn acts_on_focus(key: egui::Key) -> bool {
+    use egui::Key::*;
+    matches!(
+        key,
+        Enter | Space | Tab | ArrowUp | ArrowDown | ArrowLeft | ArrowRight
+    )
+}
+
+/// Whether the shortcut `key` was pressed this frame (without modifiers).
+///
+/// Keyboard play mixes shortcuts with egui's focus (Tab to a widget, Space or Enter to press
+/// it, Esc to let go): letter, digit and other keys work unless a text field is being typed
+/// in; Enter, Space and the arrows only while no widget has the focus, so they never press
+/// a focused widget and a shortcut at once.
 pub fn key_pressed(ui: &Ui, key: egui::Key) -> bool {
-    !ui.ctx().egui_wants_keyboard_input()
-        && ui.input(|i| i.key_pressed(key) && i.modifiers.is_none())
+    let ctx = ui.ctx();
+    let free = if acts_on_focus(key) {
+        !ctx.egui_wants_keyboard_input()
+    } else {
+        !ctx.text_edit_focused()
+    };
+    free && ui.input(|i| i.key_pressed(key) && i.modifiers.is_none())
+}
+
+/// A small muted line of keyboard hints.
+pub fn key_hint(ui: &mut Ui, pal: &Palette, text: &str) {
+    ui.label(RichText::new(text).small().color(pal.muted));
+}
+
+/// The next value after `cur` in `all`, wrapping round (the first if `cur` is not in it).
+pub fn cycle<T: PartialEq + Copy>(all: &[T], cur: T) -> T {
+    let i = all.iter().position(|x| *x == cur).map_or(0, |i| i + 1);
+    all[i % all.len()]
 }
 
 /// How a key is written in button labels.
@@ -136,6 +167,9 @@ pub fn key_name(key: egui::Key) -> &'static str {
         egui::Key::Enter => "Enter",
         egui::Key::Space => "Space",
         egui::Key::Escape => "Esc",
+        egui::Key::Delete => "Del",
+        egui::Key::ArrowUp => "↑",
+        egui::Key::ArrowDown => "↓",
         k => k.name(),
     }
 }

@@ -383,8 +383,11 @@ pub fn package(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, draft
         draft.items.remove(n);
     }
     ui.add_space(4.0);
+    if super::key_pressed(ui, egui::Key::S) {
+        draft.statement = super::cycle(&Statement::ALL, draft.statement);
+    }
     ui.horizontal(|ui| {
-        ui.label("Public statement:");
+        ui.label("Public statement [S]:");
         egui::ComboBox::from_id_salt("statement")
             .selected_text(draft.statement.label())
             .show_ui(ui, |ui| {
@@ -542,13 +545,16 @@ pub fn builder_ui(
                     if super::key_button(ui, label, egui::Key::Enter, can_send && check.is_ok()) {
                         out = Some(draft.action(view.side));
                     }
-                    if ui
-                        .add_enabled(!draft.items.is_empty(), egui::Button::new("Clear"))
-                        .clicked()
+                    if super::key_button(ui, "Clear", egui::Key::Delete, !draft.items.is_empty())
                     {
                         draft.items.clear();
                     }
                 });
+                super::key_hint(
+                    ui,
+                    pal,
+                    "Keyboard: Tab / Shift+Tab move between switches and lists, Space presses, Esc lets go; then Enter sends.",
+                );
             },
         );
     });
