@@ -1013,3 +1013,56 @@ fn the_debrief_works_from_the_keyboard() {
         Some(Intent::Nav(Nav::ToTitle))
     ));
 }
+
+#[test]
+fn the_home_front_panel_fits_the_widest_numbers() {
+    // The longest faction names, every approval at 100 after a fall of 12: nothing may run
+    // past the left panel's edge.
+    let sc = Arc::new(detente::level::load(Path::new("levels/river_accord.ron")).unwrap());
+    let mut m = Match::new(sc, 3);
+    let mut agents = detente::runner::level_agents(&m.scenario.clone(), 3);
+    while m.round < 3 {
+        detente::runner::step(&mut m, &mut agents).expect("match runs");
+    }
+    let n = m.history.len();
+    for side in Side::BOTH {
+        let k = m.sides[side.idx()].approval.len();
+        m.sides[side.idx()].approval = vec![100.0; k];
+        m.history[n - 2].factions[side.idx()] = vec![112.0; k];
+    }
+    // Drawn with the game's own text sizes.
+    let view = m.view(Side::A);
+    let log: Vec<_> = m.log_for(Side::A).cloned().collect();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(
+            |ui, st: &mut (bool, TableState)| {
+                if !st.0 {
+                    detente::app::ui::apply_style(ui.ctx());
+                    st.0 = true;
+                }
+                let cx = TableCtx {
+                    sc: &m.scenario,
+                    view: &view,
+                    rules: &m,
+                    log: &log,
+                    reason: None,
+                    refused: None,
+                    notice: None,
+                    can_act: true,
+                    opponent: "the computer",
+                    pal: Palette::default(),
+                };
+                let _ = table_ui(ui, &cx, &mut st.1);
+            },
+            (false, TableState::default()),
+        );
+    h.run();
+    h.run();
+    let deltas: Vec<_> = h.query_all_by_label("−12 ▼").collect();
+    assert!(deltas.len() >= 6, "found {}", deltas.len());
+    for d in deltas {
+        let r = d.rect();
+        assert!(r.right() <= 290.0 - 8.0, "'−12 ▼' ends at {}", r.right());
+    }
+}

@@ -74,7 +74,7 @@ pub fn table_ui(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Vec<Action> 
         ui.add_space(2.0);
     });
     egui::Panel::left("table-left")
-        .exact_size(280.0)
+        .exact_size(290.0)
         .resizable(false)
         .show(ui, |ui| {
             egui::ScrollArea::vertical().id_salt("left").show(ui, |ui| {
@@ -96,7 +96,7 @@ pub fn table_ui(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Vec<Action> 
             });
         });
     egui::Panel::right("table-news")
-        .exact_size(265.0)
+        .exact_size(258.0)
         .resizable(false)
         .show(ui, |ui| {
             ui.label(RichText::new("The press").heading());

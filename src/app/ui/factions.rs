@@ -27,13 +27,13 @@ pub fn home_fronts(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) {
             value: view.me.approval,
             delta: None,
             up_good: true,
-            width: 70.0,
+            width: 66.0,
             mark: Some(view.private.ratify_at),
             hover: Some(format!(
                 "Weighted approval of your factions. A deal ratifies at {:.0}% or more (white mark); below {:.0}% your leader falls.",
                 view.private.ratify_at, view.private.ouster_below
             )),
-            label_width: Some(128.0),
+            label_width: Some(132.0),
         },
     );
     for (i, f) in view.me.factions.iter().enumerate() {
@@ -51,10 +51,10 @@ pub fn home_fronts(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) {
                 value: f.approval,
                 delta: d,
                 up_good: true,
-                width: 70.0,
+                width: 66.0,
                 mark: None,
                 hover: def.map(|f| faction_detail(f, total)),
-                label_width: Some(128.0),
+                label_width: Some(132.0),
             },
         );
     }
@@ -78,10 +78,10 @@ pub fn home_fronts(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) {
             value: view.them.approval,
             delta: None,
             up_good: true,
-            width: 70.0,
+            width: 66.0,
             mark: None,
             hover: Some("Public polling of the other government.".into()),
-            label_width: Some(128.0),
+            label_width: Some(132.0),
         },
     );
     for (i, f) in view.them.factions.iter().enumerate() {
@@ -98,10 +98,10 @@ pub fn home_fronts(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) {
                 value: f.approval,
                 delta: d,
                 up_good: true,
-                width: 70.0,
+                width: 66.0,
                 mark: None,
                 hover: None,
-                label_width: Some(128.0),
+                label_width: Some(132.0),
             },
         );
     }

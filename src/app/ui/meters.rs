@@ -61,6 +61,8 @@ pub struct Meter<'a> {
 pub fn meter(ui: &mut Ui, pal: &Palette, m: Meter) {
     let (shown, flash) = animated(ui, m.id, m.value);
     ui.horizontal(|ui| {
+        // Tighter than the default spacing, so a long name, 100 and "−12 ▼" fit a side panel.
+        ui.spacing_mut().item_spacing.x = 5.0;
         let lab = match m.label_width {
             Some(w) => ui
                 .allocate_ui_with_layout(
@@ -119,7 +121,10 @@ pub fn meter(ui: &mut Ui, pal: &Palette, m: Meter) {
         } else {
             txt
         });
-        if let Some(d) = m.delta
+        // The change between the whole numbers shown (and in "Since last round"), so 30.6 →
+        // 34.2 reads +3, as 31 → 34 does.
+        let shown_delta = m.delta.map(|d| m.value.round() - (m.value - d).round());
+        if let Some(d) = shown_delta
             && d.abs() >= 0.5
         {
             ui.label(

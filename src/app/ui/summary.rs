@@ -5,7 +5,7 @@ use super::Palette;
 use super::meters::Baseline;
 use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
-use crate::sim::{Event, Logged, Scenario, SideView};
+use crate::sim::{Event, Logged, Scenario, Side, SideView};
 
 /// The log entries of round `round` (each event is logged under the round it happened in).
 pub fn round_events(log: &[Logged], round: u32) -> Vec<&Event> {
@@ -48,14 +48,20 @@ pub fn short_line(sc: &Scenario, e: &Event) -> Option<String> {
     })
 }
 
-/// Short lines for what happened in the previous round (headlines left to the news panel).
-pub fn last_round_lines(sc: &Scenario, log: &[Logged], round: u32) -> Vec<String> {
+/// Short lines for what happened in the previous round, as `viewer` saw it (headlines are
+/// left to the news panel).
+pub fn last_round_lines(sc: &Scenario, log: &[Logged], round: u32, viewer: Side) -> Vec<String> {
     if round < 2 {
         return Vec::new();
     }
     round_events(log, round - 1)
         .into_iter()
-        .filter_map(|e| short_line(sc, e))
+        .filter_map(|e| match e {
+            Event::BreachHidden { side, measure, .. } if *side == viewer => Some(format!(
+                "You quietly broke '{measure}' and nobody noticed (it comes out in the debrief)"
+            )),
+            e => short_line(sc, e),
+        })
         .collect()
 }
 
@@ -74,10 +80,28 @@ pub fn summary_card(
     let title = format!("Since last round (round {})", view.round.saturating_sub(1));
     super::card(ui, pal, &title, |ui| {
         ui.horizontal_wrapped(|ui| {
+            // Each meter is one unbreakable chip, so a row never splits "54 →" from "56 +2".
             let mut item = |name: &str, before: f32, now: f32, up_good: bool| {
-                let d = now - before;
-                ui.label(format!("{name} {before:.0} → {now:.0}"));
-                super::delta_label(ui, pal, d, up_good);
+                // The change between the figures as shown, so "52 → 51" never reads "±0".
+                let d = now.round() - before.round();
+                let style = ui.style().clone();
+                let mut job = egui::text::LayoutJob::default();
+                RichText::new(format!("{name} {before:.0} → {now:.0}  ")).append_to(
+                    &mut job,
+                    &style,
+                    egui::FontSelection::Default,
+                    egui::Align::Center,
+                );
+                RichText::new(super::delta_text(d))
+                    .color(pal.delta(d, up_good))
+                    .strong()
+                    .append_to(
+                        &mut job,
+                        &style,
+                        egui::FontSelection::Default,
+                        egui::Align::Center,
+                    );
+                ui.add(egui::Label::new(job).wrap_mode(egui::TextWrapMode::Extend));
                 ui.separator();
             };
             item("Tension", base.tension, view.tension, false);
@@ -98,9 +122,10 @@ pub fn summary_card(
                 crate::sim::state::weighted_approval(sc, me, &base.factions[me.idx()]);
             item("Your approval", approval_before, view.me.approval, true);
         });
-        let lines = last_round_lines(sc, log, view.round);
+        let lines = last_round_lines(sc, log, view.round, view.side);
         let important = |l: &String| {
             l.starts_with("CAUGHT")
+                || l.starts_with("You quietly broke")
                 || l.starts_with("Signed")
                 || l.starts_with("Phase")
                 || l.starts_with("Ratification") && l.contains("FAILED")
