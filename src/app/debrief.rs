@@ -58,6 +58,8 @@ pub struct Beliefs {
     pub ranking: Vec<Area>,
     /// Whether this opponent trades on its guess (only modelling styles do).
     pub acts_on_it: bool,
+    /// How many of the person's offers it learnt from.
+    pub offers_seen: u32,
 }
 
 /// Names joined for a sentence: "A", "A and B", "A, B and C".
@@ -97,14 +99,9 @@ impl Beliefs {
         self.informed() && self.true_tops().contains(&self.believed_top())
     }
 
-    /// Whether the computer learnt anything: it saw at least one offer, so its weights moved
-    /// off the even prior.
+    /// Whether the computer learnt anything: it saw at least one offer of the person's.
     pub fn informed(&self) -> bool {
-        let (lo, hi) = self
-            .believed
-            .iter()
-            .fold((f32::MAX, f32::MIN), |(lo, hi), w| (lo.min(*w), hi.max(*w)));
-        hi - lo > 1e-4
+        self.offers_seen > 0
     }
 
     /// The note beside an area's bars: its guess, the truth, or both.
@@ -188,6 +185,7 @@ pub fn beliefs_of(g: &Game) -> Option<Beliefs> {
         truth: g.m.scenario.weights()[human.idx()],
         ranking: c.model().ranking(),
         acts_on_it: c.style.models,
+        offers_seen: c.model().offers_seen(),
     })
 }
 
@@ -387,11 +385,15 @@ fn beliefs_card(ui: &mut Ui, pal: &Palette, b: &Beliefs) {
             });
         ui.add_space(2.0);
         ui.label(
-            RichText::new(if b.acts_on_it {
-                "It learnt this from your offers: what you asked for, it took you to value; what you gave away easily, less. It built its packages around that guess."
-            } else {
-                "It learnt this from your offers, but this opponent did not trade on the guess: only a Pragmatist, or any Hard opponent, builds its packages around what it thinks you value."
-            })
+            RichText::new(format!(
+                "It learnt this from the {} offer(s) you made it: what you asked for, it took you to value; what you gave away easily, less. {}",
+                b.offers_seen,
+                if b.acts_on_it {
+                    "It built its packages around that guess."
+                } else {
+                    "This opponent did not trade on the guess: only a Pragmatist, or any Hard opponent, builds its packages around what it thinks you value."
+                }
+            ))
             .small()
             .color(pal.muted),
         );
