@@ -1571,3 +1571,28 @@ fn check_is_a_dry_run() {
     let v = m.view(Side::A);
     assert_eq!(v.outlets.len(), sc.outlets.len());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+    #[test]
+    fn any_pair_of_counterparts_plays_legally_and_replays(seed in any::<u64>(), a in 0usize..12, b in 0usize..12, level in 0usize..3) {
+        let levels = all_levels();
+        let sc = levels[level % levels.len()].clone();
+        let pool = detente::ai::tournament::pool();
+        let mk = || -> [Box<dyn Negotiator>; 2] {
+            [
+                Box::new(counterpart(&sc, pool[a].0, pool[a].1, Side::A, seed)),
+                Box::new(counterpart(&sc, pool[b].0, pool[b].1, Side::B, seed)),
+            ]
+        };
+        let mut agents = mk();
+        let mut m = Match::new(sc.clone(), seed);
+        while let Some((_, d, _)) = runner::step(&mut m, &mut agents) {
+            prop_assert!(!d.reason.starts_with("(fell back"), "{:?}: {}", d.action, d.reason);
+        }
+        prop_assert!(m.is_over());
+        let again = runner::play(sc.clone(), seed, &mut mk());
+        prop_assert_eq!(&again, &m);
+        prop_assert_eq!(Match::replay(sc.clone(), &m.record(None)).unwrap(), m);
+    }
+}
