@@ -476,13 +476,29 @@ impl Counterpart {
         let mut best: Option<(Vec<usize>, f32, f32)> = None;
         let mut feasible: Vec<(Vec<usize>, f32)> = Vec::new();
         let mut demand: Option<(Vec<usize>, f32)> = None;
+        let mut fallback: Option<(Vec<usize>, f32)> = None;
         let mut order: Vec<(f32, usize)> = Vec::with_capacity(pool.cands.len());
         let mut sum = vec![0.0; pool.nf];
         // Eight weights from 0.15 to 1.8 times the style's generosity.
         for k in 0..8 {
             let lambda = self.style.generosity * (0.15 + k as f32 * (1.65 / 7.0));
             let (pick, own, theirs) = Self::pack(v, pool, lambda, &mut order, &mut sum);
-            if pick.is_empty() || own < target {
+            if pick.is_empty() {
+                continue;
+            }
+            if own < target {
+                // Short of what it hopes for, but still worth tabling if both sides gain and it
+                // clears the least this side would accept.
+                // Not in the first season, which is for opening positions.
+                if theirs > 0.0
+                    && v.round > 1
+                    && own >= self.style.floor * c.best
+                    && fallback
+                        .as_ref()
+                        .is_none_or(|f: &(Vec<usize>, f32)| own > f.1)
+                {
+                    fallback = Some((pick, own));
+                }
                 continue;
             }
             if theirs <= 0.0 {
@@ -515,10 +531,11 @@ impl Counterpart {
                 let k = self.rng.below(feasible.len());
                 feasible.swap_remove(k)
             } else {
-                match (best, demand) {
-                    (Some((p, o, _)), _) => (p, o),
-                    (None, Some(d)) => d,
-                    (None, None) => return None,
+                match (best, demand, fallback) {
+                    (Some((p, o, _)), _, _) => (p, o),
+                    (None, Some(d), _) => d,
+                    (None, None, Some(f)) => f,
+                    (None, None, None) => return None,
                 }
             };
         let items: Vec<Item> = pick
