@@ -32,11 +32,12 @@ pub fn safe_action(m: &Match, side: Side) -> Action {
 }
 
 /// Ask the negotiator whose move it is and apply its decision. Returns the decision made
-/// (with its reason) and the events it caused; `None` once the match is over.
+/// (with its reason) and where the events it caused sit in the match log; `None` once the match
+/// is over.
 pub fn step<'a>(
     m: &mut Match,
     agents: &mut [Box<dyn Negotiator + 'a>; 2],
-) -> Option<(Side, Decision, Vec<Event>)> {
+) -> Option<(Side, Decision, std::ops::Range<usize>)> {
     if m.stage == Stage::Ended {
         return None;
     }
@@ -44,17 +45,15 @@ pub fn step<'a>(
     let view = m.view_brief(side);
     let sc = m.scenario.clone();
     let mut d = agents[side.idx()].decide(&view, Table::new(&sc));
-    let events = match m.apply(d.action.clone()) {
-        Ok(ev) => ev,
-        Err(e) => {
-            d = Decision {
-                action: safe_action(m, side),
-                reason: format!("(fell back: {e})"),
-            };
-            m.apply(d.action.clone()).unwrap_or_default()
-        }
-    };
-    Some((side, d, events))
+    let start = m.log.len();
+    if let Err(e) = m.apply_quiet(d.action.clone()) {
+        d = Decision {
+            action: safe_action(m, side),
+            reason: format!("(fell back: {e})"),
+        };
+        let _ = m.apply_quiet(d.action.clone());
+    }
+    Some((side, d, start..m.log.len()))
 }
 
 /// Play a whole match between two negotiators, without a transcript.
@@ -207,7 +206,8 @@ pub fn transcript(
     let first: Vec<Event> = m.log.iter().map(|l| l.event.clone()).collect();
     write_events(&mut out, &m, &first);
     let mut guard = 0;
-    while let Some((side, d, events)) = step(&mut m, agents) {
+    while let Some((side, d, range)) = step(&mut m, agents) {
+        let events: Vec<Event> = m.log[range].iter().map(|l| l.event.clone()).collect();
         let acts = matches!(
             d.action,
             Action::Propose { .. }

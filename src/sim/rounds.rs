@@ -33,6 +33,13 @@ impl Match {
     /// Apply one action. On error nothing changes; on success the events it caused are returned
     /// (and kept in the match log).
     pub fn apply(&mut self, action: Action) -> Result<Vec<Event>, ActionError> {
+        let start = self.log.len();
+        self.apply_quiet(action)?;
+        Ok(self.log[start..].iter().map(|l| l.event.clone()).collect())
+    }
+
+    /// Apply one action and keep what it caused only in the match log (no copy is returned).
+    pub fn apply_quiet(&mut self, action: Action) -> Result<(), ActionError> {
         if self.ending.is_some() {
             return Err(ActionError::MatchOver);
         }
@@ -41,21 +48,21 @@ impl Match {
         self.dispatch(&action)?;
         self.advance();
         self.actions.push(action);
-        let out = std::mem::take(&mut self.out);
         // Each event belongs to the round it happened in: the home front of a round is logged
         // under that round, not under the next one it starts.
-        self.log.extend(out.iter().cloned().map(|event| {
+        let out = std::mem::take(&mut self.out);
+        self.log.extend(out.into_iter().map(|event| {
             if let Event::RoundStarted { round: r } = event {
                 round = r;
             }
             Logged { round, event }
         }));
-        Ok(out)
+        Ok(())
     }
 
     /// Whether `action` would be accepted now, without applying it (for greying out buttons).
     pub fn check(&self, action: &Action) -> Result<(), ActionError> {
-        self.clone().apply(action.clone()).map(|_| ())
+        self.clone().apply_quiet(action.clone())
     }
 
     /// Who must act now, and what they are asked to do.
