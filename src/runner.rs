@@ -216,11 +216,27 @@ pub fn transcript(
                 | Action::Reject { .. }
                 | Action::Gesture { .. }
                 | Action::Respond { .. }
+                | Action::EndTalks { .. }
+                | Action::Withdraw { .. }
         );
-        write_events(&mut out, &m, &events);
-        if acts || matches!(&d.action, Action::Implement { breaks, .. } if !breaks.is_empty()) {
+        let explain =
+            acts || matches!(&d.action, Action::Implement { breaks, .. } if !breaks.is_empty());
+        // The reason follows the line that reports the move, before what the move set off.
+        let own = if matches!(d.action, Action::Counter { .. }) {
+            2
+        } else {
+            1
+        };
+        let split = if explain {
+            own.min(events.len())
+        } else {
+            events.len()
+        };
+        write_events(&mut out, &m, &events[..split]);
+        if explain {
             let _ = writeln!(out, "    why ({}): {}", sc.side(side).name, d.reason);
         }
+        write_events(&mut out, &m, &events[split..]);
         guard += 1;
         if guard > 10_000 {
             break;
