@@ -116,6 +116,18 @@ impl Counterpart {
         }
     }
 
+    /// Note a package this side tables, to avoid repeating it and to learn from its answer.
+    fn remember(&mut self, offer: &Offer) {
+        self.last_offer_key = Some(offer_key(offer));
+        self.last_proposal = Some(
+            offer
+                .items
+                .iter()
+                .map(|i| (i.measure.clone(), i.by))
+                .collect(),
+        );
+    }
+
     /// The model of the other side's priorities.
     pub fn model(&self) -> &OpponentModel {
         &self.model
@@ -726,14 +738,7 @@ impl Counterpart {
         {
             let key = offer_key(&offer);
             if self.last_offer_key != Some(key) || v.exchanges_left > 1 {
-                self.last_offer_key = Some(key);
-                self.last_proposal = Some(
-                    offer
-                        .items
-                        .iter()
-                        .map(|i| (i.measure.clone(), i.by))
-                        .collect(),
-                );
+                self.remember(&offer);
                 return Decision {
                     action: Action::Counter { side: me, offer },
                     reason: format!("{why} We table our own package instead."),
@@ -782,14 +787,7 @@ impl Counterpart {
                         reason: "We have said what we can offer this season; we will not repeat ourselves.".into(),
                     };
                 }
-                self.last_offer_key = Some(key);
-                self.last_proposal = Some(
-                    offer
-                        .items
-                        .iter()
-                        .map(|i| (i.measure.clone(), i.by))
-                        .collect(),
-                );
+                self.remember(&offer);
                 let reason = if self.style.models {
                     let top = self.model.ranking()[0];
                     format!(

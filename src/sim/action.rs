@@ -17,6 +17,22 @@ pub struct Item {
     pub term: Term,
 }
 
+impl Item {
+    /// A commitment on a measure's first verification option and first term.
+    pub fn first_options(m: &super::scenario::MeasureDef, by: Side) -> Item {
+        Item {
+            measure: m.id.clone(),
+            by,
+            verification: if m.verification.is_empty() {
+                None
+            } else {
+                Some(0)
+            },
+            term: m.terms.first().copied().unwrap_or(Term::Pledge),
+        }
+    }
+}
+
 /// A package of commitments for both sides with a public statement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Offer {

@@ -589,16 +589,7 @@ impl Match {
         let mut items: Vec<Item> = Vec::new();
         for &(i, by) in &sc.frontier().nash_package {
             let m = &self.scenario.measures[i];
-            let it = Item {
-                measure: m.id.clone(),
-                by,
-                verification: if m.verification.is_empty() {
-                    None
-                } else {
-                    Some(0)
-                },
-                term: m.terms.first().copied().unwrap_or(Term::Pledge),
-            };
+            let it = Item::first_options(m, by);
             if items.len() < super::offers::MAX_ITEMS && self.check_item(&it, &items).is_ok() {
                 items.push(it);
             }

@@ -103,16 +103,7 @@ impl Draft {
 
 /// A commitment on a measure's first verification and first term.
 pub fn default_item(m: &MeasureDef, by: Side) -> Item {
-    Item {
-        measure: m.id.clone(),
-        by,
-        verification: if m.verification.is_empty() {
-            None
-        } else {
-            Some(0)
-        },
-        term: m.terms.first().copied().unwrap_or(Term::Pledge),
-    }
+    Item::first_options(m, by)
 }
 
 /// Short state name for labels ("Aldora").
