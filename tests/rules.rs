@@ -1596,3 +1596,36 @@ proptest! {
         prop_assert_eq!(Match::replay(sc.clone(), &m.record(None)).unwrap(), m);
     }
 }
+
+#[test]
+fn outlets_word_the_same_story_differently_where_templates_allow() {
+    let sc = tutorial();
+    let mut m = calm(&sc);
+    m.apply(Action::Propose {
+        side: Side::A,
+        offer: offer(&sc, &[("hotline", Side::A), ("hotline", Side::B)]),
+    })
+    .unwrap();
+    m.apply(Action::Accept { side: Side::B }).unwrap();
+    for s in Side::BOTH {
+        m.apply(Action::Implement {
+            side: s,
+            breaks: vec![],
+        })
+        .unwrap();
+    }
+    let agreement: Vec<String> = m
+        .log
+        .iter()
+        .filter_map(|l| match &l.event {
+            Event::Headline { text, .. } if text.contains("Lake hotline") => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(agreement.len() >= 2, "{agreement:?}");
+    let distinct: std::collections::BTreeSet<&String> = agreement.iter().collect();
+    assert!(
+        distinct.len() >= 2,
+        "every outlet printed the same line: {agreement:?}"
+    );
+}

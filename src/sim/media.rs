@@ -96,6 +96,7 @@ impl Match {
             });
         }
         let news = std::mem::take(&mut self.news);
+        let mut used = Vec::new();
         for o in 0..self.outlets.len() {
             let side = self.scenario.outlets[o].side;
             let mut mine: Vec<&News> = news
@@ -120,8 +121,8 @@ impl Match {
                 } else {
                     Spin::Neutral
                 };
-                if let Some(text) = self.headline_text(o, n, spin) {
-                    front.push((text, spin));
+                if let Some(line) = self.headline_text(o, n, spin, &mut used) {
+                    front.push(line);
                 }
             }
             let tension_pull = -(self.tension - 50.0) * 0.05;
@@ -141,35 +142,61 @@ impl Match {
         }
     }
 
-    fn headline_text(&mut self, outlet: usize, n: &News, spin: Spin) -> Option<String> {
+    /// Write one headline; `used` holds the templates already printed this round, so that
+    /// different outlets word the same story differently where the level allows it.
+    fn headline_text(
+        &mut self,
+        outlet: usize,
+        n: &News,
+        spin: Spin,
+        used: &mut Vec<usize>,
+    ) -> Option<(String, Spin)> {
         let sc = self.scenario.clone();
         let out_id = &sc.outlets[outlet].id;
         let fits =
-            |h: &&HeadlineDef| h.kind == n.kind && h.outlet.as_ref().is_none_or(|o| o == out_id);
-        let exact: Vec<&HeadlineDef> = sc
-            .headlines
-            .iter()
-            .filter(fits)
-            .filter(|h| h.spin == spin)
+            |h: &HeadlineDef| h.kind == n.kind && h.outlet.as_ref().is_none_or(|o| o == out_id);
+        let any: Vec<usize> = (0..sc.headlines.len())
+            .filter(|&i| fits(&sc.headlines[i]))
             .collect();
-        let pool = if exact.is_empty() {
-            sc.headlines.iter().filter(fits).collect()
-        } else {
-            exact
-        };
-        if pool.is_empty() {
+        if any.is_empty() {
             return None;
         }
-        // Outlet-specific templates speak in that outlet's voice: prefer them.
-        let own: Vec<&&HeadlineDef> = pool.iter().filter(|h| h.outlet.is_some()).collect();
-        let pick = if !own.is_empty() && self.rng.chance(0.7) {
-            own[self.rng.below(own.len())]
-        } else {
-            &pool[self.rng.below(pool.len())]
+        let exact: Vec<usize> = any
+            .iter()
+            .copied()
+            .filter(|&i| sc.headlines[i].spin == spin)
+            .collect();
+        let unused = |v: &[usize]| -> Vec<usize> {
+            v.iter().copied().filter(|i| !used.contains(i)).collect()
         };
+        // Prefer, in order: a fresh template of the right spin, a fresh neutral one (another
+        // outlet already printed the obvious line), then a repeat of the right spin.
+        let neutral: Vec<usize> = any
+            .iter()
+            .copied()
+            .filter(|&i| sc.headlines[i].spin == Spin::Neutral)
+            .collect();
+        let pool = [unused(&exact), unused(&neutral), exact, any]
+            .into_iter()
+            .find(|p| !p.is_empty())
+            .unwrap_or_default();
+        // Outlet-specific templates speak in that outlet's voice: prefer them.
+        let own: Vec<usize> = pool
+            .iter()
+            .copied()
+            .filter(|&i| sc.headlines[i].outlet.is_some())
+            .collect();
+        let choices = if !own.is_empty() && self.rng.chance(0.7) {
+            own
+        } else {
+            pool
+        };
+        let k = choices[self.rng.below(choices.len())];
+        used.push(k);
+        let pick = &sc.headlines[k];
         use std::borrow::Cow;
         let leader = &self.side(n.actor).leader;
-        Some(fill_with(&pick.text, |key| match key {
+        let text = fill_with(&pick.text, |key| match key {
             "actor" => Some(Cow::Borrowed(sc.side(n.actor).name.as_str())),
             "other" => Some(Cow::Borrowed(sc.side(n.actor.other()).name.as_str())),
             "leader" => Some(Cow::Borrowed(leader.as_str())),
@@ -181,7 +208,8 @@ impl Match {
                 .iter()
                 .find(|(k, _)| *k == key)
                 .map(|(_, v)| Cow::Borrowed(v.as_str())),
-        }))
+        });
+        Some((text, pick.spin))
     }
 }
 
