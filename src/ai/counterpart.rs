@@ -186,7 +186,14 @@ impl Counterpart {
             // Concede as much as they have conceded, no more.
             a -= (self.their_best - first).max(0.0) * 0.8;
         }
-        (a + self.hardened + self.probe).clamp(s.floor, 1.0)
+        // Opening positions are firmer: the first season is for sounding each other out
+        // (a dove excepted), so a class sees talks develop before the first deal.
+        let opening = if v.round == 1 && s.personality != Personality::Dove {
+            0.15
+        } else {
+            0.0
+        };
+        (a + self.hardened + self.probe + opening).clamp(s.floor, 1.0)
     }
 
     /// How far a commitment of the other side can be believed: trust, or else verification.
