@@ -80,18 +80,6 @@ pub fn in_force(
     out
 }
 
-const DIGITS: [egui::Key; 9] = [
-    egui::Key::Num1,
-    egui::Key::Num2,
-    egui::Key::Num3,
-    egui::Key::Num4,
-    egui::Key::Num5,
-    egui::Key::Num6,
-    egui::Key::Num7,
-    egui::Key::Num8,
-    egui::Key::Num9,
-];
-
 /// Implementation: a Keep / Break switch for each own commitment and a button to carry out.
 pub fn implement_ui(
     ui: &mut Ui,
@@ -125,7 +113,7 @@ pub fn implement_ui(
                     };
                     let m = &sc.measures[i];
                     // Digits 1-9 switch a row between keep and break.
-                    let key = DIGITS.get(n).copied();
+                    let key = super::DIGITS.get(n).copied();
                     if let Some(k) = key
                         && super::key_pressed(ui, k)
                         && !breaks.remove(&c.id)

@@ -31,14 +31,8 @@ pub fn event_card(
             return;
         }
         ui.label(RichText::new("How do you answer?").strong());
-        let keys = [
-            egui::Key::Num1,
-            egui::Key::Num2,
-            egui::Key::Num3,
-            egui::Key::Num4,
-            egui::Key::Num5,
-            egui::Key::Num6,
-        ];
+        // Event answers take the keys 1–6.
+        let keys = &super::DIGITS[..6];
         for (n, id) in ev.my_responses.iter().enumerate() {
             let Some(r) = def.responses.iter().find(|r| &r.id == id) else {
                 continue;

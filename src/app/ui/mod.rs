@@ -9,6 +9,19 @@ pub mod news;
 pub mod offer;
 pub mod summary;
 
+/// The number keys 1–9, for choosing the n-th item of a list.
+pub(crate) const DIGITS: [egui::Key; 9] = [
+    egui::Key::Num1,
+    egui::Key::Num2,
+    egui::Key::Num3,
+    egui::Key::Num4,
+    egui::Key::Num5,
+    egui::Key::Num6,
+    egui::Key::Num7,
+    egui::Key::Num8,
+    egui::Key::Num9,
+];
+
 use crate::app::egui;
 use crate::app::egui::{Color32, RichText, Ui};
 
