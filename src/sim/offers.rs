@@ -84,7 +84,7 @@ impl Match {
         let capital_cost = self.package_cost(side, items);
         let factions = super::politics::package_reaction(sc, side, items);
         let support = self.support_after(side, items);
-        let (lo, hi) = self.ranges[side.idx()];
+        let (lo, hi) = sc.ranges()[side.idx()];
         let span = (hi - lo).max(1e-6);
         let mut p = Preview {
             side,

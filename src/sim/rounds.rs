@@ -450,16 +450,16 @@ impl Match {
     }
 
     fn accrue_utility(&mut self, broken: &[(u32, Side)]) {
-        let sc = self.scenario.clone();
-        for s in Side::BOTH {
-            let (lo, hi) = self.ranges[s.idx()];
-            let raw: f32 = self
-                .commitments
+        // A commitment broken this round is worth nothing to either side this round.
+        let point = super::scoring::package_point(
+            &self.scenario,
+            self.commitments
                 .iter()
                 .filter(|c| !broken.iter().any(|(id, _)| *id == c.id))
-                .map(|c| super::scoring::item_utility(&sc, s, c.measure, c.by))
-                .sum();
-            self.side_mut(s).utility_sum += (raw - lo) / (hi - lo).max(1e-6);
+                .map(|c| (c.measure, c.by)),
+        );
+        for s in Side::BOTH {
+            self.side_mut(s).utility_sum += point[s.idx()];
         }
     }
 

@@ -174,8 +174,6 @@ pub struct Match {
     pub broken_now: Vec<(u32, Side)>,
     /// Rounds in a row without an agreement.
     pub dry_rounds: u32,
-    /// Each side's lowest and highest raw utility over the catalogue, for normalising.
-    pub ranges: [(f32, f32); 2],
     /// Events produced by the action being applied.
     pub(crate) out: Vec<Event>,
 }
@@ -246,7 +244,6 @@ impl Match {
             dry_rounds: 0,
             broken_now: Vec::new(),
             out: Vec::new(),
-            ranges: scenario.ranges(),
             scenario,
         };
         m.phase = m.derive_phase();
