@@ -220,7 +220,20 @@ impl Counterpart {
             return None;
         }
         let options = m.verification.iter().enumerate().filter(|(_, v)| usable(v));
-        if by != me && self.style.verify {
+        if by != me && self.style.verify && self.style.personality == Personality::Pragmatist {
+            // Verification is paid from their capital, which could buy more for us: the
+            // cheapest check that catches a breach at least half the time will do.
+            options
+                .clone()
+                .filter(|(_, v)| v.detection >= 0.5)
+                .min_by(|a, b| {
+                    a.1.cost
+                        .total_cmp(&b.1.cost)
+                        .then(b.1.detection.total_cmp(&a.1.detection))
+                })
+                .or_else(|| options.max_by(|a, b| a.1.detection.total_cmp(&b.1.detection)))
+                .map(|(i, _)| i)
+        } else if by != me && self.style.verify {
             options
                 .max_by(|a, b| a.1.detection.total_cmp(&b.1.detection))
                 .map(|(i, _)| i)
@@ -430,17 +443,29 @@ impl Counterpart {
         v: &SideView,
         pool: &Pool,
         lambda: f32,
+        by_load: bool,
         order: &mut Vec<(f32, usize)>,
         sum: &mut [f32],
     ) -> (Vec<usize>, f32, f32) {
         let me = v.side;
         let cands = &pool.cands;
         order.clear();
+        // Ranked by worth, or by worth per share of the payer's capital when capital is what
+        // limits the package.
+        let capital = [v.private.capital, v.them.capital];
         order.extend(
             cands
                 .iter()
                 .enumerate()
-                .map(|(j, c)| (c.own + lambda * c.theirs, j))
+                .map(|(j, c)| {
+                    let score = c.own + lambda * c.theirs;
+                    if by_load && score > 0.0 {
+                        let payer = if c.by == me { 0 } else { 1 };
+                        (score / (c.cost / capital[payer].max(1e-3) + 0.02), j)
+                    } else {
+                        (score, j)
+                    }
+                })
                 .filter(|(score, _)| *score > 0.0),
         );
         // Best first; ties by candidate order, so the choice is the same on every machine.
@@ -481,11 +506,88 @@ impl Counterpart {
         (pick, own, theirs)
     }
 
+    /// Polish a package by single additions, removals and swaps while the product of both
+    /// sides' estimated gains grows and its own gain stays at `target` or above: the sweep
+    /// finds the region, this finds the corner capital and the item limit leave.
+    fn improve(v: &SideView, pool: &Pool, target: f32, pick: &mut Vec<usize>) {
+        let me = v.side;
+        let nf = pool.nf;
+        let cands = &pool.cands;
+        let eval = |p: &[usize], sum: &mut Vec<f32>| -> Option<f32> {
+            if p.len() > MAX_ITEMS {
+                return None;
+            }
+            let (mut mc, mut tc, mut own, mut theirs) = (0.0, 0.0, 0.0, 0.0);
+            sum.iter_mut().for_each(|x| *x = 0.0);
+            for &j in p {
+                let cd = &cands[j];
+                if cd.by == me {
+                    mc += cd.cost;
+                } else {
+                    tc += cd.cost;
+                }
+                own += cd.own;
+                theirs += cd.theirs;
+                for (s, d) in sum.iter_mut().zip(&pool.deltas[j * nf..(j + 1) * nf]) {
+                    *s += d;
+                }
+            }
+            let ok = mc <= v.private.capital + 1e-4
+                && tc <= v.them.capital + 1e-4
+                && own >= target
+                && theirs > 0.0
+                && Self::support(v, sum) >= v.private.ratify_at + 3.0;
+            ok.then_some(own * theirs)
+        };
+        let mut sum = vec![0.0; nf];
+        let Some(mut score) = eval(pick, &mut sum) else {
+            return;
+        };
+        let mut trial: Vec<usize> = Vec::with_capacity(MAX_ITEMS + 1);
+        for _ in 0..12 {
+            let mut found: Option<(Vec<usize>, f32)> = None;
+            let outside: Vec<usize> = (0..cands.len()).filter(|j| !pick.contains(j)).collect();
+            // Moves: add j, remove pick[k], or put j in place of pick[k] (k = len: remove none).
+            for k in 0..=pick.len() {
+                for j in outside.iter().copied().map(Some).chain([None]) {
+                    if k == pick.len() && j.is_none() {
+                        continue;
+                    }
+                    trial.clear();
+                    trial.extend(
+                        pick.iter()
+                            .enumerate()
+                            .filter(|&(x, _)| x != k)
+                            .map(|(_, &y)| y),
+                    );
+                    trial.extend(j);
+                    if let Some(sc) = eval(&trial, &mut sum)
+                        && sc > score + 1e-6
+                        && found.as_ref().is_none_or(|f| sc > f.1)
+                    {
+                        found = Some((trial.clone(), sc));
+                    }
+                }
+            }
+            match found {
+                Some((p, sc)) => {
+                    *pick = p;
+                    score = sc;
+                }
+                None => break,
+            }
+        }
+        pick.sort_unstable();
+    }
+
     /// The most this side could get from one package now (both sides' capital permitting).
     fn best_now(v: &SideView, pool: &Pool) -> f32 {
         let mut order = Vec::new();
         let mut sum = vec![0.0; pool.nf];
-        Self::pack(v, pool, 0.0, &mut order, &mut sum).1.max(0.01)
+        Self::pack(v, pool, 0.0, false, &mut order, &mut sum)
+            .1
+            .max(Self::pack(v, pool, 0.0, true, &mut order, &mut sum).1)
+            .max(0.01)
     }
 
     /// The package this side would table now, with its own gain.
@@ -498,10 +600,10 @@ impl Counterpart {
         let mut fallback: Option<(Vec<usize>, f32)> = None;
         let mut order: Vec<(f32, usize)> = Vec::with_capacity(pool.cands.len());
         let mut sum = vec![0.0; pool.nf];
-        // Eight weights from 0.15 to 1.8 times the style's generosity.
-        for k in 0..8 {
-            let lambda = self.style.generosity * (0.15 + k as f32 * (1.65 / 7.0));
-            let (pick, own, theirs) = Self::pack(v, pool, lambda, &mut order, &mut sum);
+        // Eight weights from 0.15 to 1.8 times the style's generosity, each with both rankings.
+        for k in 0..16 {
+            let lambda = self.style.generosity * (0.15 + (k / 2) as f32 * (1.65 / 7.0));
+            let (pick, own, theirs) = Self::pack(v, pool, lambda, k % 2 == 1, &mut order, &mut sum);
             if pick.is_empty() {
                 continue;
             }
@@ -545,6 +647,12 @@ impl Counterpart {
                 best = Some((pick, own, merit));
             }
         }
+        if self.style.models
+            && let Some(b) = best.as_mut()
+        {
+            Self::improve(v, pool, target, &mut b.0);
+            b.1 = b.0.iter().map(|&j| pool.cands[j].own).sum();
+        }
         let (pick, own) =
             if self.style.noise > 0.0 && feasible.len() > 1 && self.rng.chance(self.style.noise) {
                 let k = self.rng.below(feasible.len());
@@ -557,6 +665,11 @@ impl Counterpart {
                     (None, None, None) => return None,
                 }
             };
+        Some((self.offer_of(v, t, pool, &pick), own))
+    }
+
+    /// The offer for a set of candidates from the pool.
+    fn offer_of(&self, v: &SideView, t: Table, pool: &Pool, pick: &[usize]) -> Offer {
         let items: Vec<Item> = pick
             .iter()
             .map(|&j| {
@@ -571,7 +684,58 @@ impl Counterpart {
             })
             .collect();
         let statement = self.statement(v, &items);
-        Some((Offer { items, statement }, own))
+        Offer { items, statement }
+    }
+
+    /// For a logroller: an acceptable offer that could be better for both sides comes back
+    /// improved (same or more for us, clearly more for them as far as we can tell), while
+    /// there is an exchange left to do it.
+    fn better_deal(&mut self, v: &SideView, t: Table, c: &Ctx, offer: &Offer) -> Option<Decision> {
+        if !(self.style.models && self.style.personality == Personality::Pragmatist)
+            || v.exchanges_left == 0
+        {
+            return None;
+        }
+        let pool = &c.pool;
+        let mut pick = Vec::with_capacity(offer.items.len());
+        for it in &offer.items {
+            let (i, _) = t.measure(&it.measure)?;
+            pick.push(
+                pool.cands
+                    .iter()
+                    .position(|cd| cd.i == i && cd.by == it.by)?,
+            );
+        }
+        let sums = |p: &[usize]| {
+            p.iter().fold((0.0, 0.0), |(o, th), &j| {
+                (o + pool.cands[j].own, th + pool.cands[j].theirs)
+            })
+        };
+        let (own0, theirs0) = sums(&pick);
+        if own0 <= 0.0 || theirs0 <= 0.0 {
+            return None;
+        }
+        let mut better = pick.clone();
+        Self::improve(v, pool, own0, &mut better);
+        let (own1, theirs1) = sums(&better);
+        if theirs1 < theirs0 || own1 * theirs1 < own0 * theirs0 * 1.05 {
+            return None;
+        }
+        let offer = self.offer_of(v, t, pool, &better);
+        if self.last_offer_key == Some(offer_key(&offer)) {
+            return None;
+        }
+        self.remember(&offer);
+        Some(Decision {
+            action: Action::Counter {
+                side: v.side,
+                offer,
+            },
+            reason: format!(
+                "We could sign this (worth {:.0}% of our best), but a package that serves you better for no less from us is on the table: this one.",
+                own0 / c.best * 100.0
+            ),
+        })
     }
 
     fn statement(&self, v: &SideView, items: &[Item]) -> Statement {
@@ -699,6 +863,9 @@ impl Counterpart {
         let reservation = self.style.floor * c.best;
         let last_chance = v.exchanges_left == 0 || v.round == v.rounds;
         if gain >= need && gain > 0.0 {
+            if let Some(d) = self.better_deal(v, t, c, offer) {
+                return d;
+            }
             return Decision {
                 action: Action::Accept { side: me },
                 reason: format!(

@@ -57,7 +57,9 @@ impl OpponentModel {
     }
 
     fn compute(&self) -> [f32; 7] {
-        let w: [f32; 7] = std::array::from_fn(|i| self.asked[i] / self.given[i].sqrt());
+        // Damped counts: raw frequencies made the model far more certain than a few offers
+        // warrant (its error against the true weights was worse than a uniform guess).
+        let w: [f32; 7] = std::array::from_fn(|i| self.asked[i].sqrt() / self.given[i].powf(0.25));
         let total: f32 = w.iter().sum::<f32>().max(1e-6);
         w.map(|x| x / total)
     }

@@ -4,7 +4,8 @@
 use super::{Counterpart, DIFFICULTIES, Decision, Negotiator, PERSONALITIES, Style, Table};
 use crate::runner;
 use crate::sim::scenario::{Difficulty, Personality, Scenario, Side};
-use crate::sim::{Ending, Event, SideView};
+use crate::sim::scoring::session_frontier;
+use crate::sim::{Ending, Event, Match, SideView};
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Instant;
@@ -38,10 +39,19 @@ pub struct EntryStats {
     pub own_utility: f64,
     /// Mean sum of both sides' utilities.
     pub joint_welfare: f64,
-    /// Mean distance of the package in force at the end to the Pareto frontier (games with an agreement).
+    /// Agreements signed, over all its games.
+    pub agreements: u32,
+    /// Mean distance of each agreed package to the Pareto frontier of the packages open when it
+    /// was signed (utilities normalised 0..1 over those packages).
     pub pareto_distance: f64,
-    /// Mean Nash product of that package over the Nash point's (games with an agreement).
+    /// Mean Nash product of each agreed package over that moment's Nash point's (deals where
+    /// both sides could gain).
     pub nash_ratio: f64,
+    /// Mean distance of the whole package in force at the end to the frontier of what the
+    /// capital of the rounds played could buy (games with an agreement).
+    pub final_pareto_distance: f64,
+    /// Mean Nash-product ratio of the package in force at the end, on that frontier.
+    pub final_nash_ratio: f64,
     pub mean_first_agreement_round: f64,
     pub decision_ms_p50: f64,
     pub decision_ms_p99: f64,
@@ -55,8 +65,12 @@ struct Acc {
     clashes: u32,
     own: f64,
     joint: f64,
+    deals: u32,
+    nash_deals: u32,
     dist: f64,
     nash: f64,
+    final_dist: f64,
+    final_nash: f64,
     first: f64,
     ms: Vec<f32>,
 }
@@ -108,7 +122,9 @@ pub fn run(
     let mut acc: Vec<Acc> = (0..n).map(|_| Acc::default()).collect();
     let mut matrix = vec![vec![(0.0f64, 0u32); n]; n];
     let frontier = sc.frontier().clone();
-    let nash_best = frontier.nash_product(frontier.nash).max(1e-9);
+    // A match that ended early never received the later rounds' capital, so it is measured
+    // against what the rounds it lasted could pay for.
+    let mut within: Vec<Option<crate::sim::scoring::Frontier>> = vec![None; sc.rounds as usize + 1];
     let total = (n * (n - 1)) as u64 * games as u64;
     let mut done = 0u64;
     let mut final_sum = [0.0f64; 2];
@@ -127,10 +143,11 @@ pub fn run(
                 };
                 let mut ta = mk(a, Side::A);
                 let mut tb = mk(b, Side::B);
+                let mut deals: Vec<(f32, Option<f32>)> = Vec::new();
                 let m = {
                     let mut agents: [Box<dyn Negotiator>; 2] =
                         [Box::new(TimedRef(&mut ta)), Box::new(TimedRef(&mut tb))];
-                    runner::play(sc.clone(), s, &mut agents)
+                    play_measured(sc.clone(), s, &mut agents, &mut deals)
                 };
                 let scores = m.scores();
                 let first = m.log.iter().find_map(|l| match l.event {
@@ -143,6 +160,11 @@ pub fn run(
                     .map_or(frontier.disagreement, |h| h.utility);
                 final_sum[0] += end_point[0] as f64;
                 final_sum[1] += end_point[1] as f64;
+                let played = (m.history.len() as u32).clamp(1, sc.rounds);
+                let fw = within[played as usize]
+                    .get_or_insert_with(|| crate::sim::scoring::frontier_within(&sc, played));
+                let final_dist = fw.distance(end_point) as f64;
+                let final_nash = fw.nash_ratio(end_point) as f64;
                 for (k, side, t) in [(a, Side::A, &mut ta), (b, Side::B, &mut tb)] {
                     let e = &mut acc[k];
                     e.games += 1;
@@ -157,8 +179,16 @@ pub fn run(
                     if let Some(r) = first {
                         e.agreed += 1;
                         e.first += r as f64;
-                        e.dist += frontier.distance(end_point) as f64;
-                        e.nash += (frontier.nash_product(end_point) / nash_best) as f64;
+                        e.final_dist += final_dist;
+                        e.final_nash += final_nash;
+                    }
+                    for &(d, n) in &deals {
+                        e.deals += 1;
+                        e.dist += d as f64;
+                        if let Some(n) = n {
+                            e.nash_deals += 1;
+                            e.nash += n as f64;
+                        }
                     }
                     e.ms.append(&mut t.ms);
                     let opp = if k == a { b } else { a };
@@ -186,8 +216,23 @@ pub fn run(
                 clash_rate: e.clashes as f64 / g,
                 own_utility: e.own / g,
                 joint_welfare: e.joint / g,
-                pareto_distance: if e.agreed > 0 { e.dist / ag } else { f64::NAN },
-                nash_ratio: if e.agreed > 0 { e.nash / ag } else { 0.0 },
+                agreements: e.deals,
+                pareto_distance: if e.deals > 0 {
+                    e.dist / e.deals as f64
+                } else {
+                    f64::NAN
+                },
+                nash_ratio: if e.nash_deals > 0 {
+                    e.nash / e.nash_deals as f64
+                } else {
+                    0.0
+                },
+                final_pareto_distance: if e.agreed > 0 {
+                    e.final_dist / ag
+                } else {
+                    f64::NAN
+                },
+                final_nash_ratio: if e.agreed > 0 { e.final_nash / ag } else { 0.0 },
                 mean_first_agreement_round: if e.agreed > 0 { e.first / ag } else { f64::NAN },
                 decision_ms_p50: pct(&e.ms, 0.5),
                 decision_ms_p99: pct(&e.ms, 0.99),
@@ -213,6 +258,47 @@ pub fn run(
             })
             .collect(),
     }
+}
+
+/// Play a match, measuring each agreement against the deals open when it was signed:
+/// (distance to that moment's Pareto frontier, Nash-product ratio) per agreement.
+fn play_measured(
+    sc: Arc<Scenario>,
+    seed: u64,
+    agents: &mut [Box<dyn Negotiator + '_>; 2],
+    deals: &mut Vec<(f32, Option<f32>)>,
+) -> Match {
+    let mut m = Match::new(sc.clone(), seed);
+    // What was open before an answer; the frontier is worked out only if a deal is signed.
+    let mut before: Option<(Vec<(usize, Side)>, [f32; 2])> = None;
+    for _ in 0..10_000 {
+        if m.talks.pending.is_some() {
+            before = Some((m.open_commitments(), Side::BOTH.map(|s| m.side(s).capital)));
+        }
+        let Some((_, _, range)) = runner::step(&mut m, agents) else {
+            break;
+        };
+        for l in &m.log[range] {
+            if let Event::AgreementSigned { commitments, .. } = &l.event
+                && let Some((open, capital)) = before.take()
+            {
+                let items: Vec<(usize, Side)> = m
+                    .commitments
+                    .iter()
+                    .filter(|c| commitments.contains(&c.id))
+                    .map(|c| (c.measure, c.by))
+                    .collect();
+                let f = session_frontier(&sc, open, capital);
+                let p = f.place(&sc, &items);
+                // The frontier is a greedy approximation: a deal beyond it is the better
+                // estimate of the best product; with no gain to split there is no ratio.
+                let best = f.nash_product(f.nash).max(f.nash_product(p));
+                let ratio = (best > 1e-6).then(|| f.nash_product(p) / best);
+                deals.push((f.distance(p), ratio));
+            }
+        }
+    }
+    m
 }
 
 /// Lends a timed negotiator to a match without giving it away.
@@ -241,7 +327,7 @@ impl Tournament {
             self.mean_final_point[1]
         );
         s += &format!(
-            "{:<13} {:<7} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7} {:>6} {:>6} {:>7} {:>7}\n",
+            "{:<13} {:<7} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7} {:>6} {:>7} {:>6} {:>6} {:>7} {:>7}\n",
             "personality",
             "level",
             "agree",
@@ -251,13 +337,15 @@ impl Tournament {
             "joint",
             "pareto",
             "nash",
+            "end-par",
+            "end-ns",
             "first",
             "p50 ms",
             "p99 ms"
         );
         for e in &self.personalities {
             s += &format!(
-                "{:<13} {:<7} {:>6.2} {:>6.2} {:>6.2} {:>6.3} {:>6.3} {:>7.3} {:>6.2} {:>6.1} {:>7.3} {:>7.3}\n",
+                "{:<13} {:<7} {:>6.2} {:>6.2} {:>6.2} {:>6.3} {:>6.3} {:>7.3} {:>6.2} {:>7.3} {:>6.2} {:>6.1} {:>7.3} {:>7.3}\n",
                 e.name,
                 e.difficulty,
                 e.agreement_rate,
@@ -267,6 +355,8 @@ impl Tournament {
                 e.joint_welfare,
                 e.pareto_distance,
                 e.nash_ratio,
+                e.final_pareto_distance,
+                e.final_nash_ratio,
                 e.mean_first_agreement_round,
                 e.decision_ms_p50,
                 e.decision_ms_p99

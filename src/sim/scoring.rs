@@ -64,7 +64,7 @@ pub fn package_point(
     })
 }
 
-/// The best joint outcomes of a level's catalogue.
+/// The best joint outcomes of a set of possible commitments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Frontier {
     /// Pareto-optimal points (normalised utility of A, of B), sorted by A's utility.
@@ -75,6 +75,8 @@ pub struct Frontier {
     pub nash: [f32; 2],
     /// The commitments of the Nash point's package.
     pub nash_package: Vec<(usize, Side)>,
+    /// Each side's lowest and highest raw utility, which normalisation maps to 0 and 1.
+    pub ranges: [(f32, f32); 2],
 }
 
 impl Frontier {
@@ -83,6 +85,30 @@ impl Frontier {
         let a = p[0] - self.disagreement[0];
         let b = p[1] - self.disagreement[1];
         if a <= 0.0 || b <= 0.0 { 0.0 } else { a * b }
+    }
+
+    /// A point's Nash product over the Nash point's (1 at the Nash point, 0 with no gain).
+    pub fn nash_ratio(&self, p: [f32; 2]) -> f32 {
+        self.nash_product(p) / self.nash_product(self.nash).max(1e-9)
+    }
+
+    /// Normalised utilities (0..1 over this frontier's ranges) of raw utilities.
+    pub fn normalise(&self, raw: [f32; 2]) -> [f32; 2] {
+        [0, 1].map(|k| {
+            let (lo, hi) = self.ranges[k];
+            (raw[k] - lo) / (hi - lo).max(1e-6)
+        })
+    }
+
+    /// Normalised utilities of a package of (measure, undertaker).
+    pub fn place(&self, sc: &Scenario, items: &[(usize, Side)]) -> [f32; 2] {
+        let raw = Side::BOTH.map(|s| {
+            items
+                .iter()
+                .map(|&(i, by)| item_utility(sc, s, i, by))
+                .sum::<f32>()
+        });
+        self.normalise(raw)
     }
 
     /// Euclidean distance from `p` to the frontier (0 on or beyond it).
@@ -117,93 +143,189 @@ fn seg_dist(p: [f32; 2], a: [f32; 2], b: [f32; 2]) -> f32 {
     ((p[0] - x).powi(2) + (p[1] - y).powi(2)).sqrt()
 }
 
-/// Political capital a side can spend over a whole match.
-pub fn capital_budget(sc: &Scenario, side: Side) -> f32 {
+/// Political capital a side receives over its first `rounds` rounds (the whole match when
+/// `rounds` is the level's length).
+pub fn capital_budget(sc: &Scenario, side: Side, rounds: u32) -> f32 {
     let d = sc.side(side);
-    d.capital.min(d.max_capital) + d.capital_per_round * sc.rounds.saturating_sub(1) as f32
+    d.capital.min(d.max_capital) + d.capital_per_round * rounds.saturating_sub(1) as f32
 }
 
-/// Compute the frontier of what the level allows: for each weight between the two sides'
-/// utilities, the commitments with positive weighted joint worth are taken, best worth per unit
-/// of capital first, while each side's capital over the whole match can pay for them. Supported
-/// points of that sweep, Pareto-filtered, make the frontier (a greedy approximation of the
-/// budgeted problem; prerequisites and phases are not modelled).
-pub fn frontier(sc: &Scenario) -> Frontier {
-    let cands = candidates(sc);
-    let utils: Vec<[f32; 2]> = cands
-        .iter()
-        .map(|&(i, by)| Side::BOTH.map(|s| item_utility(sc, s, i, by)))
-        .collect();
-    let costs: Vec<f32> = cands
-        .iter()
-        .map(|&(i, _)| {
-            let m = &sc.measures[i];
-            m.cost + m.verification.iter().map(|v| v.cost).fold(0.0, f32::min)
-        })
-        .collect();
-    let budget = Side::BOTH.map(|s| capital_budget(sc, s).max(0.0));
-    let ranges = Side::BOTH.map(|s| utility_range(sc, s));
-    let span = [0, 1].map(|k| (ranges[k].1 - ranges[k].0).max(1e-6));
-    let norm = |raw: [f32; 2]| [0, 1].map(|k| (raw[k] - ranges[k].0) / span[k]);
-    let disagreement = norm([0.0, 0.0]);
-    let mut pts: Vec<([f32; 2], Vec<usize>)> = Vec::new();
-    const STEPS: usize = 200;
-    let mut order: Vec<(usize, f32)> = Vec::with_capacity(cands.len());
-    for k in 0..=STEPS {
-        let l = k as f32 / STEPS as f32;
+/// Commitments that could be packed together, with what each is worth and costs.
+struct Catalogue {
+    cands: Vec<(usize, Side)>,
+    utils: Vec<[f32; 2]>,
+    costs: Vec<f32>,
+    budget: [f32; 2],
+    max_items: usize,
+}
+
+impl Catalogue {
+    fn new(sc: &Scenario, cands: Vec<(usize, Side)>, budget: [f32; 2], max_items: usize) -> Self {
+        let utils = cands
+            .iter()
+            .map(|&(i, by)| Side::BOTH.map(|s| item_utility(sc, s, i, by)))
+            .collect();
+        let costs = cands
+            .iter()
+            .map(|&(i, _)| {
+                let m = &sc.measures[i];
+                m.cost + m.verification.iter().map(|v| v.cost).fold(0.0, f32::min)
+            })
+            .collect();
+        Catalogue {
+            cands,
+            utils,
+            costs,
+            budget: budget.map(|b| b.max(0.0)),
+            max_items,
+        }
+    }
+
+    /// Greedy package for weights on each side's raw utility: positive-worth commitments,
+    /// ranked by worth per share of the payer's budget (`by_load`) or by worth alone, taken
+    /// while both sides can pay and the item limit allows.
+    fn pack(&self, w: [f32; 2], by_load: bool, order: &mut Vec<(usize, f32)>) -> Vec<usize> {
         order.clear();
-        for j in 0..cands.len() {
-            let w = l * utils[j][0] / span[0] + (1.0 - l) * utils[j][1] / span[1];
-            if w > 0.0 {
-                let by = cands[j].1.idx();
-                let load = costs[j] / budget[by].max(1e-6);
-                order.push((j, w / (load + 0.02)));
+        for (j, u) in self.utils.iter().enumerate() {
+            let worth = w[0] * u[0] + w[1] * u[1];
+            if worth > 0.0 {
+                let key = if by_load {
+                    let load = self.costs[j] / self.budget[self.cands[j].1.idx()].max(1e-6);
+                    worth / (load + 0.02)
+                } else {
+                    worth
+                };
+                order.push((j, key));
             }
         }
-        order.sort_by(|a, b| b.1.total_cmp(&a.1));
+        order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut spent = [0.0f32; 2];
         let mut pick = Vec::new();
-        for &(j, _) in &order {
-            let by = cands[j].1.idx();
-            if spent[by] + costs[j] <= budget[by] + 1e-4 {
-                spent[by] += costs[j];
+        for &(j, _) in order.iter() {
+            if pick.len() >= self.max_items {
+                break;
+            }
+            let by = self.cands[j].1.idx();
+            if spent[by] + self.costs[j] <= self.budget[by] + 1e-4 {
+                spent[by] += self.costs[j];
                 pick.push(j);
             }
         }
-        let raw = pick.iter().fold([0.0, 0.0], |acc, &j| {
-            [acc[0] + utils[j][0], acc[1] + utils[j][1]]
+        pick
+    }
+
+    fn raw(&self, pick: &[usize]) -> [f32; 2] {
+        pick.iter().fold([0.0, 0.0], |acc, &j| {
+            [acc[0] + self.utils[j][0], acc[1] + self.utils[j][1]]
+        })
+    }
+
+    /// Sweep the weight between the two sides (`steps` + 1 weights, two rankings each), keep
+    /// the undominated packages and find the Nash point.
+    fn frontier(&self, ranges: [(f32, f32); 2], steps: usize) -> Frontier {
+        let span = [0, 1].map(|k| (ranges[k].1 - ranges[k].0).max(1e-6));
+        let mut f = Frontier {
+            points: Vec::new(),
+            disagreement: [0.0; 2],
+            nash: [0.0; 2],
+            nash_package: Vec::new(),
+            ranges,
+        };
+        f.disagreement = f.normalise([0.0, 0.0]);
+        f.nash = f.disagreement;
+        let mut pts: Vec<([f32; 2], Vec<usize>)> = Vec::new();
+        let mut order = Vec::with_capacity(self.cands.len());
+        for k in 0..=steps {
+            let l = k as f32 / steps as f32;
+            for by_load in [true, false] {
+                let pick = self.pack([l / span[0], (1.0 - l) / span[1]], by_load, &mut order);
+                let p = f.normalise(self.raw(&pick));
+                if !pts
+                    .iter()
+                    .any(|(q, _)| (q[0] - p[0]).abs() < 1e-6 && (q[1] - p[1]).abs() < 1e-6)
+                {
+                    pts.push((p, pick));
+                }
+            }
+        }
+        let all: Vec<[f32; 2]> = pts.iter().map(|(p, _)| *p).collect();
+        pts.retain(|(p, _)| {
+            !all.iter()
+                .any(|q| q[0] >= p[0] && q[1] >= p[1] && (q[0] > p[0] || q[1] > p[1]))
         });
-        let p = norm(raw);
-        if !pts
+        pts.sort_by(|a, b| a.0[0].total_cmp(&b.0[0]));
+        f.points = pts.iter().map(|(p, _)| *p).collect();
+        let mut best = 0.0;
+        for (p, pick) in &pts {
+            let np = f.nash_product(*p);
+            if np > best {
+                best = np;
+                f.nash = *p;
+                f.nash_package = pick.iter().map(|&j| self.cands[j]).collect();
+            }
+        }
+        f
+    }
+
+    /// Each side's lowest and highest raw utility a package could give it.
+    fn ranges(&self) -> [(f32, f32); 2] {
+        let mut order = Vec::new();
+        [[1.0, 0.0], [0.0, 1.0]].map(|w| {
+            let k = if w[0] > 0.0 { 0 } else { 1 };
+            let hi = self.raw(&self.pack(w, true, &mut order))[k];
+            let lo = self.raw(&self.pack(w.map(|x| -x), true, &mut order))[k];
+            (lo.min(0.0), hi.max(0.0))
+        })
+    }
+}
+
+/// Compute the frontier of what the level allows: for each weight between the two sides'
+/// utilities, the commitments with positive weighted joint worth are taken while each side's
+/// capital over the whole match can pay for them. Supported points of that sweep,
+/// Pareto-filtered, make the frontier (a greedy approximation of the budgeted problem;
+/// prerequisites and phases are not modelled).
+pub fn frontier(sc: &Scenario) -> Frontier {
+    frontier_within(sc, sc.rounds)
+}
+
+/// The frontier of what the capital of the first `rounds` rounds can pay for: the yardstick
+/// for a match that ended early, which never received the rest.
+pub fn frontier_within(sc: &Scenario, rounds: u32) -> Frontier {
+    let budget = Side::BOTH.map(|s| capital_budget(sc, s, rounds));
+    let cat = Catalogue::new(sc, candidates(sc), budget, usize::MAX);
+    cat.frontier(sc.ranges(), 200)
+}
+
+/// The deals open at one moment of a match: every commitment that could be tabled now (not in
+/// force, prerequisites met), at most [`super::offers::MAX_ITEMS`] to a package, paid from the
+/// capital each side holds now. Utilities are normalised over this moment's possible packages,
+/// as a one-shot bargaining domain would be, so an agreement's distance to this frontier says
+/// how much value the two sides left on the table in that deal.
+pub fn session_frontier(sc: &Scenario, open: Vec<(usize, Side)>, capital: [f32; 2]) -> Frontier {
+    let cat = Catalogue::new(sc, open, capital, super::offers::MAX_ITEMS);
+    let ranges = cat.ranges();
+    cat.frontier(ranges, 60)
+}
+
+impl Match {
+    /// Commitments that could be tabled now, as (measure index, undertaker).
+    pub fn open_commitments(&self) -> Vec<(usize, Side)> {
+        self.scenario
+            .candidates()
             .iter()
-            .any(|(q, _)| (q[0] - p[0]).abs() < 1e-6 && (q[1] - p[1]).abs() < 1e-6)
-        {
-            pts.push((p, pick));
-        }
+            .copied()
+            .filter(|&(i, by)| !self.in_force_by(i, by) && self.prerequisites_met(i))
+            .collect()
     }
-    // Keep only points no other point dominates.
-    let all: Vec<[f32; 2]> = pts.iter().map(|(p, _)| *p).collect();
-    pts.retain(|(p, _)| {
-        !all.iter()
-            .any(|q| q[0] >= p[0] && q[1] >= p[1] && (q[0] > p[0] || q[1] > p[1]))
-    });
-    pts.sort_by(|a, b| a.0[0].total_cmp(&b.0[0]));
-    let mut f = Frontier {
-        points: pts.iter().map(|(p, _)| *p).collect(),
-        disagreement,
-        nash: disagreement,
-        nash_package: Vec::new(),
-    };
-    let mut best = 0.0;
-    for (p, pick) in &pts {
-        let np = f.nash_product(*p);
-        if np > best {
-            best = np;
-            f.nash = *p;
-            f.nash_package = pick.iter().map(|&j| cands[j]).collect();
-        }
+
+    /// The deals open now (see [`session_frontier`]).
+    pub fn session_frontier(&self) -> Frontier {
+        session_frontier(
+            &self.scenario,
+            self.open_commitments(),
+            Side::BOTH.map(|s| self.side(s).capital),
+        )
     }
-    f
 }
 
 /// Final scores of a match.

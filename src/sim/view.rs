@@ -245,11 +245,8 @@ impl Match {
 
     /// Commitments that could be offered now: (measure id, undertaker).
     pub fn available(&self) -> Vec<(String, Side)> {
-        self.scenario
-            .candidates()
-            .iter()
-            .copied()
-            .filter(|&(i, by)| !self.in_force_by(i, by) && self.prerequisites_met(i))
+        self.open_commitments()
+            .into_iter()
             .map(|(i, by)| (self.scenario.measures[i].id.clone(), by))
             .collect()
     }
