@@ -42,6 +42,12 @@ pub struct Counterpart {
     their_best: f32,
     /// Their last public message, for mirroring.
     their_statement: Option<Statement>,
+    /// They have asked for real verification of this side's commitments.
+    they_verify: bool,
+    /// (round, best share offered in it, best share offered before it).
+    movement: (u32, f32, f32),
+    /// Rounds in a row the other side's offers have not improved.
+    stalled: u32,
 }
 
 struct Cand {
@@ -64,6 +70,7 @@ struct Pool {
 /// Values worked out once per decision.
 struct Ctx {
     span: f32,
+    their_span: f32,
     /// The most this side could get from one package now.
     best: f32,
     /// What it could table now.
@@ -113,6 +120,9 @@ impl Counterpart {
             their_first: None,
             their_best: 0.0,
             their_statement: None,
+            they_verify: false,
+            movement: (0, 0.0, 0.0),
+            stalled: 0,
         }
     }
 
@@ -144,17 +154,20 @@ impl Counterpart {
     /// Everything a decision needs; `with_pool` also scores what could be tabled now, which only
     /// talks need.
     fn ctx(&self, v: &SideView, t: Table, with_pool: bool) -> Ctx {
-        let mut span = 0.0;
+        // Both sides' gains are measured as shares of everything at stake for them in the
+        // catalogue, so one side's gain and the other's estimated gain weigh alike.
+        let (mut span, mut their_span) = (0.0, 0.0);
         for m in t.measures() {
             for s in Side::BOTH {
                 if m.by.allows(s) {
                     span += own_utility(v, m, s).abs();
+                    their_span += self.model.utility(m, s, v.side).abs();
                 }
             }
         }
-        let span = f32::max(span, 1e-6);
         let mut c = Ctx {
-            span,
+            span: span.max(1e-6),
+            their_span: their_span.max(1e-6),
             best: 0.01,
             pool: Pool {
                 cands: Vec::new(),
@@ -208,37 +221,53 @@ impl Counterpart {
         }
     }
 
+    /// The verification this side asks for (or chooses, for its own commitments);
+    /// `capital_worth` is what a unit of the payer's capital could buy this side elsewhere.
     fn pick_verification(
         &self,
+        v: &SideView,
+        t: Table,
+        c: &Ctx,
         m: &MeasureDef,
         by: Side,
-        me: Side,
-        observers: bool,
+        capital_worth: f32,
     ) -> Option<usize> {
+        let me = v.side;
+        let observers = t.observers();
         let usable = |v: &Verification| !v.needs_observers || observers;
         if m.verification.is_empty() {
             return None;
         }
         let options = m.verification.iter().enumerate().filter(|(_, v)| usable(v));
-        if by != me && self.style.verify && self.style.personality == Personality::Pragmatist {
-            // Verification is paid from their capital, which could buy more for us: the
-            // cheapest check that catches a breach at least half the time will do.
+        if by != me && self.style.models && !self.style.verify {
+            // Verification is paid from their capital, which could otherwise buy more for us:
+            // a modeller asks for a check only where the belief it adds outweighs that.
+            let value = own_utility(v, m, by).max(0.0) / c.span;
+            let score = |o: Option<usize>| {
+                value * self.credibility(v, m, o)
+                    - capital_worth
+                        * o.and_then(|i| m.verification.get(i))
+                            .map_or(0.0, |x| x.cost)
+            };
             options
-                .clone()
-                .filter(|(_, v)| v.detection >= 0.5)
-                .min_by(|a, b| {
-                    a.1.cost
-                        .total_cmp(&b.1.cost)
-                        .then(b.1.detection.total_cmp(&a.1.detection))
-                })
-                .or_else(|| options.max_by(|a, b| a.1.detection.total_cmp(&b.1.detection)))
-                .map(|(i, _)| i)
+                .map(|(i, _)| Some(i))
+                .chain([None])
+                .max_by(|a, b| score(*a).total_cmp(&score(*b)))
+                .flatten()
         } else if by != me && self.style.verify {
             options
                 .max_by(|a, b| a.1.detection.total_cmp(&b.1.detection))
                 .map(|(i, _)| i)
         } else if by != me {
             usable(&m.verification[0]).then_some(0)
+        } else if self.they_verify && self.style.personality != Personality::Hawk {
+            // They asked for checks on our promises: offer the cheapest that they would count.
+            options
+                .clone()
+                .filter(|(_, v)| v.detection >= 0.5)
+                .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
+                .or_else(|| options.min_by(|a, b| a.1.cost.total_cmp(&b.1.cost)))
+                .map(|(i, _)| i)
         } else {
             options
                 .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
@@ -354,6 +383,12 @@ impl Counterpart {
             if self.last_seen != Some(key) {
                 self.model.observe(offer, me, t);
                 self.last_seen = Some(key);
+                // They wrote checks on our commitments into their own offer.
+                self.they_verify |= offer.items.iter().any(|it| {
+                    it.by == me
+                        && t.measure(&it.measure)
+                            .is_some_and(|(_, m)| detection(m, it.verification) >= 0.5)
+                });
                 self.their_statement = Some(offer.statement);
             }
         }
@@ -406,12 +441,27 @@ impl Counterpart {
             deltas: Vec::with_capacity(v.available.len() * nf),
             nf,
         };
+        // What a unit of their capital buys us, on average, among their commitments.
+        let (mut worth_sum, mut n) = (0.0, 0);
+        for (id, by) in &v.available {
+            if let Some((_, m)) = t.measure(id)
+                && *by != me
+                && m.cost > 0.0
+            {
+                let u = own_utility(v, m, *by) / c.span;
+                if u > 0.0 {
+                    worth_sum += u / m.cost;
+                    n += 1;
+                }
+            }
+        }
+        let capital_worth = if n > 0 { worth_sum / n as f32 } else { 0.0 };
         for (id, by) in &v.available {
             let Some((i, m)) = t.measure(id) else {
                 continue;
             };
             let by = *by;
-            let ver = self.pick_verification(m, by, me, t.observers());
+            let ver = self.pick_verification(v, t, c, m, by, capital_worth);
             let d0 = pool.deltas.len();
             pool.deltas.extend(factions.iter().map(|f| {
                 if by == me {
@@ -430,7 +480,7 @@ impl Counterpart {
                 by,
                 ver,
                 own: self.worth(v, t, c, m, by, ver),
-                theirs: self.model.utility(m, by, me),
+                theirs: self.model.utility(m, by, me) / c.their_span,
                 cost: item_cost(m, ver),
             });
         }
@@ -658,8 +708,12 @@ impl Counterpart {
                 let k = self.rng.below(feasible.len());
                 feasible.swap_remove(k)
             } else {
+                // Even a hawk stops making bare demands in the second half of the match when a
+                // deal both sides gain from is within its reservation.
+                let late = 2 * v.round > v.rounds;
                 match (best, demand, fallback) {
                     (Some((p, o, _)), _, _) => (p, o),
+                    (None, _, Some(f)) if late => f,
                     (None, Some(d), _) => d,
                     (None, None, Some(f)) => f,
                     (None, None, None) => return None,
@@ -808,6 +862,7 @@ impl Counterpart {
             self.their_first = Some(gain);
         }
         self.their_best = self.their_best.max(gain);
+        self.track_movement(v.round, gain / c.best);
         let cost: f32 = offer
             .items
             .iter()
@@ -882,6 +937,18 @@ impl Counterpart {
                     .into(),
             };
         }
+        // A modeller reads a partner who has stopped moving: every season without a deal is
+        // a season of nothing, so a deal above the reservation is taken.
+        if self.style.models && self.stalled >= 2 && gain >= reservation && gain > 0.0 {
+            return Decision {
+                action: Action::Accept { side: me },
+                reason: format!(
+                    "They have not moved for {} seasons; waiting costs more than the {:.0}% of our best this still gives us.",
+                    self.stalled,
+                    gain / c.best * 100.0
+                ),
+            };
+        }
         let weak = offer.items.iter().find(|it| {
             it.by != me
                 && self.style.verify
@@ -903,6 +970,24 @@ impl Counterpart {
             ),
         };
         self.counter_or_reject(v, t, c, why)
+    }
+
+    /// Note the best share of its best this side has been offered each round, and count the
+    /// rounds in a row in which the other side's offers did not improve.
+    fn track_movement(&mut self, round: u32, share: f32) {
+        if round == self.movement.0 {
+            self.movement.1 = self.movement.1.max(share);
+            return;
+        }
+        if self.movement.0 > 0 {
+            if self.movement.1 <= self.movement.2 + 0.02 {
+                self.stalled += 1;
+            } else {
+                self.stalled = 0;
+            }
+            self.movement.2 = self.movement.2.max(self.movement.1);
+        }
+        self.movement = (round, share, self.movement.2);
     }
 
     fn counter_or_reject(&mut self, v: &SideView, t: Table, c: &Ctx, why: String) -> Decision {
@@ -1016,7 +1101,8 @@ impl Counterpart {
             })
             .max_by(|a, b| {
                 let w = |m: &MeasureDef| {
-                    own_utility(v, m, v.side) + self.model.utility(m, v.side, v.side) * c.span
+                    own_utility(v, m, v.side) / c.span
+                        + self.model.utility(m, v.side, v.side) / c.their_span
                 };
                 w(a.1).total_cmp(&w(b.1))
             })?;

@@ -64,11 +64,10 @@ impl OpponentModel {
         w.map(|x| x / total)
     }
 
-    /// Estimated normalised utility to the other side of a commitment.
+    /// Estimated utility to the other side of a commitment, on their weights' scale.
     pub fn utility(&self, m: &MeasureDef, by: Side, me: Side) -> f32 {
         let w = self.weights()[area_idx(m.area)];
-        let raw = if by == me { w * m.value } else { -w * m.burden };
-        raw / 10.0
+        if by == me { w * m.value } else { -w * m.burden }
     }
 
     /// Areas ranked by estimated importance to the other side, highest first.

@@ -101,7 +101,7 @@ impl Style {
                 deceit: 0.1,
                 gestures: true,
                 mirrors: false,
-                verify: true,
+                verify: false,
                 retaliates: true,
                 forgives: 1,
                 models: true,
@@ -121,6 +121,9 @@ impl Style {
                 s.models = false;
             }
             Difficulty::Normal => {
+                // A plain hand: no model of the other side, a little carelessness, and an
+                // opening pitched short of its ideal so talks can start.
+                s.start_aspiration *= 0.85;
                 s.noise = 0.1;
             }
             Difficulty::Hard => {

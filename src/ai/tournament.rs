@@ -91,6 +91,8 @@ pub struct Tournament {
     pub personalities: Vec<EntryStats>,
     /// Mean own utility of each entry (row) against each opponent (column), in entry order.
     pub own_utility_matrix: Vec<Vec<f64>>,
+    /// Share of games with an agreement, entry (row) against opponent (column).
+    pub agreement_matrix: Vec<Vec<f64>>,
 }
 
 fn pct(sorted: &[f32], q: f64) -> f64 {
@@ -121,6 +123,7 @@ pub fn run(
     let n = pool.len();
     let mut acc: Vec<Acc> = (0..n).map(|_| Acc::default()).collect();
     let mut matrix = vec![vec![(0.0f64, 0u32); n]; n];
+    let mut agreed = vec![vec![(0.0f64, 0u32); n]; n];
     let frontier = sc.frontier().clone();
     // A match that ended early never received the later rounds' capital, so it is measured
     // against what the rounds it lasted could pay for.
@@ -194,6 +197,8 @@ pub fn run(
                     let opp = if k == a { b } else { a };
                     matrix[k][opp].0 += scores.utility[side.idx()] as f64;
                     matrix[k][opp].1 += 1;
+                    agreed[k][opp].0 += if first.is_some() { 1.0 } else { 0.0 };
+                    agreed[k][opp].1 += 1;
                 }
                 done += 1;
                 progress(done, total);
@@ -249,15 +254,19 @@ pub fn run(
         disagreement: frontier.disagreement,
         mean_final_point: final_sum.map(|x| x / done.max(1) as f64),
         personalities,
-        own_utility_matrix: matrix
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|(s, c)| if *c > 0 { s / *c as f64 } else { f64::NAN })
-                    .collect()
-            })
-            .collect(),
+        own_utility_matrix: means(&matrix),
+        agreement_matrix: means(&agreed),
     }
+}
+
+fn means(m: &[Vec<(f64, u32)>]) -> Vec<Vec<f64>> {
+    m.iter()
+        .map(|row| {
+            row.iter()
+                .map(|(s, c)| if *c > 0 { s / *c as f64 } else { f64::NAN })
+                .collect()
+        })
+        .collect()
 }
 
 /// Play a match, measuring each agreement against the deals open when it was signed:
