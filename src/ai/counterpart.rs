@@ -8,6 +8,9 @@ use crate::sim::rng::Rng;
 use crate::sim::scenario::*;
 use crate::sim::{Action, Item, Need, Offer, SideView, Stage};
 
+/// Share of its best a counterpart must be offered to sign in the first round.
+const OPENING_NEED: f32 = 0.9;
+
 /// A counterpart: an engine tuned by its style, with a memory of the other side's conduct.
 pub struct Counterpart {
     pub style: Style,
@@ -559,7 +562,7 @@ impl Counterpart {
     /// Polish a package by single additions, removals and swaps while the product of both
     /// sides' estimated gains grows and its own gain stays at `target` or above: the sweep
     /// finds the region, this finds the corner capital and the item limit leave.
-    fn improve(v: &SideView, pool: &Pool, target: f32, pick: &mut Vec<usize>) {
+    fn improve(v: &SideView, pool: &Pool, target: f32, power: f32, pick: &mut Vec<usize>) {
         let me = v.side;
         let nf = pool.nf;
         let cands = &pool.cands;
@@ -587,7 +590,7 @@ impl Counterpart {
                 && own >= target
                 && theirs > 0.0
                 && Self::support(v, sum) >= v.private.ratify_at + 3.0;
-            ok.then_some(own * theirs)
+            ok.then_some(own.max(0.0).powf(power) * theirs)
         };
         let mut sum = vec![0.0; nf];
         let Some(mut score) = eval(pick, &mut sum) else {
@@ -688,7 +691,7 @@ impl Counterpart {
             // (the Nash point as it sees it); the others at what gives the other side most
             // once their own aspiration is met.
             let merit = if self.style.models {
-                own * theirs
+                own.max(0.0).powf(self.style.power) * theirs
             } else {
                 theirs
             };
@@ -700,7 +703,7 @@ impl Counterpart {
         if self.style.models
             && let Some(b) = best.as_mut()
         {
-            Self::improve(v, pool, target, &mut b.0);
+            Self::improve(v, pool, target, self.style.power, &mut b.0);
             b.1 = b.0.iter().map(|&j| pool.cands[j].own).sum();
         }
         let (pick, own) =
@@ -770,7 +773,7 @@ impl Counterpart {
             return None;
         }
         let mut better = pick.clone();
-        Self::improve(v, pool, own0, &mut better);
+        Self::improve(v, pool, own0, self.style.power, &mut better);
         let (own1, theirs1) = sums(&better);
         if theirs1 < theirs0 || own1 * theirs1 < own0 * theirs0 * 1.05 {
             return None;
@@ -914,9 +917,16 @@ impl Counterpart {
                 v.private.ratify_at
             ));
         }
-        let need = self.aspiration(v) * c.best;
+        // The first season is for hearing each other out: only an offer close to everything
+        // this side could hope for is signed in it, and no one settles for less to beat the clock.
+        let opening = v.round == 1 && v.rounds > 1;
+        let need = if opening {
+            self.aspiration(v).max(OPENING_NEED) * c.best
+        } else {
+            self.aspiration(v) * c.best
+        };
         let reservation = self.style.floor * c.best;
-        let last_chance = v.exchanges_left == 0 || v.round == v.rounds;
+        let last_chance = !opening && (v.exchanges_left == 0 || v.round == v.rounds);
         if gain >= need && gain > 0.0 {
             if let Some(d) = self.better_deal(v, t, c, offer) {
                 return d;
@@ -962,6 +972,11 @@ impl Counterpart {
                 "Words are cheap: we need '{}' under real verification, and more for us besides.",
                 t.measure(&it.measure)
                     .map_or(it.measure.as_str(), |(_, m)| m.name.as_str())
+            ),
+            _ if opening => format!(
+                "A first position, and we have heard it: worth {:.0}% of what we hope for. In this first season we sign only what gives us {:.0}%.",
+                gain / c.best * 100.0,
+                need / c.best * 100.0
             ),
             _ => format!(
                 "Too little for us: worth {:.0}% of what we could hope for, we need {:.0}% at this stage.",

@@ -33,6 +33,9 @@ pub struct Style {
     pub reads_press: bool,
     /// Chance of a careless, less-than-best choice (easy opponents make mistakes).
     pub noise: f32,
+    /// Bargaining power a modeller claims: the exponent on its own gain in the product of
+    /// gains it maximises (1 is the symmetric Nash point).
+    pub power: f32,
 }
 
 impl Style {
@@ -56,6 +59,7 @@ impl Style {
                 models: false,
                 reads_press: false,
                 noise: 0.0,
+                power: 1.0,
             },
             Personality::Dove => Style {
                 personality: p,
@@ -73,6 +77,7 @@ impl Style {
                 models: false,
                 reads_press: false,
                 noise: 0.0,
+                power: 1.0,
             },
             Personality::Reciprocator => Style {
                 personality: p,
@@ -90,6 +95,7 @@ impl Style {
                 models: false,
                 reads_press: false,
                 noise: 0.0,
+                power: 1.0,
             },
             Personality::Pragmatist => Style {
                 personality: p,
@@ -107,6 +113,7 @@ impl Style {
                 models: true,
                 reads_press: true,
                 noise: 0.0,
+                power: 1.0,
             },
         };
         let flex = level.flexibility.clamp(0.0, 1.0);
@@ -133,6 +140,7 @@ impl Style {
                 s.generosity *= 0.7;
                 s.noise = 0.0;
                 s.models = true;
+                s.power = 1.5;
             }
         }
         s

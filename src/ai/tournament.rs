@@ -53,6 +53,10 @@ pub struct EntryStats {
     /// Mean Nash-product ratio of the package in force at the end, on that frontier.
     pub final_nash_ratio: f64,
     pub mean_first_agreement_round: f64,
+    /// Share of games with an agreement whose first agreement came in round 1.
+    pub first_agreement_in_round_one: f64,
+    /// Share of games with an agreement whose first agreement came in the last round.
+    pub first_agreement_at_deadline: f64,
     pub decision_ms_p50: f64,
     pub decision_ms_p99: f64,
 }
@@ -72,6 +76,8 @@ struct Acc {
     final_dist: f64,
     final_nash: f64,
     first: f64,
+    first_in_round_one: u32,
+    first_at_deadline: u32,
     ms: Vec<f32>,
 }
 
@@ -182,6 +188,8 @@ pub fn run(
                     if let Some(r) = first {
                         e.agreed += 1;
                         e.first += r as f64;
+                        e.first_in_round_one += u32::from(r == 1);
+                        e.first_at_deadline += u32::from(r == sc.rounds);
                         e.final_dist += final_dist;
                         e.final_nash += final_nash;
                     }
@@ -239,6 +247,8 @@ pub fn run(
                 },
                 final_nash_ratio: if e.agreed > 0 { e.final_nash / ag } else { 0.0 },
                 mean_first_agreement_round: if e.agreed > 0 { e.first / ag } else { f64::NAN },
+                first_agreement_in_round_one: e.first_in_round_one as f64 / ag,
+                first_agreement_at_deadline: e.first_at_deadline as f64 / ag,
                 decision_ms_p50: pct(&e.ms, 0.5),
                 decision_ms_p99: pct(&e.ms, 0.99),
             }
