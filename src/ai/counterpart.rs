@@ -263,7 +263,7 @@ impl Counterpart {
                 .map(|(i, _)| i)
         } else if by != me {
             usable(&m.verification[0]).then_some(0)
-        } else if self.they_verify && self.style.personality != Personality::Hawk {
+        } else if self.they_verify {
             // They asked for checks on our promises: offer the cheapest that they would count.
             options
                 .clone()
@@ -303,7 +303,7 @@ impl Counterpart {
         if by != v.side {
             u *= self.credibility(v, m, ver);
         }
-        u += -m.effects.tension * (v.tension / 100.0) * 0.15;
+        u += -m.effects.tension * ((v.tension / 100.0) * 0.15 + self.peril(v, t) * 0.6);
         if self.style.reads_press && by == v.side {
             let slant: f32 = t
                 .outlets()
@@ -314,6 +314,15 @@ impl Counterpart {
             u -= slant * m.burden * 0.03;
         }
         u / c.span
+    }
+
+    /// 0..1: how close tension is to the clash line, as a careful counterpart (not an easy
+    /// one) weighs it; a clash leaves both sides with nothing.
+    fn peril(&self, v: &SideView, t: Table) -> f32 {
+        if self.style.difficulty == Difficulty::Easy {
+            return 0.0;
+        }
+        ((v.tension - (t.clash_at() - 25.0)) / 25.0).clamp(0.0, 1.0)
     }
 
     /// Approval change of each own faction if these commitments are signed.
@@ -1166,9 +1175,10 @@ impl Counterpart {
             Personality::Reciprocator if self.breaches_seen > self.forgiven => 0.4,
             _ => 0.0,
         };
+        let peril = self.peril(v, t);
         let score = |r: &ResponseDef| {
             let e = &r.effects;
-            -e.tension * (0.3 + v.tension / 100.0)
+            -e.tension * (0.3 + v.tension / 100.0 + 3.0 * peril)
                 + e.trust * 0.3
                 + e.own_trust * 0.1
                 + e.approval * 0.5

@@ -53,6 +53,10 @@ impl<'a> Table<'a> {
     pub fn observers(&self) -> bool {
         self.0.observers.is_some()
     }
+    /// Tension at which talks collapse into an armed clash.
+    pub fn clash_at(&self) -> f32 {
+        self.0.end.clash_at
+    }
 }
 
 /// Anything that can sit at the table in a side's place.
