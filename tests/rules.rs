@@ -1336,6 +1336,54 @@ fn pragmatist_learns_the_other_sides_top_priority_from_consistent_offers() {
 }
 
 #[test]
+fn in_play_the_model_is_closer_to_the_truth_than_a_uniform_guess() {
+    // Ranking the top area right is not enough: trades are built on the weights themselves.
+    for sc in all_levels().into_iter().filter(|s| s.id != "tutorial") {
+        let (mut err, mut uniform) = (0.0, 0.0);
+        for seed in 0..8 {
+            let mut ai = counterpart(
+                &sc,
+                Personality::Pragmatist,
+                Difficulty::Hard,
+                Side::B,
+                seed,
+            );
+            let mut other = counterpart(
+                &sc,
+                Personality::Reciprocator,
+                Difficulty::Normal,
+                Side::A,
+                seed,
+            );
+            let mut m = Match::new(sc.clone(), seed);
+            while !m.is_over() {
+                let (side, _) = m.needs()[0];
+                let v = m.view(side);
+                let d = if side == Side::B {
+                    ai.decide(&v, Table::new(&sc))
+                } else {
+                    other.decide(&v, Table::new(&sc))
+                };
+                if m.apply(d.action).is_err() {
+                    m.apply(runner::safe_action(&m, side)).unwrap();
+                }
+            }
+            let truth = sc.weights()[0];
+            let w = ai.model().weights();
+            err += w.iter().zip(truth).map(|(a, b)| (a - b).abs()).sum::<f32>();
+            uniform += truth.iter().map(|b| (1.0 / 7.0 - b).abs()).sum::<f32>();
+        }
+        assert!(
+            err < 0.8 * uniform,
+            "{}: model error {:.2} against a uniform guess's {:.2}",
+            sc.id,
+            err / 8.0,
+            uniform / 8.0
+        );
+    }
+}
+
+#[test]
 fn tournament_covers_every_pairing_in_both_roles() {
     let sc = tutorial();
     let t = detente::ai::tournament::run(sc, 1, 7, |_, _| {});
@@ -1363,6 +1411,242 @@ fn tournament_covers_every_pairing_in_both_roles() {
     ] {
         assert!(first.get(key).is_some(), "missing {key}");
     }
+    let agreements: u32 = t.personalities.iter().map(|e| e.agreements).sum();
+    assert!(agreements > 0, "some deals are signed");
+    for e in t.personalities.iter().filter(|e| e.agreements > 0) {
+        assert!((0.0..=1.5).contains(&e.pareto_distance), "{e:?}");
+        assert!((0.0..=1.0 + 1e-6).contains(&e.nash_ratio), "{e:?}");
+        assert!((0.0..=1.0).contains(&e.first_agreement_in_round_one));
+    }
+    assert_eq!(t.agreement_matrix.len(), 12);
+}
+
+#[test]
+fn each_deal_is_measured_against_the_deals_open_when_it_was_signed() {
+    for sc in all_levels() {
+        let m = calm(&sc);
+        let f = m.session_frontier();
+        assert!(f.points.len() >= 2, "{}", sc.id);
+        // The best deal on offer sits on the frontier with the full Nash product...
+        let p = f.place(&sc, &f.nash_package);
+        assert!(f.distance(p) < 1e-4, "{}: {p:?}", sc.id);
+        assert!((f.nash_ratio(p) - 1.0).abs() < 1e-4);
+        // ...and can be paid for now, within the item limit, from what is open.
+        assert!(f.nash_package.len() <= offers::MAX_ITEMS);
+        let open = m.open_commitments();
+        for s in Side::BOTH {
+            let cost: f32 = f
+                .nash_package
+                .iter()
+                .filter(|(_, by)| *by == s)
+                .map(|&(i, _)| sc.measures[i].cost)
+                .sum();
+            assert!(
+                cost <= m.side(s).capital + 1e-4,
+                "{}: {s:?} pays {cost}",
+                sc.id
+            );
+        }
+        assert!(f.nash_package.iter().all(|c| open.contains(c)));
+        // No deal leaves both with nothing to gain and nothing on the table.
+        let none = f.place(&sc, &[]);
+        assert_eq!(f.nash_ratio(none), 0.0);
+        assert!(f.distance(none) > 0.05, "{}", sc.id);
+        // Giving one side everything and the other nothing is far from the Nash point.
+        let lopsided: Vec<(usize, Side)> = f
+            .nash_package
+            .iter()
+            .copied()
+            .filter(|&(i, by)| scoring::item_utility(&sc, Side::A, i, by) > 0.0)
+            .collect();
+        assert!(f.nash_ratio(f.place(&sc, &lopsided)) < 0.9, "{}", sc.id);
+    }
+}
+
+#[test]
+fn a_shorter_match_has_a_smaller_frontier() {
+    for sc in all_levels() {
+        let full = scoring::frontier(&sc);
+        let short = scoring::frontier_within(&sc, 1);
+        assert_eq!(full.ranges, short.ranges, "one normalisation for both");
+        let (np_full, np_short) = (full.nash_product(full.nash), short.nash_product(short.nash));
+        assert!(np_full >= np_short - 1e-6, "{}", sc.id);
+        // Where the best deal costs more than a side starts with, waiting for capital pays.
+        let over_budget = Side::BOTH.iter().any(|&s| {
+            full.nash_package
+                .iter()
+                .filter(|(_, by)| *by == s)
+                .map(|&(i, _)| sc.measures[i].cost)
+                .sum::<f32>()
+                > sc.side(s).capital
+        });
+        if over_budget {
+            assert!(np_full > np_short, "{}", sc.id);
+        }
+    }
+}
+
+#[test]
+fn first_round_is_for_positions_not_signatures() {
+    let mut early_refusals = 0;
+    let mut later_accepts_below_opening = 0;
+    for sc in all_levels() {
+        let mut r = rng::Rng::new(5);
+        for seed in 0..24u64 {
+            let p = PERSONALITIES[seed as usize % 4];
+            for round in [1, 3] {
+                let mut m = calm(&sc);
+                m.round = round;
+                m.sides[0].capital = 30.0;
+                m.sides[1].capital = 30.0;
+                let v = m.view(Side::A);
+                let mut items: Vec<Item> = Vec::new();
+                for _ in 0..2 + r.below(4) {
+                    let (id, by) = v.available[r.below(v.available.len())].clone();
+                    if !items.iter().any(|i| i.measure == id && i.by == by) {
+                        items.push(Item {
+                            term: term_of(&sc, &id),
+                            measure: id,
+                            by,
+                            verification: None,
+                        });
+                    }
+                }
+                let o = Offer {
+                    items,
+                    statement: Statement::Reassure,
+                };
+                if m.apply(Action::Propose {
+                    side: Side::A,
+                    offer: o.clone(),
+                })
+                .is_err()
+                {
+                    continue;
+                }
+                let mut ai = counterpart(&sc, p, Difficulty::Normal, Side::B, seed);
+                let view = m.view(Side::B);
+                let (gain, _, _) = ai.evaluate(&view, Table::new(&sc), &o);
+                let d = ai.decide(&view, Table::new(&sc));
+                let accepted = matches!(d.action, Action::Accept { .. });
+                if round == 1 {
+                    assert!(
+                        !accepted || gain >= 0.9,
+                        "{p:?} signed {gain:.2} in round one: {}",
+                        d.reason
+                    );
+                    if d.reason.contains("first season") {
+                        early_refusals += 1;
+                    }
+                } else if accepted && gain < 0.9 {
+                    later_accepts_below_opening += 1;
+                }
+            }
+        }
+    }
+    assert!(early_refusals > 0, "round-one refusals say why");
+    assert!(
+        later_accepts_below_opening > 0,
+        "the bar is a first-round bar only"
+    );
+}
+
+#[test]
+fn a_counterpart_offers_checks_on_its_own_promises_once_asked() {
+    let sc = tutorial();
+    let checked = sc.measures[sc.measure_index("patrol_notice").unwrap()]
+        .verification
+        .iter()
+        .position(|v| v.detection >= 0.5)
+        .expect("the tutorial's patrol notice can be checked");
+    let mut m = calm(&sc);
+    m.sides[0].capital = 30.0;
+    m.sides[1].capital = 30.0;
+    let mut ask = offer(&sc, &[("hotline", Side::A), ("patrol_notice", Side::B)]);
+    ask.items[1].verification = Some(checked);
+    m.apply(Action::Propose {
+        side: Side::A,
+        offer: ask,
+    })
+    .unwrap();
+    let mut ai = counterpart(&sc, Personality::Pragmatist, Difficulty::Hard, Side::B, 2);
+    b_decides(&m, &mut ai);
+    m.apply(Action::Reject { side: Side::B }).unwrap();
+    // Give B the floor for its own package.
+    m.talks.turn = Side::B;
+    m.talks.exchanges_used = 0;
+    let d = b_decides(&m, &mut ai);
+    let Action::Propose { offer: o, .. } = d.action else {
+        panic!("B tables a package: {:?} {}", d.action, d.reason)
+    };
+    let own: Vec<&Item> = o
+        .items
+        .iter()
+        .filter(|it| {
+            it.by == Side::B
+                && sc.measures[sc.measure_index(&it.measure).unwrap()]
+                    .verification
+                    .iter()
+                    .any(|v| v.detection >= 0.5)
+        })
+        .collect();
+    assert!(!own.is_empty(), "B offers something checkable: {o:?}");
+    for it in own {
+        let mm = &sc.measures[sc.measure_index(&it.measure).unwrap()];
+        assert!(
+            measures::detection(mm, it.verification) >= 0.5,
+            "{} offered without the check they asked for",
+            it.measure
+        );
+    }
+}
+
+#[test]
+fn near_the_clash_line_a_careful_counterpart_answers_events_to_calm() {
+    let sc: Arc<Scenario> = all_levels()
+        .into_iter()
+        .find(|s| s.id == "ceasefire_line")
+        .unwrap();
+    let mut s = (*sc).clone();
+    s.event_chance = 1.0;
+    let s = Arc::new(s);
+    let mut checked = 0;
+    for seed in 0..60 {
+        let mut m = Match::new(s.clone(), seed);
+        if m.stage != Stage::Events {
+            continue;
+        }
+        m.tension = s.end.clash_at - 3.0;
+        let (side, _) = m.needs()[0];
+        let v = m.view(side);
+        let ev = v.event.clone().unwrap();
+        let def = s.events.iter().find(|e| e.id == ev.card).unwrap();
+        let options: Vec<&ResponseDef> = def
+            .responses
+            .iter()
+            .filter(|r| ev.my_responses.contains(&r.id))
+            .collect();
+        let calmest = options
+            .iter()
+            .map(|r| r.effects.tension)
+            .fold(f32::MAX, f32::min);
+        if options.iter().all(|r| r.effects.tension == calmest) {
+            continue;
+        }
+        let mut hawk = counterpart(&s, Personality::Hawk, Difficulty::Hard, side, seed);
+        let d = hawk.decide(&v, Table::new(&s));
+        let Action::Respond { response, .. } = d.action else {
+            panic!("{:?}", d.action)
+        };
+        let chosen = options.iter().find(|r| r.id == response).unwrap();
+        assert_eq!(
+            chosen.effects.tension, calmest,
+            "seed {seed}: a hard hawk at tension {:.0} chose '{}'",
+            m.tension, chosen.label
+        );
+        checked += 1;
+    }
+    assert!(checked >= 3, "only {checked} cards with a choice");
 }
 
 // ---------- more rules ----------

@@ -1294,3 +1294,28 @@ impl Negotiator for Counterpart {
         Some(self.model.weights())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_without_movement_are_counted_and_movement_resets_them() {
+        let style = Style::new(Personality::Pragmatist, Difficulty::Hard, &AiDef::default());
+        let mut c = Counterpart::new(style, Side::B, 1);
+        c.track_movement(2, 0.30);
+        c.track_movement(2, 0.35);
+        // Round 2 was the first offer seen: that is movement.
+        c.track_movement(3, 0.34);
+        assert_eq!(c.stalled, 0);
+        // Round 3 (0.34) gave no more than round 2's 0.35.
+        c.track_movement(4, 0.36);
+        assert_eq!(c.stalled, 1);
+        // Round 4's 0.36 is within the 0.02 that counts as standing still.
+        c.track_movement(5, 0.60);
+        assert_eq!(c.stalled, 2);
+        // Round 5 moved clearly.
+        c.track_movement(6, 0.10);
+        assert_eq!(c.stalled, 0);
+    }
+}

@@ -279,6 +279,9 @@ fn means(m: &[Vec<(f64, u32)>]) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// What could be tabled at one moment: the open commitments and each side's capital.
+type Opening = (Vec<(usize, Side)>, [f32; 2]);
+
 /// Play a match, measuring each agreement against the deals open when it was signed:
 /// (distance to that moment's Pareto frontier, Nash-product ratio) per agreement.
 fn play_measured(
@@ -289,7 +292,7 @@ fn play_measured(
 ) -> Match {
     let mut m = Match::new(sc.clone(), seed);
     // What was open before an answer; the frontier is worked out only if a deal is signed.
-    let mut before: Option<(Vec<(usize, Side)>, [f32; 2])> = None;
+    let mut before: Option<Opening> = None;
     for _ in 0..10_000 {
         if m.talks.pending.is_some() {
             before = Some((m.open_commitments(), Side::BOTH.map(|s| m.side(s).capital)));
