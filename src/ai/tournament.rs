@@ -4,8 +4,7 @@
 use super::{Counterpart, DIFFICULTIES, Decision, Negotiator, PERSONALITIES, Style, Table};
 use crate::runner;
 use crate::sim::scenario::{Difficulty, Personality, Scenario, Side};
-use crate::sim::scoring::session_frontier;
-use crate::sim::{Ending, Event, Match, SideView};
+use crate::sim::{Ending, Event, SideView};
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Instant;
@@ -152,12 +151,12 @@ pub fn run(
                 };
                 let mut ta = mk(a, Side::A);
                 let mut tb = mk(b, Side::B);
-                let mut deals: Vec<(f32, Option<f32>)> = Vec::new();
                 let m = {
                     let mut agents: [Box<dyn Negotiator>; 2] =
                         [Box::new(TimedRef(&mut ta)), Box::new(TimedRef(&mut tb))];
-                    play_measured(sc.clone(), s, &mut agents, &mut deals)
+                    runner::play(sc.clone(), s, &mut agents)
                 };
+                let deals = m.deal_reports();
                 let scores = m.scores();
                 let first = m.log.iter().find_map(|l| match l.event {
                     Event::AgreementSigned { .. } => Some(l.round),
@@ -193,10 +192,10 @@ pub fn run(
                         e.final_dist += final_dist;
                         e.final_nash += final_nash;
                     }
-                    for &(d, n) in &deals {
+                    for d in &deals {
                         e.deals += 1;
-                        e.dist += d as f64;
-                        if let Some(n) = n {
+                        e.dist += d.distance as f64;
+                        if let Some(n) = d.nash_ratio {
                             e.nash_deals += 1;
                             e.nash += n as f64;
                         }
@@ -277,50 +276,6 @@ fn means(m: &[Vec<(f64, u32)>]) -> Vec<Vec<f64>> {
                 .collect()
         })
         .collect()
-}
-
-/// What could be tabled at one moment: the open commitments and each side's capital.
-type Opening = (Vec<(usize, Side)>, [f32; 2]);
-
-/// Play a match, measuring each agreement against the deals open when it was signed:
-/// (distance to that moment's Pareto frontier, Nash-product ratio) per agreement.
-fn play_measured(
-    sc: Arc<Scenario>,
-    seed: u64,
-    agents: &mut [Box<dyn Negotiator + '_>; 2],
-    deals: &mut Vec<(f32, Option<f32>)>,
-) -> Match {
-    let mut m = Match::new(sc.clone(), seed);
-    // What was open before an answer; the frontier is worked out only if a deal is signed.
-    let mut before: Option<Opening> = None;
-    for _ in 0..10_000 {
-        if m.talks.pending.is_some() {
-            before = Some((m.open_commitments(), Side::BOTH.map(|s| m.side(s).capital)));
-        }
-        let Some((_, _, range)) = runner::step(&mut m, agents) else {
-            break;
-        };
-        for l in &m.log[range] {
-            if let Event::AgreementSigned { commitments, .. } = &l.event
-                && let Some((open, capital)) = before.take()
-            {
-                let items: Vec<(usize, Side)> = m
-                    .commitments
-                    .iter()
-                    .filter(|c| commitments.contains(&c.id))
-                    .map(|c| (c.measure, c.by))
-                    .collect();
-                let f = session_frontier(&sc, open, capital);
-                let p = f.place(&sc, &items);
-                // The frontier is a greedy approximation: a deal beyond it is the better
-                // estimate of the best product; with no gain to split there is no ratio.
-                let best = f.nash_product(f.nash).max(f.nash_product(p));
-                let ratio = (best > 1e-6).then(|| f.nash_product(p) / best);
-                deals.push((f.distance(p), ratio));
-            }
-        }
-    }
-    m
 }
 
 /// Lends a timed negotiator to a match without giving it away.

@@ -7,7 +7,7 @@ use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
 use crate::app::game::{Game, Mode, Seat};
 use crate::app::ui::{Palette, card, fixed_label, key_button, key_pressed};
-use crate::sim::scoring::frontier;
+use crate::sim::scoring::DealReport;
 use crate::sim::{Area, Event, Match, Side};
 use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoints, Points};
 
@@ -20,6 +20,9 @@ pub struct DebriefState {
     pub exported: Option<String>,
     /// Show the press headlines in the timeline.
     pub show_press: bool,
+    /// Each agreement against the deals open when it was signed, worked out once per match
+    /// (keyed by how many actions the match had).
+    pub deals: Option<(usize, Vec<DealReport>)>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -307,9 +310,16 @@ pub fn debrief_ui(
                 }
                 breaches(ui, pal, m);
                 ui.add_space(6.0);
+                if st.deals.as_ref().is_none_or(|(n, _)| *n != m.actions.len()) {
+                    st.deals = Some((m.actions.len(), m.deal_reports()));
+                }
+                if let Some((_, reports)) = &st.deals {
+                    deals_card(ui, pal, m, reports);
+                    ui.add_space(6.0);
+                }
                 card(ui, pal, "How to read the scores", |ui| {
                     ui.label(RichText::new("Score: the average, over the rounds played, of what the commitments in force were worth to each state by its own private priorities (0 is the worst package the catalogue allows, 1 the best). A clash scores 0; a leader who falls for good halves it.").small());
-                    ui.label(RichText::new("The frontier: on the grey line no package could give one state more without giving the other less. The Nash point splits the gains most evenly. The gap between your final package and the line is value left on the table.").small());
+                    ui.label(RichText::new("The frontier: on the grey line no package could give one state more without giving the other less. The Nash point splits the gains most evenly. The line is drawn for the political capital of the rounds actually played; the gap between your final package and it is value left on the table.").small());
                 });
             });
     });
@@ -461,7 +471,7 @@ fn meters_plot(ui: &mut Ui, pal: &Palette, m: &Match, chart: Chart, h: f32) {
 
 fn frontier_plot(ui: &mut Ui, pal: &Palette, m: &Match) {
     let sc = &m.scenario;
-    let f = frontier(sc);
+    let f = m.frontier_played();
     let fin = m.scores().final_point;
     let to = |p: [f32; 2]| [p[0] as f64, p[1] as f64];
     Plot::new("frontier")
@@ -514,6 +524,66 @@ fn frontier_plot(ui: &mut Ui, pal: &Palette, m: &Match) {
         })
         .small(),
     );
+}
+
+/// One plain line per agreement: how close it came to the best deals open when it was signed.
+pub fn deal_lines(m: &Match, reports: &[DealReport]) -> Vec<String> {
+    reports
+        .iter()
+        .map(|d| {
+            let fit = if d.distance < 0.01 {
+                "on the frontier of the deals open then".to_string()
+            } else {
+                format!("{:.2} short of the best deals open then", d.distance)
+            };
+            let split = d.nash_ratio.map_or(String::new(), |r| {
+                format!(
+                    "; {:.0}% of the most even split's product of gains",
+                    r * 100.0
+                )
+            });
+            format!(
+                "Round {}: {} commitment{} ({}) — {fit}{split}.",
+                d.round,
+                d.items.len(),
+                if d.items.len() == 1 { "" } else { "s" },
+                d.items
+                    .iter()
+                    .map(|&(i, by)| format!(
+                        "{} by {}",
+                        m.scenario.measures[i].name,
+                        m.scenario.side(by).id
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+        .collect()
+}
+
+/// The title of the per-deal card.
+pub const DEALS_TITLE: &str = "Each deal against what was open at the time";
+
+fn deals_card(ui: &mut Ui, pal: &Palette, m: &Match, reports: &[DealReport]) {
+    card(ui, pal, DEALS_TITLE, |ui| {
+        if reports.is_empty() {
+            ui.label("No agreement was signed.");
+            return;
+        }
+        ui.label(
+            RichText::new("Every package the two states could have signed at that moment, with the capital they held, is the yardstick.")
+                .small()
+                .color(pal.muted),
+        );
+        for (line, d) in deal_lines(m, reports).into_iter().zip(reports) {
+            let colour = if d.distance < 0.03 {
+                pal.good
+            } else {
+                pal.warn
+            };
+            ui.label(RichText::new(line).color(colour));
+        }
+    });
 }
 
 fn breaches(ui: &mut Ui, pal: &Palette, m: &Match) {
@@ -679,7 +749,7 @@ fn beliefs_html(h: &mut String, b: &Beliefs) {
 pub fn export_html(m: &Match, beliefs: Option<&Beliefs>) -> String {
     let sc = &m.scenario;
     let s = m.scores();
-    let f = frontier(sc);
+    let f = m.frontier_played();
     let (a, b) = (&sc.side_a.name, &sc.side_b.name);
     let mut h = String::new();
     h.push_str(&format!(
@@ -746,6 +816,15 @@ pub fn export_html(m: &Match, beliefs: Option<&Beliefs>) -> String {
         f.nash[1],
         f.distance(s.final_point)
     ));
+    h.push_str(&format!("<h2>{DEALS_TITLE}</h2><ul>"));
+    let reports = m.deal_reports();
+    if reports.is_empty() {
+        h.push_str("<li>No agreement was signed.</li>");
+    }
+    for line in deal_lines(m, &reports) {
+        h.push_str(&format!("<li>{}</li>", esc(&line)));
+    }
+    h.push_str("</ul>");
     if let Some(b) = beliefs {
         beliefs_html(&mut h, b);
     }

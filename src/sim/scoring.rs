@@ -307,7 +307,63 @@ pub fn session_frontier(sc: &Scenario, open: Vec<(usize, Side)>, capital: [f32; 
     cat.frontier(ranges, 60)
 }
 
+/// One signed agreement against the deals open when it was signed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DealReport {
+    pub round: u32,
+    /// The commitments signed, as (measure index, undertaker).
+    pub items: Vec<(usize, Side)>,
+    /// The deal's worth to each side, normalised over the packages open at the time.
+    pub point: [f32; 2],
+    /// Distance to the frontier of those packages (0 on it).
+    pub distance: f32,
+    /// Its product of gains over the best product open then; `None` when no deal open then
+    /// could give both sides a gain.
+    pub nash_ratio: Option<f32>,
+}
+
 impl Match {
+    /// Every agreement signed so far, each measured against the deals open when it was signed
+    /// (worked out by replaying the match's actions).
+    pub fn deal_reports(&self) -> Vec<DealReport> {
+        let mut m = Match::new(self.scenario.clone(), self.seed);
+        let mut out = Vec::new();
+        for a in &self.actions {
+            let before = matches!(a, super::Action::Accept { .. })
+                .then(|| (m.open_commitments(), Side::BOTH.map(|s| m.side(s).capital)));
+            let start = m.log.len();
+            if m.apply_quiet(a.clone()).is_err() {
+                break;
+            }
+            let Some((open, capital)) = before else {
+                continue;
+            };
+            for l in &m.log[start..] {
+                if let super::Event::AgreementSigned { commitments, .. } = &l.event {
+                    let items: Vec<(usize, Side)> = m
+                        .commitments
+                        .iter()
+                        .filter(|c| commitments.contains(&c.id))
+                        .map(|c| (c.measure, c.by))
+                        .collect();
+                    let f = session_frontier(&self.scenario, open.clone(), capital);
+                    let point = f.place(&self.scenario, &items);
+                    // The frontier is a greedy approximation: a deal beyond it is the better
+                    // estimate of the best product.
+                    let best = f.nash_product(f.nash).max(f.nash_product(point));
+                    out.push(DealReport {
+                        round: l.round,
+                        distance: f.distance(point),
+                        nash_ratio: (best > 1e-6).then(|| f.nash_product(point) / best),
+                        items,
+                        point,
+                    });
+                }
+            }
+        }
+        out
+    }
+
     /// Commitments that could be tabled now, as (measure index, undertaker).
     pub fn open_commitments(&self) -> Vec<(usize, Side)> {
         self.scenario
@@ -316,6 +372,17 @@ impl Match {
             .copied()
             .filter(|&(i, by)| !self.in_force_by(i, by) && self.prerequisites_met(i))
             .collect()
+    }
+
+    /// The frontier the match is judged against: what the capital of the rounds it lasted
+    /// could buy (the level's whole frontier once every round is played).
+    pub fn frontier_played(&self) -> Frontier {
+        let played = (self.history.len() as u32).clamp(1, self.scenario.rounds);
+        if played == self.scenario.rounds {
+            self.scenario.frontier().clone()
+        } else {
+            frontier_within(&self.scenario, played)
+        }
     }
 
     /// The deals open now (see [`session_frontier`]).
