@@ -318,6 +318,7 @@ fn a_full_match_against_the_ai_reaches_the_debrief_and_autosaves() {
     let html = detente::app::debrief::export_html(&g.m, Some(&beliefs));
     assert!(html.contains(&g.m.scenario.title) && html.contains("<svg"));
     assert!(html.contains(detente::app::debrief::BELIEFS_TITLE));
+    assert!(html.contains(detente::app::debrief::DEALS_TITLE));
     assert!(!html.contains("src=\"http"), "no outside resources");
 
     // A damaged save is reported, not a crash.
@@ -355,6 +356,18 @@ fn the_debrief_shows_what_the_computer_believed_you_valued() {
     let mut h = screen_harness(g, Screen::Debrief);
     h.run();
     assert!(h.query_by_label(BELIEFS_TITLE).is_some());
+    // Each deal is set against what was open when it was signed.
+    let reports = g.m.deal_reports();
+    assert!(!reports.is_empty(), "the match signed something");
+    assert!(h.query_by_label(detente::app::debrief::DEALS_TITLE).is_some());
+    for d in &reports {
+        assert!(
+            h.query_by_label_contains(&format!("Round {}: {} commitment", d.round, d.items.len()))
+                .is_some(),
+            "no line for the deal of round {}",
+            d.round
+        );
+    }
     // The sentence names the believed top area (and the true one).
     assert!(
         h.query_by_label_contains(&format!("took {guess} to be your first concern"))
