@@ -359,7 +359,10 @@ fn the_debrief_shows_what_the_computer_believed_you_valued() {
     // Each deal is set against what was open when it was signed.
     let reports = g.m.deal_reports();
     assert!(!reports.is_empty(), "the match signed something");
-    assert!(h.query_by_label(detente::app::debrief::DEALS_TITLE).is_some());
+    assert!(
+        h.query_by_label(detente::app::debrief::DEALS_TITLE)
+            .is_some()
+    );
     for d in &reports {
         assert!(
             h.query_by_label_contains(&format!("Round {}: {} commitment", d.round, d.items.len()))
