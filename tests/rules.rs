@@ -838,7 +838,7 @@ fn random_action(m: &Match, r: &mut rng::Rng) -> Action {
                 md.terms[r.below(md.terms.len())]
             };
             items.push(Item {
-                measure: id,
+                measure: id.to_string(),
                 by,
                 verification,
                 term,
@@ -1158,12 +1158,12 @@ fn hawk_never_accepts_below_its_reservation() {
             let mut items = Vec::new();
             for _ in 0..1 + r.below(4) {
                 let (id, by) = v.available[r.below(v.available.len())].clone();
-                if items.iter().any(|i: &Item| i.measure == id && i.by == by) {
+                if items.iter().any(|i: &Item| *i.measure == *id && i.by == by) {
                     continue;
                 }
                 items.push(Item {
                     term: term_of(&sc, &id),
-                    measure: id,
+                    measure: id.to_string(),
                     by,
                     verification: None,
                 });
@@ -1287,14 +1287,14 @@ fn pragmatist_learns_the_other_sides_top_priority_from_consistent_offers() {
         for round in 0..6 {
             let v = m.view(Side::A);
             let area = |id: &str| sc.measures[sc.measure_index(id).unwrap()].area;
-            let ask: Vec<(String, Side)> = v
+            let ask: Vec<(std::sync::Arc<str>, Side)> = v
                 .available
                 .iter()
                 .filter(|(id, by)| *by == Side::B && area(id) == truth)
                 .take(2)
                 .cloned()
                 .collect();
-            let give: Vec<(String, Side)> = v
+            let give: Vec<(std::sync::Arc<str>, Side)> = v
                 .available
                 .iter()
                 .filter(|(id, by)| *by == Side::A && cheap.contains(&area(id)))
@@ -1305,7 +1305,7 @@ fn pragmatist_learns_the_other_sides_top_priority_from_consistent_offers() {
             let items: Vec<(&str, Side)> = ask
                 .iter()
                 .chain(&give)
-                .map(|(id, by)| (id.as_str(), *by))
+                .map(|(id, by)| (&**id, *by))
                 .collect();
             if m.stage != Stage::Negotiation || ask.is_empty() {
                 break;
@@ -1503,10 +1503,10 @@ fn first_round_is_for_positions_not_signatures() {
                 let mut items: Vec<Item> = Vec::new();
                 for _ in 0..2 + r.below(4) {
                     let (id, by) = v.available[r.below(v.available.len())].clone();
-                    if !items.iter().any(|i| i.measure == id && i.by == by) {
+                    if !items.iter().any(|i| *i.measure == *id && i.by == by) {
                         items.push(Item {
                             term: term_of(&sc, &id),
-                            measure: id,
+                            measure: id.to_string(),
                             by,
                             verification: None,
                         });

@@ -8,6 +8,9 @@ use crate::sim::rng::Rng;
 use crate::sim::scenario::*;
 use crate::sim::{Action, Item, Need, Offer, SideView, Stage};
 
+/// Weights on the other side's gain tried when building a package (each with two rankings).
+const SWEEP: usize = 8;
+
 /// Share of its best a counterpart must be offered to sign in the first round.
 const OPENING_NEED: f32 = 0.9;
 
@@ -51,6 +54,9 @@ pub struct Counterpart {
     movement: (u32, f32, f32),
     /// Rounds in a row the other side's offers have not improved.
     stalled: u32,
+    /// The catalogue's total stake for each side, and how many offers the model had seen
+    /// when it was worked out.
+    spans: std::cell::Cell<Option<(u32, f32, f32)>>,
 }
 
 struct Cand {
@@ -68,6 +74,22 @@ struct Pool {
     /// Own factions' approval change per candidate, candidate-major.
     deltas: Vec<f32>,
     nf: usize,
+    /// Each own faction's share of the vote and its approval now, for quick support sums.
+    shares: Vec<f32>,
+    approvals: Vec<f32>,
+}
+
+impl Pool {
+    /// Weighted approval at home if the factions' approval moved by `deltas` (the same sum
+    /// as `Counterpart::support`, from figures gathered once).
+    fn support(&self, deltas: &[f32]) -> f32 {
+        self.shares
+            .iter()
+            .zip(&self.approvals)
+            .zip(deltas)
+            .map(|((w, a), d)| w * (a + d).clamp(0.0, 100.0))
+            .sum()
+    }
 }
 
 /// Values worked out once per decision.
@@ -84,6 +106,21 @@ struct Ctx {
 
 fn own_utility(v: &SideView, m: &MeasureDef, by: Side) -> f32 {
     let w = v.private.priorities.get(&m.area).copied().unwrap_or(0.0);
+    if by == v.side {
+        -w * m.burden
+    } else {
+        w * m.value
+    }
+}
+
+/// This side's own priority weights, by `Area as usize`.
+fn priorities(v: &SideView) -> [f32; 7] {
+    Area::ALL.map(|a| v.private.priorities.get(&a).copied().unwrap_or(0.0))
+}
+
+/// Private utility of a commitment for weights `w`.
+fn weighted(v: &SideView, w: &[f32; 7], m: &MeasureDef, by: Side) -> f32 {
+    let w = w[m.area as usize];
     if by == v.side {
         -w * m.burden
     } else {
@@ -126,6 +163,7 @@ impl Counterpart {
             they_verify: false,
             movement: (0, 0.0, 0.0),
             stalled: 0,
+            spans: std::cell::Cell::new(None),
         }
     }
 
@@ -158,24 +196,42 @@ impl Counterpart {
     /// talks need.
     fn ctx(&self, v: &SideView, t: Table, with_pool: bool) -> Ctx {
         // Both sides' gains are measured as shares of everything at stake for them in the
-        // catalogue, so one side's gain and the other's estimated gain weigh alike.
-        let (mut span, mut their_span) = (0.0, 0.0);
-        for m in t.measures() {
-            for s in Side::BOTH {
-                if m.by.allows(s) {
-                    span += own_utility(v, m, s).abs();
-                    their_span += self.model.utility(m, s, v.side).abs();
+        // catalogue, so one side's gain and the other's estimated gain weigh alike. Both stay
+        // put until the model learns something new, so they are kept between decisions.
+        let seen = self.model.offers_seen();
+        let (span, their_span) = match self.spans.get() {
+            Some((n, a, b)) if n == seen => (a, b),
+            _ => {
+                let prio = priorities(v);
+                let theirs = self.model.weights();
+                let (mut span, mut their_span) = (0.0, 0.0);
+                for m in t.measures() {
+                    for s in Side::BOTH {
+                        if m.by.allows(s) {
+                            span += weighted(v, &prio, m, s).abs();
+                            their_span += if s == v.side {
+                                theirs[m.area as usize] * m.value
+                            } else {
+                                theirs[m.area as usize] * m.burden
+                            };
+                        }
+                    }
                 }
+                let spans = (span.max(1e-6), their_span.max(1e-6));
+                self.spans.set(Some((seen, spans.0, spans.1)));
+                spans
             }
-        }
+        };
         let mut c = Ctx {
-            span: span.max(1e-6),
-            their_span: their_span.max(1e-6),
+            span,
+            their_span,
             best: 0.01,
             pool: Pool {
                 cands: Vec::new(),
                 deltas: Vec::new(),
                 nf: 0,
+                shares: Vec::new(),
+                approvals: Vec::new(),
             },
             danger_line: v.private.ouster_below + 12.0,
         };
@@ -384,7 +440,7 @@ impl Counterpart {
             let signed = items.iter().all(|(id, by)| {
                 v.commitments
                     .iter()
-                    .any(|c| &c.measure == id && c.by == *by)
+                    .any(|c| *c.measure == **id && c.by == *by)
             });
             self.probe = (self.probe + if signed { step } else { -step }).clamp(-0.3, 0.2);
         }
@@ -421,7 +477,7 @@ impl Counterpart {
             {
                 self.last_breach = t
                     .measure(&c.measure)
-                    .map_or(c.measure.clone(), |(_, m)| m.name.clone());
+                    .map_or(c.measure.to_string(), |(_, m)| m.name.clone());
             }
             for _ in 0..new {
                 if self.forgiven < self.style.forgives {
@@ -448,19 +504,28 @@ impl Counterpart {
         let me = v.side;
         let factions = &v.private.factions;
         let nf = factions.len();
+        let total: f32 = factions
+            .iter()
+            .map(|f| f.weight.max(0.0))
+            .sum::<f32>()
+            .max(1e-6);
         let mut pool = Pool {
             cands: Vec::with_capacity(v.available.len()),
             deltas: Vec::with_capacity(v.available.len() * nf),
             nf,
+            shares: factions.iter().map(|f| f.weight.max(0.0) / total).collect(),
+            approvals: v.me.factions.iter().map(|f| f.approval).collect(),
         };
+        let open: Vec<(usize, &MeasureDef, Side)> = v
+            .available
+            .iter()
+            .filter_map(|(id, by)| t.measure(id).map(|(i, m)| (i, m, *by)))
+            .collect();
         // What a unit of their capital buys us, on average, among their commitments.
         let (mut worth_sum, mut n) = (0.0, 0);
-        for (id, by) in &v.available {
-            if let Some((_, m)) = t.measure(id)
-                && *by != me
-                && m.cost > 0.0
-            {
-                let u = own_utility(v, m, *by) / c.span;
+        for &(_, m, by) in &open {
+            if by != me && m.cost > 0.0 {
+                let u = own_utility(v, m, by) / c.span;
                 if u > 0.0 {
                     worth_sum += u / m.cost;
                     n += 1;
@@ -468,11 +533,7 @@ impl Counterpart {
             }
         }
         let capital_worth = if n > 0 { worth_sum / n as f32 } else { 0.0 };
-        for (id, by) in &v.available {
-            let Some((i, m)) = t.measure(id) else {
-                continue;
-            };
-            let by = *by;
+        for &(i, m, by) in &open {
             let ver = self.pick_verification(v, t, c, m, by, capital_worth);
             let d0 = pool.deltas.len();
             pool.deltas.extend(factions.iter().map(|f| {
@@ -511,33 +572,32 @@ impl Counterpart {
     ) -> (Vec<usize>, f32, f32) {
         let me = v.side;
         let cands = &pool.cands;
-        order.clear();
         // Ranked by worth, or by worth per share of the payer's capital when capital is what
-        // limits the package.
+        // limits the package. `order` keeps the last ranking of the same kind, which is nearly
+        // right for the next weight, so re-sorting it costs little.
         let capital = [v.private.capital, v.them.capital];
-        order.extend(
-            cands
-                .iter()
-                .enumerate()
-                .map(|(j, c)| {
-                    let score = c.own + lambda * c.theirs;
-                    if by_load && score > 0.0 {
-                        let payer = if c.by == me { 0 } else { 1 };
-                        (score / (c.cost / capital[payer].max(1e-3) + 0.02), j)
-                    } else {
-                        (score, j)
-                    }
-                })
-                .filter(|(score, _)| *score > 0.0),
-        );
+        if order.len() != cands.len() {
+            order.clear();
+            order.extend((0..cands.len()).map(|j| (0.0, j)));
+        }
+        for (key, j) in order.iter_mut() {
+            let c = &cands[*j];
+            let score = c.own + lambda * c.theirs;
+            *key = if by_load && score > 0.0 {
+                let payer = usize::from(c.by != me);
+                score / (c.cost / capital[payer].max(1e-3) + 0.02)
+            } else {
+                score
+            };
+        }
         // Best first; ties by candidate order, so the choice is the same on every machine.
-        order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut pick: Vec<usize> = Vec::new();
+        order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut pick: Vec<usize> = Vec::with_capacity(MAX_ITEMS);
         let (mut my_cost, mut their_cost, mut own, mut theirs) = (0.0, 0.0, 0.0, 0.0);
         sum.iter_mut().for_each(|x| *x = 0.0);
         let nf = pool.nf;
-        for &(_, j) in order.iter() {
-            if pick.len() >= MAX_ITEMS {
+        for &(key, j) in order.iter() {
+            if pick.len() >= MAX_ITEMS || key <= 0.0 {
                 break;
             }
             let cd = &cands[j];
@@ -553,7 +613,7 @@ impl Counterpart {
             for (s, d) in sum.iter_mut().zip(delta) {
                 *s += d;
             }
-            if Self::support(v, sum) < v.private.ratify_at + 3.0 {
+            if pool.support(sum) < v.private.ratify_at + 3.0 {
                 for (s, d) in sum.iter_mut().zip(delta) {
                     *s -= d;
                 }
@@ -575,69 +635,100 @@ impl Counterpart {
         let me = v.side;
         let nf = pool.nf;
         let cands = &pool.cands;
-        let eval = |p: &[usize], sum: &mut Vec<f32>| -> Option<f32> {
-            if p.len() > MAX_ITEMS {
-                return None;
+        let cap = [v.private.capital + 1e-4, v.them.capital + 1e-4];
+        let ratify = v.private.ratify_at + 3.0;
+        let payer = |j: usize| usize::from(cands[j].by != me);
+        let deltas = |j: usize| &pool.deltas[j * nf..(j + 1) * nf];
+        // Running totals of the current package, so each move is judged by its difference.
+        let mut spent = [0.0f32; 2];
+        let (mut own, mut theirs) = (0.0f32, 0.0f32);
+        let mut sum = vec![0.0f32; nf];
+        let mut inside = vec![false; cands.len()];
+        for &j in pick.iter() {
+            spent[payer(j)] += cands[j].cost;
+            own += cands[j].own;
+            theirs += cands[j].theirs;
+            for (s, d) in sum.iter_mut().zip(deltas(j)) {
+                *s += d;
             }
-            let (mut mc, mut tc, mut own, mut theirs) = (0.0, 0.0, 0.0, 0.0);
-            sum.iter_mut().for_each(|x| *x = 0.0);
-            for &j in p {
-                let cd = &cands[j];
-                if cd.by == me {
-                    mc += cd.cost;
-                } else {
-                    tc += cd.cost;
-                }
-                own += cd.own;
-                theirs += cd.theirs;
-                for (s, d) in sum.iter_mut().zip(&pool.deltas[j * nf..(j + 1) * nf]) {
-                    *s += d;
-                }
-            }
-            let ok = mc <= v.private.capital + 1e-4
-                && tc <= v.them.capital + 1e-4
-                && own >= target
-                && theirs > 0.0
-                && Self::support(v, sum) >= v.private.ratify_at + 3.0;
-            ok.then_some(own.max(0.0).powf(power) * theirs)
-        };
-        let mut sum = vec![0.0; nf];
-        let Some(mut score) = eval(pick, &mut sum) else {
+            inside[j] = true;
+        }
+        let merit = |o: f32, th: f32| o.max(0.0).powf(power) * th;
+        if spent[0] > cap[0]
+            || spent[1] > cap[1]
+            || own < target
+            || theirs <= 0.0
+            || pool.support(&sum) < ratify
+        {
             return;
-        };
-        let mut trial: Vec<usize> = Vec::with_capacity(MAX_ITEMS + 1);
+        }
+        let mut score = merit(own, theirs);
+        let mut trial = vec![0.0f32; nf];
         for _ in 0..12 {
-            let mut found: Option<(Vec<usize>, f32)> = None;
-            let outside: Vec<usize> = (0..cands.len()).filter(|j| !pick.contains(j)).collect();
-            // Moves: add j, remove pick[k], or put j in place of pick[k] (k = len: remove none).
+            // (position to drop, candidate to add, merit); a swap does both.
+            let mut found: Option<(Option<usize>, Option<usize>, f32)> = None;
             for k in 0..=pick.len() {
-                for j in outside.iter().copied().map(Some).chain([None]) {
-                    if k == pick.len() && j.is_none() {
+                let drop = (k < pick.len()).then(|| pick[k]);
+                for add in (0..cands.len())
+                    .filter(|&j| !inside[j])
+                    .map(Some)
+                    .chain([None])
+                {
+                    let len = pick.len() + usize::from(add.is_some()) - usize::from(drop.is_some());
+                    if (drop.is_none() && add.is_none()) || len == 0 || len > MAX_ITEMS {
                         continue;
                     }
-                    trial.clear();
-                    trial.extend(
-                        pick.iter()
-                            .enumerate()
-                            .filter(|&(x, _)| x != k)
-                            .map(|(_, &y)| y),
-                    );
-                    trial.extend(j);
-                    if let Some(sc) = eval(&trial, &mut sum)
-                        && sc > score + 1e-6
-                        && found.as_ref().is_none_or(|f| sc > f.1)
-                    {
-                        found = Some((trial.clone(), sc));
+                    let (mut sp, mut o, mut th) = (spent, own, theirs);
+                    if let Some(r) = drop {
+                        sp[payer(r)] -= cands[r].cost;
+                        o -= cands[r].own;
+                        th -= cands[r].theirs;
+                    }
+                    if let Some(a) = add {
+                        sp[payer(a)] += cands[a].cost;
+                        o += cands[a].own;
+                        th += cands[a].theirs;
+                    }
+                    if sp[0] > cap[0] || sp[1] > cap[1] || o < target || th <= 0.0 {
+                        continue;
+                    }
+                    let sc = merit(o, th);
+                    if sc <= score + 1e-6 || found.is_some_and(|f| sc <= f.2) {
+                        continue;
+                    }
+                    // The home front is checked last: it is the dearest test.
+                    trial.copy_from_slice(&sum);
+                    if let Some(r) = drop {
+                        trial.iter_mut().zip(deltas(r)).for_each(|(s, d)| *s -= d);
+                    }
+                    if let Some(a) = add {
+                        trial.iter_mut().zip(deltas(a)).for_each(|(s, d)| *s += d);
+                    }
+                    if pool.support(&trial) >= ratify {
+                        found = Some((drop.map(|_| k), add, sc));
                     }
                 }
             }
-            match found {
-                Some((p, sc)) => {
-                    *pick = p;
-                    score = sc;
-                }
-                None => break,
+            let Some((drop, add, sc)) = found else {
+                break;
+            };
+            if let Some(k) = drop {
+                let r = pick.swap_remove(k);
+                spent[payer(r)] -= cands[r].cost;
+                own -= cands[r].own;
+                theirs -= cands[r].theirs;
+                sum.iter_mut().zip(deltas(r)).for_each(|(s, d)| *s -= d);
+                inside[r] = false;
             }
+            if let Some(a) = add {
+                pick.push(a);
+                spent[payer(a)] += cands[a].cost;
+                own += cands[a].own;
+                theirs += cands[a].theirs;
+                sum.iter_mut().zip(deltas(a)).for_each(|(s, d)| *s += d);
+                inside[a] = true;
+            }
+            score = sc;
         }
         pick.sort_unstable();
     }
@@ -645,10 +736,11 @@ impl Counterpart {
     /// The most this side could get from one package now (both sides' capital permitting).
     fn best_now(v: &SideView, pool: &Pool) -> f32 {
         let mut order = Vec::new();
+        let mut by_load = Vec::new();
         let mut sum = vec![0.0; pool.nf];
         Self::pack(v, pool, 0.0, false, &mut order, &mut sum)
             .1
-            .max(Self::pack(v, pool, 0.0, true, &mut order, &mut sum).1)
+            .max(Self::pack(v, pool, 0.0, true, &mut by_load, &mut sum).1)
             .max(0.01)
     }
 
@@ -660,12 +752,15 @@ impl Counterpart {
         let mut feasible: Vec<(Vec<usize>, f32)> = Vec::new();
         let mut demand: Option<(Vec<usize>, f32)> = None;
         let mut fallback: Option<(Vec<usize>, f32)> = None;
-        let mut order: Vec<(f32, usize)> = Vec::with_capacity(pool.cands.len());
+        // One running ranking per kind, re-sorted from the last weight's.
+        let mut orders: [Vec<(f32, usize)>; 2] = [Vec::new(), Vec::new()];
         let mut sum = vec![0.0; pool.nf];
-        // Eight weights from 0.15 to 1.8 times the style's generosity, each with both rankings.
-        for k in 0..16 {
-            let lambda = self.style.generosity * (0.15 + (k / 2) as f32 * (1.65 / 7.0));
-            let (pick, own, theirs) = Self::pack(v, pool, lambda, k % 2 == 1, &mut order, &mut sum);
+        // Weights from 0.15 to 1.8 times the style's generosity, each with both rankings.
+        for k in 0..2 * SWEEP {
+            let lambda =
+                self.style.generosity * (0.15 + (k / 2) as f32 * (1.65 / (SWEEP - 1) as f32));
+            let (pick, own, theirs) =
+                Self::pack(v, pool, lambda, k % 2 == 1, &mut orders[k % 2], &mut sum);
             if pick.is_empty() {
                 continue;
             }
@@ -704,7 +799,9 @@ impl Counterpart {
             } else {
                 theirs
             };
-            feasible.push((pick.clone(), own));
+            if self.style.noise > 0.0 {
+                feasible.push((pick.clone(), own));
+            }
             if best.as_ref().is_none_or(|b| merit > b.2) {
                 best = Some((pick, own, merit));
             }

@@ -26,7 +26,7 @@ impl Default for OpponentModel {
 }
 
 fn area_idx(a: Area) -> usize {
-    Area::ALL.iter().position(|x| *x == a).unwrap_or(0)
+    a as usize
 }
 
 impl OpponentModel {

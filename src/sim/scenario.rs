@@ -650,6 +650,7 @@ pub struct Derived {
     ranges: std::sync::OnceLock<[(f32, f32); 2]>,
     factions: std::sync::OnceLock<[std::sync::Arc<[FactionDef]>; 2]>,
     briefs: std::sync::OnceLock<[std::sync::Arc<str>; 2]>,
+    shared_ids: std::sync::OnceLock<Vec<std::sync::Arc<str>>>,
 }
 
 /// A prerequisite resolved to indices, for quick checks.
@@ -661,7 +662,8 @@ pub enum Needs {
     Unknown,
 }
 
-/// FNV-1a: ids are short and trusted, so a simple fast hash serves better than SipHash.
+/// An FNV-style hash taken a word at a time: ids are short and trusted, so a simple fast hash
+/// serves better than SipHash.
 #[derive(Debug, Clone, Default)]
 pub struct Fnv;
 
@@ -680,7 +682,14 @@ impl std::hash::Hasher for FnvHasher {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
+        // Eight bytes a step: ids are looked up many times a decision.
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0 ^ w).wrapping_mul(0x0100_0000_01b3);
+            self.0 ^= self.0 >> 29;
+        }
+        for b in chunks.remainder() {
             self.0 = (self.0 ^ *b as u64).wrapping_mul(0x0100_0000_01b3);
         }
     }
@@ -714,6 +723,14 @@ impl Scenario {
             })
             .get(id)
             .copied()
+    }
+
+    /// Measure `i`'s id, shared so views can hand it out without copying the text.
+    pub fn shared_id(&self, i: usize) -> std::sync::Arc<str> {
+        self.derived
+            .shared_ids
+            .get_or_init(|| self.measures.iter().map(|m| m.id.as_str().into()).collect())[i]
+            .clone()
     }
 
     /// The best joint outcomes the catalogue allows, worked out once.

@@ -48,7 +48,7 @@ pub struct PrivateSide {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommitmentView {
     pub id: u32,
-    pub measure: String,
+    pub measure: std::sync::Arc<str>,
     pub by: Side,
     pub verification: Option<usize>,
     pub term: Term,
@@ -106,7 +106,7 @@ pub struct SideView {
     pub needs: Vec<Need>,
     /// Commitments that could be offered now (measure id, undertaker): prerequisites met,
     /// not yet in force.
-    pub available: Vec<(String, Side)>,
+    pub available: Vec<(std::sync::Arc<str>, Side)>,
     pub history: Vec<Snapshot>,
     /// The press (filled by `view`, left empty by `view_brief`).
     pub outlets: Vec<OutletView>,
@@ -203,7 +203,7 @@ impl Match {
                 .iter()
                 .map(|c| CommitmentView {
                     id: c.id,
-                    measure: self.scenario.measures[c.measure].id.clone(),
+                    measure: self.scenario.shared_id(c.measure),
                     by: c.by,
                     verification: c.verification,
                     term: c.term,
@@ -244,10 +244,10 @@ impl Match {
     }
 
     /// Commitments that could be offered now: (measure id, undertaker).
-    pub fn available(&self) -> Vec<(String, Side)> {
+    pub fn available(&self) -> Vec<(std::sync::Arc<str>, Side)> {
         self.open_commitments()
             .into_iter()
-            .map(|(i, by)| (self.scenario.measures[i].id.clone(), by))
+            .map(|(i, by)| (self.scenario.shared_id(i), by))
             .collect()
     }
 

@@ -334,7 +334,7 @@ fn gesture(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Option<Action> {
         .filter(|m| {
             view.available
                 .iter()
-                .any(|(id, by)| *id == m.id && *by == view.side)
+                .any(|(id, by)| **id == *m.id && *by == view.side)
         })
         .collect();
     if options.is_empty() {

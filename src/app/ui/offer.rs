@@ -210,7 +210,7 @@ pub fn catalogue(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, dra
             .iter()
             .filter(|m| m.area == area)
             .filter(|m| {
-                view.available.iter().any(|(id, _)| *id == m.id)
+                view.available.iter().any(|(id, _)| **id == *m.id)
                     || draft.items.iter().any(|i| i.measure == m.id)
             })
             .collect();
@@ -255,7 +255,10 @@ fn toggle(
     m: &MeasureDef,
     by: Side,
 ) {
-    let offerable = view.available.iter().any(|(id, b)| *id == m.id && *b == by);
+    let offerable = view
+        .available
+        .iter()
+        .any(|(id, b)| **id == *m.id && *b == by);
     let on = draft.has(&m.id, by);
     let word = if by == view.side { "we" } else { "they" };
     let size = egui::vec2(54.0, 20.0);
