@@ -573,25 +573,23 @@ impl Counterpart {
         let me = v.side;
         let cands = &pool.cands;
         // Ranked by worth, or by worth per share of the payer's capital when capital is what
-        // limits the package. `order` keeps the last ranking of the same kind, which is nearly
-        // right for the next weight, so re-sorting it costs little.
+        // limits the package; only commitments worth something at this weight are ranked.
         let capital = [v.private.capital, v.them.capital];
-        if order.len() != cands.len() {
-            order.clear();
-            order.extend((0..cands.len()).map(|j| (0.0, j)));
-        }
-        for (key, j) in order.iter_mut() {
-            let c = &cands[*j];
+        order.clear();
+        for (j, c) in cands.iter().enumerate() {
             let score = c.own + lambda * c.theirs;
-            *key = if by_load && score > 0.0 {
-                let payer = usize::from(c.by != me);
-                score / (c.cost / capital[payer].max(1e-3) + 0.02)
-            } else {
-                score
-            };
+            if score > 0.0 {
+                let key = if by_load {
+                    let payer = usize::from(c.by != me);
+                    score / (c.cost / capital[payer].max(1e-3) + 0.02)
+                } else {
+                    score
+                };
+                order.push((key, j));
+            }
         }
         // Best first; ties by candidate order, so the choice is the same on every machine.
-        order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut pick: Vec<usize> = Vec::with_capacity(MAX_ITEMS);
         let (mut my_cost, mut their_cost, mut own, mut theirs) = (0.0, 0.0, 0.0, 0.0);
         sum.iter_mut().for_each(|x| *x = 0.0);
@@ -735,12 +733,11 @@ impl Counterpart {
 
     /// The most this side could get from one package now (both sides' capital permitting).
     fn best_now(v: &SideView, pool: &Pool) -> f32 {
-        let mut order = Vec::new();
-        let mut by_load = Vec::new();
+        let mut order = Vec::with_capacity(pool.cands.len());
         let mut sum = vec![0.0; pool.nf];
         Self::pack(v, pool, 0.0, false, &mut order, &mut sum)
             .1
-            .max(Self::pack(v, pool, 0.0, true, &mut by_load, &mut sum).1)
+            .max(Self::pack(v, pool, 0.0, true, &mut order, &mut sum).1)
             .max(0.01)
     }
 
@@ -752,15 +749,13 @@ impl Counterpart {
         let mut feasible: Vec<(Vec<usize>, f32)> = Vec::new();
         let mut demand: Option<(Vec<usize>, f32)> = None;
         let mut fallback: Option<(Vec<usize>, f32)> = None;
-        // One running ranking per kind, re-sorted from the last weight's.
-        let mut orders: [Vec<(f32, usize)>; 2] = [Vec::new(), Vec::new()];
+        let mut order: Vec<(f32, usize)> = Vec::with_capacity(pool.cands.len());
         let mut sum = vec![0.0; pool.nf];
         // Weights from 0.15 to 1.8 times the style's generosity, each with both rankings.
         for k in 0..2 * SWEEP {
             let lambda =
                 self.style.generosity * (0.15 + (k / 2) as f32 * (1.65 / (SWEEP - 1) as f32));
-            let (pick, own, theirs) =
-                Self::pack(v, pool, lambda, k % 2 == 1, &mut orders[k % 2], &mut sum);
+            let (pick, own, theirs) = Self::pack(v, pool, lambda, k % 2 == 1, &mut order, &mut sum);
             if pick.is_empty() {
                 continue;
             }

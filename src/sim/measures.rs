@@ -109,8 +109,13 @@ impl Match {
 
     /// Whether every prerequisite of measure `i` holds now (nothing counted from a package).
     pub fn prerequisites_met(&self, i: usize) -> bool {
+        self.prerequisites_met_by(i, |m| self.in_force(m))
+    }
+
+    /// The same check, with `in_force` telling whether a measure is in force.
+    pub(crate) fn prerequisites_met_by(&self, i: usize, in_force: impl Fn(usize) -> bool) -> bool {
         self.scenario.requirements(i).iter().all(|r| match *r {
-            super::scenario::Needs::Measure(m) => self.in_force(m),
+            super::scenario::Needs::Measure(m) => in_force(m),
             super::scenario::Needs::Phase(p) => self.phase >= p,
             super::scenario::Needs::Unknown => false,
         })

@@ -366,11 +366,19 @@ impl Match {
 
     /// Commitments that could be tabled now, as (measure index, undertaker).
     pub fn open_commitments(&self) -> Vec<(usize, Side)> {
+        // One pass over the commitments instead of one per candidate.
+        let n = self.scenario.measures.len();
+        let mut held = vec![[false; 2]; n];
+        for c in &self.commitments {
+            held[c.measure][c.by.idx()] = true;
+        }
         self.scenario
             .candidates()
             .iter()
             .copied()
-            .filter(|&(i, by)| !self.in_force_by(i, by) && self.prerequisites_met(i))
+            .filter(|&(i, by)| {
+                !held[i][by.idx()] && self.prerequisites_met_by(i, |m| held[m][0] || held[m][1])
+            })
             .collect()
     }
 
