@@ -55,8 +55,8 @@ pub struct Counterpart {
     /// Rounds in a row the other side's offers have not improved.
     stalled: u32,
     /// The catalogue's total stake for each side, and how many offers the model had seen
-    /// when it was worked out.
-    spans: std::cell::Cell<Option<(u32, f32, f32)>>,
+    /// when it was worked out (both stay put until the model learns something new).
+    spans: Option<(u32, f32, f32)>,
 }
 
 struct Cand {
@@ -163,7 +163,7 @@ impl Counterpart {
             they_verify: false,
             movement: (0, 0.0, 0.0),
             stalled: 0,
-            spans: std::cell::Cell::new(None),
+            spans: None,
         }
     }
 
@@ -192,36 +192,39 @@ impl Counterpart {
         (gain, self.aspiration(v), self.style.floor)
     }
 
+    /// The catalogue's total stake for this side and, as the model sees it, for the other:
+    /// the scale both sides' gains are measured on.
+    fn spans(&self, v: &SideView, t: Table) -> (f32, f32) {
+        let seen = self.model.offers_seen();
+        if let Some((n, a, b)) = self.spans
+            && n == seen
+        {
+            return (a, b);
+        }
+        let prio = priorities(v);
+        let theirs = self.model.weights();
+        let (mut span, mut their_span) = (0.0, 0.0);
+        for m in t.measures() {
+            for s in Side::BOTH {
+                if m.by.allows(s) {
+                    span += weighted(v, &prio, m, s).abs();
+                    their_span += if s == v.side {
+                        theirs[m.area as usize] * m.value
+                    } else {
+                        theirs[m.area as usize] * m.burden
+                    };
+                }
+            }
+        }
+        (span.max(1e-6), their_span.max(1e-6))
+    }
+
     /// Everything a decision needs; `with_pool` also scores what could be tabled now, which only
     /// talks need.
     fn ctx(&self, v: &SideView, t: Table, with_pool: bool) -> Ctx {
         // Both sides' gains are measured as shares of everything at stake for them in the
-        // catalogue, so one side's gain and the other's estimated gain weigh alike. Both stay
-        // put until the model learns something new, so they are kept between decisions.
-        let seen = self.model.offers_seen();
-        let (span, their_span) = match self.spans.get() {
-            Some((n, a, b)) if n == seen => (a, b),
-            _ => {
-                let prio = priorities(v);
-                let theirs = self.model.weights();
-                let (mut span, mut their_span) = (0.0, 0.0);
-                for m in t.measures() {
-                    for s in Side::BOTH {
-                        if m.by.allows(s) {
-                            span += weighted(v, &prio, m, s).abs();
-                            their_span += if s == v.side {
-                                theirs[m.area as usize] * m.value
-                            } else {
-                                theirs[m.area as usize] * m.burden
-                            };
-                        }
-                    }
-                }
-                let spans = (span.max(1e-6), their_span.max(1e-6));
-                self.spans.set(Some((seen, spans.0, spans.1)));
-                spans
-            }
-        };
+        // catalogue, so one side's gain and the other's estimated gain weigh alike.
+        let (span, their_span) = self.spans(v, t);
         let mut c = Ctx {
             span,
             their_span,
@@ -1365,6 +1368,8 @@ impl Counterpart {
 impl Negotiator for Counterpart {
     fn decide(&mut self, v: &SideView, t: Table) -> Decision {
         self.observe(v, t);
+        let (a, b) = self.spans(v, t);
+        self.spans = Some((self.model.offers_seen(), a, b));
         let need = v.needs.first().copied();
         let c = self.ctx(v, t, matches!(need, Some(Need::Answer | Need::Propose)));
         match (v.stage, need) {
