@@ -1913,3 +1913,49 @@ fn outlets_word_the_same_story_differently_where_templates_allow() {
         "every outlet printed the same line: {agreement:?}"
     );
 }
+
+#[test]
+fn a_hard_counterpart_signs_when_holding_out_cannot_pay() {
+    // When no package that gives the other side what it asked for would give a hard
+    // counterpart more than the offer on the table, it signs at once, above its reservation,
+    // and never in the first season.
+    let mut seen = 0;
+    for sc in all_levels() {
+        for seed in 0..12u64 {
+            let mut ai = counterpart(
+                &sc,
+                Personality::Pragmatist,
+                Difficulty::Hard,
+                Side::B,
+                seed,
+            );
+            let mut other = counterpart(&sc, Personality::Dove, Difficulty::Easy, Side::A, seed);
+            let mut m = Match::new(sc.clone(), seed);
+            while !m.is_over() {
+                let (side, _) = m.needs()[0];
+                let v = m.view(side);
+                let d = if side == Side::B {
+                    let pending = v.pending.clone();
+                    let d = ai.decide(&v, Table::new(&sc));
+                    if d.reason
+                        .starts_with("No package that gives them what they ask")
+                    {
+                        seen += 1;
+                        assert!(matches!(d.action, Action::Accept { .. }), "{d:?}");
+                        assert!(m.round > 1, "not in the first season");
+                        let (_, offer) = pending.expect("an offer to sign");
+                        let (gain, _, reservation) = ai.evaluate(&v, Table::new(&sc), &offer);
+                        assert!(gain >= reservation, "{gain:.2} below {reservation:.2}");
+                    }
+                    d
+                } else {
+                    other.decide(&v, Table::new(&sc))
+                };
+                if m.apply(d.action).is_err() {
+                    m.apply(runner::safe_action(&m, side)).unwrap();
+                }
+            }
+        }
+    }
+    assert!(seen > 0, "the rule never came into play");
+}

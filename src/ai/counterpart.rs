@@ -50,6 +50,8 @@ pub struct Counterpart {
     their_statement: Option<Statement>,
     /// They have asked for real verification of this side's commitments.
     they_verify: bool,
+    /// The commitments of the other side's latest offer.
+    their_last: Option<Vec<(String, Side)>>,
     /// (round, best share offered in it, best share offered before it).
     movement: (u32, f32, f32),
     /// Rounds in a row the other side's offers have not improved.
@@ -162,6 +164,7 @@ impl Counterpart {
             their_statement: None,
             they_verify: false,
             movement: (0, 0.0, 0.0),
+            their_last: None,
             stalled: 0,
             spans: None,
         }
@@ -461,6 +464,13 @@ impl Counterpart {
                             .is_some_and(|(_, m)| detection(m, it.verification) >= 0.5)
                 });
                 self.their_statement = Some(offer.statement);
+                self.their_last = Some(
+                    offer
+                        .items
+                        .iter()
+                        .map(|i| (i.measure.clone(), i.by))
+                        .collect(),
+                );
             }
         }
         let caught: u32 = v
@@ -742,6 +752,45 @@ impl Counterpart {
             .1
             .max(Self::pack(v, pool, 0.0, true, &mut order, &mut sum).1)
             .max(0.01)
+    }
+
+    /// What the other side claimed for itself in its latest offer, as this side's model
+    /// estimates it (on the same scale as a candidate's `theirs`).
+    fn their_claim(&self, t: Table, pool: &Pool) -> Option<f32> {
+        let items = self.their_last.as_ref()?;
+        let claim: f32 = items
+            .iter()
+            .filter_map(|(id, by)| {
+                let (i, _) = t.measure(id)?;
+                pool.cands.iter().find(|cd| cd.i == i && cd.by == *by)
+            })
+            .map(|cd| cd.theirs)
+            .sum();
+        (claim > 0.0).then_some(claim)
+    }
+
+    /// A hard counterpart's read of the table: the package best for this side among those that
+    /// give the other side at least what it claimed in its latest offer (as the model sees it)
+    /// and clear this side's reservation. If an offer already gives this side that much, holding
+    /// out only loses a season. Not in the first season.
+    fn meet_their_claim(&self, v: &SideView, t: Table, c: &Ctx) -> Option<f32> {
+        if self.style.difficulty != Difficulty::Hard || v.round <= 1 {
+            return None;
+        }
+        let pool = &c.pool;
+        let claim = self.their_claim(t, pool)?;
+        let mut order: Vec<(f32, usize)> = Vec::with_capacity(pool.cands.len());
+        let mut sum = vec![0.0; pool.nf];
+        let mut out: Option<f32> = None;
+        // A coarse sweep will do: this only bounds what holding out could bring.
+        for k in 0..8 {
+            let lambda = 0.15 + (k / 2) as f32;
+            let (_, own, theirs) = Self::pack(v, pool, lambda, k % 2 == 1, &mut order, &mut sum);
+            if theirs >= claim && own >= self.style.floor * c.best && out.is_none_or(|o| own > o) {
+                out = Some(own);
+            }
+        }
+        out
     }
 
     /// The package this side would table now, with its own gain.
@@ -1041,6 +1090,20 @@ impl Counterpart {
                     "This serves our priorities well enough: worth {:.0}% of the best we could hope for, we wanted {:.0}%.",
                     gain / c.best * 100.0,
                     need / c.best * 100.0
+                ),
+            };
+        }
+        if !opening
+            && gain >= reservation
+            && gain > 0.0
+            && let Some(meet) = self.meet_their_claim(v, t, c)
+            && gain >= meet
+        {
+            return Decision {
+                action: Action::Accept { side: me },
+                reason: format!(
+                    "No package that gives them what they ask would give us more than this ({:.0}% of our best); we sign now rather than lose a season.",
+                    gain / c.best * 100.0
                 ),
             };
         }
