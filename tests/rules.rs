@@ -1141,6 +1141,26 @@ fn reciprocator_forgives_once_then_retaliates_for_a_caught_breach() {
     );
 }
 
+/// Up to `n` different commitments drawn at random from what `v` could offer.
+fn random_offer(sc: &Scenario, v: &SideView, r: &mut rng::Rng, n: usize) -> Offer {
+    let mut items: Vec<Item> = Vec::new();
+    for _ in 0..n {
+        let (id, by) = v.available[r.below(v.available.len())].clone();
+        if !items.iter().any(|i| *i.measure == *id && i.by == by) {
+            items.push(Item {
+                term: term_of(sc, &id),
+                measure: id.to_string(),
+                by,
+                verification: None,
+            });
+        }
+    }
+    Offer {
+        items,
+        statement: Statement::Reassure,
+    }
+}
+
 #[test]
 fn hawk_never_accepts_below_its_reservation() {
     let mut accepted = 0;
@@ -1154,24 +1174,8 @@ fn hawk_never_accepts_below_its_reservation() {
                 m.round = sc.rounds;
             }
             m.talks.exchanges_used = sc.exchanges - 1;
-            let v = m.view(Side::A);
-            let mut items = Vec::new();
-            for _ in 0..1 + r.below(4) {
-                let (id, by) = v.available[r.below(v.available.len())].clone();
-                if items.iter().any(|i: &Item| *i.measure == *id && i.by == by) {
-                    continue;
-                }
-                items.push(Item {
-                    term: term_of(&sc, &id),
-                    measure: id.to_string(),
-                    by,
-                    verification: None,
-                });
-            }
-            let o = Offer {
-                items,
-                statement: Statement::Reassure,
-            };
+            let n = 1 + r.below(4);
+            let o = random_offer(&sc, &m.view(Side::A), &mut r, n);
             if m.apply(Action::Propose {
                 side: Side::A,
                 offer: o.clone(),
@@ -1499,23 +1503,8 @@ fn first_round_is_for_positions_not_signatures() {
                 m.round = round;
                 m.sides[0].capital = 30.0;
                 m.sides[1].capital = 30.0;
-                let v = m.view(Side::A);
-                let mut items: Vec<Item> = Vec::new();
-                for _ in 0..2 + r.below(4) {
-                    let (id, by) = v.available[r.below(v.available.len())].clone();
-                    if !items.iter().any(|i| *i.measure == *id && i.by == by) {
-                        items.push(Item {
-                            term: term_of(&sc, &id),
-                            measure: id.to_string(),
-                            by,
-                            verification: None,
-                        });
-                    }
-                }
-                let o = Offer {
-                    items,
-                    statement: Statement::Reassure,
-                };
+                let n = 2 + r.below(4);
+                let o = random_offer(&sc, &m.view(Side::A), &mut r, n);
                 if m.apply(Action::Propose {
                     side: Side::A,
                     offer: o.clone(),

@@ -130,6 +130,11 @@ fn weighted(v: &SideView, w: &[f32; 7], m: &MeasureDef, by: Side) -> f32 {
     }
 }
 
+/// The (measure id, undertaker) pairs of an offer.
+fn commitments_of(o: &Offer) -> Vec<(String, Side)> {
+    o.items.iter().map(|i| (i.measure.clone(), i.by)).collect()
+}
+
 fn offer_key(o: &Offer) -> u64 {
     let mut h: u64 = 1469598103934665603;
     for it in &o.items {
@@ -173,13 +178,7 @@ impl Counterpart {
     /// Note a package this side tables, to avoid repeating it and to learn from its answer.
     fn remember(&mut self, offer: &Offer) {
         self.last_offer_key = Some(offer_key(offer));
-        self.last_proposal = Some(
-            offer
-                .items
-                .iter()
-                .map(|i| (i.measure.clone(), i.by))
-                .collect(),
-        );
+        self.last_proposal = Some(commitments_of(offer));
     }
 
     /// The model of the other side's priorities.
@@ -464,13 +463,7 @@ impl Counterpart {
                             .is_some_and(|(_, m)| detection(m, it.verification) >= 0.5)
                 });
                 self.their_statement = Some(offer.statement);
-                self.their_last = Some(
-                    offer
-                        .items
-                        .iter()
-                        .map(|i| (i.measure.clone(), i.by))
-                        .collect(),
-                );
+                self.their_last = Some(commitments_of(offer));
             }
         }
         let caught: u32 = v
