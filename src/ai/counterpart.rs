@@ -130,6 +130,19 @@ fn weighted(v: &SideView, w: &[f32; 7], m: &MeasureDef, by: Side) -> f32 {
     }
 }
 
+/// A gain raised to the bargaining power a counterpart claims (the common powers without `powf`,
+/// which the package search calls often).
+fn claimed(gain: f32, power: f32) -> f32 {
+    let g = gain.max(0.0);
+    if power == 1.0 {
+        g
+    } else if power == 1.5 {
+        g * g.sqrt()
+    } else {
+        g.powf(power)
+    }
+}
+
 /// The (measure id, undertaker) pairs of an offer.
 fn commitments_of(o: &Offer) -> Vec<(String, Side)> {
     o.items.iter().map(|i| (i.measure.clone(), i.by)).collect()
@@ -303,9 +316,10 @@ impl Counterpart {
             return None;
         }
         let options = m.verification.iter().enumerate().filter(|(_, v)| usable(v));
-        if by != me && self.style.models && !self.style.verify {
+        if by != me && self.style.models {
             // Verification is paid from their capital, which could otherwise buy more for us:
-            // a modeller asks for a check only where the belief it adds outweighs that.
+            // a modeller asks for a check only where the belief it adds outweighs that (a hawk,
+            // which believes little without one, still asks often).
             let value = own_utility(v, m, by).max(0.0) / c.span;
             let score = |o: Option<usize>| {
                 value * self.credibility(v, m, o)
@@ -527,18 +541,25 @@ impl Counterpart {
             .iter()
             .filter_map(|(id, by)| t.measure(id).map(|(i, m)| (i, m, *by)))
             .collect();
-        // What a unit of their capital buys us, on average, among their commitments.
-        let (mut worth_sum, mut n) = (0.0, 0);
+        // What a unit of their capital buys us, on average, among their commitments; nothing
+        // if they could pay for everything of theirs we want anyway.
+        let (mut worth_sum, mut n, mut wanted) = (0.0, 0, 0.0);
         for &(_, m, by) in &open {
             if by != me && m.cost > 0.0 {
                 let u = own_utility(v, m, by) / c.span;
                 if u > 0.0 {
                     worth_sum += u / m.cost;
                     n += 1;
+                    wanted += m.cost;
                 }
             }
         }
-        let capital_worth = if n > 0 { worth_sum / n as f32 } else { 0.0 };
+        let scarce = wanted > v.them.capital;
+        let capital_worth = if n > 0 && scarce {
+            worth_sum / n as f32
+        } else {
+            0.0
+        };
         for &(i, m, by) in &open {
             let ver = self.pick_verification(v, t, c, m, by, capital_worth);
             let d0 = pool.deltas.len();
@@ -573,7 +594,7 @@ impl Counterpart {
         pool: &Pool,
         lambda: f32,
         by_load: bool,
-        order: &mut Vec<(f32, usize)>,
+        order: &mut Vec<u64>,
         sum: &mut [f32],
     ) -> (Vec<usize>, f32, f32) {
         let me = v.side;
@@ -591,19 +612,21 @@ impl Counterpart {
                 } else {
                     score
                 };
-                order.push((key, j));
+                // A positive float's bits order like the float: inverted, they sort the best
+                // first, and the candidate's index breaks ties the same way on every machine.
+                order.push((u64::from(!key.to_bits()) << 32) | j as u64);
             }
         }
-        // Best first; ties by candidate order, so the choice is the same on every machine.
-        order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        order.sort_unstable();
         let mut pick: Vec<usize> = Vec::with_capacity(MAX_ITEMS);
         let (mut my_cost, mut their_cost, mut own, mut theirs) = (0.0, 0.0, 0.0, 0.0);
         sum.iter_mut().for_each(|x| *x = 0.0);
         let nf = pool.nf;
-        for &(key, j) in order.iter() {
-            if pick.len() >= MAX_ITEMS || key <= 0.0 {
+        for &x in order.iter() {
+            if pick.len() >= MAX_ITEMS {
                 break;
             }
+            let j = (x & 0xffff_ffff) as usize;
             let cd = &cands[j];
             let (mc, tc) = if cd.by == me {
                 (my_cost + cd.cost, their_cost)
@@ -657,7 +680,7 @@ impl Counterpart {
             }
             inside[j] = true;
         }
-        let merit = |o: f32, th: f32| o.max(0.0).powf(power) * th;
+        let merit = |o: f32, th: f32| claimed(o, power) * th;
         if spent[0] > cap[0]
             || spent[1] > cap[1]
             || own < target
@@ -668,7 +691,7 @@ impl Counterpart {
         }
         let mut score = merit(own, theirs);
         let mut trial = vec![0.0f32; nf];
-        for _ in 0..12 {
+        for _ in 0..8 {
             // (position to drop, candidate to add, merit); a swap does both.
             let mut found: Option<(Option<usize>, Option<usize>, f32)> = None;
             for k in 0..=pick.len() {
@@ -772,7 +795,7 @@ impl Counterpart {
         }
         let pool = &c.pool;
         let claim = self.their_claim(t, pool)?;
-        let mut order: Vec<(f32, usize)> = Vec::with_capacity(pool.cands.len());
+        let mut order: Vec<u64> = Vec::with_capacity(pool.cands.len());
         let mut sum = vec![0.0; pool.nf];
         let mut out: Option<f32> = None;
         // A coarse sweep will do: this only bounds what holding out could bring.
@@ -794,7 +817,7 @@ impl Counterpart {
         let mut feasible: Vec<(Vec<usize>, f32)> = Vec::new();
         let mut demand: Option<(Vec<usize>, f32)> = None;
         let mut fallback: Option<(Vec<usize>, f32)> = None;
-        let mut order: Vec<(f32, usize)> = Vec::with_capacity(pool.cands.len());
+        let mut order: Vec<u64> = Vec::with_capacity(pool.cands.len());
         let mut sum = vec![0.0; pool.nf];
         // Weights from 0.15 to 1.8 times the style's generosity, each with both rankings.
         for k in 0..2 * SWEEP {
@@ -835,7 +858,7 @@ impl Counterpart {
             // (the Nash point as it sees it); the others at what gives the other side most
             // once their own aspiration is met.
             let merit = if self.style.models {
-                own.max(0.0).powf(self.style.power) * theirs
+                claimed(own, self.style.power) * theirs
             } else {
                 theirs
             };
