@@ -539,7 +539,7 @@ impl Counterpart {
         let open: Vec<(usize, &MeasureDef, Side)> = v
             .available
             .iter()
-            .filter_map(|(id, by)| t.measure(id).map(|(i, m)| (i, m, *by)))
+            .filter_map(|(id, by)| t.shared(id).map(|(i, m)| (i, m, *by)))
             .collect();
         // What a unit of their capital buys us, on average, among their commitments; nothing
         // if they could pay for everything of theirs we want anyway.
@@ -691,7 +691,7 @@ impl Counterpart {
         }
         let mut score = merit(own, theirs);
         let mut trial = vec![0.0f32; nf];
-        for _ in 0..8 {
+        for _ in 0..4 {
             // (position to drop, candidate to add, merit); a swap does both.
             let mut found: Option<(Option<usize>, Option<usize>, f32)> = None;
             for k in 0..=pick.len() {
@@ -1216,7 +1216,7 @@ impl Counterpart {
                 .commitments
                 .iter()
                 .filter(|cm| cm.by == me)
-                .filter_map(|cm| t.measure(&cm.measure).map(|(_, m)| (cm, m)))
+                .filter_map(|cm| t.shared(&cm.measure).map(|(_, m)| (cm, m)))
                 .filter(|(_, m)| m.withdrawable)
                 .max_by(|a, b| a.1.burden.total_cmp(&b.1.burden));
             if let Some((cm, m)) = pick {
@@ -1290,7 +1290,7 @@ impl Counterpart {
             .available
             .iter()
             .filter(|(_, by)| *by == v.side)
-            .filter_map(|(id, _)| t.measure(id))
+            .filter_map(|(id, _)| t.shared(id))
             .filter(|(_, m)| m.gesture && item_cost(m, None) <= v.private.capital)
             .filter(|(i, _)| {
                 let d = Self::reactions(v, t, &[(*i, v.side)]);
@@ -1405,7 +1405,7 @@ impl Counterpart {
         let danger = ((c.danger_line - v.me.approval) / 10.0).max(0.0);
         let their_trust_low = v.trust[me.idx()] < 20.0;
         for cm in v.commitments.iter().filter(|cm| cm.by == me) {
-            let Some((i, m)) = t.measure(&cm.measure) else {
+            let Some((i, m)) = t.shared(&cm.measure) else {
                 continue;
             };
             if m.burden <= 0.0 {

@@ -37,6 +37,14 @@ impl<'a> Table<'a> {
     pub fn measure(&self, id: &str) -> Option<(usize, &'a MeasureDef)> {
         self.0.measure_index(id).map(|i| (i, &self.0.measures[i]))
     }
+    /// A measure and its index, from an id a view handed out (quicker than by text).
+    pub fn shared(&self, id: &std::sync::Arc<str>) -> Option<(usize, &'a MeasureDef)> {
+        let i = self
+            .0
+            .shared_index(id)
+            .or_else(|| self.0.measure_index(id))?;
+        Some((i, &self.0.measures[i]))
+    }
     /// The event deck.
     pub fn events(&self) -> &'a [EventDef] {
         &self.0.events

@@ -651,6 +651,7 @@ pub struct Derived {
     factions: std::sync::OnceLock<[std::sync::Arc<[FactionDef]>; 2]>,
     briefs: std::sync::OnceLock<[std::sync::Arc<str>; 2]>,
     shared_ids: std::sync::OnceLock<Vec<std::sync::Arc<str>>>,
+    shared_index: std::sync::OnceLock<std::collections::HashMap<usize, usize, Fnv>>,
 }
 
 /// A prerequisite resolved to indices, for quick checks.
@@ -731,6 +732,22 @@ impl Scenario {
             .shared_ids
             .get_or_init(|| self.measures.iter().map(|m| m.id.as_str().into()).collect())[i]
             .clone()
+    }
+
+    /// The index of a measure id handed out by [`Scenario::shared_id`], found by its address
+    /// (no hashing of the text); `None` for any other string.
+    pub fn shared_index(&self, id: &std::sync::Arc<str>) -> Option<usize> {
+        self.derived
+            .shared_index
+            .get_or_init(|| {
+                let mut map = std::collections::HashMap::with_hasher(Fnv);
+                for i in 0..self.measures.len() {
+                    map.insert(self.shared_id(i).as_ptr() as usize, i);
+                }
+                map
+            })
+            .get(&(id.as_ptr() as usize))
+            .copied()
     }
 
     /// The best joint outcomes the catalogue allows, worked out once.
