@@ -596,6 +596,7 @@ impl Counterpart {
         by_load: bool,
         order: &mut Vec<u64>,
         sum: &mut [f32],
+        capital_bound: &mut bool,
     ) -> (Vec<usize>, f32, f32) {
         let me = v.side;
         let cands = &pool.cands;
@@ -634,6 +635,7 @@ impl Counterpart {
                 (my_cost, their_cost + cd.cost)
             };
             if mc > v.private.capital || tc > v.them.capital {
+                *capital_bound = true;
                 continue;
             }
             let delta = &pool.deltas[j * nf..(j + 1) * nf];
@@ -764,10 +766,14 @@ impl Counterpart {
     fn best_now(v: &SideView, pool: &Pool) -> f32 {
         let mut order = Vec::with_capacity(pool.cands.len());
         let mut sum = vec![0.0; pool.nf];
-        Self::pack(v, pool, 0.0, false, &mut order, &mut sum)
-            .1
-            .max(Self::pack(v, pool, 0.0, true, &mut order, &mut sum).1)
-            .max(0.01)
+        let mut bound = false;
+        let plain = Self::pack(v, pool, 0.0, false, &mut order, &mut sum, &mut bound).1;
+        let by_load = if bound {
+            Self::pack(v, pool, 0.0, true, &mut order, &mut sum, &mut bound).1
+        } else {
+            plain
+        };
+        plain.max(by_load).max(0.01)
     }
 
     /// What the other side claimed for itself in its latest offer, as this side's model
@@ -801,7 +807,16 @@ impl Counterpart {
         // A coarse sweep will do: this only bounds what holding out could bring.
         for k in 0..8 {
             let lambda = 0.15 + (k / 2) as f32;
-            let (_, own, theirs) = Self::pack(v, pool, lambda, k % 2 == 1, &mut order, &mut sum);
+            let mut bound = false;
+            let (_, own, theirs) = Self::pack(
+                v,
+                pool,
+                lambda,
+                k % 2 == 1,
+                &mut order,
+                &mut sum,
+                &mut bound,
+            );
             if theirs >= claim && own >= self.style.floor * c.best && out.is_none_or(|o| own > o) {
                 out = Some(own);
             }
@@ -819,11 +834,20 @@ impl Counterpart {
         let mut fallback: Option<(Vec<usize>, f32)> = None;
         let mut order: Vec<u64> = Vec::with_capacity(pool.cands.len());
         let mut sum = vec![0.0; pool.nf];
+        let mut bound = false;
         // Weights from 0.15 to 1.8 times the style's generosity, each with both rankings.
         for k in 0..2 * SWEEP {
             let lambda =
                 self.style.generosity * (0.15 + (k / 2) as f32 * (1.65 / (SWEEP - 1) as f32));
-            let (pick, own, theirs) = Self::pack(v, pool, lambda, k % 2 == 1, &mut order, &mut sum);
+            // Ranking by worth per unit of capital only changes the package where capital ran
+            // short in the plain ranking.
+            let by_load = k % 2 == 1;
+            if by_load && !bound {
+                continue;
+            }
+            bound = false;
+            let (pick, own, theirs) =
+                Self::pack(v, pool, lambda, by_load, &mut order, &mut sum, &mut bound);
             if pick.is_empty() {
                 continue;
             }
