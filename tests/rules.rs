@@ -1948,3 +1948,36 @@ fn a_hard_counterpart_signs_when_holding_out_cannot_pay() {
     }
     assert!(seen > 0, "the rule never came into play");
 }
+
+#[test]
+fn near_the_clash_line_a_careful_counterpart_settles_for_less() {
+    // With war the alternative to a deal, the least a careful counterpart accepts falls as
+    // tension nears the clash line; a careless (easy) one does not see it coming.
+    let sc = all_levels()
+        .into_iter()
+        .find(|s| s.id == "ceasefire_line")
+        .unwrap();
+    let reservation = |d: Difficulty, tension: f32| {
+        let mut m = calm(&sc);
+        m.tension = tension;
+        m.apply(Action::Propose {
+            side: Side::A,
+            offer: offer(&sc, &[("hotline", Side::A)]),
+        })
+        .unwrap();
+        let ai = counterpart(&sc, Personality::Hawk, d, Side::B, 1);
+        ai.evaluate(
+            &m.view(Side::B),
+            Table::new(&sc),
+            &offer(&sc, &[("hotline", Side::A)]),
+        )
+        .2
+    };
+    let calm_line = sc.end.clash_at - 30.0;
+    let brink = sc.end.clash_at - 2.0;
+    assert!(reservation(Difficulty::Hard, brink) < 0.6 * reservation(Difficulty::Hard, calm_line));
+    assert_eq!(
+        reservation(Difficulty::Easy, brink),
+        reservation(Difficulty::Easy, calm_line)
+    );
+}

@@ -11,6 +11,9 @@ use crate::sim::{Action, Item, Need, Offer, SideView, Stage};
 /// Weights on the other side's gain tried when building a package (each with two rankings).
 const SWEEP: usize = 8;
 
+/// Share of its reservation a careful counterpart gives up at the clash line itself.
+const PERIL_YIELD: f32 = 0.6;
+
 /// Share of its best a counterpart must be offered to sign in the first round.
 const OPENING_NEED: f32 = 0.9;
 
@@ -104,6 +107,9 @@ struct Ctx {
     pool: Pool,
     /// Approval below which a faction is a danger to the leader.
     danger_line: f32,
+    /// The least share of its best this side accepts now: its reservation, lowered as
+    /// tension nears the clash line (where no deal means war).
+    floor: f32,
 }
 
 fn own_utility(v: &SideView, m: &MeasureDef, by: Side) -> f32 {
@@ -204,7 +210,7 @@ impl Counterpart {
     pub fn evaluate(&self, v: &SideView, t: Table, offer: &Offer) -> (f32, f32, f32) {
         let c = self.ctx(v, t, true);
         let gain = self.offer_gain(v, t, &c, offer) / c.best;
-        (gain, self.aspiration(v), self.style.floor)
+        (gain, self.aspiration(v, c.floor), c.floor)
     }
 
     /// The catalogue's total stake for this side and, as the model sees it, for the other:
@@ -252,6 +258,7 @@ impl Counterpart {
                 approvals: Vec::new(),
             },
             danger_line: v.private.ouster_below + 12.0,
+            floor: self.style.floor * (1.0 - PERIL_YIELD * self.peril(v, t)),
         };
         if with_pool {
             c.pool = self.candidates(v, t, &c);
@@ -261,7 +268,7 @@ impl Counterpart {
     }
 
     /// Share of the best attainable gain wanted now.
-    fn aspiration(&self, v: &SideView) -> f32 {
+    fn aspiration(&self, v: &SideView, floor: f32) -> f32 {
         let t = if v.rounds <= 1 {
             1.0
         } else {
@@ -283,7 +290,7 @@ impl Counterpart {
         } else {
             0.0
         };
-        (a + self.hardened + self.probe + opening).clamp(s.floor, 1.0)
+        (a + self.hardened + self.probe + opening).clamp(floor, 1.0)
     }
 
     /// How far a commitment of the other side can be believed: trust, or else verification.
@@ -817,7 +824,7 @@ impl Counterpart {
                 &mut sum,
                 &mut bound,
             );
-            if theirs >= claim && own >= self.style.floor * c.best && out.is_none_or(|o| own > o) {
+            if theirs >= claim && own >= c.floor * c.best && out.is_none_or(|o| own > o) {
                 out = Some(own);
             }
         }
@@ -827,7 +834,7 @@ impl Counterpart {
     /// The package this side would table now, with its own gain.
     fn build_package(&mut self, v: &SideView, t: Table, c: &Ctx) -> Option<(Offer, f32)> {
         let pool = &c.pool;
-        let target = self.aspiration(v) * c.best;
+        let target = self.aspiration(v, c.floor) * c.best;
         let mut best: Option<(Vec<usize>, f32, f32)> = None;
         let mut feasible: Vec<(Vec<usize>, f32)> = Vec::new();
         let mut demand: Option<(Vec<usize>, f32)> = None;
@@ -857,7 +864,7 @@ impl Counterpart {
                 // Not in the first season, which is for opening positions.
                 if theirs > 0.0
                     && v.round > 1
-                    && own >= self.style.floor * c.best
+                    && own >= c.floor * c.best
                     && fallback
                         .as_ref()
                         .is_none_or(|f: &(Vec<usize>, f32)| own > f.1)
@@ -1114,11 +1121,11 @@ impl Counterpart {
         // this side could hope for is signed in it, and no one settles for less to beat the clock.
         let opening = v.round == 1 && v.rounds > 1;
         let need = if opening {
-            self.aspiration(v).max(OPENING_NEED) * c.best
+            self.aspiration(v, c.floor).max(OPENING_NEED) * c.best
         } else {
-            self.aspiration(v) * c.best
+            self.aspiration(v, c.floor) * c.best
         };
-        let reservation = self.style.floor * c.best;
+        let reservation = c.floor * c.best;
         let last_chance = !opening && (v.exchanges_left == 0 || v.round == v.rounds);
         if gain >= need && gain > 0.0 {
             if let Some(d) = self.better_deal(v, t, c, offer) {
