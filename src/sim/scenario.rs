@@ -650,6 +650,7 @@ pub struct Derived {
     ranges: std::sync::OnceLock<[(f32, f32); 2]>,
     factions: std::sync::OnceLock<[std::sync::Arc<[FactionDef]>; 2]>,
     briefs: std::sync::OnceLock<[std::sync::Arc<str>; 2]>,
+    shares: std::sync::OnceLock<[std::sync::Arc<std::collections::BTreeMap<Area, f32>>; 2]>,
     shared_ids: std::sync::OnceLock<Vec<std::sync::Arc<str>>>,
     shared_index: std::sync::OnceLock<std::collections::HashMap<usize, usize, Fnv>>,
 }
@@ -801,6 +802,22 @@ impl Scenario {
                 self.side_a.brief.as_str().into(),
                 self.side_b.brief.as_str().into(),
             ]
+        })[side.idx()]
+        .clone()
+    }
+
+    /// A side's priorities as shares summing to 1, shared so views can hand them out without
+    /// rebuilding them.
+    pub fn priority_shares(
+        &self,
+        side: Side,
+    ) -> std::sync::Arc<std::collections::BTreeMap<Area, f32>> {
+        self.derived.shares.get_or_init(|| {
+            Side::BOTH.map(|s| {
+                let p = &self.side(s).priorities;
+                let total: f32 = p.values().map(|w| w.max(0.0)).sum::<f32>().max(1e-6);
+                std::sync::Arc::new(p.iter().map(|(a, w)| (*a, w.max(0.0) / total)).collect())
+            })
         })[side.idx()]
         .clone()
     }

@@ -36,7 +36,7 @@ pub struct PublicSide {
 pub struct PrivateSide {
     pub brief: std::sync::Arc<str>,
     /// Normalised weights over areas.
-    pub priorities: BTreeMap<Area, f32>,
+    pub priorities: std::sync::Arc<BTreeMap<Area, f32>>,
     pub factions: std::sync::Arc<[FactionDef]>,
     pub capital: f32,
     pub gesture_used: bool,
@@ -162,12 +162,6 @@ impl Match {
     /// The same view without the round-by-round history, for negotiators that do not chart it.
     pub fn view_brief(&self, side: Side) -> SideView {
         let d = self.scenario.side(side);
-        let total: f32 = d
-            .priorities
-            .values()
-            .map(|w| w.max(0.0))
-            .sum::<f32>()
-            .max(1e-6);
         SideView {
             side,
             round: self.round,
@@ -187,11 +181,7 @@ impl Match {
             them: self.public_side(side.other()),
             private: PrivateSide {
                 brief: self.scenario.brief(side),
-                priorities: d
-                    .priorities
-                    .iter()
-                    .map(|(a, w)| (*a, w.max(0.0) / total))
-                    .collect(),
+                priorities: self.scenario.priority_shares(side),
                 factions: self.scenario.factions(side),
                 capital: self.side(side).capital,
                 gesture_used: self.side(side).gesture_used,
