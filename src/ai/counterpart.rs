@@ -11,6 +11,9 @@ use crate::sim::{Action, Item, Need, Offer, SideView, Stage};
 /// Weights on the other side's gain tried when building a package (each with two rankings).
 const SWEEP: usize = 8;
 
+/// Share of its reservation a hard hawk gives up for each season the other side stands still.
+const STALL_YIELD: f32 = 0.25;
+
 /// Share of its reservation a careful counterpart gives up at the clash line itself.
 const PERIL_YIELD: f32 = 0.6;
 
@@ -258,7 +261,7 @@ impl Counterpart {
                 approvals: Vec::new(),
             },
             danger_line: v.private.ouster_below + 12.0,
-            floor: self.style.floor * (1.0 - PERIL_YIELD * self.peril(v, t)),
+            floor: self.style.floor * (1.0 - PERIL_YIELD * self.peril(v, t)) * self.stall_yield(),
         };
         if with_pool {
             c.pool = self.candidates(v, t, &c);
@@ -405,6 +408,18 @@ impl Counterpart {
             return 0.0;
         }
         ((v.tension - (t.clash_at() - 25.0)) / 25.0).clamp(0.0, 1.0)
+    }
+
+    /// How much of its reservation a hard hawk still holds to: it concedes late and little, but
+    /// once the other side has stood still for a season or two it knows the status quo is the
+    /// only alternative, and comes down a quarter a season (to 40% at most).
+    fn stall_yield(&self) -> f32 {
+        if self.style.difficulty == Difficulty::Hard && self.style.personality == Personality::Hawk
+        {
+            (1.0 - STALL_YIELD * self.stalled as f32).max(0.4)
+        } else {
+            1.0
+        }
     }
 
     /// Approval change of each own faction if these commitments are signed.
@@ -1524,5 +1539,29 @@ mod tests {
         // Round 5 moved clearly.
         c.track_movement(6, 0.10);
         assert_eq!(c.stalled, 0);
+    }
+
+    #[test]
+    fn a_hard_hawk_comes_down_only_when_the_other_side_stands_still() {
+        let hawk = |d| {
+            Counterpart::new(
+                Style::new(Personality::Hawk, d, &AiDef::default()),
+                Side::B,
+                1,
+            )
+        };
+        let mut hard = hawk(Difficulty::Hard);
+        assert_eq!(hard.stall_yield(), 1.0);
+        hard.stalled = 2;
+        assert!((hard.stall_yield() - 0.5).abs() < 1e-6);
+        hard.stalled = 10;
+        assert!((hard.stall_yield() - 0.4).abs() < 1e-6, "never below 40%");
+        let mut normal = hawk(Difficulty::Normal);
+        normal.stalled = 3;
+        assert_eq!(
+            normal.stall_yield(),
+            1.0,
+            "only the hard hawk reads a standstill so"
+        );
     }
 }
