@@ -58,6 +58,8 @@ pub struct Counterpart {
     they_verify: bool,
     /// The commitments of the other side's latest offer.
     their_last: Option<Vec<(String, Side)>>,
+    /// This side's last package, if the other side did not sign it.
+    refused: Option<Vec<(String, Side)>>,
     /// (round, best share offered in it, best share offered before it).
     movement: (u32, f32, f32),
     /// Rounds in a row the other side's offers have not improved.
@@ -192,6 +194,7 @@ impl Counterpart {
             they_verify: false,
             movement: (0, 0.0, 0.0),
             their_last: None,
+            refused: None,
             stalled: 0,
             spans: None,
         }
@@ -484,6 +487,7 @@ impl Counterpart {
                     .any(|c| *c.measure == **id && c.by == *by)
             });
             self.probe = (self.probe + if signed { step } else { -step }).clamp(-0.3, 0.2);
+            self.refused = (!signed).then_some(items);
         }
         if let Some((from, offer)) = &v.pending
             && *from != me
@@ -801,7 +805,11 @@ impl Counterpart {
     /// What the other side claimed for itself in its latest offer, as this side's model
     /// estimates it (on the same scale as a candidate's `theirs`).
     fn their_claim(&self, t: Table, pool: &Pool) -> Option<f32> {
-        let items = self.their_last.as_ref()?;
+        Self::their_gain(t, pool, self.their_last.as_ref()?)
+    }
+
+    /// The other side's gain from a set of commitments, as this side's model estimates it.
+    fn their_gain(t: Table, pool: &Pool, items: &[(String, Side)]) -> Option<f32> {
         let claim: f32 = items
             .iter()
             .filter_map(|(id, by)| {
@@ -823,24 +831,36 @@ impl Counterpart {
         }
         let pool = &c.pool;
         let claim = self.their_claim(t, pool)?;
+        self.package_giving(v, c, claim, c.floor * c.best)
+            .map(|(_, own)| own)
+    }
+
+    /// The package best for this side among those giving the other side at least `theirs_min`
+    /// (as the model sees it) and this side at least `own_min`.
+    fn package_giving(
+        &self,
+        v: &SideView,
+        c: &Ctx,
+        theirs_min: f32,
+        own_min: f32,
+    ) -> Option<(Vec<usize>, f32)> {
+        let pool = &c.pool;
         let mut order: Vec<u64> = Vec::with_capacity(pool.cands.len());
         let mut sum = vec![0.0; pool.nf];
-        let mut out: Option<f32> = None;
-        // A coarse sweep will do: this only bounds what holding out could bring.
+        let mut out: Option<(Vec<usize>, f32)> = None;
+        // A coarse sweep will do; the capital-aware ranking only where capital ran short.
+        let mut bound = false;
         for k in 0..8 {
             let lambda = 0.15 + (k / 2) as f32;
-            let mut bound = false;
-            let (_, own, theirs) = Self::pack(
-                v,
-                pool,
-                lambda,
-                k % 2 == 1,
-                &mut order,
-                &mut sum,
-                &mut bound,
-            );
-            if theirs >= claim && own >= c.floor * c.best && out.is_none_or(|o| own > o) {
-                out = Some(own);
+            let by_load = k % 2 == 1;
+            if by_load && !bound {
+                continue;
+            }
+            bound = false;
+            let (pick, own, theirs) =
+                Self::pack(v, pool, lambda, by_load, &mut order, &mut sum, &mut bound);
+            if theirs >= theirs_min && own >= own_min && out.as_ref().is_none_or(|o| own > o.1) {
+                out = Some((pick, own));
             }
         }
         out
@@ -920,6 +940,20 @@ impl Counterpart {
         {
             Self::improve(v, pool, target, self.style.power, &mut b.0);
             b.1 = b.0.iter().map(|&j| pool.cands[j].own).sum();
+        }
+        // A hard counterpart whose last package was turned down offers the other side more
+        // next time, as far as its own aspiration allows, rather than the same again.
+        if self.style.difficulty == Difficulty::Hard
+            && let Some(bar) = self
+                .refused
+                .as_ref()
+                .and_then(|r| Self::their_gain(t, pool, r))
+            && best.as_ref().is_none_or(|b| {
+                b.0.iter().map(|&j| pool.cands[j].theirs).sum::<f32>() <= bar * 1.05
+            })
+            && let Some((p, o)) = self.package_giving(v, c, bar * 1.1, target)
+        {
+            best = Some((p, o, 0.0));
         }
         let (pick, own) =
             if self.style.noise > 0.0 && feasible.len() > 1 && self.rng.chance(self.style.noise) {

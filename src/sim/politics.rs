@@ -7,18 +7,24 @@ use super::state::{Match, News, clamp100, weighted_approval};
 
 /// Approval change of each of `side`'s factions if `items` are signed.
 pub fn package_reaction(sc: &Scenario, side: Side, items: &[Item]) -> Vec<f32> {
-    sc.side(side)
-        .factions
+    let resolved: Vec<(&super::scenario::MeasureDef, bool)> = items
         .iter()
-        .map(|f| {
-            items
+        .filter_map(|it| {
+            sc.measure_index(&it.measure)
+                .map(|i| (&sc.measures[i], it.by == side))
+        })
+        .collect();
+    sc.faction_rates(side)
+        .iter()
+        .map(|(gives, gets)| {
+            resolved
                 .iter()
-                .filter_map(|it| sc.measure_index(&it.measure).map(|i| (it, &sc.measures[i])))
-                .map(|(it, m)| {
-                    if it.by == side {
-                        f.gives.get(&m.area).copied().unwrap_or(0.0) * m.burden
+                .map(|(m, own)| {
+                    let a = m.area as usize;
+                    if *own {
+                        gives[a] * m.burden
                     } else {
-                        f.gets.get(&m.area).copied().unwrap_or(0.0) * m.value
+                        gets[a] * m.value
                     }
                 })
                 .sum()

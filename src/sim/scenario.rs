@@ -653,6 +653,17 @@ pub struct Derived {
     shares: std::sync::OnceLock<[std::sync::Arc<std::collections::BTreeMap<Area, f32>>; 2]>,
     shared_ids: std::sync::OnceLock<Vec<std::sync::Arc<str>>>,
     shared_index: std::sync::OnceLock<std::collections::HashMap<usize, usize, Fnv>>,
+    rates: std::sync::OnceLock<[Vec<FactionRates>; 2]>,
+}
+
+/// A faction's approval change per unit of burden it sees its own side take on (`gives`) and
+/// per unit of value it sees its side receive (`gets`), by `Area as usize`.
+pub type FactionRates = ([f32; 7], [f32; 7]);
+
+/// A faction's reactions by area, as tables.
+pub fn rates_of(f: &FactionDef) -> FactionRates {
+    let table = |t: &BTreeMap<Area, f32>| Area::ALL.map(|a| t.get(&a).copied().unwrap_or(0.0));
+    (table(&f.gives), table(&f.gets))
 }
 
 /// A prerequisite resolved to indices, for quick checks.
@@ -820,6 +831,13 @@ impl Scenario {
             })
         })[side.idx()]
         .clone()
+    }
+
+    /// Each of a side's factions' reactions by area, as tables (for quick sums).
+    pub fn faction_rates(&self, side: Side) -> &[FactionRates] {
+        &self.derived.rates.get_or_init(|| {
+            Side::BOTH.map(|s| self.side(s).factions.iter().map(rates_of).collect())
+        })[side.idx()]
     }
 
     /// Each side's factions, shared so views can hand them out without copying.
