@@ -649,6 +649,10 @@ impl Counterpart {
         let (mut my_cost, mut their_cost, mut own, mut theirs) = (0.0, 0.0, 0.0, 0.0);
         sum.iter_mut().for_each(|x| *x = 0.0);
         let nf = pool.nf;
+        let threshold = v.private.ratify_at + 3.0;
+        // Support only falls when some faction loses approval: once the package passes at
+        // home, a commitment no faction minds keeps it passing.
+        let mut passes = pool.support(sum) >= threshold;
         for &x in order.iter() {
             if pick.len() >= MAX_ITEMS {
                 break;
@@ -668,11 +672,14 @@ impl Counterpart {
             for (s, d) in sum.iter_mut().zip(delta) {
                 *s += d;
             }
-            if pool.support(sum) < v.private.ratify_at + 3.0 {
-                for (s, d) in sum.iter_mut().zip(delta) {
-                    *s -= d;
+            if !(passes && delta.iter().all(|d| *d >= 0.0)) {
+                if pool.support(sum) < threshold {
+                    for (s, d) in sum.iter_mut().zip(delta) {
+                        *s -= d;
+                    }
+                    continue;
                 }
-                continue;
+                passes = true;
             }
             my_cost = mc;
             their_cost = tc;
