@@ -1981,3 +1981,62 @@ fn near_the_clash_line_a_careful_counterpart_settles_for_less() {
         reservation(Difficulty::Easy, calm_line)
     );
 }
+
+#[test]
+fn after_a_refusal_a_hard_counterpart_offers_the_other_side_more() {
+    // The other side's gain as the counterpart's own model estimates it.
+    let theirs = |ai: &Counterpart, sc: &Scenario, o: &Offer| -> f32 {
+        o.items
+            .iter()
+            .map(|it| {
+                let m = &sc.measures[sc.measure_index(&it.measure).unwrap()];
+                ai.model().utility(m, it.by, Side::B)
+            })
+            .sum()
+    };
+    let (mut more, mut cases) = (0, 0);
+    for sc in all_levels() {
+        for seed in 0..8u64 {
+            let mut m = calm(&sc);
+            // Late enough that its aspiration leaves room to give, and its gesture made.
+            m.round = sc.rounds - 1;
+            m.sides[1].gesture_used = true;
+            m.sides[0].capital = 20.0;
+            m.sides[1].capital = 20.0;
+            m.talks.turn = Side::B;
+            let mut ai = counterpart(
+                &sc,
+                Personality::Pragmatist,
+                Difficulty::Hard,
+                Side::B,
+                seed,
+            );
+            let Action::Propose { offer: first, .. } = b_decides(&m, &mut ai).action else {
+                continue;
+            };
+            m.apply(Action::Propose {
+                side: Side::B,
+                offer: first.clone(),
+            })
+            .unwrap();
+            m.apply(Action::Reject { side: Side::A }).unwrap();
+            m.talks.turn = Side::B;
+            m.talks.exchanges_used = 0;
+            let Action::Propose { offer: second, .. } = b_decides(&m, &mut ai).action else {
+                continue;
+            };
+            cases += 1;
+            let (was, now) = (theirs(&ai, &sc, &first), theirs(&ai, &sc, &second));
+            assert!(
+                now >= was - 1e-6,
+                "{}: offered them less after a refusal",
+                sc.id
+            );
+            if now > was * 1.05 {
+                more += 1;
+            }
+        }
+    }
+    assert!(cases >= 6, "only {cases} cases");
+    assert!(more > 0, "never offered more after a refusal");
+}
