@@ -468,7 +468,7 @@ impl Counterpart {
             .zip(deltas)
             .filter(|((f, _), d)| leader_at_risk && **d < -0.5 && f.weight > 0.0)
             .min_by(|a, b| a.0.1.approval.total_cmp(&b.0.1.approval))
-            .map(|((_, pf), _)| (pf.name.clone(), pf.approval))
+            .map(|((_, pf), _)| (pf.name.to_string(), pf.approval))
     }
 
     /// Learn from what the view shows since the last decision.

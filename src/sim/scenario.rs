@@ -654,6 +654,7 @@ pub struct Derived {
     shared_ids: std::sync::OnceLock<Vec<std::sync::Arc<str>>>,
     shared_index: std::sync::OnceLock<std::collections::HashMap<usize, usize, Fnv>>,
     rates: std::sync::OnceLock<[Vec<FactionRates>; 2]>,
+    names: std::sync::OnceLock<[(std::sync::Arc<str>, Vec<std::sync::Arc<str>>); 2]>,
 }
 
 /// A faction's approval change per unit of burden it sees its own side take on (`gives`) and
@@ -831,6 +832,20 @@ impl Scenario {
             })
         })[side.idx()]
         .clone()
+    }
+
+    /// A side's name and its factions' names, shared so views can hand them out without
+    /// copying the text.
+    pub fn shared_names(&self, side: Side) -> &(std::sync::Arc<str>, Vec<std::sync::Arc<str>>) {
+        &self.derived.names.get_or_init(|| {
+            Side::BOTH.map(|s| {
+                let d = self.side(s);
+                (
+                    d.name.as_str().into(),
+                    d.factions.iter().map(|f| f.name.as_str().into()).collect(),
+                )
+            })
+        })[side.idx()]
     }
 
     /// Each of a side's factions' reactions by area, as tables (for quick sums).

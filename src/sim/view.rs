@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 /// A faction as everyone sees it: name and approval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublicFaction {
-    pub name: String,
+    pub name: std::sync::Arc<str>,
     pub approval: f32,
     pub change: f32,
 }
@@ -20,7 +20,7 @@ pub struct PublicFaction {
 /// Public state of one side.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublicSide {
-    pub name: String,
+    pub name: std::sync::Arc<str>,
     pub leader: String,
     pub hardliner: bool,
     pub approval: f32,
@@ -115,20 +115,19 @@ pub struct SideView {
 
 impl Match {
     fn public_side(&self, s: Side) -> PublicSide {
-        let d = self.scenario.side(s);
         let st = self.side(s);
+        let (name, faction_names) = self.scenario.shared_names(s);
         PublicSide {
-            name: d.name.clone(),
+            name: name.clone(),
             leader: st.leader.clone(),
             hardliner: st.hardliner,
             approval: self.approval(s),
-            factions: d
-                .factions
+            factions: faction_names
                 .iter()
                 .zip(&st.approval)
                 .zip(&st.approval_before)
                 .map(|((f, a), b)| PublicFaction {
-                    name: f.name.clone(),
+                    name: f.clone(),
                     approval: *a,
                     change: a - b,
                 })
