@@ -654,8 +654,11 @@ pub struct Derived {
     shared_ids: std::sync::OnceLock<Vec<std::sync::Arc<str>>>,
     shared_index: std::sync::OnceLock<std::collections::HashMap<usize, usize, Fnv>>,
     rates: std::sync::OnceLock<[Vec<FactionRates>; 2]>,
-    names: std::sync::OnceLock<[(std::sync::Arc<str>, Vec<std::sync::Arc<str>>); 2]>,
+    names: std::sync::OnceLock<[SharedNames; 2]>,
 }
+
+/// A side's name and its factions' names, shared between views.
+pub type SharedNames = (std::sync::Arc<str>, Vec<std::sync::Arc<str>>);
 
 /// A faction's approval change per unit of burden it sees its own side take on (`gives`) and
 /// per unit of value it sees its side receive (`gets`), by `Area as usize`.
@@ -836,7 +839,7 @@ impl Scenario {
 
     /// A side's name and its factions' names, shared so views can hand them out without
     /// copying the text.
-    pub fn shared_names(&self, side: Side) -> &(std::sync::Arc<str>, Vec<std::sync::Arc<str>>) {
+    pub fn shared_names(&self, side: Side) -> &SharedNames {
         &self.derived.names.get_or_init(|| {
             Side::BOTH.map(|s| {
                 let d = self.side(s);
