@@ -623,7 +623,8 @@ impl Counterpart {
         order: &mut Vec<u64>,
         sum: &mut [f32],
         capital_bound: &mut bool,
-    ) -> (Vec<usize>, f32, f32) {
+        pick: &mut Vec<usize>,
+    ) -> (f32, f32) {
         let me = v.side;
         let cands = &pool.cands;
         // Ranked by worth, or by worth per share of the payer's capital when capital is what
@@ -645,7 +646,7 @@ impl Counterpart {
             }
         }
         order.sort_unstable();
-        let mut pick: Vec<usize> = Vec::with_capacity(MAX_ITEMS);
+        pick.clear();
         let (mut my_cost, mut their_cost, mut own, mut theirs) = (0.0, 0.0, 0.0, 0.0);
         sum.iter_mut().for_each(|x| *x = 0.0);
         let nf = pool.nf;
@@ -687,7 +688,7 @@ impl Counterpart {
             theirs += cd.theirs;
             pick.push(j);
         }
-        (pick, own, theirs)
+        (own, theirs)
     }
 
     /// Polish a package by single additions, removals and swaps while the product of both
@@ -800,9 +801,16 @@ impl Counterpart {
         let mut order = Vec::with_capacity(pool.cands.len());
         let mut sum = vec![0.0; pool.nf];
         let mut bound = false;
-        let plain = Self::pack(v, pool, 0.0, false, &mut order, &mut sum, &mut bound).1;
+        let mut pick = Vec::with_capacity(MAX_ITEMS);
+        let plain = Self::pack(
+            v, pool, 0.0, false, &mut order, &mut sum, &mut bound, &mut pick,
+        )
+        .0;
         let by_load = if bound {
-            Self::pack(v, pool, 0.0, true, &mut order, &mut sum, &mut bound).1
+            Self::pack(
+                v, pool, 0.0, true, &mut order, &mut sum, &mut bound, &mut pick,
+            )
+            .0
         } else {
             plain
         };
@@ -855,6 +863,7 @@ impl Counterpart {
         let mut order: Vec<u64> = Vec::with_capacity(pool.cands.len());
         let mut sum = vec![0.0; pool.nf];
         let mut out: Option<(Vec<usize>, f32)> = None;
+        let mut pick = Vec::with_capacity(MAX_ITEMS);
         // A coarse sweep will do; the capital-aware ranking only where capital ran short.
         let mut bound = false;
         for k in 0..8 {
@@ -864,10 +873,11 @@ impl Counterpart {
                 continue;
             }
             bound = false;
-            let (pick, own, theirs) =
-                Self::pack(v, pool, lambda, by_load, &mut order, &mut sum, &mut bound);
+            let (own, theirs) = Self::pack(
+                v, pool, lambda, by_load, &mut order, &mut sum, &mut bound, &mut pick,
+            );
             if theirs >= theirs_min && own >= own_min && out.as_ref().is_none_or(|o| own > o.1) {
-                out = Some((pick, own));
+                out = Some((pick.clone(), own));
             }
         }
         out
@@ -883,6 +893,7 @@ impl Counterpart {
         let mut fallback: Option<(Vec<usize>, f32)> = None;
         let mut order: Vec<u64> = Vec::with_capacity(pool.cands.len());
         let mut sum = vec![0.0; pool.nf];
+        let mut buf = Vec::with_capacity(MAX_ITEMS);
         let mut bound = false;
         // Weights from 0.15 to 1.8 times the style's generosity, each with both rankings.
         for k in 0..2 * SWEEP {
@@ -895,8 +906,10 @@ impl Counterpart {
                 continue;
             }
             bound = false;
-            let (pick, own, theirs) =
-                Self::pack(v, pool, lambda, by_load, &mut order, &mut sum, &mut bound);
+            let (own, theirs) = Self::pack(
+                v, pool, lambda, by_load, &mut order, &mut sum, &mut bound, &mut buf,
+            );
+            let pick = &buf;
             if pick.is_empty() {
                 continue;
             }
@@ -911,7 +924,7 @@ impl Counterpart {
                         .as_ref()
                         .is_none_or(|f: &(Vec<usize>, f32)| own > f.1)
                 {
-                    fallback = Some((pick, own));
+                    fallback = Some((pick.clone(), own));
                 }
                 continue;
             }
@@ -923,7 +936,7 @@ impl Counterpart {
                         .as_ref()
                         .is_none_or(|d: &(Vec<usize>, f32)| own > d.1)
                 {
-                    demand = Some((pick, own));
+                    demand = Some((pick.clone(), own));
                 }
                 continue;
             }
@@ -939,7 +952,7 @@ impl Counterpart {
                 feasible.push((pick.clone(), own));
             }
             if best.as_ref().is_none_or(|b| merit > b.2) {
-                best = Some((pick, own, merit));
+                best = Some((pick.clone(), own, merit));
             }
         }
         if self.style.models
