@@ -102,6 +102,26 @@ impl Pool {
     }
 }
 
+/// Working space for packing, reused across the packages of one search.
+struct Scratch {
+    /// Candidates ranked for the weight being tried, as sortable keys.
+    order: Vec<u64>,
+    /// Own factions' approval change of the package so far.
+    sum: Vec<f32>,
+    /// The package so far, as candidate indices.
+    pick: Vec<usize>,
+}
+
+impl Scratch {
+    fn new(pool: &Pool) -> Self {
+        Scratch {
+            order: Vec::with_capacity(pool.cands.len()),
+            sum: vec![0.0; pool.nf],
+            pick: Vec::with_capacity(MAX_ITEMS),
+        }
+    }
+}
+
 /// Values worked out once per decision.
 struct Ctx {
     span: f32,
@@ -620,11 +640,10 @@ impl Counterpart {
         pool: &Pool,
         lambda: f32,
         by_load: bool,
-        order: &mut Vec<u64>,
-        sum: &mut [f32],
+        scratch: &mut Scratch,
         capital_bound: &mut bool,
-        pick: &mut Vec<usize>,
     ) -> (f32, f32) {
+        let Scratch { order, sum, pick } = scratch;
         let me = v.side;
         let cands = &pool.cands;
         // Ranked by worth, or by worth per share of the payer's capital when capital is what
@@ -798,19 +817,11 @@ impl Counterpart {
 
     /// The most this side could get from one package now (both sides' capital permitting).
     fn best_now(v: &SideView, pool: &Pool) -> f32 {
-        let mut order = Vec::with_capacity(pool.cands.len());
-        let mut sum = vec![0.0; pool.nf];
+        let mut scratch = Scratch::new(pool);
         let mut bound = false;
-        let mut pick = Vec::with_capacity(MAX_ITEMS);
-        let plain = Self::pack(
-            v, pool, 0.0, false, &mut order, &mut sum, &mut bound, &mut pick,
-        )
-        .0;
+        let plain = Self::pack(v, pool, 0.0, false, &mut scratch, &mut bound).0;
         let by_load = if bound {
-            Self::pack(
-                v, pool, 0.0, true, &mut order, &mut sum, &mut bound, &mut pick,
-            )
-            .0
+            Self::pack(v, pool, 0.0, true, &mut scratch, &mut bound).0
         } else {
             plain
         };
@@ -860,10 +871,8 @@ impl Counterpart {
         own_min: f32,
     ) -> Option<(Vec<usize>, f32)> {
         let pool = &c.pool;
-        let mut order: Vec<u64> = Vec::with_capacity(pool.cands.len());
-        let mut sum = vec![0.0; pool.nf];
+        let mut scratch = Scratch::new(pool);
         let mut out: Option<(Vec<usize>, f32)> = None;
-        let mut pick = Vec::with_capacity(MAX_ITEMS);
         // A coarse sweep will do; the capital-aware ranking only where capital ran short.
         let mut bound = false;
         for k in 0..8 {
@@ -873,11 +882,9 @@ impl Counterpart {
                 continue;
             }
             bound = false;
-            let (own, theirs) = Self::pack(
-                v, pool, lambda, by_load, &mut order, &mut sum, &mut bound, &mut pick,
-            );
+            let (own, theirs) = Self::pack(v, pool, lambda, by_load, &mut scratch, &mut bound);
             if theirs >= theirs_min && own >= own_min && out.as_ref().is_none_or(|o| own > o.1) {
-                out = Some((pick.clone(), own));
+                out = Some((scratch.pick.clone(), own));
             }
         }
         out
@@ -891,9 +898,7 @@ impl Counterpart {
         let mut feasible: Vec<(Vec<usize>, f32)> = Vec::new();
         let mut demand: Option<(Vec<usize>, f32)> = None;
         let mut fallback: Option<(Vec<usize>, f32)> = None;
-        let mut order: Vec<u64> = Vec::with_capacity(pool.cands.len());
-        let mut sum = vec![0.0; pool.nf];
-        let mut buf = Vec::with_capacity(MAX_ITEMS);
+        let mut scratch = Scratch::new(pool);
         let mut bound = false;
         // Weights from 0.15 to 1.8 times the style's generosity, each with both rankings.
         for k in 0..2 * SWEEP {
@@ -906,10 +911,8 @@ impl Counterpart {
                 continue;
             }
             bound = false;
-            let (own, theirs) = Self::pack(
-                v, pool, lambda, by_load, &mut order, &mut sum, &mut bound, &mut buf,
-            );
-            let pick = &buf;
+            let (own, theirs) = Self::pack(v, pool, lambda, by_load, &mut scratch, &mut bound);
+            let pick = &scratch.pick;
             if pick.is_empty() {
                 continue;
             }
