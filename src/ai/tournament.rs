@@ -303,6 +303,7 @@ impl Tournament {
             self.mean_final_point[0],
             self.mean_final_point[1]
         );
+        s += "pareto, nash: each agreement against the deals open when it was signed; end-par, end-ns: the package in force at the end against what the rounds played could buy\n";
         s += &format!(
             "{:<13} {:<7} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7} {:>6} {:>7} {:>6} {:>6} {:>7} {:>7}\n",
             "personality",
