@@ -4,6 +4,7 @@
 use super::{Decision, Negotiator, OpponentModel, Style, Table};
 use crate::sim::measures::{detection, item_cost};
 use crate::sim::offers::MAX_ITEMS;
+use crate::sim::politics::{reaction, reactions_to};
 use crate::sim::rng::Rng;
 use crate::sim::scenario::*;
 use crate::sim::{Action, Item, Need, Offer, SideView, Stage};
@@ -79,6 +80,7 @@ struct Cand {
 }
 
 /// The commitments a side could table, with each one's effect on its own factions.
+#[derive(Default)]
 struct Pool {
     cands: Vec<Cand>,
     /// Own factions' approval change per candidate, candidate-major.
@@ -87,11 +89,37 @@ struct Pool {
     /// Each own faction's share of the vote and its approval now, for quick support sums.
     shares: Vec<f32>,
     approvals: Vec<f32>,
+    /// Each own faction's reactions by area.
+    rates: Vec<FactionRates>,
 }
 
 impl Pool {
-    /// Weighted approval at home if the factions' approval moved by `deltas` (the same sum
-    /// as `Counterpart::support`, from figures gathered once).
+    /// Where the commitment `id` undertaken by `by` sits among the candidates, if tabled now.
+    fn index(&self, t: Table, id: &str, by: Side) -> Option<usize> {
+        let (i, _) = t.measure(id)?;
+        self.cands.iter().position(|cd| cd.i == i && cd.by == by)
+    }
+
+    /// An empty pool that knows this side's home front: each faction's share of the vote and
+    /// its approval now.
+    fn home(v: &SideView) -> Self {
+        let factions = &v.private.factions;
+        let total: f32 = factions
+            .iter()
+            .map(|f| f.weight.max(0.0))
+            .sum::<f32>()
+            .max(1e-6);
+        Pool {
+            cands: Vec::new(),
+            deltas: Vec::new(),
+            nf: factions.len(),
+            shares: factions.iter().map(|f| f.weight.max(0.0) / total).collect(),
+            approvals: v.me.factions.iter().map(|f| f.approval).collect(),
+            rates: factions.iter().map(rates_of).collect(),
+        }
+    }
+
+    /// Weighted approval at home if the factions' approval moved by `deltas`.
     fn support(&self, deltas: &[f32]) -> f32 {
         self.shares
             .iter()
@@ -138,12 +166,12 @@ struct Ctx {
 }
 
 fn own_utility(v: &SideView, m: &MeasureDef, by: Side) -> f32 {
-    let w = v.private.priorities.get(&m.area).copied().unwrap_or(0.0);
-    if by == v.side {
-        -w * m.burden
-    } else {
-        w * m.value
-    }
+    weighted(
+        v,
+        v.private.priorities.get(&m.area).copied().unwrap_or(0.0),
+        m,
+        by,
+    )
 }
 
 /// This side's own priority weights, by `Area as usize`.
@@ -151,9 +179,8 @@ fn priorities(v: &SideView) -> [f32; 7] {
     Area::ALL.map(|a| v.private.priorities.get(&a).copied().unwrap_or(0.0))
 }
 
-/// Private utility of a commitment for weights `w`.
-fn weighted(v: &SideView, w: &[f32; 7], m: &MeasureDef, by: Side) -> f32 {
-    let w = w[m.area as usize];
+/// Private utility of a commitment to this side, whose weight for its area is `w`.
+fn weighted(v: &SideView, w: f32, m: &MeasureDef, by: Side) -> f32 {
     if by == v.side {
         -w * m.burden
     } else {
@@ -249,17 +276,12 @@ impl Counterpart {
             return (a, b);
         }
         let prio = priorities(v);
-        let theirs = self.model.weights();
         let (mut span, mut their_span) = (0.0, 0.0);
         for m in t.measures() {
             for s in Side::BOTH {
                 if m.by.allows(s) {
-                    span += weighted(v, &prio, m, s).abs();
-                    their_span += if s == v.side {
-                        theirs[m.area as usize] * m.value
-                    } else {
-                        theirs[m.area as usize] * m.burden
-                    };
+                    span += weighted(v, prio[m.area as usize], m, s).abs();
+                    their_span += self.model.utility(m, s, v.side).abs();
                 }
             }
         }
@@ -276,18 +298,13 @@ impl Counterpart {
             span,
             their_span,
             best: 0.01,
-            pool: Pool {
-                cands: Vec::new(),
-                deltas: Vec::new(),
-                nf: 0,
-                shares: Vec::new(),
-                approvals: Vec::new(),
-            },
+            pool: Pool::home(v),
             danger_line: v.private.ouster_below + 12.0,
             floor: self.style.floor * (1.0 - PERIL_YIELD * self.peril(v, t)) * self.stall_yield(),
         };
         if with_pool {
-            c.pool = self.candidates(v, t, &c);
+            let home = std::mem::take(&mut c.pool);
+            c.pool = self.candidates(v, t, &c, home);
             c.best = Self::best_now(v, &c.pool);
         }
         c
@@ -446,35 +463,12 @@ impl Counterpart {
     }
 
     /// Approval change of each own faction if these commitments are signed.
-    fn reactions(v: &SideView, t: Table, items: &[(usize, Side)]) -> Vec<f32> {
-        v.private
-            .factions
+    fn reactions(v: &SideView, t: Table, c: &Ctx, items: &[(usize, Side)]) -> Vec<f32> {
+        let resolved: Vec<(&MeasureDef, bool)> = items
             .iter()
-            .map(|f| {
-                items
-                    .iter()
-                    .map(|&(i, by)| {
-                        let m = &t.measures()[i];
-                        if by == v.side {
-                            f.gives.get(&m.area).copied().unwrap_or(0.0) * m.burden
-                        } else {
-                            f.gets.get(&m.area).copied().unwrap_or(0.0) * m.value
-                        }
-                    })
-                    .sum()
-            })
-            .collect()
-    }
-
-    fn support(v: &SideView, deltas: &[f32]) -> f32 {
-        let f = &v.private.factions;
-        let total: f32 = f.iter().map(|f| f.weight.max(0.0)).sum::<f32>().max(1e-6);
-        f.iter()
-            .zip(&v.me.factions)
-            .zip(deltas)
-            .map(|((f, pf), d)| f.weight.max(0.0) * (pf.approval + d).clamp(0.0, 100.0))
-            .sum::<f32>()
-            / total
+            .map(|&(i, by)| (&t.measures()[i], by == v.side))
+            .collect();
+        reactions_to(&c.pool.rates, &resolved)
     }
 
     /// While the leader is close to falling, the most disaffected faction this package would
@@ -566,22 +560,10 @@ impl Counterpart {
     }
 
     /// Every commitment this side could table now, scored once.
-    fn candidates(&self, v: &SideView, t: Table, c: &Ctx) -> Pool {
+    fn candidates(&self, v: &SideView, t: Table, c: &Ctx, mut pool: Pool) -> Pool {
         let me = v.side;
-        let factions = &v.private.factions;
-        let nf = factions.len();
-        let total: f32 = factions
-            .iter()
-            .map(|f| f.weight.max(0.0))
-            .sum::<f32>()
-            .max(1e-6);
-        let mut pool = Pool {
-            cands: Vec::with_capacity(v.available.len()),
-            deltas: Vec::with_capacity(v.available.len() * nf),
-            nf,
-            shares: factions.iter().map(|f| f.weight.max(0.0) / total).collect(),
-            approvals: v.me.factions.iter().map(|f| f.approval).collect(),
-        };
+        pool.cands.reserve(v.available.len());
+        pool.deltas.reserve(v.available.len() * pool.nf);
         let open: Vec<(usize, &MeasureDef, Side)> = v
             .available
             .iter()
@@ -609,13 +591,8 @@ impl Counterpart {
         for &(i, m, by) in &open {
             let ver = self.pick_verification(v, t, c, m, by, capital_worth);
             let d0 = pool.deltas.len();
-            pool.deltas.extend(factions.iter().map(|f| {
-                if by == me {
-                    f.gives.get(&m.area).copied().unwrap_or(0.0) * m.burden
-                } else {
-                    f.gets.get(&m.area).copied().unwrap_or(0.0) * m.value
-                }
-            }));
+            pool.deltas
+                .extend(pool.rates.iter().map(|r| reaction(r, m, by == me)));
             // A leader near the edge does not even table what an angry faction would not swallow.
             if Self::endangered_by(v, c, &pool.deltas[d0..]).is_some() {
                 pool.deltas.truncate(d0);
@@ -838,11 +815,8 @@ impl Counterpart {
     fn their_gain(t: Table, pool: &Pool, items: &[(String, Side)]) -> Option<f32> {
         let claim: f32 = items
             .iter()
-            .filter_map(|(id, by)| {
-                let (i, _) = t.measure(id)?;
-                pool.cands.iter().find(|cd| cd.i == i && cd.by == *by)
-            })
-            .map(|cd| cd.theirs)
+            .filter_map(|(id, by)| pool.index(t, id, *by))
+            .map(|j| pool.cands[j].theirs)
             .sum();
         (claim > 0.0).then_some(claim)
     }
@@ -1026,15 +1000,11 @@ impl Counterpart {
             return None;
         }
         let pool = &c.pool;
-        let mut pick = Vec::with_capacity(offer.items.len());
-        for it in &offer.items {
-            let (i, _) = t.measure(&it.measure)?;
-            pick.push(
-                pool.cands
-                    .iter()
-                    .position(|cd| cd.i == i && cd.by == it.by)?,
-            );
-        }
+        let pick: Vec<usize> = offer
+            .items
+            .iter()
+            .map(|it| pool.index(t, &it.measure, it.by))
+            .collect::<Option<_>>()?;
         let sums = |p: &[usize]| {
             p.iter().fold((0.0, 0.0), |(o, th), &j| {
                 (o + pool.cands[j].own, th + pool.cands[j].theirs)
@@ -1153,13 +1123,13 @@ impl Counterpart {
                 v.private.capital
             ));
         }
-        let deltas = Self::reactions(v, t, &items);
+        let deltas = Self::reactions(v, t, c, &items);
         // What this side gives up is judged on its own: sweeteners do not calm a faction
         // that sees its red line crossed.
         let own_items: Vec<(usize, Side)> =
             items.iter().copied().filter(|(_, by)| *by == me).collect();
         if let Some((faction, approval)) =
-            Self::endangered_by(v, c, &Self::reactions(v, t, &own_items))
+            Self::endangered_by(v, c, &Self::reactions(v, t, c, &own_items))
         {
             let hated = offer
                 .items
@@ -1168,7 +1138,7 @@ impl Counterpart {
                 .filter_map(|it| t.measure(&it.measure))
                 .min_by(|a, b| {
                     let r = |x: &(usize, &MeasureDef)| {
-                        Self::reactions(v, t, &[(x.0, me)]).iter().sum::<f32>()
+                        Self::reactions(v, t, c, &[(x.0, me)]).iter().sum::<f32>()
                     };
                     r(a).total_cmp(&r(b))
                 })
@@ -1182,7 +1152,7 @@ impl Counterpart {
                 ),
             );
         }
-        let support = Self::support(v, &deltas);
+        let support = c.pool.support(&deltas);
         if support < v.private.ratify_at {
             return self.counter_or_reject(v, t, c, format!(
                 "Our parliament would not ratify this: support would be {support:.0}%, we need {:.0}%.",
@@ -1396,9 +1366,8 @@ impl Counterpart {
             .filter_map(|(id, _)| t.shared(id))
             .filter(|(_, m)| m.gesture && item_cost(m, None) <= v.private.capital)
             .filter(|(i, _)| {
-                let d = Self::reactions(v, t, &[(*i, v.side)]);
-                Self::support(v, &d) >= v.private.ratify_at
-                    && Self::endangered_by(v, c, &d).is_none()
+                let d = Self::reactions(v, t, c, &[(*i, v.side)]);
+                c.pool.support(&d) >= v.private.ratify_at && Self::endangered_by(v, c, &d).is_none()
             })
             .max_by(|a, b| {
                 let w = |m: &MeasureDef| {
@@ -1518,7 +1487,7 @@ impl Counterpart {
             if self.style.difficulty == Difficulty::Hard && p_catch > 0.2 {
                 continue;
             }
-            let hated = Self::reactions(v, t, &[(i, me)]).iter().sum::<f32>() < 0.0;
+            let hated = Self::reactions(v, t, c, &[(i, me)]).iter().sum::<f32>() < 0.0;
             let pressure = 0.3
                 + danger
                 + if their_trust_low { 0.4 } else { 0.0 }

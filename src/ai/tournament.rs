@@ -168,7 +168,7 @@ pub fn run(
                     .map_or(frontier.disagreement, |h| h.utility);
                 final_sum[0] += end_point[0] as f64;
                 final_sum[1] += end_point[1] as f64;
-                let played = (m.history.len() as u32).clamp(1, sc.rounds);
+                let played = m.rounds_played();
                 let fw = within[played as usize]
                     .get_or_insert_with(|| crate::sim::scoring::frontier_within(&sc, played));
                 let final_dist = fw.distance(end_point) as f64;

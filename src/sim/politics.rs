@@ -2,34 +2,41 @@
 
 use super::action::Item;
 use super::event::{EndReason, Ending, Event};
-use super::scenario::{NewsKind, OnOuster, Scenario, Side, Statement, Term};
+use super::scenario::{
+    FactionRates, MeasureDef, NewsKind, OnOuster, Scenario, Side, Statement, Term,
+};
 use super::state::{Match, News, clamp100, weighted_approval};
 
 /// Approval change of each of `side`'s factions if `items` are signed.
 pub fn package_reaction(sc: &Scenario, side: Side, items: &[Item]) -> Vec<f32> {
-    let resolved: Vec<(&super::scenario::MeasureDef, bool)> = items
+    let resolved: Vec<(&MeasureDef, bool)> = items
         .iter()
         .filter_map(|it| {
             sc.measure_index(&it.measure)
                 .map(|i| (&sc.measures[i], it.by == side))
         })
         .collect();
-    sc.faction_rates(side)
+    reactions_to(sc.faction_rates(side), &resolved)
+}
+
+/// Approval change of each faction (by its reaction tables) to commitments given as (measure,
+/// undertaken by the faction's own side).
+pub fn reactions_to(rates: &[FactionRates], items: &[(&MeasureDef, bool)]) -> Vec<f32> {
+    rates
         .iter()
-        .map(|(gives, gets)| {
-            resolved
-                .iter()
-                .map(|(m, own)| {
-                    let a = m.area as usize;
-                    if *own {
-                        gives[a] * m.burden
-                    } else {
-                        gets[a] * m.value
-                    }
-                })
-                .sum()
-        })
+        .map(|r| items.iter().map(|(m, own)| reaction(r, m, *own)).sum())
         .collect()
+}
+
+/// One faction's approval change to one commitment: what it minds its own side giving, or
+/// welcomes its side receiving, in the measure's area.
+pub fn reaction((gives, gets): &FactionRates, m: &MeasureDef, own: bool) -> f32 {
+    let a = m.area as usize;
+    if own {
+        gives[a] * m.burden
+    } else {
+        gets[a] * m.value
+    }
 }
 
 /// Share of statement effects: how a message moves the sender's factions and the other's trust.

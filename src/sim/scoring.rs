@@ -54,13 +54,24 @@ pub fn package_point(
     sc: &Scenario,
     items: impl Iterator<Item = (usize, Side)> + Clone,
 ) -> [f32; 2] {
+    normalise(sc.ranges(), raw_point(sc, items))
+}
+
+/// Raw private utility to each side of a package of (measure, undertaker).
+fn raw_point(sc: &Scenario, items: impl Iterator<Item = (usize, Side)> + Clone) -> [f32; 2] {
     Side::BOTH.map(|s| {
-        let (lo, hi) = sc.ranges()[s.idx()];
-        let raw: f32 = items
+        items
             .clone()
             .map(|(i, by)| item_utility(sc, s, i, by))
-            .sum();
-        (raw - lo) / (hi - lo).max(1e-6)
+            .sum()
+    })
+}
+
+/// Raw utilities mapped to 0..1 over each side's (lowest, highest) range.
+fn normalise(ranges: [(f32, f32); 2], raw: [f32; 2]) -> [f32; 2] {
+    [0, 1].map(|k| {
+        let (lo, hi) = ranges[k];
+        (raw[k] - lo) / (hi - lo).max(1e-6)
     })
 }
 
@@ -94,21 +105,12 @@ impl Frontier {
 
     /// Normalised utilities (0..1 over this frontier's ranges) of raw utilities.
     pub fn normalise(&self, raw: [f32; 2]) -> [f32; 2] {
-        [0, 1].map(|k| {
-            let (lo, hi) = self.ranges[k];
-            (raw[k] - lo) / (hi - lo).max(1e-6)
-        })
+        normalise(self.ranges, raw)
     }
 
     /// Normalised utilities of a package of (measure, undertaker).
     pub fn place(&self, sc: &Scenario, items: &[(usize, Side)]) -> [f32; 2] {
-        let raw = Side::BOTH.map(|s| {
-            items
-                .iter()
-                .map(|&(i, by)| item_utility(sc, s, i, by))
-                .sum::<f32>()
-        });
-        self.normalise(raw)
+        self.normalise(raw_point(sc, items.iter().copied()))
     }
 
     /// Euclidean distance from `p` to the frontier (0 on or beyond it).
@@ -382,10 +384,15 @@ impl Match {
             .collect()
     }
 
+    /// Rounds played so far (at least one, at most the level's length).
+    pub fn rounds_played(&self) -> u32 {
+        (self.history.len() as u32).clamp(1, self.scenario.rounds)
+    }
+
     /// The frontier the match is judged against: what the capital of the rounds it lasted
     /// could buy (the level's whole frontier once every round is played).
     pub fn frontier_played(&self) -> Frontier {
-        let played = (self.history.len() as u32).clamp(1, self.scenario.rounds);
+        let played = self.rounds_played();
         if played == self.scenario.rounds {
             self.scenario.frontier().clone()
         } else {
