@@ -691,6 +691,21 @@ impl Counterpart {
     /// sides' estimated gains grows and its own gain stays at `target` or above: the sweep
     /// finds the region, this finds the corner capital and the item limit leave.
     fn improve(v: &SideView, pool: &Pool, target: f32, power: f32, pick: &mut Vec<usize>) {
+        Self::search(v, pool, pick, 4, |o, th| {
+            (o >= target && th > 0.0).then(|| claimed(o, power) * th)
+        });
+    }
+
+    /// Move a package by single additions, removals and swaps, up to `moves` times, each time
+    /// to the neighbour that `merit` (of own and their estimated gain; `None` where not
+    /// acceptable) rates highest, while both sides can pay and the home parliament would ratify.
+    fn search(
+        v: &SideView,
+        pool: &Pool,
+        pick: &mut Vec<usize>,
+        moves: usize,
+        merit: impl Fn(f32, f32) -> Option<f32>,
+    ) {
         let me = v.side;
         let nf = pool.nf;
         let cands = &pool.cands;
@@ -712,18 +727,14 @@ impl Counterpart {
             }
             inside[j] = true;
         }
-        let merit = |o: f32, th: f32| claimed(o, power) * th;
-        if spent[0] > cap[0]
-            || spent[1] > cap[1]
-            || own < target
-            || theirs <= 0.0
-            || pool.support(&sum) < ratify
-        {
+        if spent[0] > cap[0] || spent[1] > cap[1] || pool.support(&sum) < ratify {
             return;
         }
-        let mut score = merit(own, theirs);
+        let Some(mut score) = merit(own, theirs) else {
+            return;
+        };
         let mut trial = vec![0.0f32; nf];
-        for _ in 0..4 {
+        for _ in 0..moves {
             // (position to drop, candidate to add, merit); a swap does both.
             let mut found: Option<(Option<usize>, Option<usize>, f32)> = None;
             for k in 0..=pick.len() {
@@ -748,10 +759,12 @@ impl Counterpart {
                         o += cands[a].own;
                         th += cands[a].theirs;
                     }
-                    if sp[0] > cap[0] || sp[1] > cap[1] || o < target || th <= 0.0 {
+                    if sp[0] > cap[0] || sp[1] > cap[1] {
                         continue;
                     }
-                    let sc = merit(o, th);
+                    let Some(sc) = merit(o, th) else {
+                        continue;
+                    };
                     if sc <= score + 1e-6 || found.is_some_and(|f| sc <= f.2) {
                         continue;
                     }
@@ -870,6 +883,7 @@ impl Counterpart {
         let target = self.aspiration(v, c.floor) * c.best;
         let mut best: Option<(Vec<usize>, f32, f32)> = None;
         let mut feasible: Vec<(Vec<usize>, f32)> = Vec::new();
+        let hard = self.style.difficulty == Difficulty::Hard;
         let mut demand: Option<(Vec<usize>, f32)> = None;
         let mut fallback: Option<(Vec<usize>, f32)> = None;
         let mut scratch = Scratch::new(pool);
@@ -938,6 +952,21 @@ impl Counterpart {
             Self::improve(v, pool, target, self.style.power, &mut b.0);
             b.1 = b.0.iter().map(|&j| pool.cands[j].own).sum();
         }
+        // Answering their offer, a hard reciprocator or hawk starts from what they asked for
+        // and moves it towards itself, item by item, only as far as its aspiration needs: their
+        // own package says more about what they will sign than any model. (A pragmatist and a
+        // dove build from their model, which finds trades the other side has not seen.)
+        if hard
+            && matches!(
+                self.style.personality,
+                Personality::Reciprocator | Personality::Hawk
+            )
+            && matches!(&v.pending, Some((from, _)) if *from != v.side)
+            && let Some(p) = self.from_their_offer(v, t, pool, target)
+        {
+            let own = p.iter().map(|&j| pool.cands[j].own).sum();
+            best = Some((p, own, 0.0));
+        }
         // A hard counterpart whose last package was turned down offers the other side more
         // next time, as far as its own aspiration allows, rather than the same again.
         if self.style.difficulty == Difficulty::Hard
@@ -968,7 +997,40 @@ impl Counterpart {
                     (None, None, None) => return None,
                 }
             };
+        // Rather than table the same package again, a hard counterpart takes the next step
+        // along its own range: the acceptable package that gives the other side a little more.
+        let (pick, own) = if hard && self.last_offer_key == Some(offer_key(&self.offer_of(v, t, pool, &pick))) {
+            let given: f32 = pick.iter().map(|&j| pool.cands[j].theirs).sum();
+            self.package_giving(v, c, given * 1.05 + 1e-3, target)
+                .unwrap_or((pick, own))
+        } else {
+            (pick, own)
+        };
         Some((self.offer_of(v, t, pool, &pick), own))
+    }
+
+    /// Their latest offer moved towards this side by single changes until it gives this side
+    /// `target`, giving up as little of their estimated gain as it can; `None` if it cannot.
+    fn from_their_offer(
+        &self,
+        v: &SideView,
+        t: Table,
+        pool: &Pool,
+        target: f32,
+    ) -> Option<Vec<usize>> {
+        let mut pick: Vec<usize> = self
+            .their_last
+            .as_ref()?
+            .iter()
+            .filter_map(|(id, by)| pool.index(t, id, *by))
+            .collect();
+        // Up to the target, a share of own gain is worth three of theirs; beyond it, only
+        // theirs counts.
+        Self::search(v, pool, &mut pick, 6, |o, th| {
+            (th > 0.0).then(|| o.min(target) * 3.0 + th)
+        });
+        let own: f32 = pick.iter().map(|&j| pool.cands[j].own).sum();
+        (own >= target && !pick.is_empty()).then_some(pick)
     }
 
     /// The offer for a set of candidates from the pool.
@@ -1168,6 +1230,14 @@ impl Counterpart {
             self.aspiration(v, c.floor) * c.best
         };
         let reservation = c.floor * c.best;
+        // A hard counterpart counts seasons: a deal signed now is in force for every season
+        // left, the one it hopes for next season for one fewer.
+        let need = if self.style.difficulty == Difficulty::Hard && !opening {
+            let left = (v.rounds + 1).saturating_sub(v.round).max(1) as f32;
+            (need * (left - 1.0) / left).max(reservation)
+        } else {
+            need
+        };
         let last_chance = !opening && (v.exchanges_left == 0 || v.round == v.rounds);
         if gain >= need && gain > 0.0 {
             if let Some(d) = self.better_deal(v, t, c, offer) {
