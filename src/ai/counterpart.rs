@@ -997,15 +997,6 @@ impl Counterpart {
                     (None, None, None) => return None,
                 }
             };
-        // Rather than table the same package again, a hard counterpart takes the next step
-        // along its own range: the acceptable package that gives the other side a little more.
-        let (pick, own) = if hard && self.last_offer_key == Some(offer_key(&self.offer_of(v, t, pool, &pick))) {
-            let given: f32 = pick.iter().map(|&j| pool.cands[j].theirs).sum();
-            self.package_giving(v, c, given * 1.05 + 1e-3, target)
-                .unwrap_or((pick, own))
-        } else {
-            (pick, own)
-        };
         Some((self.offer_of(v, t, pool, &pick), own))
     }
 
