@@ -389,10 +389,11 @@ impl Counterpart {
         } else if by != me {
             usable(&m.verification[0]).then_some(0)
         } else if self.they_verify {
-            // They asked for checks on our promises: offer the cheapest that they would count.
+            // They asked for checks on our promises: offer the cheapest that they would count,
+            // if we can pay for it.
             options
                 .clone()
-                .filter(|(_, v)| v.detection >= 0.5)
+                .filter(|(_, x)| x.detection >= 0.5 && m.cost + x.cost <= v.private.capital)
                 .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
                 .or_else(|| options.min_by(|a, b| a.1.cost.total_cmp(&b.1.cost)))
                 .map(|(i, _)| i)
@@ -839,7 +840,10 @@ impl Counterpart {
     /// and clear this side's reservation. If an offer already gives this side that much, holding
     /// out only loses a season. Not in the first season.
     fn meet_their_claim(&self, v: &SideView, t: Table, c: &Ctx) -> Option<f32> {
-        if self.style.difficulty != Difficulty::Hard || v.round <= 1 {
+        // While the season leaves room for a counter and they are still moving, a counter
+        // may yet do better.
+        let room = v.exchanges_left > 1 && self.stalled == 0;
+        if self.style.difficulty != Difficulty::Hard || v.round <= 1 || room {
             return None;
         }
         let pool = &c.pool;
@@ -945,6 +949,15 @@ impl Counterpart {
             if best.as_ref().is_none_or(|b| merit > b.2) {
                 best = Some((pick.clone(), own, merit));
             }
+        }
+        // When its usual range of weights finds nothing both sides gain from, a modeller
+        // looks further towards the other side before giving up the season.
+        if self.style.models
+            && best.is_none()
+            && v.round > 1
+            && let Some((p, o)) = self.package_giving(v, c, 1e-3, target)
+        {
+            best = Some((p, o, 0.0));
         }
         if self.style.models
             && let Some(b) = best.as_mut()
