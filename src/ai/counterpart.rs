@@ -389,11 +389,10 @@ impl Counterpart {
         } else if by != me {
             usable(&m.verification[0]).then_some(0)
         } else if self.they_verify {
-            // They asked for checks on our promises: offer the cheapest that they would count,
-            // if we can pay for it.
+            // They asked for checks on our promises: offer the cheapest that they would count.
             options
                 .clone()
-                .filter(|(_, x)| x.detection >= 0.5 && m.cost + x.cost <= v.private.capital)
+                .filter(|(_, x)| x.detection >= 0.5)
                 .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
                 .or_else(|| options.min_by(|a, b| a.1.cost.total_cmp(&b.1.cost)))
                 .map(|(i, _)| i)
