@@ -462,6 +462,17 @@ impl Counterpart {
         }
     }
 
+    /// What a hard counterpart asks for once it counts seasons: a deal signed now is in force
+    /// for every season left, the one it hopes for next season for one fewer; never below
+    /// `reservation`.
+    fn seasons_ahead(&self, v: &SideView, want: f32, reservation: f32) -> f32 {
+        if self.style.difficulty != Difficulty::Hard || v.round <= 1 {
+            return want;
+        }
+        let left = (v.rounds + 1).saturating_sub(v.round).max(1) as f32;
+        (want * (left - 1.0) / left).max(reservation)
+    }
+
     /// Approval change of each own faction if these commitments are signed.
     fn reactions(v: &SideView, t: Table, c: &Ctx, items: &[(usize, Side)]) -> Vec<f32> {
         let resolved: Vec<(&MeasureDef, bool)> = items
@@ -1233,13 +1244,10 @@ impl Counterpart {
             self.aspiration(v, c.floor) * c.best
         };
         let reservation = c.floor * c.best;
-        // A hard counterpart counts seasons: a deal signed now is in force for every season
-        // left, the one it hopes for next season for one fewer.
-        let need = if self.style.difficulty == Difficulty::Hard && !opening {
-            let left = (v.rounds + 1).saturating_sub(v.round).max(1) as f32;
-            (need * (left - 1.0) / left).max(reservation)
-        } else {
+        let need = if opening {
             need
+        } else {
+            self.seasons_ahead(v, need, reservation)
         };
         let last_chance = !opening && (v.exchanges_left == 0 || v.round == v.rounds);
         if gain >= need && gain > 0.0 {
