@@ -2040,3 +2040,66 @@ fn after_a_refusal_a_hard_counterpart_offers_the_other_side_more() {
     assert!(cases >= 6, "only {cases} cases");
     assert!(more > 0, "never offered more after a refusal");
 }
+
+#[test]
+fn a_hard_reciprocator_builds_its_counter_from_the_other_sides_offer() {
+    // Commitments the two offers share, as a share of all the commitments in either.
+    let kept = |theirs: &Offer, counter: &Offer| -> f32 {
+        let same = counter
+            .items
+            .iter()
+            .filter(|c| {
+                theirs
+                    .items
+                    .iter()
+                    .any(|t| t.measure == c.measure && t.by == c.by)
+            })
+            .count();
+        same as f32 / (theirs.items.len() + counter.items.len() - same).max(1) as f32
+    };
+    let mut shares = [0.0f32; 2];
+    let mut cases = 0;
+    for sc in all_levels() {
+        for seed in 0..8u64 {
+            let mut m = calm(&sc);
+            m.round = 2 + seed as u32 % (sc.rounds - 2);
+            m.sides[0].capital = 20.0;
+            m.sides[1].capital = 20.0;
+            m.sides[0].gesture_used = true;
+            m.sides[1].gesture_used = true;
+            m.talks.turn = Side::A;
+            let mut proposer =
+                counterpart(&sc, Personality::Hawk, Difficulty::Normal, Side::A, seed);
+            let Action::Propose { offer, .. } =
+                proposer.decide(&m.view(Side::A), Table::new(&sc)).action
+            else {
+                continue;
+            };
+            m.apply(Action::Propose {
+                side: Side::A,
+                offer: offer.clone(),
+            })
+            .unwrap();
+            let mut counters = Vec::new();
+            for p in [Personality::Reciprocator, Personality::Pragmatist] {
+                let mut ai = counterpart(&sc, p, Difficulty::Hard, Side::B, seed);
+                if let Action::Counter { offer: c, .. } = b_decides(&m, &mut ai).action {
+                    counters.push(kept(&offer, &c));
+                }
+            }
+            if let [r, p] = counters[..] {
+                cases += 1;
+                shares[0] += r;
+                shares[1] += p;
+            }
+        }
+    }
+    assert!(cases >= 6, "only {cases} cases");
+    let (r, p) = (shares[0] / cases as f32, shares[1] / cases as f32);
+    // Built from their offer, the counter stays clearly closer to it than one built from a
+    // model of their priorities.
+    assert!(
+        r > p + 0.08,
+        "the reciprocator's counter shares {r:.2} of its commitments with their offer, the pragmatist's {p:.2}"
+    );
+}

@@ -465,11 +465,11 @@ impl Counterpart {
     /// What a hard counterpart asks for once it counts seasons: a deal signed now is in force
     /// for every season left, the one it hopes for next season for one fewer; never below
     /// `reservation`.
-    fn seasons_ahead(&self, v: &SideView, want: f32, reservation: f32) -> f32 {
-        if self.style.difficulty != Difficulty::Hard || v.round <= 1 {
+    fn seasons_ahead(&self, (round, rounds): (u32, u32), want: f32, reservation: f32) -> f32 {
+        if self.style.difficulty != Difficulty::Hard || round <= 1 {
             return want;
         }
-        let left = (v.rounds + 1).saturating_sub(v.round).max(1) as f32;
+        let left = (rounds + 1).saturating_sub(round).max(1) as f32;
         (want * (left - 1.0) / left).max(reservation)
     }
 
@@ -985,7 +985,7 @@ impl Counterpart {
                 Personality::Reciprocator | Personality::Hawk
             )
             && matches!(&v.pending, Some((from, _)) if *from != v.side)
-            && let Some(p) = self.from_their_offer(v, t, pool, target)
+            && let Some(p) = self.counter_from_theirs(v, t, pool, target)
         {
             let own = p.iter().map(|&j| pool.cands[j].own).sum();
             best = Some((p, own, 0.0));
@@ -1025,7 +1025,7 @@ impl Counterpart {
 
     /// Their latest offer moved towards this side by single changes until it gives this side
     /// `target`, giving up as little of their estimated gain as it can; `None` if it cannot.
-    fn from_their_offer(
+    fn counter_from_theirs(
         &self,
         v: &SideView,
         t: Table,
@@ -1040,7 +1040,7 @@ impl Counterpart {
             .collect();
         // Up to the target, a share of own gain is worth three of theirs; beyond it, only
         // theirs counts.
-        Self::search(v, pool, &mut pick, 6, |o, th| {
+        Self::search(v, pool, &mut pick, 10, |o, th| {
             (th > 0.0).then(|| o.min(target) * 3.0 + th)
         });
         let own: f32 = pick.iter().map(|&j| pool.cands[j].own).sum();
@@ -1247,7 +1247,7 @@ impl Counterpart {
         let need = if opening {
             need
         } else {
-            self.seasons_ahead(v, need, reservation)
+            self.seasons_ahead((v.round, v.rounds), need, reservation)
         };
         let last_chance = !opening && (v.exchanges_left == 0 || v.round == v.rounds);
         if gain >= need && gain > 0.0 {
@@ -1670,5 +1670,24 @@ mod tests {
             1.0,
             "only the hard hawk reads a standstill so"
         );
+    }
+
+    #[test]
+    fn a_hard_counterpart_asks_less_as_the_seasons_run_out() {
+        let make = |d| {
+            Counterpart::new(
+                Style::new(Personality::Reciprocator, d, &AiDef::default()),
+                Side::B,
+                1,
+            )
+        };
+        let hard = make(Difficulty::Hard);
+        // Round 3 of 6: four seasons left, so a deal next season is worth three quarters.
+        assert!((hard.seasons_ahead((3, 6), 0.6, 0.2) - 0.45).abs() < 1e-6);
+        // In the last season, only the reservation stands.
+        assert!((hard.seasons_ahead((6, 6), 0.6, 0.2) - 0.2).abs() < 1e-6);
+        // Early in a long match it barely matters.
+        assert!(hard.seasons_ahead((2, 14), 0.6, 0.2) > 0.55);
+        assert_eq!(make(Difficulty::Easy).seasons_ahead((3, 6), 0.6, 0.2), 0.6);
     }
 }
