@@ -897,7 +897,6 @@ impl Counterpart {
         let target = self.aspiration(v, c.floor) * c.best;
         let mut best: Option<(Vec<usize>, f32, f32)> = None;
         let mut feasible: Vec<(Vec<usize>, f32)> = Vec::new();
-        let hard = self.style.difficulty == Difficulty::Hard;
         let mut demand: Option<(Vec<usize>, f32)> = None;
         let mut fallback: Option<(Vec<usize>, f32)> = None;
         let mut scratch = Scratch::new(pool);
@@ -960,35 +959,17 @@ impl Counterpart {
                 best = Some((pick.clone(), own, merit));
             }
         }
-        // When its usual range of weights finds nothing both sides gain from, a modeller
-        // looks further towards the other side before giving up the season.
-        if self.style.models
-            && best.is_none()
-            && v.round > 1
-            && let Some((p, o)) = self.package_giving(v, c, 1e-3, target)
-        {
-            best = Some((p, o, 0.0));
-        }
         if self.style.models
             && let Some(b) = best.as_mut()
         {
             Self::improve(v, pool, target, self.style.power, &mut b.0);
             b.1 = b.0.iter().map(|&j| pool.cands[j].own).sum();
         }
-        // Answering their offer, a hard reciprocator or hawk starts from what they asked for
-        // and moves it towards itself, item by item, only as far as its aspiration needs: their
-        // own package says more about what they will sign than any model. (A pragmatist and a
-        // dove build from their model, which finds trades the other side has not seen.)
-        if hard
-            && matches!(
-                self.style.personality,
-                Personality::Reciprocator | Personality::Hawk
-            )
-            && matches!(&v.pending, Some((from, _)) if *from != v.side)
-            && let Some(p) = self.counter_from_theirs(v, t, pool, target)
+        if self.style.models
+            && let Some(b) = best.as_mut()
         {
-            let own = p.iter().map(|&j| pool.cands[j].own).sum();
-            best = Some((p, own, 0.0));
+            Self::improve(v, pool, target, self.style.power, &mut b.0);
+            b.1 = b.0.iter().map(|&j| pool.cands[j].own).sum();
         }
         // A hard counterpart whose last package was turned down offers the other side more
         // next time, as far as its own aspiration allows, rather than the same again.
@@ -1021,30 +1002,6 @@ impl Counterpart {
                 }
             };
         Some((self.offer_of(v, t, pool, &pick), own))
-    }
-
-    /// Their latest offer moved towards this side by single changes until it gives this side
-    /// `target`, giving up as little of their estimated gain as it can; `None` if it cannot.
-    fn counter_from_theirs(
-        &self,
-        v: &SideView,
-        t: Table,
-        pool: &Pool,
-        target: f32,
-    ) -> Option<Vec<usize>> {
-        let mut pick: Vec<usize> = self
-            .their_last
-            .as_ref()?
-            .iter()
-            .filter_map(|(id, by)| pool.index(t, id, *by))
-            .collect();
-        // Up to the target, a share of own gain is worth three of theirs; beyond it, only
-        // theirs counts.
-        Self::search(v, pool, &mut pick, 10, |o, th| {
-            (th > 0.0).then(|| o.min(target) * 3.0 + th)
-        });
-        let own: f32 = pick.iter().map(|&j| pool.cands[j].own).sum();
-        (own >= target && !pick.is_empty()).then_some(pick)
     }
 
     /// The offer for a set of candidates from the pool.
