@@ -392,7 +392,7 @@ impl Counterpart {
             // They asked for checks on our promises: offer the cheapest that they would count.
             options
                 .clone()
-                .filter(|(_, x)| x.detection >= 0.5)
+                .filter(|(_, v)| v.detection >= 0.5)
                 .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
                 .or_else(|| options.min_by(|a, b| a.1.cost.total_cmp(&b.1.cost)))
                 .map(|(i, _)| i)
@@ -460,17 +460,6 @@ impl Counterpart {
         } else {
             1.0
         }
-    }
-
-    /// What a hard counterpart asks for once it counts seasons: a deal signed now is in force
-    /// for every season left, the one it hopes for next season for one fewer; never below
-    /// `reservation`.
-    fn seasons_ahead(&self, (round, rounds): (u32, u32), want: f32, reservation: f32) -> f32 {
-        if self.style.difficulty != Difficulty::Hard || round <= 1 {
-            return want;
-        }
-        let left = (rounds + 1).saturating_sub(round).max(1) as f32;
-        (want * (left - 1.0) / left).max(reservation)
     }
 
     /// Approval change of each own faction if these commitments are signed.
@@ -702,21 +691,6 @@ impl Counterpart {
     /// sides' estimated gains grows and its own gain stays at `target` or above: the sweep
     /// finds the region, this finds the corner capital and the item limit leave.
     fn improve(v: &SideView, pool: &Pool, target: f32, power: f32, pick: &mut Vec<usize>) {
-        Self::search(v, pool, pick, 4, |o, th| {
-            (o >= target && th > 0.0).then(|| claimed(o, power) * th)
-        });
-    }
-
-    /// Move a package by single additions, removals and swaps, up to `moves` times, each time
-    /// to the neighbour that `merit` (of own and their estimated gain; `None` where not
-    /// acceptable) rates highest, while both sides can pay and the home parliament would ratify.
-    fn search(
-        v: &SideView,
-        pool: &Pool,
-        pick: &mut Vec<usize>,
-        moves: usize,
-        merit: impl Fn(f32, f32) -> Option<f32>,
-    ) {
         let me = v.side;
         let nf = pool.nf;
         let cands = &pool.cands;
@@ -738,14 +712,18 @@ impl Counterpart {
             }
             inside[j] = true;
         }
-        if spent[0] > cap[0] || spent[1] > cap[1] || pool.support(&sum) < ratify {
+        let merit = |o: f32, th: f32| claimed(o, power) * th;
+        if spent[0] > cap[0]
+            || spent[1] > cap[1]
+            || own < target
+            || theirs <= 0.0
+            || pool.support(&sum) < ratify
+        {
             return;
         }
-        let Some(mut score) = merit(own, theirs) else {
-            return;
-        };
+        let mut score = merit(own, theirs);
         let mut trial = vec![0.0f32; nf];
-        for _ in 0..moves {
+        for _ in 0..4 {
             // (position to drop, candidate to add, merit); a swap does both.
             let mut found: Option<(Option<usize>, Option<usize>, f32)> = None;
             for k in 0..=pick.len() {
@@ -770,12 +748,10 @@ impl Counterpart {
                         o += cands[a].own;
                         th += cands[a].theirs;
                     }
-                    if sp[0] > cap[0] || sp[1] > cap[1] {
+                    if sp[0] > cap[0] || sp[1] > cap[1] || o < target || th <= 0.0 {
                         continue;
                     }
-                    let Some(sc) = merit(o, th) else {
-                        continue;
-                    };
+                    let sc = merit(o, th);
                     if sc <= score + 1e-6 || found.is_some_and(|f| sc <= f.2) {
                         continue;
                     }
@@ -850,10 +826,7 @@ impl Counterpart {
     /// and clear this side's reservation. If an offer already gives this side that much, holding
     /// out only loses a season. Not in the first season.
     fn meet_their_claim(&self, v: &SideView, t: Table, c: &Ctx) -> Option<f32> {
-        // While the season leaves room for a counter and they are still moving, a counter
-        // may yet do better.
-        let room = v.exchanges_left > 1 && self.stalled == 0;
-        if self.style.difficulty != Difficulty::Hard || v.round <= 1 || room {
+        if self.style.difficulty != Difficulty::Hard || v.round <= 1 {
             return None;
         }
         let pool = &c.pool;
@@ -958,12 +931,6 @@ impl Counterpart {
             if best.as_ref().is_none_or(|b| merit > b.2) {
                 best = Some((pick.clone(), own, merit));
             }
-        }
-        if self.style.models
-            && let Some(b) = best.as_mut()
-        {
-            Self::improve(v, pool, target, self.style.power, &mut b.0);
-            b.1 = b.0.iter().map(|&j| pool.cands[j].own).sum();
         }
         if self.style.models
             && let Some(b) = best.as_mut()
@@ -1201,11 +1168,6 @@ impl Counterpart {
             self.aspiration(v, c.floor) * c.best
         };
         let reservation = c.floor * c.best;
-        let need = if opening {
-            need
-        } else {
-            self.seasons_ahead((v.round, v.rounds), need, reservation)
-        };
         let last_chance = !opening && (v.exchanges_left == 0 || v.round == v.rounds);
         if gain >= need && gain > 0.0 {
             if let Some(d) = self.better_deal(v, t, c, offer) {
@@ -1627,24 +1589,5 @@ mod tests {
             1.0,
             "only the hard hawk reads a standstill so"
         );
-    }
-
-    #[test]
-    fn a_hard_counterpart_asks_less_as_the_seasons_run_out() {
-        let make = |d| {
-            Counterpart::new(
-                Style::new(Personality::Reciprocator, d, &AiDef::default()),
-                Side::B,
-                1,
-            )
-        };
-        let hard = make(Difficulty::Hard);
-        // Round 3 of 6: four seasons left, so a deal next season is worth three quarters.
-        assert!((hard.seasons_ahead((3, 6), 0.6, 0.2) - 0.45).abs() < 1e-6);
-        // In the last season, only the reservation stands.
-        assert!((hard.seasons_ahead((6, 6), 0.6, 0.2) - 0.2).abs() < 1e-6);
-        // Early in a long match it barely matters.
-        assert!(hard.seasons_ahead((2, 14), 0.6, 0.2) > 0.55);
-        assert_eq!(make(Difficulty::Easy).seasons_ahead((3, 6), 0.6, 0.2), 0.6);
     }
 }
