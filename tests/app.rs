@@ -9,7 +9,7 @@ use detente::app::screens::{Inputs, Intent, Screen, UiState, screen_ui};
 use detente::app::settings::Settings;
 use detente::app::ui::Palette;
 use detente::app::{AiPace, Game, Mode, Move, Nav, SavePath, Setup, core_plugin};
-use detente::sim::{Action, Event, Match, Need, Scenario, Side, Stage};
+use detente::sim::{Action, Event, Logged, Match, Need, Scenario, Side, SideView, Stage};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::{Path, PathBuf};
@@ -39,6 +39,27 @@ fn advance_until(m: &mut Match, side: Side, need: Need) {
     panic!("{side:?} was never asked to {need:?}");
 }
 
+/// The table's inputs for a person playing `view`'s side against the computer.
+fn table_cx<'a>(
+    m: &'a Match,
+    view: &'a SideView,
+    log: &'a [Logged],
+    reason: Option<&'a str>,
+) -> TableCtx<'a> {
+    TableCtx {
+        sc: &m.scenario,
+        view,
+        rules: m,
+        log,
+        reason,
+        refused: None,
+        notice: None,
+        can_act: true,
+        opponent: "the computer",
+        pal: Palette::default(),
+    }
+}
+
 /// A harness drawing the table for `side` of `m`, collecting the actions it returns.
 fn table_harness(m: &Match, side: Side) -> Harness<'_, (TableState, Vec<Action>)> {
     Harness::builder()
@@ -47,18 +68,7 @@ fn table_harness(m: &Match, side: Side) -> Harness<'_, (TableState, Vec<Action>)
             move |ui, st: &mut (TableState, Vec<Action>)| {
                 let view = m.view(side);
                 let log: Vec<_> = m.log_for(side).cloned().collect();
-                let cx = TableCtx {
-                    sc: &m.scenario,
-                    view: &view,
-                    rules: m,
-                    log: &log,
-                    reason: Some("A test reason."),
-                    refused: None,
-                    notice: None,
-                    can_act: true,
-                    opponent: "the computer",
-                    pal: Palette::default(),
-                };
+                let cx = table_cx(m, &view, &log, Some("A test reason."));
                 let acts = table_ui(ui, &cx, &mut st.0);
                 st.1.extend(acts);
             },
@@ -462,18 +472,7 @@ fn idle_table_asks_for_no_frames() {
             ..Default::default()
         };
         ctx.run_ui(input, |ui| {
-            let cx = TableCtx {
-                sc: &m.scenario,
-                view: &view,
-                rules: &m,
-                log: &log,
-                reason: None,
-                refused: None,
-                notice: None,
-                can_act: true,
-                opponent: "the computer",
-                pal: Palette::default(),
-            };
+            let cx = table_cx(&m, &view, &log, None);
             let _ = table_ui(ui, &cx, &mut st);
         })
         .drop_without_applying_deltas();
@@ -1057,18 +1056,7 @@ fn the_home_front_panel_fits_the_widest_numbers() {
                     detente::app::ui::apply_style(ui.ctx());
                     st.0 = true;
                 }
-                let cx = TableCtx {
-                    sc: &m.scenario,
-                    view: &view,
-                    rules: &m,
-                    log: &log,
-                    reason: None,
-                    refused: None,
-                    notice: None,
-                    can_act: true,
-                    opponent: "the computer",
-                    pal: Palette::default(),
-                };
+                let cx = table_cx(&m, &view, &log, None);
                 let _ = table_ui(ui, &cx, &mut st.1);
             },
             (false, TableState::default()),

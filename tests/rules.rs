@@ -1641,9 +1641,8 @@ fn near_the_clash_line_a_careful_counterpart_answers_events_to_calm() {
 // ---------- more rules ----------
 
 /// End the talks of the current round at once and carry everything out.
-fn quiet_round(m: &mut Match) {
-    let side = m.talks.turn;
-    m.apply(Action::EndTalks { side }).unwrap();
+/// Both sides carry out every commitment, where the rules still ask them to.
+fn keep_all(m: &mut Match) {
     for s in Side::BOTH {
         if m.stage == Stage::Implementation && !m.sides[s.idx()].implemented {
             m.apply(Action::Implement {
@@ -1653,6 +1652,29 @@ fn quiet_round(m: &mut Match) {
             .unwrap();
         }
     }
+}
+
+/// A proposes `items`, B accepts, and both carry them out.
+fn sign_and_keep(m: &mut Match, items: &[(&str, Side)]) {
+    let sc = m.scenario.clone();
+    m.apply(Action::Propose {
+        side: Side::A,
+        offer: offer(&sc, items),
+    })
+    .unwrap();
+    m.apply(Action::Accept { side: Side::B }).unwrap();
+    assert_eq!(
+        m.stage,
+        Stage::Implementation,
+        "signed and due for carrying out"
+    );
+    keep_all(m);
+}
+
+fn quiet_round(m: &mut Match) {
+    let side = m.talks.turn;
+    m.apply(Action::EndTalks { side }).unwrap();
+    keep_all(m);
 }
 
 #[test]
@@ -1702,19 +1724,7 @@ fn phase_advances_when_trust_tension_and_areas_allow_it() {
     let mut m = calm(&sc);
     m.trust = [60.0, 60.0];
     m.tension = 20.0;
-    m.apply(Action::Propose {
-        side: Side::A,
-        offer: offer(&sc, &[("hotline", Side::A), ("hotline", Side::B)]),
-    })
-    .unwrap();
-    m.apply(Action::Accept { side: Side::B }).unwrap();
-    for s in Side::BOTH {
-        m.apply(Action::Implement {
-            side: s,
-            breaks: vec![],
-        })
-        .unwrap();
-    }
+    sign_and_keep(&mut m, &[("hotline", Side::A), ("hotline", Side::B)]);
     assert_eq!(sc.phases[m.phase].id, "talking");
     assert!(
         m.log
@@ -1874,19 +1884,7 @@ proptest! {
 fn outlets_word_the_same_story_differently_where_templates_allow() {
     let sc = tutorial();
     let mut m = calm(&sc);
-    m.apply(Action::Propose {
-        side: Side::A,
-        offer: offer(&sc, &[("hotline", Side::A), ("hotline", Side::B)]),
-    })
-    .unwrap();
-    m.apply(Action::Accept { side: Side::B }).unwrap();
-    for s in Side::BOTH {
-        m.apply(Action::Implement {
-            side: s,
-            breaks: vec![],
-        })
-        .unwrap();
-    }
+    sign_and_keep(&mut m, &[("hotline", Side::A), ("hotline", Side::B)]);
     let agreement: Vec<String> = m
         .log
         .iter()
