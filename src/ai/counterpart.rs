@@ -1521,16 +1521,23 @@ impl Negotiator for Counterpart {
         self.observe(v, t);
         let (a, b) = self.spans(v, t);
         self.spans = Some((self.model.offers_seen(), a, b));
-        let need = v.needs.first().copied();
-        let c = self.ctx(v, t, matches!(need, Some(Need::Answer | Need::Propose)));
-        match (v.stage, need) {
+        // The home front and the candidates are gathered only for the decisions that use them
+        // (an answer to an event card needs neither).
+        match (v.stage, v.needs.first().copied()) {
             (Stage::Events, Some(Need::Respond)) => self.respond(v, t),
-            (Stage::Implementation, Some(Need::Implement)) => self.implement(v, t, &c),
+            (Stage::Implementation, Some(Need::Implement)) => {
+                let c = self.ctx(v, t, false);
+                self.implement(v, t, &c)
+            }
             (Stage::Negotiation, Some(Need::Answer)) => {
+                let c = self.ctx(v, t, true);
                 let (_, offer) = v.pending.clone().expect("an answer needs an offer");
                 self.answer(v, t, &c, &offer)
             }
-            (Stage::Negotiation, Some(Need::Propose)) => self.propose(v, t, &c),
+            (Stage::Negotiation, Some(Need::Propose)) => {
+                let c = self.ctx(v, t, true);
+                self.propose(v, t, &c)
+            }
             _ => Decision {
                 action: Action::EndTalks { side: v.side },
                 reason: "Nothing is asked of us now.".into(),
