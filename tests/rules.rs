@@ -2027,7 +2027,7 @@ fn after_a_refusal_a_hard_counterpart_offers_the_other_side_more() {
             let (was, now) = (theirs(&ai, &sc, &first), theirs(&ai, &sc, &second));
             assert!(
                 now >= was - 1e-6,
-                "{}: offered them less after a refusal",
+                "{}: offered them less after a refusal ({was} then {now}, seed {seed}: {first:?} then {second:?})",
                 sc.id
             );
             if now > was * 1.05 {

@@ -21,6 +21,10 @@ const PERIL_YIELD: f32 = 0.6;
 /// Share of its best a counterpart must be offered to sign in the first round.
 const OPENING_NEED: f32 = 0.9;
 
+/// Least share more a hard counterpart's package gives the other side (as its model sees it)
+/// after a refusal.
+const STEP_GAIN: f32 = 0.05;
+
 /// A counterpart: an engine tuned by its style, with a memory of the other side's conduct.
 pub struct Counterpart {
     pub style: Style,
@@ -688,9 +692,19 @@ impl Counterpart {
     }
 
     /// Polish a package by single additions, removals and swaps while the product of both
-    /// sides' estimated gains grows and its own gain stays at `target` or above: the sweep
-    /// finds the region, this finds the corner capital and the item limit leave.
-    fn improve(v: &SideView, pool: &Pool, target: f32, power: f32, pick: &mut Vec<usize>) {
+    /// sides' estimated gains grows, its own gain stays at `bounds.0` or above and theirs at
+    /// `bounds.1` or above: the sweep finds the region, this finds the corner capital and the
+    /// item limit leave. With `must_move` the first move is taken even if the product falls
+    /// (a step away from a package that was turned down).
+    fn improve(
+        v: &SideView,
+        pool: &Pool,
+        bounds: (f32, f32),
+        power: f32,
+        pick: &mut Vec<usize>,
+        must_move: bool,
+    ) {
+        let (target, min_theirs) = bounds;
         let me = v.side;
         let nf = pool.nf;
         let cands = &pool.cands;
@@ -721,7 +735,11 @@ impl Counterpart {
         {
             return;
         }
-        let mut score = merit(own, theirs);
+        let mut score = if must_move {
+            f32::NEG_INFINITY
+        } else {
+            merit(own, theirs)
+        };
         let mut trial = vec![0.0f32; nf];
         for _ in 0..4 {
             // (position to drop, candidate to add, merit); a swap does both.
@@ -748,7 +766,12 @@ impl Counterpart {
                         o += cands[a].own;
                         th += cands[a].theirs;
                     }
-                    if sp[0] > cap[0] || sp[1] > cap[1] || o < target || th <= 0.0 {
+                    if sp[0] > cap[0]
+                        || sp[1] > cap[1]
+                        || o < target
+                        || th <= 0.0
+                        || th < min_theirs
+                    {
                         continue;
                     }
                     let sc = merit(o, th);
@@ -932,15 +955,24 @@ impl Counterpart {
                 best = Some((pick.clone(), own, merit));
             }
         }
-        if self.style.models
+        // A hard counterpart (a hawk excepted) whose package was turned down steps away from
+        // it: the best package one addition, removal or swap from it that gives the other side
+        // more, as far as its model sees, and still meets its own aspiration. Polishing the
+        // sweep's package would only climb back to the one just refused.
+        let stepped = self.step_from_refused(v, t, pool, target);
+        let moved = stepped.is_some();
+        if let Some((p, o)) = stepped {
+            best = Some((p, o, 0.0));
+        } else if self.style.models
             && let Some(b) = best.as_mut()
         {
-            Self::improve(v, pool, target, self.style.power, &mut b.0);
+            Self::improve(v, pool, (target, 0.0), self.style.power, &mut b.0, false);
             b.1 = b.0.iter().map(|&j| pool.cands[j].own).sum();
         }
-        // A hard counterpart whose last package was turned down offers the other side more
-        // next time, as far as its own aspiration allows, rather than the same again.
+        // Failing that, it offers the other side more next time, as far as its own aspiration
+        // allows, rather than the same again.
         if self.style.difficulty == Difficulty::Hard
+            && !moved
             && let Some(bar) = self
                 .refused
                 .as_ref()
@@ -969,6 +1001,41 @@ impl Counterpart {
                 }
             };
         Some((self.offer_of(v, t, pool, &pick), own))
+    }
+
+    /// The package one step from this side's refused one (see `build_package`), with its own
+    /// gain, if a hard counterpart other than a hawk has one to offer.
+    fn step_from_refused(
+        &self,
+        v: &SideView,
+        t: Table,
+        pool: &Pool,
+        target: f32,
+    ) -> Option<(Vec<usize>, f32)> {
+        if self.style.difficulty != Difficulty::Hard || self.style.personality == Personality::Hawk
+        {
+            return None;
+        }
+        let refused = self.refused.as_ref()?;
+        let mut pick: Vec<usize> = refused
+            .iter()
+            .map(|(id, by)| pool.index(t, id, *by))
+            .collect::<Option<_>>()?;
+        let bar: f32 = pick.iter().map(|&j| pool.cands[j].theirs).sum();
+        let mut before = pick.clone();
+        before.sort_unstable();
+        let min_theirs = bar.max(0.0) * (1.0 + STEP_GAIN) + 1e-4;
+        Self::improve(
+            v,
+            pool,
+            (target, min_theirs),
+            self.style.power,
+            &mut pick,
+            true,
+        );
+        let own: f32 = pick.iter().map(|&j| pool.cands[j].own).sum();
+        let theirs: f32 = pick.iter().map(|&j| pool.cands[j].theirs).sum();
+        (pick != before && theirs >= min_theirs && own >= target).then_some((pick, own))
     }
 
     /// The offer for a set of candidates from the pool.
@@ -1015,7 +1082,7 @@ impl Counterpart {
             return None;
         }
         let mut better = pick.clone();
-        Self::improve(v, pool, own0, self.style.power, &mut better);
+        Self::improve(v, pool, (own0, 0.0), self.style.power, &mut better, false);
         let (own1, theirs1) = sums(&better);
         if theirs1 < theirs0 || own1 * theirs1 < own0 * theirs0 * 1.05 {
             return None;
