@@ -310,6 +310,8 @@ fn sim(path: &std::path::Path, seed: u64, games: u32, json: bool, seats: Seats) 
     let start = Instant::now();
     let mut outcomes: BTreeMap<String, u32> = BTreeMap::new();
     let (mut rounds, mut ua, mut ub, mut stab, mut agreed) = (0u64, 0f64, 0f64, 0f64, 0u32);
+    let (mut first_round, mut final_point) = (0u64, [0f64; 2]);
+    let mut by_round: Vec<([f64; 2], u32)> = Vec::new();
     let mut bar = Progress::new(games as u64, "sim");
     for g in 0..games {
         let s = seed.wrapping_add(g as u64);
@@ -327,12 +329,25 @@ fn sim(path: &std::path::Path, seed: u64, games: u32, json: bool, seats: Seats) 
         ua += sc.utility[0] as f64;
         ub += sc.utility[1] as f64;
         stab += sc.stability as f64;
-        if m.log
+        if let Some(l) = m
+            .log
             .iter()
-            .any(|l| matches!(l.event, crate::sim::Event::AgreementSigned { .. }))
+            .find(|l| matches!(l.event, crate::sim::Event::AgreementSigned { .. }))
         {
             agreed += 1;
+            first_round += l.round as u64;
         }
+        for (r, snap) in m.history.iter().enumerate() {
+            if by_round.len() <= r {
+                by_round.push(([0f64; 2], 0u32));
+            }
+            by_round[r].0[0] += snap.utility[0] as f64;
+            by_round[r].0[1] += snap.utility[1] as f64;
+            by_round[r].1 += 1;
+        }
+        let end = m.in_force_point();
+        final_point[0] += end[0] as f64;
+        final_point[1] += end[1] as f64;
         bar.tick(g as u64 + 1);
     }
     bar.finish();
@@ -347,6 +362,12 @@ fn sim(path: &std::path::Path, seed: u64, games: u32, json: bool, seats: Seats) 
             "mean_rounds": rounds as f64 / n,
             "agreement_rate": agreed as f64 / n,
             "mean_utility": [ua / n, ub / n],
+            "mean_final_point": [final_point[0] / n, final_point[1] / n],
+            "mean_first_agreement_round": first_round as f64 / (agreed.max(1)) as f64,
+            "mean_utility_by_round": by_round
+                .iter()
+                .map(|(u, k)| [u[0] / *k as f64, u[1] / *k as f64])
+                .collect::<Vec<_>>(),
             "mean_stability": stab / n,
             "elapsed_s": elapsed,
             "games_per_second": n / elapsed.max(1e-9),
