@@ -407,13 +407,32 @@ impl Counterpart {
         }
     }
 
-    fn pick_term(m: &MeasureDef) -> Term {
-        m.terms
-            .iter()
-            .copied()
-            .find(|t| matches!(t, Term::Treaty(_)))
-            .or_else(|| m.terms.first().copied())
-            .unwrap_or(Term::Pledge)
+    fn pick_term(&self, m: &MeasureDef, mine: bool) -> Term {
+        let standard = || {
+            m.terms
+                .iter()
+                .copied()
+                .find(|t| matches!(t, Term::Treaty(_)))
+                .or_else(|| m.terms.first().copied())
+                .unwrap_or(Term::Pledge)
+        };
+        if self.style.difficulty != Difficulty::Hard {
+            return standard();
+        }
+        // A sharp negotiator reads the fine print: its own burdens end by themselves, the
+        // other side's promises last. Rounds a term keeps a commitment in force (a pledge
+        // only lapses with a fallen leader; a treaty may fail its review).
+        let lasts = |t: &Term| match *t {
+            Term::Sunset(n) => n as f32,
+            Term::Treaty(n) => 2.0 * n as f32,
+            Term::Pledge => 100.0,
+        };
+        let pick = if mine {
+            m.terms.iter().min_by(|a, b| lasts(a).total_cmp(&lasts(b)))
+        } else {
+            m.terms.iter().max_by(|a, b| lasts(a).total_cmp(&lasts(b)))
+        };
+        pick.copied().unwrap_or_else(standard)
     }
 
     /// Worth to this side of one commitment now, normalised: private value (the other side's
@@ -1049,7 +1068,7 @@ impl Counterpart {
                     measure: m.id.clone(),
                     by: cd.by,
                     verification: cd.ver,
-                    term: Self::pick_term(m),
+                    term: self.pick_term(m, cd.by == v.side),
                 }
             })
             .collect();
