@@ -596,6 +596,32 @@ fn tension_at_the_clash_line_ends_in_a_clash() {
 }
 
 #[test]
+fn an_early_normalization_counts_the_seasons_left_at_what_is_in_force() {
+    let sc = tutorial();
+    let early = (0..60u64)
+        .map(|seed| runner::play(sc.clone(), seed, &mut runner::level_agents(&sc, seed)))
+        .find(|m| m.ending == Some(Ending::Normalization) && (m.history.len() as u32) < sc.rounds)
+        .expect("no match ended in normalization before the round limit");
+    let played = early.history.len() as f32;
+    let rounds = sc.rounds as f32;
+    let end = early.in_force_point();
+    let scores = early.scores();
+    for s in Side::BOTH {
+        let sum: f32 = early.history.iter().map(|h| h.utility[s.idx()]).sum();
+        let expected = (sum + end[s.idx()] * (rounds - played)) / rounds;
+        assert!(
+            (scores.utility[s.idx()] - expected).abs() < 1e-5,
+            "{s:?}: {} against {expected}",
+            scores.utility[s.idx()]
+        );
+        // The peace holds: the package at the end is at least the season's mean.
+        if end[s.idx()] >= sum / played {
+            assert!(scores.utility[s.idx()] >= sum / played - 1e-6);
+        }
+    }
+}
+
+#[test]
 fn sunset_commitments_expire() {
     let sc = tutorial();
     let mut m = calm(&sc);

@@ -318,7 +318,7 @@ pub fn debrief_ui(
                     ui.add_space(6.0);
                 }
                 card(ui, pal, "How to read the scores", |ui| {
-                    ui.label(RichText::new("Score: the average, over the rounds played, of what the commitments in force were worth to each state by its own private priorities (0 is the worst package the catalogue allows, 1 the best). A clash scores 0; a leader who falls for good halves it.").small());
+                    ui.label(RichText::new("Score: the average, over the rounds played, of what the commitments in force were worth to each state by its own private priorities (0 is the worst package the catalogue allows, 1 the best). After normalization the seasons left count at the package in force. A clash scores 0; a leader who falls for good halves it.").small());
                     ui.label(RichText::new("The frontier: on the grey line no package could give one state more without giving the other less. The Nash point splits the gains most evenly. The line is drawn for the political capital of the rounds actually played; the gap between your final package and it is value left on the table.").small());
                 });
             });

@@ -414,7 +414,8 @@ impl Match {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scores {
     /// Each side's private utility, 0..1: the mean over rounds of what its commitments in force
-    /// were worth to it (0 after a clash; halved for a side whose leader fell for good).
+    /// were worth to it (the rounds left after normalization at the package in force; 0 after a
+    /// clash; halved for a side whose leader fell for good).
     pub utility: [f32; 2],
     /// Each side's weighted domestic approval at the end, 0..100.
     pub approval: [f32; 2],
@@ -446,7 +447,16 @@ impl Match {
     pub fn scores(&self) -> Scores {
         let played = self.history.len().max(1) as f32;
         let mut utility = Side::BOTH.map(|s| self.side(s).utility_sum / played);
+        let final_point = self.in_force_point();
         match self.ending {
+            // Normalization locks the relationship in: the seasons the match no longer needs
+            // count at what is in force, so reaching it early is never worse than dawdling.
+            Some(Ending::Normalization) => {
+                let rounds = (self.scenario.rounds as f32).max(played);
+                utility = Side::BOTH.map(|s| {
+                    (self.side(s).utility_sum + final_point[s.idx()] * (rounds - played)) / rounds
+                });
+            }
             Some(Ending::Clash) => utility = [0.0, 0.0],
             Some(Ending::Ousted(s)) => utility[s.idx()] *= 0.5,
             _ => {}
@@ -459,7 +469,7 @@ impl Match {
             } else {
                 self.stability()
             },
-            final_point: self.in_force_point(),
+            final_point,
             ending: self.ending,
         }
     }
