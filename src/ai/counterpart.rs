@@ -1181,6 +1181,42 @@ impl Counterpart {
             .sum()
     }
 
+    /// Accept, or, for a hard counterpart with an exchange left, table the same package again on
+    /// its own terms (its own commitments for the shortest time the measure allows, the other
+    /// side's for the longest) when the offer's terms differ.
+    fn accept(&mut self, v: &SideView, t: Table, offer: &Offer, reason: String) -> Decision {
+        let me = v.side;
+        // Terms are argued once: an offer that only re-terms our own package is signed.
+        let ours_again = self.refused.as_ref().is_some_and(|r| {
+            let mut a = r.clone();
+            let mut b = commitments_of(offer);
+            a.sort_unstable();
+            b.sort_unstable();
+            a == b
+        });
+        if self.style.difficulty == Difficulty::Hard && v.exchanges_left > 0 && !ours_again {
+            let mut ours = offer.clone();
+            for it in &mut ours.items {
+                if let Some((_, m)) = t.measure(&it.measure) {
+                    it.term = self.pick_term(m, it.by == me);
+                }
+            }
+            if ours.items != offer.items {
+                self.remember(&ours);
+                return Decision {
+                    action: Action::Counter { side: me, offer: ours },
+                    reason: format!(
+                        "{reason} But on our terms: what we promise for a limited time, what they promise to last."
+                    ),
+                };
+            }
+        }
+        Decision {
+            action: Action::Accept { side: me },
+            reason,
+        }
+    }
+
     fn answer(&mut self, v: &SideView, t: Table, c: &Ctx, offer: &Offer) -> Decision {
         let me = v.side;
         let items: Vec<(usize, Side)> = offer
@@ -1259,14 +1295,11 @@ impl Counterpart {
             if let Some(d) = self.better_deal(v, t, c, offer) {
                 return d;
             }
-            return Decision {
-                action: Action::Accept { side: me },
-                reason: format!(
+            return self.accept(v, t, offer, format!(
                     "This serves our priorities well enough: worth {:.0}% of the best we could hope for, we wanted {:.0}%.",
                     gain / c.best * 100.0,
                     need / c.best * 100.0
-                ),
-            };
+                ));
         }
         if !opening
             && gain >= reservation
@@ -1274,32 +1307,23 @@ impl Counterpart {
             && let Some(meet) = self.meet_their_claim(v, t, c)
             && gain >= meet
         {
-            return Decision {
-                action: Action::Accept { side: me },
-                reason: format!(
+            return self.accept(v, t, offer, format!(
                     "No package that gives them what they ask would give us more than this ({:.0}% of our best); we sign now rather than lose a season.",
                     gain / c.best * 100.0
-                ),
-            };
+                ));
         }
         if last_chance && gain >= reservation && gain > 0.0 {
-            return Decision {
-                action: Action::Accept { side: me },
-                reason: "Time is short and this is above the least we can accept; we take it."
-                    .into(),
-            };
+            return self.accept(v, t, offer, "Time is short and this is above the least we can accept; we take it."
+                    .into());
         }
         // A modeller reads a partner who has stopped moving: every season without a deal is
         // a season of nothing, so a deal above the reservation is taken.
         if self.style.models && self.stalled >= 2 && gain >= reservation && gain > 0.0 {
-            return Decision {
-                action: Action::Accept { side: me },
-                reason: format!(
+            return self.accept(v, t, offer, format!(
                     "They have not moved for {} seasons; waiting costs more than the {:.0}% of our best this still gives us.",
                     self.stalled,
                     gain / c.best * 100.0
-                ),
-            };
+                ));
         }
         let weak = offer.items.iter().find(|it| {
             it.by != me
