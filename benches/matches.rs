@@ -26,7 +26,7 @@ fn main() {
         }
         // Warm up caches and the allocator.
         for s in 0..50 {
-            black_box(runner::play(
+            black_box(runner::play_headless(
                 sc.clone(),
                 s,
                 &mut runner::level_agents(&sc, s),
@@ -37,7 +37,7 @@ fn main() {
         let mut rounds = 0u64;
         let mut decisions = 0u64;
         for s in 0..games {
-            let m = runner::play(sc.clone(), s, &mut runner::level_agents(&sc, s));
+            let m = runner::play_headless(sc.clone(), s, &mut runner::level_agents(&sc, s));
             rounds += m.round as u64;
             decisions += m.actions.len() as u64;
             if s < 500 {

@@ -316,7 +316,7 @@ fn sim(path: &std::path::Path, seed: u64, games: u32, json: bool, seats: Seats) 
     for g in 0..games {
         let s = seed.wrapping_add(g as u64);
         let mut agents = agents_for(&sc, seats, s);
-        let m = runner::play(sc.clone(), s, &mut agents);
+        let m = runner::play_headless(sc.clone(), s, &mut agents);
         let key = match m.ending {
             Some(Ending::Normalization) => "normalization",
             Some(Ending::Clash) => "clash",

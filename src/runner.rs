@@ -62,7 +62,22 @@ pub fn play<'a>(
     seed: u64,
     agents: &mut [Box<dyn Negotiator + 'a>; 2],
 ) -> Match {
+    play_from(Match::new(scenario, seed), agents)
+}
+
+/// As `play`, for runs nobody reads line by line (tournaments, summaries, benchmarks): the
+/// headlines are not worded, and everything else is the same match.
+pub fn play_headless<'a>(
+    scenario: Arc<Scenario>,
+    seed: u64,
+    agents: &mut [Box<dyn Negotiator + 'a>; 2],
+) -> Match {
     let mut m = Match::new(scenario, seed);
+    m.headlines = false;
+    play_from(m, agents)
+}
+
+fn play_from<'a>(mut m: Match, agents: &mut [Box<dyn Negotiator + 'a>; 2]) -> Match {
     let mut guard = 0;
     while step(&mut m, agents).is_some() {
         guard += 1;

@@ -8,6 +8,7 @@ use crate::sim::politics::{reaction, reactions_to};
 use crate::sim::rng::Rng;
 use crate::sim::scenario::*;
 use crate::sim::{Action, Item, Need, Offer, SideView, Stage};
+use std::sync::Arc;
 
 /// Weights on the other side's gain tried when building a package (each with two rankings).
 const SWEEP: usize = 8;
@@ -72,6 +73,9 @@ pub struct Counterpart {
     /// The catalogue's total stake for each side, and how many offers the model had seen
     /// when it was worked out (both stay put until the model learns something new).
     spans: Option<(u32, f32, f32)>,
+    /// Its own factions' reactions by area, worked out once per set of factions (keyed by
+    /// where the shared faction list lives and its length).
+    rates: Option<((usize, usize), Arc<[FactionRates]>)>,
 }
 
 struct Cand {
@@ -94,7 +98,7 @@ struct Pool {
     shares: Vec<f32>,
     approvals: Vec<f32>,
     /// Each own faction's reactions by area.
-    rates: Vec<FactionRates>,
+    rates: Arc<[FactionRates]>,
 }
 
 impl Pool {
@@ -106,7 +110,7 @@ impl Pool {
 
     /// An empty pool that knows this side's home front: each faction's share of the vote and
     /// its approval now.
-    fn home(v: &SideView) -> Self {
+    fn home(v: &SideView, rates: Option<&Arc<[FactionRates]>>) -> Self {
         let factions = &v.private.factions;
         let total: f32 = factions
             .iter()
@@ -119,7 +123,9 @@ impl Pool {
             nf: factions.len(),
             shares: factions.iter().map(|f| f.weight.max(0.0) / total).collect(),
             approvals: v.me.factions.iter().map(|f| f.approval).collect(),
-            rates: factions.iter().map(rates_of).collect(),
+            rates: rates
+                .cloned()
+                .unwrap_or_else(|| factions.iter().map(rates_of).collect()),
         }
     }
 
@@ -248,7 +254,17 @@ impl Counterpart {
             refused: None,
             stalled: 0,
             spans: None,
+            rates: None,
         }
+    }
+
+    /// Its own factions' reactions, if already worked out for these factions.
+    fn rates_for(&self, v: &SideView) -> Option<&Arc<[FactionRates]>> {
+        let f = &v.private.factions;
+        self.rates
+            .as_ref()
+            .filter(|(key, _)| *key == (f.as_ptr() as usize, f.len()))
+            .map(|(_, r)| r)
     }
 
     /// Note a package this side tables, to avoid repeating it and to learn from its answer.
@@ -302,7 +318,7 @@ impl Counterpart {
             span,
             their_span,
             best: 0.01,
-            pool: Pool::home(v),
+            pool: Pool::home(v, self.rates_for(v)),
             danger_line: v.private.ouster_below + 12.0,
             floor: self.style.floor * (1.0 - PERIL_YIELD * self.peril(v, t)) * self.stall_yield(),
         };
@@ -1204,7 +1220,10 @@ impl Counterpart {
             if ours.items != offer.items {
                 self.remember(&ours);
                 return Decision {
-                    action: Action::Counter { side: me, offer: ours },
+                    action: Action::Counter {
+                        side: me,
+                        offer: ours,
+                    },
                     reason: format!(
                         "{reason} But on our terms: what we promise for a limited time, what they promise to last."
                     ),
@@ -1313,8 +1332,12 @@ impl Counterpart {
                 ));
         }
         if last_chance && gain >= reservation && gain > 0.0 {
-            return self.accept(v, t, offer, "Time is short and this is above the least we can accept; we take it."
-                    .into());
+            return self.accept(
+                v,
+                t,
+                offer,
+                "Time is short and this is above the least we can accept; we take it.".into(),
+            );
         }
         // A modeller reads a partner who has stopped moving: every season without a deal is
         // a season of nothing, so a deal above the reservation is taken.
@@ -1629,6 +1652,13 @@ impl Counterpart {
 impl Negotiator for Counterpart {
     fn decide(&mut self, v: &SideView, t: Table) -> Decision {
         self.observe(v, t);
+        if self.rates_for(v).is_none() {
+            let f = &v.private.factions;
+            self.rates = Some((
+                (f.as_ptr() as usize, f.len()),
+                f.iter().map(rates_of).collect(),
+            ));
+        }
         let (a, b) = self.spans(v, t);
         self.spans = Some((self.model.offers_seen(), a, b));
         // The home front and the candidates are gathered only for the decisions that use them

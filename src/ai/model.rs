@@ -17,8 +17,8 @@ pub struct OpponentModel {
 impl Default for OpponentModel {
     fn default() -> Self {
         OpponentModel {
-            asked: [1.0; 7],
-            given: [1.0; 7],
+            asked: [3.0; 7],
+            given: [3.0; 7],
             offers: 0,
             cached: [1.0 / 7.0; 7],
         }

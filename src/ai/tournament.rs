@@ -154,7 +154,7 @@ pub fn run(
                 let m = {
                     let mut agents: [Box<dyn Negotiator>; 2] =
                         [Box::new(TimedRef(&mut ta)), Box::new(TimedRef(&mut tb))];
-                    runner::play(sc.clone(), s, &mut agents)
+                    runner::play_headless(sc.clone(), s, &mut agents)
                 };
                 let deals = m.deal_reports();
                 let scores = m.scores();

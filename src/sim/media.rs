@@ -128,6 +128,9 @@ impl Match {
             let tension_pull = -(self.tension - 50.0) * 0.05;
             let st = &mut self.outlets[o];
             st.tone = clamp100(st.tone + shift + tension_pull + (50.0 - st.tone) * 0.03);
+            if !self.headlines {
+                continue;
+            }
             if !front.is_empty() {
                 st.front = front.iter().map(|(t, _)| t.clone()).collect();
             }
@@ -194,6 +197,9 @@ impl Match {
         let k = choices[self.rng.below(choices.len())];
         used.push(k);
         let pick = &sc.headlines[k];
+        if !self.headlines {
+            return Some((String::new(), pick.spin));
+        }
         use std::borrow::Cow;
         let leader = &self.side(n.actor).leader;
         let text = fill_with(&pick.text, |key| match key {

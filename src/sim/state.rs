@@ -174,6 +174,9 @@ pub struct Match {
     pub broken_now: Vec<(u32, Side)>,
     /// Rounds in a row without an agreement.
     pub dry_rounds: u32,
+    /// Whether the press's headlines are worded. Headless runs that nobody reads (tournaments,
+    /// summaries, benchmarks) turn it off; the press's tone and every draw of chance are the same.
+    pub headlines: bool,
     /// Events produced by the action being applied.
     pub(crate) out: Vec<Event>,
 }
@@ -242,6 +245,7 @@ impl Match {
             ending: None,
             bridge: None,
             dry_rounds: 0,
+            headlines: true,
             broken_now: Vec::new(),
             out: Vec::new(),
             scenario,
