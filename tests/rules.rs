@@ -2099,3 +2099,138 @@ fn after_a_refusal_a_hard_counterpart_offers_the_other_side_more() {
     assert!(cases >= 6, "only {cases} cases");
     assert!(more > 0, "never offered more after a refusal");
 }
+
+/// Rounds a term keeps a commitment in force, as the counterparts reckon it.
+fn lasts(t: Term) -> u32 {
+    match t {
+        Term::Sunset(n) => n,
+        Term::Treaty(n) => 2 * n,
+        Term::Pledge => 100,
+    }
+}
+
+#[test]
+fn a_hard_counterpart_binds_the_other_side_and_limits_its_own_promises() {
+    let mut checked = 0;
+    for sc in all_levels() {
+        for d in [Difficulty::Easy, Difficulty::Hard] {
+            for seed in 0..4u64 {
+                let mut m = calm(&sc);
+                m.round = 3;
+                m.sides[1].gesture_used = true;
+                m.talks.turn = Side::B;
+                let mut ai = counterpart(&sc, Personality::Pragmatist, d, Side::B, seed);
+                let Action::Propose { offer, .. } = b_decides(&m, &mut ai).action else {
+                    continue;
+                };
+                for it in &offer.items {
+                    let def = &sc.measures[sc.measure_index(&it.measure).unwrap()];
+                    if def.terms.len() < 2 {
+                        continue;
+                    }
+                    checked += 1;
+                    let spans: Vec<u32> = def.terms.iter().map(|t| lasts(*t)).collect();
+                    let (short, long) =
+                        (*spans.iter().min().unwrap(), *spans.iter().max().unwrap());
+                    match d {
+                        Difficulty::Hard if it.by == Side::B => {
+                            assert_eq!(lasts(it.term), short, "{}: own {}", sc.id, it.measure)
+                        }
+                        Difficulty::Hard => {
+                            assert_eq!(lasts(it.term), long, "{}: theirs {}", sc.id, it.measure)
+                        }
+                        // Everyone else takes the treaty where there is one, else the first term.
+                        _ => assert_eq!(
+                            it.term,
+                            def.terms
+                                .iter()
+                                .copied()
+                                .find(|t| matches!(t, Term::Treaty(_)))
+                                .unwrap_or(def.terms[0]),
+                            "{}: {}",
+                            sc.id,
+                            it.measure
+                        ),
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 10, "only {checked} items with a choice of terms");
+}
+
+#[test]
+fn a_hard_counterpart_argues_terms_once_then_signs() {
+    // An offer it likes, with its own promises for good and theirs for a short time, comes back
+    // as the same package on its terms; that package on its terms is signed.
+    let sc = tutorial();
+    let mut m = calm(&sc);
+    m.round = 3;
+    m.sides[1].gesture_used = true;
+    let offer = Offer {
+        items: vec![
+            Item {
+                term: Term::Pledge,
+                ..item("fishing_grounds", Side::A)
+            },
+            Item {
+                term: Term::Pledge,
+                ..item("hotline", Side::B)
+            },
+        ],
+        statement: Statement::Reassure,
+    };
+    m.apply(Action::Propose {
+        side: Side::A,
+        offer: offer.clone(),
+    })
+    .unwrap();
+    let mut ai = counterpart(&sc, Personality::Dove, Difficulty::Hard, Side::B, 1);
+    let d = b_decides(&m, &mut ai);
+    let Action::Counter { offer: ours, .. } = d.action.clone() else {
+        panic!("expected a counter on its own terms: {d:?}");
+    };
+    assert!(d.reason.contains("on our terms"), "{}", d.reason);
+    assert_eq!(ours.items.len(), offer.items.len());
+    for (a, b) in ours.items.iter().zip(&offer.items) {
+        assert_eq!((&a.measure, a.by), (&b.measure, b.by));
+    }
+    let term = |o: &Offer, id: &str| o.items.iter().find(|i| i.measure == id).unwrap().term;
+    assert!(lasts(term(&ours, "fishing_grounds")) >= lasts(Term::Pledge));
+    assert!(lasts(term(&ours, "hotline")) < lasts(Term::Pledge));
+    m.apply(d.action).unwrap();
+    // The other side insists on its first version: terms are argued only once, and it signs.
+    m.apply(Action::Counter {
+        side: Side::A,
+        offer: offer.clone(),
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let d = b_decides(&m, &mut ai);
+    assert!(matches!(d.action, Action::Accept { .. }), "{d:?}");
+    // An easy counterpart signs the first offer as it stands.
+    let mut m = calm(&sc);
+    m.round = 3;
+    m.sides[1].gesture_used = true;
+    m.apply(Action::Propose {
+        side: Side::A,
+        offer: Offer {
+            items: vec![
+                Item {
+                    term: Term::Pledge,
+                    ..item("fishing_grounds", Side::A)
+                },
+                Item {
+                    term: Term::Pledge,
+                    ..item("hotline", Side::B)
+                },
+            ],
+            statement: Statement::Reassure,
+        },
+    })
+    .unwrap();
+    let mut easy = counterpart(&sc, Personality::Dove, Difficulty::Easy, Side::B, 1);
+    assert!(matches!(
+        b_decides(&m, &mut easy).action,
+        Action::Accept { .. }
+    ));
+}
