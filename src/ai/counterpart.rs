@@ -75,7 +75,7 @@ pub struct Counterpart {
     spans: Option<(u32, f32, f32)>,
     /// Its own factions' reactions by area, worked out once per set of factions (keyed by
     /// where the shared faction list lives and its length).
-    rates: Option<((usize, usize), Arc<[FactionRates]>)>,
+    rates: Option<(FactionsKey, Arc<[FactionRates]>)>,
 }
 
 struct Cand {
@@ -86,6 +86,9 @@ struct Cand {
     theirs: f32,
     cost: f32,
 }
+
+/// Where a side's shared faction list lives, and its length: the same list has the same key.
+type FactionsKey = (usize, usize);
 
 /// The commitments a side could table, with each one's effect on its own factions.
 #[derive(Default)]
