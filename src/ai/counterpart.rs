@@ -11,7 +11,7 @@ use crate::sim::{Action, Item, Need, Offer, SideView, Stage};
 use std::sync::Arc;
 
 /// Weights on the other side's gain tried when building a package (each with two rankings).
-const SWEEP: usize = 8;
+const SWEEP: usize = 6;
 
 /// Share of its reservation a hard hawk gives up for each season the other side stands still.
 const STALL_YIELD: f32 = 0.25;
@@ -1050,8 +1050,7 @@ impl Counterpart {
         pool: &Pool,
         target: f32,
     ) -> Option<(Vec<usize>, f32)> {
-        if self.style.difficulty != Difficulty::Hard || self.style.personality == Personality::Hawk
-        {
+        if self.style.difficulty != Difficulty::Hard {
             return None;
         }
         let refused = self.refused.as_ref()?;
