@@ -19,6 +19,10 @@ const STALL_YIELD: f32 = 0.25;
 /// Share of its reservation a careful counterpart gives up at the clash line itself.
 const PERIL_YIELD: f32 = 0.6;
 
+/// Share of the going rate of the other side's capital a modeller counts when that capital is
+/// not short this season (what a check costs them now, they cannot spend on a deal next season).
+const CARRIED_CAPITAL: f32 = 0.5;
+
 /// Share of its best a counterpart must be offered to sign in the first round.
 const OPENING_NEED: f32 = 0.9;
 
@@ -611,8 +615,8 @@ impl Counterpart {
             .iter()
             .filter_map(|(id, by)| t.shared(id).map(|(i, m)| (i, m, *by)))
             .collect();
-        // What a unit of their capital buys us, on average, among their commitments; nothing
-        // if they could pay for everything of theirs we want anyway.
+        // What a unit of their capital buys us, on average, among their commitments; a share of
+        // that if they could pay for everything of theirs we want this season anyway.
         let (mut worth_sum, mut n, mut wanted) = (0.0, 0, 0.0);
         for &(_, m, by) in &open {
             if by != me && m.cost > 0.0 {
@@ -625,10 +629,13 @@ impl Counterpart {
             }
         }
         let scarce = wanted > v.them.capital;
-        let capital_worth = if n > 0 && scarce {
+        let capital_worth = if n == 0 {
+            0.0
+        } else if scarce {
             worth_sum / n as f32
         } else {
-            0.0
+            // Capital spent on checks now is capital the other side lacks next season.
+            CARRIED_CAPITAL * worth_sum / n as f32
         };
         for &(i, m, by) in &open {
             let ver = self.pick_verification(v, t, c, m, by, capital_worth);
