@@ -1000,8 +1000,7 @@ impl Counterpart {
                 best = Some((pick.clone(), own, merit));
             }
         }
-        // A hard counterpart (a hawk excepted) whose package was turned down steps away from
-        // it: the best package one addition, removal or swap from it that gives the other side
+        // A hard counterpart whose package was turned down steps away from it: the best package one addition, removal or swap from it that gives the other side
         // more, as far as its model sees, and still meets its own aspiration. Polishing the
         // sweep's package would only climb back to the one just refused.
         let stepped = self.step_from_refused(v, t, pool, target);
@@ -1049,7 +1048,7 @@ impl Counterpart {
     }
 
     /// The package one step from this side's refused one (see `build_package`), with its own
-    /// gain, if a hard counterpart other than a hawk has one to offer.
+    /// gain, if it is a hard counterpart and has one to offer.
     fn step_from_refused(
         &self,
         v: &SideView,
