@@ -1000,9 +1000,10 @@ impl Counterpart {
                 best = Some((pick.clone(), own, merit));
             }
         }
-        // A hard counterpart whose package was turned down steps away from it: the best package one addition, removal or swap from it that gives the other side
-        // more, as far as its model sees, and still meets its own aspiration. Polishing the
-        // sweep's package would only climb back to the one just refused.
+        // A hard counterpart whose package was turned down steps away from it: the best package
+        // one addition, removal or swap from it that gives the other side more, as far as its
+        // model sees, and still meets its own aspiration. Polishing the sweep's package would
+        // only climb back to the one just refused.
         let stepped = self.step_from_refused(v, t, pool, target);
         let moved = stepped.is_some();
         if let Some((p, o)) = stepped {
