@@ -1070,3 +1070,57 @@ fn the_home_front_panel_fits_the_widest_numbers() {
         assert!(r.right() <= 290.0 - 8.0, "'−12 ▼' ends at {}", r.right());
     }
 }
+
+#[test]
+fn a_counter_offer_shows_what_it_changed() {
+    use detente::sim::{Item, Offer, Statement, Term};
+    let mut m = Match::new(tutorial(), 3);
+    advance_until(&mut m, Side::A, Need::Propose);
+    let it = |id: &str, by: Side, term: Term| Item {
+        measure: id.into(),
+        by,
+        verification: None,
+        term,
+    };
+    let ours = Offer {
+        items: vec![
+            it("hotline", Side::A, Term::Pledge),
+            it("hotline", Side::B, Term::Pledge),
+        ],
+        statement: Statement::Reassure,
+    };
+    m.apply(Action::Propose {
+        side: Side::A,
+        offer: ours,
+    })
+    .expect("proposal applies");
+    let theirs = Offer {
+        items: vec![
+            it("hotline", Side::A, Term::Pledge),
+            it("hotline", Side::B, Term::Treaty(3)),
+            it("clinic_boats", Side::A, Term::Pledge),
+        ],
+        statement: Statement::Reassure,
+    };
+    m.apply(Action::Counter {
+        side: Side::B,
+        offer: theirs,
+    })
+    .expect("counter applies");
+    let mut h = table_harness(&m, Side::A);
+    h.run();
+    assert!(
+        h.query_by_label_contains("Changed from the offer it answers")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Lake hotline (Brevik): pledge → treaty (review 3)")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Added: Shared clinic boats (you)")
+            .is_some()
+    );
+    // The line naming our own unchanged hotline is not there.
+    assert!(h.query_by_label_contains("Lake hotline (you)").is_none());
+}

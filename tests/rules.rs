@@ -2234,3 +2234,36 @@ fn a_hard_counterpart_argues_terms_once_then_signs() {
         Action::Accept { .. }
     ));
 }
+
+#[test]
+fn a_counter_offer_carries_the_offer_it_answers() {
+    let sc = tutorial();
+    let mut m = calm(&sc);
+    let first = offer(&sc, &[("hotline", Side::A), ("hotline", Side::B)]);
+    m.apply(Action::Propose {
+        side: Side::A,
+        offer: first.clone(),
+    })
+    .unwrap();
+    // A fresh proposal answers nothing.
+    assert_eq!(m.view(Side::B).answers, None);
+    let second = offer(&sc, &[("hotline", Side::A)]);
+    m.apply(Action::Counter {
+        side: Side::B,
+        offer: second.clone(),
+    })
+    .unwrap();
+    for s in Side::BOTH {
+        assert_eq!(m.view(s).answers.as_ref(), Some(&first), "{s:?}");
+    }
+    // A counter to the counter answers the counter, not the first offer.
+    m.apply(Action::Counter {
+        side: Side::A,
+        offer: first.clone(),
+    })
+    .unwrap();
+    assert_eq!(m.view(Side::B).answers.as_ref(), Some(&second));
+    // Once the offer is off the table there is nothing to compare.
+    m.apply(Action::Reject { side: Side::B }).unwrap();
+    assert_eq!(m.view(Side::A).answers, None);
+}

@@ -213,7 +213,8 @@ impl Match {
             self.emit(Event::OfferRejected { side });
         }
         self.talks.exchanges_used += 1;
-        self.talks.pending = Some((side, offer.clone()));
+        let answered = self.talks.pending.replace((side, offer.clone()));
+        self.talks.answers = answered.filter(|_| counter).map(|(_, o)| o);
         self.talks.turn = side.other();
         self.side_mut(side).statement = Some(offer.statement);
         self.emit(Event::OfferMade {
@@ -529,6 +530,7 @@ impl Match {
         self.round += 1;
         self.talks.exchanges_used = 0;
         self.talks.pending = None;
+        self.talks.answers = None;
         self.talks.agreed = false;
         self.talks.turn = if self.round % 2 == 1 {
             Side::A

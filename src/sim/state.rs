@@ -89,6 +89,8 @@ pub struct Talks {
     pub exchanges_used: u32,
     /// The offer on the table and who made it.
     pub pending: Option<(Side, Offer)>,
+    /// The offer the one on the table answers, when it is a counter-offer.
+    pub answers: Option<Offer>,
     pub agreed: bool,
 }
 
@@ -225,6 +227,7 @@ impl Match {
                 turn: Side::A,
                 exchanges_used: 0,
                 pending: None,
+                answers: None,
                 agreed: false,
             },
             event: None,

@@ -97,6 +97,9 @@ pub struct SideView {
     pub exchanges_left: u32,
     pub turn: Side,
     pub pending: Option<(Side, Offer)>,
+    /// The offer the pending one answers, when it is a counter-offer (to show what changed).
+    #[serde(default)]
+    pub answers: Option<Offer>,
     pub bridge: Option<Offer>,
     pub me: PublicSide,
     pub them: PublicSide,
@@ -175,6 +178,7 @@ impl Match {
                 .saturating_sub(self.talks.exchanges_used),
             turn: self.talks.turn,
             pending: self.talks.pending.clone(),
+            answers: self.talks.pending.as_ref().and(self.talks.answers.clone()),
             bridge: self.bridge.clone(),
             me: self.public_side(side),
             them: self.public_side(side.other()),

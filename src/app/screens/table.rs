@@ -3,7 +3,7 @@
 
 use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
-use crate::app::ui::offer::{Draft, Rules, builder_ui, item_line, preview_ui, short};
+use crate::app::ui::offer::{Draft, Rules, builder_ui, changes, item_line, preview_ui, short};
 use crate::app::ui::{self, Palette, card, key_button, key_pressed};
 use crate::sim::measures::item_cost;
 use crate::sim::{Action, Logged, Need, Scenario, Side, SideView, Stage};
@@ -197,6 +197,15 @@ fn incoming(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Actio
     card(ui, pal, &title, |ui| {
         offer_columns(ui, cx, offer);
         ui.label(format!("Public statement: {}", offer.statement.label()));
+        if let Some(before) = &view.answers {
+            let lines = changes(sc, view.side, before, offer);
+            if !lines.is_empty() {
+                ui.label(RichText::new("Changed from the offer it answers").strong());
+                for l in lines {
+                    ui.label(RichText::new(format!("• {l}")).color(pal.warn));
+                }
+            }
+        }
         if let Some(r) = cx.reason {
             ui.label(
                 RichText::new(format!("Their reason: “{r}”"))

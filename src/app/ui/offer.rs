@@ -190,6 +190,63 @@ pub fn item_line(sc: &Scenario, it: &Item) -> String {
     }
 }
 
+/// What a counter-offer changed in the offer it answers, one line each, from `viewer`'s side:
+/// commitments dropped or added, and checks or terms changed on those kept.
+pub fn changes(sc: &Scenario, viewer: Side, before: &Offer, after: &Offer) -> Vec<String> {
+    let who = |s: Side| {
+        if s == viewer {
+            "you".to_string()
+        } else {
+            short(sc, s)
+        }
+    };
+    let name = |it: &Item| {
+        let n = sc
+            .measure_index(&it.measure)
+            .map_or(it.measure.as_str(), |i| sc.measures[i].name.as_str());
+        format!("{n} ({})", who(it.by))
+    };
+    let find = |o: &Offer, it: &Item| {
+        o.items
+            .iter()
+            .find(|x| x.measure == it.measure && x.by == it.by)
+            .cloned()
+    };
+    let mut out = Vec::new();
+    for old in &before.items {
+        match find(after, old) {
+            None => out.push(format!("Dropped: {}", name(old))),
+            Some(new) => {
+                if new.verification != old.verification
+                    && let Some(i) = sc.measure_index(&old.measure)
+                {
+                    let m = &sc.measures[i];
+                    out.push(format!(
+                        "{}: check {} → {}",
+                        name(old),
+                        verification_name(m, old.verification),
+                        verification_name(m, new.verification)
+                    ));
+                }
+                if new.term != old.term {
+                    out.push(format!(
+                        "{}: {} → {}",
+                        name(old),
+                        term_short(old.term),
+                        term_short(new.term)
+                    ));
+                }
+            }
+        }
+    }
+    for new in &after.items {
+        if find(before, new).is_none() {
+            out.push(format!("Added: {}", name(new)));
+        }
+    }
+    out
+}
+
 /// A term in a few characters: "pledge", "4-round sunset", "treaty (review 3)".
 pub fn term_short(t: Term) -> String {
     match t {
