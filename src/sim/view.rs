@@ -97,7 +97,8 @@ pub struct SideView {
     pub exchanges_left: u32,
     pub turn: Side,
     pub pending: Option<(Side, Offer)>,
-    /// The offer the pending one answers, when it is a counter-offer (to show what changed).
+    /// The offer the pending one answers, when it is a counter-offer, to show what changed
+    /// (filled by `view`, left empty by `view_brief`).
     #[serde(default)]
     pub answers: Option<Offer>,
     pub bridge: Option<Offer>,
@@ -145,6 +146,7 @@ impl Match {
     pub fn view(&self, side: Side) -> SideView {
         let mut v = self.view_brief(side);
         v.history = self.history.clone();
+        v.answers = self.talks.pending.as_ref().and(self.talks.answers.clone());
         v.outlets = self
             .scenario
             .outlets
@@ -161,7 +163,8 @@ impl Match {
         v
     }
 
-    /// The same view without the round-by-round history, for negotiators that do not chart it.
+    /// The same view without the round-by-round history, the press or the offer a counter
+    /// answers, for negotiators that use none of them.
     pub fn view_brief(&self, side: Side) -> SideView {
         let d = self.scenario.side(side);
         SideView {
@@ -178,7 +181,7 @@ impl Match {
                 .saturating_sub(self.talks.exchanges_used),
             turn: self.talks.turn,
             pending: self.talks.pending.clone(),
-            answers: self.talks.pending.as_ref().and(self.talks.answers.clone()),
+            answers: None,
             bridge: self.bridge.clone(),
             me: self.public_side(side),
             them: self.public_side(side.other()),
