@@ -90,6 +90,7 @@ pub struct Talks {
     /// The offer on the table and who made it.
     pub pending: Option<(Side, Offer)>,
     /// The offer the one on the table answers, when it is a counter-offer.
+    #[serde(default)]
     pub answers: Option<Offer>,
     pub agreed: bool,
 }
