@@ -2267,3 +2267,69 @@ fn a_counter_offer_carries_the_offer_it_answers() {
     m.apply(Action::Reject { side: Side::B }).unwrap();
     assert_eq!(m.view(Side::A).answers, None);
 }
+
+#[test]
+fn a_hard_counterpart_signs_rather_than_have_a_weak_last_word_refused() {
+    // When its counter would close the season's talks and even a step from its refused package
+    // gives the other side less than it asked for, a hard counterpart signs what is on the table
+    // (above its reservation) instead of losing the season.
+    let mut seen = 0;
+    for sc in all_levels() {
+        for seed in 0..12u64 {
+            let mut ai = counterpart(
+                &sc,
+                Personality::Reciprocator,
+                Difficulty::Hard,
+                Side::B,
+                seed,
+            );
+            let mut other = counterpart(
+                &sc,
+                Personality::Reciprocator,
+                Difficulty::Normal,
+                Side::A,
+                seed,
+            );
+            let mut m = Match::new(sc.clone(), seed);
+            while !m.is_over() {
+                let (side, _) = m.needs()[0];
+                let v = m.view(side);
+                let d = if side == Side::B {
+                    let d = ai.decide(&v, Table::new(&sc));
+                    if d.reason.starts_with("Our last word this season") {
+                        seen += 1;
+                        assert_eq!(
+                            v.exchanges_left, 1,
+                            "only when its counter would close talks"
+                        );
+                        assert!(m.round > 1, "not in the first season");
+                        let (_, offer) = v.pending.clone().expect("an offer to sign");
+                        let (gain, _, reservation) = ai.evaluate(&v, Table::new(&sc), &offer);
+                        assert!(gain >= reservation, "{gain:.2} below {reservation:.2}");
+                        match &d.action {
+                            Action::Accept { .. } => {}
+                            Action::Counter { offer: o, .. } => {
+                                // The same package on its own terms, nothing else.
+                                let key = |o: &Offer| {
+                                    o.items
+                                        .iter()
+                                        .map(|i| (i.measure.clone(), i.by, i.verification))
+                                        .collect::<Vec<_>>()
+                                };
+                                assert_eq!(key(o), key(&offer), "{d:?}");
+                            }
+                            _ => panic!("{d:?}"),
+                        }
+                    }
+                    d
+                } else {
+                    other.decide(&v, Table::new(&sc))
+                };
+                if m.apply(d.action).is_err() {
+                    m.apply(runner::safe_action(&m, side)).unwrap();
+                }
+            }
+        }
+    }
+    assert!(seen > 0, "never signed for want of a strong last word");
+}

@@ -1318,6 +1318,19 @@ impl Counterpart {
             self.aspiration(v, c.floor) * c.best
         };
         let reservation = c.floor * c.best;
+        // Our counter would be the season's last word, and even a step from our package they
+        // turned down gives them less than they asked for themselves (as the model sees it):
+        // they would likely refuse it, and the season would be lost. A hard counterpart signs.
+        let weak_last_word = !opening
+            && self.style.difficulty == Difficulty::Hard
+            && v.exchanges_left == 1
+            && gain >= reservation
+            && self.their_claim(t, &c.pool).is_some_and(|claim| {
+                self.refused
+                    .as_ref()
+                    .and_then(|r| Self::their_gain(t, &c.pool, r))
+                    .is_some_and(|ours| ours * (1.0 + STEP_GAIN) < claim)
+            });
         let last_chance = !opening && (v.exchanges_left == 0 || v.round == v.rounds);
         if gain >= need && gain > 0.0 {
             if let Some(d) = self.better_deal(v, t, c, offer) {
@@ -1339,6 +1352,12 @@ impl Counterpart {
                     "No package that gives them what they ask would give us more than this ({:.0}% of our best); we sign now rather than lose a season.",
                     gain / c.best * 100.0
                 ));
+        }
+        if weak_last_word && gain > 0.0 {
+            return self.accept(v, t, offer, format!(
+                "Our last word this season could not give them what they ask; rather than lose the season we take this ({:.0}% of our best).",
+                gain / c.best * 100.0
+            ));
         }
         if last_chance && gain >= reservation && gain > 0.0 {
             return self.accept(
