@@ -2160,9 +2160,9 @@ fn a_hard_counterpart_binds_the_other_side_and_limits_its_own_promises() {
 }
 
 #[test]
-fn a_hard_counterpart_argues_terms_once_then_signs() {
+fn a_hard_counterpart_argues_terms_then_signs() {
     // An offer it likes, with its own promises for good and theirs for a short time, comes back
-    // as the same package on its terms; that package on its terms is signed.
+    // as the same package on its terms; it restates them once a season, then signs.
     let sc = tutorial();
     let mut m = calm(&sc);
     m.round = 3;
@@ -2199,12 +2199,28 @@ fn a_hard_counterpart_argues_terms_once_then_signs() {
     assert!(lasts(term(&ours, "fishing_grounds")) >= lasts(Term::Pledge));
     assert!(lasts(term(&ours, "hotline")) < lasts(Term::Pledge));
     m.apply(d.action).unwrap();
-    // The other side insists on its first version: terms are argued only once, and it signs.
+    // The other side insists on its first version, with exchanges to spare: the counterpart
+    // restates its terms once this season...
     m.apply(Action::Counter {
         side: Side::A,
         offer: offer.clone(),
     })
     .unwrap_or_else(|e| panic!("{e}"));
+    m.talks.exchanges_used = 0;
+    let d = b_decides(&m, &mut ai);
+    assert!(d.reason.contains("We hold to our terms"), "{d:?}");
+    let Action::Counter { offer: again, .. } = d.action.clone() else {
+        panic!("expected its terms once more: {d:?}");
+    };
+    assert_eq!(again, ours);
+    m.apply(d.action).unwrap();
+    // ...and when they insist again, it signs their version rather than argue on.
+    m.apply(Action::Counter {
+        side: Side::A,
+        offer: offer.clone(),
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    m.talks.exchanges_used = 0;
     let d = b_decides(&m, &mut ai);
     assert!(matches!(d.action, Action::Accept { .. }), "{d:?}");
     // An easy counterpart signs the first offer as it stands.

@@ -80,6 +80,8 @@ pub struct Counterpart {
     /// Its own factions' reactions by area, worked out once per set of factions (keyed by
     /// where the shared faction list lives and its length).
     rates: Option<(FactionsKey, Arc<[FactionRates]>)>,
+    /// The round in which it last restated its terms on its own package.
+    insisted: Option<u32>,
 }
 
 struct Cand {
@@ -262,6 +264,7 @@ impl Counterpart {
             stalled: 0,
             spans: None,
             rates: None,
+            insisted: None,
         }
     }
 
@@ -1211,7 +1214,7 @@ impl Counterpart {
     /// side's for the longest) when the offer's terms differ.
     fn accept(&mut self, v: &SideView, t: Table, offer: &Offer, reason: String) -> Decision {
         let me = v.side;
-        // Terms are argued once: an offer that only re-terms our own package is signed.
+        // Its own package back on their terms: it restates its terms once a season, then signs.
         let ours_again = self.refused.as_ref().is_some_and(|r| {
             let mut a = r.clone();
             let mut b = commitments_of(offer);
@@ -1219,7 +1222,11 @@ impl Counterpart {
             b.sort_unstable();
             a == b
         });
-        if self.style.difficulty == Difficulty::Hard && v.exchanges_left > 0 && !ours_again {
+        let insist = ours_again && self.insisted != Some(v.round);
+        if self.style.difficulty == Difficulty::Hard
+            && v.exchanges_left > 0
+            && (!ours_again || insist)
+        {
             let mut ours = offer.clone();
             for it in &mut ours.items {
                 if let Some((_, m)) = t.measure(&it.measure) {
@@ -1227,6 +1234,12 @@ impl Counterpart {
                 }
             }
             if ours.items != offer.items {
+                let reason = if insist {
+                    self.insisted = Some(v.round);
+                    format!("{reason} We hold to our terms:")
+                } else {
+                    format!("{reason} But on our terms:")
+                };
                 self.remember(&ours);
                 return Decision {
                     action: Action::Counter {
@@ -1234,7 +1247,7 @@ impl Counterpart {
                         offer: ours,
                     },
                     reason: format!(
-                        "{reason} But on our terms: what we promise for a limited time, what they promise to last."
+                        "{reason} what we promise for a limited time, what they promise to last."
                     ),
                 };
             }
