@@ -109,7 +109,7 @@ pub struct SideView {
     pub event: Option<EventView>,
     pub needs: Vec<Need>,
     /// Commitments that could be offered now (measure id, undertaker): prerequisites met,
-    /// not yet in force.
+    /// not yet in force (in the brief view, only while talks are on).
     pub available: Vec<(std::sync::Arc<str>, Side)>,
     pub history: Vec<Snapshot>,
     /// The press (filled by `view`, left empty by `view_brief`).
@@ -145,6 +145,9 @@ impl Match {
     /// The view of the match `side` is entitled to.
     pub fn view(&self, side: Side) -> SideView {
         let mut v = self.view_brief(side);
+        if self.stage != Stage::Negotiation {
+            v.available = self.available();
+        }
         v.history = self.history.clone();
         v.answers = self.talks.pending.as_ref().and(self.talks.answers.clone());
         v.outlets = self
@@ -232,7 +235,12 @@ impl Match {
                 .filter(|(s, _)| *s == side)
                 .map(|(_, n)| n)
                 .collect(),
-            available: self.available(),
+            // Only talks use it; the brief view skips the work for the other stages.
+            available: if self.stage == Stage::Negotiation {
+                self.available()
+            } else {
+                Vec::new()
+            },
             history: Vec::new(),
             outlets: Vec::new(),
             ending: self.ending,
