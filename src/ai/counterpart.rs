@@ -77,9 +77,6 @@ pub struct Counterpart {
     /// The catalogue's total stake for each side, and how many offers the model had seen
     /// when it was worked out (both stay put until the model learns something new).
     spans: Option<(u32, f32, f32)>,
-    /// Its own factions' reactions by area, worked out once per set of factions (keyed by
-    /// where the shared faction list lives and its length).
-    rates: Option<(FactionsKey, Arc<[FactionRates]>)>,
     /// The round in which it last restated its terms on its own package.
     insisted: Option<u32>,
 }
@@ -92,9 +89,6 @@ struct Cand {
     theirs: f32,
     cost: f32,
 }
-
-/// Where a side's shared faction list lives, and its length: the same list has the same key.
-type FactionsKey = (usize, usize);
 
 /// The commitments a side could table, with each one's effect on its own factions.
 #[derive(Default)]
@@ -119,7 +113,7 @@ impl Pool {
 
     /// An empty pool that knows this side's home front: each faction's share of the vote and
     /// its approval now.
-    fn home(v: &SideView, rates: Option<&Arc<[FactionRates]>>) -> Self {
+    fn home(v: &SideView) -> Self {
         let factions = &v.private.factions;
         let total: f32 = factions
             .iter()
@@ -132,9 +126,7 @@ impl Pool {
             nf: factions.len(),
             shares: factions.iter().map(|f| f.weight.max(0.0) / total).collect(),
             approvals: v.me.factions.iter().map(|f| f.approval).collect(),
-            rates: rates
-                .cloned()
-                .unwrap_or_else(|| factions.iter().map(rates_of).collect()),
+            rates: v.private.faction_rates.clone(),
         }
     }
 
@@ -263,18 +255,8 @@ impl Counterpart {
             refused: None,
             stalled: 0,
             spans: None,
-            rates: None,
             insisted: None,
         }
-    }
-
-    /// Its own factions' reactions, if already worked out for these factions.
-    fn rates_for(&self, v: &SideView) -> Option<&Arc<[FactionRates]>> {
-        let f = &v.private.factions;
-        self.rates
-            .as_ref()
-            .filter(|(key, _)| *key == (f.as_ptr() as usize, f.len()))
-            .map(|(_, r)| r)
     }
 
     /// Note a package this side tables, to avoid repeating it and to learn from its answer.
@@ -328,7 +310,7 @@ impl Counterpart {
             span,
             their_span,
             best: 0.01,
-            pool: Pool::home(v, self.rates_for(v)),
+            pool: Pool::home(v),
             danger_line: v.private.ouster_below + 12.0,
             floor: self.style.floor * (1.0 - PERIL_YIELD * self.peril(v, t)) * self.stall_yield(),
         };
@@ -1331,19 +1313,6 @@ impl Counterpart {
             self.aspiration(v, c.floor) * c.best
         };
         let reservation = c.floor * c.best;
-        // Our counter would be the season's last word, and even a step from our package they
-        // turned down gives them less than they asked for themselves (as the model sees it):
-        // they would likely refuse it, and the season would be lost. A hard counterpart signs.
-        let weak_last_word = !opening
-            && self.style.difficulty == Difficulty::Hard
-            && v.exchanges_left == 1
-            && gain >= reservation
-            && self.their_claim(t, &c.pool).is_some_and(|claim| {
-                self.refused
-                    .as_ref()
-                    .and_then(|r| Self::their_gain(t, &c.pool, r))
-                    .is_some_and(|ours| ours * (1.0 + STEP_GAIN) < claim)
-            });
         let last_chance = !opening && (v.exchanges_left == 0 || v.round == v.rounds);
         if gain >= need && gain > 0.0 {
             if let Some(d) = self.better_deal(v, t, c, offer) {
@@ -1366,7 +1335,21 @@ impl Counterpart {
                     gain / c.best * 100.0
                 ));
         }
-        if weak_last_word && gain > 0.0 {
+        // Our counter would be the season's last word, and even a step from our package they
+        // turned down gives them less than they asked for themselves (as the model sees it):
+        // they would likely refuse it, and the season would be lost. A hard counterpart signs.
+        if gain > 0.0
+            && !opening
+            && self.style.difficulty == Difficulty::Hard
+            && v.exchanges_left == 1
+            && gain >= reservation
+            && self.their_claim(t, &c.pool).is_some_and(|claim| {
+                self.refused
+                    .as_ref()
+                    .and_then(|r| Self::their_gain(t, &c.pool, r))
+                    .is_some_and(|ours| ours * (1.0 + STEP_GAIN) < claim)
+            })
+        {
             return self.accept(v, t, offer, format!(
                 "Our last word this season could not give them what they ask; rather than lose the season we take this ({:.0}% of our best).",
                 gain / c.best * 100.0
@@ -1693,13 +1676,6 @@ impl Counterpart {
 impl Negotiator for Counterpart {
     fn decide(&mut self, v: &SideView, t: Table) -> Decision {
         self.observe(v, t);
-        if self.rates_for(v).is_none() {
-            let f = &v.private.factions;
-            self.rates = Some((
-                (f.as_ptr() as usize, f.len()),
-                f.iter().map(rates_of).collect(),
-            ));
-        }
         let (a, b) = self.spans(v, t);
         self.spans = Some((self.model.offers_seen(), a, b));
         // The home front and the candidates are gathered only for the decisions that use them

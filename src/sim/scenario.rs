@@ -653,7 +653,7 @@ pub struct Derived {
     shares: std::sync::OnceLock<[std::sync::Arc<std::collections::BTreeMap<Area, f32>>; 2]>,
     shared_ids: std::sync::OnceLock<Vec<std::sync::Arc<str>>>,
     shared_index: std::sync::OnceLock<std::collections::HashMap<usize, usize, Fnv>>,
-    rates: std::sync::OnceLock<[Vec<FactionRates>; 2]>,
+    rates: std::sync::OnceLock<[std::sync::Arc<[FactionRates]>; 2]>,
     names: std::sync::OnceLock<[SharedNames; 2]>,
 }
 
@@ -851,8 +851,9 @@ impl Scenario {
         })[side.idx()]
     }
 
-    /// Each of a side's factions' reactions by area, as tables (for quick sums).
-    pub fn faction_rates(&self, side: Side) -> &[FactionRates] {
+    /// Each of a side's factions' reactions by area, as tables (for quick sums), shared so
+    /// views can hand them out without rebuilding them.
+    pub fn faction_rates(&self, side: Side) -> &std::sync::Arc<[FactionRates]> {
         &self.derived.rates.get_or_init(|| {
             Side::BOTH.map(|s| self.side(s).factions.iter().map(rates_of).collect())
         })[side.idx()]

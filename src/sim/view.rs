@@ -4,7 +4,7 @@
 use super::action::Offer;
 use super::event::{Ending, Logged};
 use super::rounds::Need;
-use super::scenario::{Area, FactionDef, Side, Term};
+use super::scenario::{Area, FactionDef, FactionRates, Side, Term};
 use super::state::{Match, Snapshot, Stage};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -38,6 +38,8 @@ pub struct PrivateSide {
     /// Normalised weights over areas.
     pub priorities: std::sync::Arc<BTreeMap<Area, f32>>,
     pub factions: std::sync::Arc<[FactionDef]>,
+    /// Each own faction's reactions by area, worked out from `factions` once per level.
+    pub faction_rates: std::sync::Arc<[FactionRates]>,
     pub capital: f32,
     pub gesture_used: bool,
     pub ratify_at: f32,
@@ -192,6 +194,7 @@ impl Match {
                 brief: self.scenario.brief(side),
                 priorities: self.scenario.priority_shares(side),
                 factions: self.scenario.factions(side),
+                faction_rates: self.scenario.faction_rates(side).clone(),
                 capital: self.side(side).capital,
                 gesture_used: self.side(side).gesture_used,
                 ratify_at: self.ratify_at(side),
