@@ -1013,6 +1013,52 @@ fn counterpart(sc: &Scenario, p: Personality, d: Difficulty, side: Side, seed: u
     Counterpart::new(Style::new(p, d, &sc.ai), side, seed)
 }
 
+/// Play a match to the end, `a` for side A and `b` for side B, with a safe move wherever a
+/// decision is refused. `watch` sees each of B's decisions with the match and the view it came
+/// from.
+fn play_watching_b(
+    sc: &Arc<Scenario>,
+    seed: u64,
+    a: &mut Counterpart,
+    b: &mut Counterpart,
+    mut watch: impl FnMut(&Match, &SideView, &Counterpart, &detente::ai::Decision),
+) {
+    let mut m = Match::new(sc.clone(), seed);
+    while !m.is_over() {
+        let (side, _) = m.needs()[0];
+        let v = m.view(side);
+        let d = if side == Side::B {
+            let d = b.decide(&v, Table::new(sc));
+            watch(&m, &v, b, &d);
+            d
+        } else {
+            a.decide(&v, Table::new(sc))
+        };
+        if m.apply(d.action).is_err() {
+            m.apply(runner::safe_action(&m, side)).unwrap();
+        }
+    }
+}
+
+/// A decision that signs `offer`, or tables the very same commitments again with only their
+/// terms changed.
+fn assert_signs_or_reterms(d: &detente::ai::Decision, offer: &Offer) {
+    let key = |o: &Offer| {
+        o.items
+            .iter()
+            .map(|i| (i.measure.clone(), i.by, i.verification))
+            .collect::<Vec<_>>()
+    };
+    match &d.action {
+        Action::Accept { .. } => {}
+        Action::Counter { offer: o, .. } => {
+            assert_eq!(key(o), key(offer), "{d:?}");
+            assert!(o.items != offer.items, "a counter that changes nothing");
+        }
+        _ => panic!("{d:?}"),
+    }
+}
+
 #[test]
 fn every_personality_plays_legal_moves_deterministically() {
     for sc in all_levels() {
@@ -1405,19 +1451,7 @@ fn in_play_the_model_is_closer_to_the_truth_than_a_uniform_guess() {
                 Side::A,
                 seed,
             );
-            let mut m = Match::new(sc.clone(), seed);
-            while !m.is_over() {
-                let (side, _) = m.needs()[0];
-                let v = m.view(side);
-                let d = if side == Side::B {
-                    ai.decide(&v, Table::new(&sc))
-                } else {
-                    other.decide(&v, Table::new(&sc))
-                };
-                if m.apply(d.action).is_err() {
-                    m.apply(runner::safe_action(&m, side)).unwrap();
-                }
-            }
+            play_watching_b(&sc, seed, &mut other, &mut ai, |_, _, _, _| {});
             let truth = sc.weights()[0];
             let w = ai.model().weights();
             err += w.iter().zip(truth).map(|(a, b)| (a - b).abs()).sum::<f32>();
@@ -1963,46 +1997,19 @@ fn a_hard_counterpart_signs_when_holding_out_cannot_pay() {
                 seed,
             );
             let mut other = counterpart(&sc, Personality::Dove, Difficulty::Easy, Side::A, seed);
-            let mut m = Match::new(sc.clone(), seed);
-            while !m.is_over() {
-                let (side, _) = m.needs()[0];
-                let v = m.view(side);
-                let d = if side == Side::B {
-                    let pending = v.pending.clone();
-                    let d = ai.decide(&v, Table::new(&sc));
-                    if d.reason
-                        .starts_with("No package that gives them what they ask")
-                    {
-                        seen += 1;
-                        let (_, offer) = pending.expect("an offer to sign");
-                        // It signs, or tables the very same package on its own terms.
-                        let same_package = |o: &Offer| {
-                            o.items.len() == offer.items.len()
-                                && o.items.iter().zip(&offer.items).all(|(a, b)| {
-                                    (&a.measure, a.by, a.verification)
-                                        == (&b.measure, b.by, b.verification)
-                                })
-                        };
-                        match &d.action {
-                            Action::Accept { .. } => {}
-                            Action::Counter { offer: o, .. } => {
-                                assert!(same_package(o), "{d:?}");
-                                assert!(o.items != offer.items, "a counter that changes nothing");
-                            }
-                            _ => panic!("{d:?}"),
-                        }
-                        assert!(m.round > 1, "not in the first season");
-                        let (gain, _, reservation) = ai.evaluate(&v, Table::new(&sc), &offer);
-                        assert!(gain >= reservation, "{gain:.2} below {reservation:.2}");
-                    }
-                    d
-                } else {
-                    other.decide(&v, Table::new(&sc))
-                };
-                if m.apply(d.action).is_err() {
-                    m.apply(runner::safe_action(&m, side)).unwrap();
+            play_watching_b(&sc, seed, &mut other, &mut ai, |m, v, ai, d| {
+                if d.reason
+                    .starts_with("No package that gives them what they ask")
+                {
+                    seen += 1;
+                    let (_, offer) = v.pending.clone().expect("an offer to sign");
+                    // It signs, or tables the very same package on its own terms.
+                    assert_signs_or_reterms(d, &offer);
+                    assert!(m.round > 1, "not in the first season");
+                    let (gain, _, reservation) = ai.evaluate(v, Table::new(&sc), &offer);
+                    assert!(gain >= reservation, "{gain:.2} below {reservation:.2}");
                 }
-            }
+            });
         }
     }
     assert!(seen > 0, "the rule never came into play");
@@ -2306,45 +2313,21 @@ fn a_hard_counterpart_signs_rather_than_have_a_weak_last_word_refused() {
                 Side::A,
                 seed,
             );
-            let mut m = Match::new(sc.clone(), seed);
-            while !m.is_over() {
-                let (side, _) = m.needs()[0];
-                let v = m.view(side);
-                let d = if side == Side::B {
-                    let d = ai.decide(&v, Table::new(&sc));
-                    if d.reason.starts_with("Our last word this season") {
-                        seen += 1;
-                        assert_eq!(
-                            v.exchanges_left, 1,
-                            "only when its counter would close talks"
-                        );
-                        assert!(m.round > 1, "not in the first season");
-                        let (_, offer) = v.pending.clone().expect("an offer to sign");
-                        let (gain, _, reservation) = ai.evaluate(&v, Table::new(&sc), &offer);
-                        assert!(gain >= reservation, "{gain:.2} below {reservation:.2}");
-                        match &d.action {
-                            Action::Accept { .. } => {}
-                            Action::Counter { offer: o, .. } => {
-                                // The same package on its own terms, nothing else.
-                                let key = |o: &Offer| {
-                                    o.items
-                                        .iter()
-                                        .map(|i| (i.measure.clone(), i.by, i.verification))
-                                        .collect::<Vec<_>>()
-                                };
-                                assert_eq!(key(o), key(&offer), "{d:?}");
-                            }
-                            _ => panic!("{d:?}"),
-                        }
-                    }
-                    d
-                } else {
-                    other.decide(&v, Table::new(&sc))
-                };
-                if m.apply(d.action).is_err() {
-                    m.apply(runner::safe_action(&m, side)).unwrap();
+            play_watching_b(&sc, seed, &mut other, &mut ai, |m, v, ai, d| {
+                if d.reason.starts_with("Our last word this season") {
+                    seen += 1;
+                    assert_eq!(
+                        v.exchanges_left, 1,
+                        "only when its counter would close talks"
+                    );
+                    assert!(m.round > 1, "not in the first season");
+                    let (_, offer) = v.pending.clone().expect("an offer to sign");
+                    let (gain, _, reservation) = ai.evaluate(v, Table::new(&sc), &offer);
+                    assert!(gain >= reservation, "{gain:.2} below {reservation:.2}");
+                    // It signs, or tables the same package on its own terms, nothing else.
+                    assert_signs_or_reterms(d, &offer);
                 }
-            }
+            });
         }
     }
     assert!(seen > 0, "never signed for want of a strong last word");
