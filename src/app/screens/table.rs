@@ -146,7 +146,12 @@ fn central(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Action
                 out.push(a);
             }
         }
-        Some(Need::Answer) if !st.countering => incoming(ui, cx, st, out),
+        // A large offer, with what a counter changed, can run past the window's foot.
+        Some(Need::Answer) if !st.countering => {
+            egui::ScrollArea::vertical()
+                .id_salt("incoming")
+                .show(ui, |ui| incoming(ui, cx, st, out));
+        }
         Some(Need::Answer) => {
             ui.horizontal(|ui| {
                 if key_button(ui, "◀ Back to their offer", egui::Key::Escape, true) {
