@@ -543,6 +543,7 @@ fn leader_falls_and_treaties_outlast_him() {
             gesture: false,
             kept: 0,
             hidden_breaches: 0,
+            banked: 0,
             caught: 0,
         });
     }
@@ -655,6 +656,7 @@ fn sunset_commitments_expire() {
         gesture: false,
         kept: 0,
         hidden_breaches: 0,
+        banked: 0,
         caught: 0,
     });
     m.apply(Action::EndTalks { side: Side::A }).unwrap();
@@ -1829,6 +1831,7 @@ fn treaties_lapse_at_review_when_trust_has_collapsed() {
             gesture: false,
             kept: 0,
             hidden_breaches: 0,
+            banked: 0,
             caught: 0,
         });
     }

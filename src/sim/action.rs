@@ -89,10 +89,12 @@ impl Action {
 pub enum ActionError {
     MatchOver,
     WrongStage {
-        expected: &'static str,
-        actual: &'static str,
+        expected: super::state::Stage,
+        actual: super::state::Stage,
     },
     NotYourTurn,
+    /// A seat may act only for its own side.
+    NotYourSide,
     NoOfferPending,
     OfferPending,
     NoExchangesLeft,
@@ -149,10 +151,13 @@ impl fmt::Display for ActionError {
             WrongStage { expected, actual } => {
                 write!(
                     f,
-                    "that belongs to the {expected} stage; the round is at {actual}"
+                    "that belongs to the {} stage; the round is at {}",
+                    expected.label(),
+                    actual.label()
                 )
             }
             NotYourTurn => write!(f, "it is the other side's move"),
+            NotYourSide => write!(f, "that move belongs to the other side's seat"),
             NoOfferPending => write!(f, "there is no offer on the table"),
             OfferPending => write!(f, "answer the offer on the table first"),
             NoExchangesLeft => write!(f, "no exchanges are left this round"),

@@ -1,6 +1,5 @@
 //! The event deck: drawing a card, and the struck sides' answers.
 
-use super::action::ActionError;
 use super::event::Event;
 use super::scenario::{EventDef, NewsKind, ResponseDef, Side, Target, Trigger};
 use super::state::{ActiveEvent, Match, News};
@@ -24,12 +23,7 @@ impl Match {
 
     /// Whether `side` may give this answer now.
     pub fn response_available(&self, side: Side, r: &ResponseDef) -> bool {
-        r.cost <= self.side(side).capital + 1e-4
-            && r.needs_measure.as_ref().is_none_or(|id| {
-                self.scenario
-                    .measure_index(id)
-                    .is_some_and(|i| self.in_force(i))
-            })
+        super::rules::response_available(self, side, r)
     }
 
     /// Draw a card for the new round; true if someone must answer it.
@@ -98,25 +92,13 @@ impl Match {
     }
 
     /// A struck side answers the card.
-    pub(crate) fn respond(&mut self, side: Side, response: &str) -> Result<(), ActionError> {
+    pub(crate) fn respond(&mut self, side: Side, response: &str) {
         let sc = self.scenario.clone();
-        let ev = self.event.as_ref().ok_or(ActionError::NotStruck)?;
-        if !ev.struck.contains(&side) {
-            return Err(ActionError::NotStruck);
-        }
-        if ev.answered[side.idx()].is_some() {
-            return Err(ActionError::AlreadyAnswered);
-        }
-        let def = &sc.events[ev.card];
-        let (ri, r) = def
-            .responses
-            .iter()
-            .enumerate()
-            .find(|(_, r)| r.id == response)
-            .ok_or_else(|| ActionError::UnknownResponse(response.to_string()))?;
-        if !self.response_available(side, r) {
-            return Err(ActionError::ResponseUnavailable(response.to_string()));
-        }
+        let (ri, _) =
+            super::rules::response_of(&*self, side, response).expect("checked before carrying out");
+        let card = self.event.as_ref().map_or(0, |e| e.card);
+        let def = &sc.events[card];
+        let r = &def.responses[ri];
         self.apply_effects(side, &r.effects, 1.0);
         let st = self.side_mut(side);
         st.capital = (st.capital - r.cost).max(0.0);
@@ -129,6 +111,5 @@ impl Match {
             response: r.id.clone(),
             label: r.label.clone(),
         });
-        Ok(())
     }
 }

@@ -104,7 +104,8 @@ pub enum Event {
         side: Side,
         statement: Statement,
     },
-    /// A side carried out its commitments this round (what it kept is public, what it broke is not).
+    /// A side carried out its commitments this round. `kept` counts what looks kept to everyone
+    /// else: the commitments kept and those broken unseen.
     Implemented {
         side: Side,
         kept: u32,

@@ -1,7 +1,7 @@
 //! Measures: checking a commitment against the catalogue, and applying effects.
 
 use super::action::{ActionError, Item};
-use super::scenario::{Effects, MeasureDef, Requirement, Side, Term};
+use super::scenario::{Effects, MeasureDef, Side};
 use super::state::{Match, clamp100};
 
 /// Political capital a commitment costs its undertaker when signed.
@@ -30,81 +30,10 @@ pub fn verification_name(m: &MeasureDef, verification: Option<usize>) -> String 
 }
 
 impl Match {
-    /// Look up a measure by id.
-    pub fn measure(&self, id: &str) -> Result<(usize, &MeasureDef), ActionError> {
-        let i = self
-            .scenario
-            .measure_index(id)
-            .ok_or_else(|| ActionError::UnknownMeasure(id.to_string()))?;
-        Ok((i, &self.scenario.measures[i]))
-    }
-
     /// Check one commitment; `package` holds the other commitments signed with it,
     /// which count for prerequisites.
     pub fn check_item(&self, item: &Item, package: &[Item]) -> Result<usize, ActionError> {
-        let (i, m) = self.measure(&item.measure)?;
-        if !m.by.allows(item.by) {
-            return Err(ActionError::NotAllowedFor {
-                measure: m.id.clone(),
-                side: item.by,
-            });
-        }
-        if let Some(v) = item.verification {
-            let ok = m
-                .verification
-                .get(v)
-                .is_some_and(|v| !v.needs_observers || self.scenario.observers.is_some());
-            if !ok {
-                return Err(ActionError::BadVerification {
-                    measure: m.id.clone(),
-                });
-            }
-        }
-        let term_ok = if m.terms.is_empty() {
-            item.term == Term::Pledge
-        } else {
-            m.terms.contains(&item.term)
-        };
-        if !term_ok {
-            return Err(ActionError::BadTerm {
-                measure: m.id.clone(),
-            });
-        }
-        if self.in_force_by(i, item.by) {
-            return Err(ActionError::AlreadyInForce {
-                measure: m.id.clone(),
-            });
-        }
-        for r in &m.requires {
-            if !self.requirement_met(r, package) {
-                let needs = match r {
-                    Requirement::Measure(id) => format!("'{id}' in force"),
-                    Requirement::Phase(p) => format!("the '{p}' phase"),
-                };
-                return Err(ActionError::PrerequisiteMissing {
-                    measure: m.id.clone(),
-                    needs,
-                });
-            }
-        }
-        Ok(i)
-    }
-
-    /// Whether a prerequisite holds now, counting measures signed in the same package.
-    pub fn requirement_met(&self, r: &Requirement, package: &[Item]) -> bool {
-        match r {
-            Requirement::Measure(id) => {
-                package.iter().any(|p| &p.measure == id)
-                    || self
-                        .scenario
-                        .measure_index(id)
-                        .is_some_and(|i| self.in_force(i))
-            }
-            Requirement::Phase(p) => self
-                .scenario
-                .phase_index(p)
-                .is_some_and(|i| self.phase >= i),
-        }
+        super::rules::check_item(self, item, package)
     }
 
     /// Whether every prerequisite of measure `i` holds now (nothing counted from a package).
@@ -114,11 +43,7 @@ impl Match {
 
     /// The same check, with `in_force` telling whether a measure is in force.
     pub(crate) fn prerequisites_met_by(&self, i: usize, in_force: impl Fn(usize) -> bool) -> bool {
-        self.scenario.requirements(i).iter().all(|r| match *r {
-            super::scenario::Needs::Measure(m) => in_force(m),
-            super::scenario::Needs::Phase(p) => self.phase >= p,
-            super::scenario::Needs::Unknown => false,
-        })
+        super::rules::prerequisites_met_by(self, i, in_force)
     }
 
     /// Apply effects seen from `actor`'s side, scaled.

@@ -8,8 +8,10 @@ pub mod measures;
 pub mod media;
 pub mod offers;
 pub mod politics;
+pub mod public;
 pub mod rng;
 pub mod rounds;
+pub mod rules;
 pub mod scenario;
 pub mod scoring;
 pub mod state;
@@ -20,6 +22,7 @@ pub use event::{EndReason, Ending, Event, Logged};
 pub use rounds::Need;
 pub use scenario::*;
 pub use state::{Match, Stage};
+pub use public::PublicLevel;
 pub use view::SideView;
 
 use serde::{Deserialize, Serialize};

@@ -2,9 +2,7 @@
 
 use super::action::{ActionError, Item, Offer};
 use super::event::Event;
-use super::measures::item_cost;
 use super::scenario::{NewsKind, Side};
-use super::scoring::item_utility;
 use super::state::{Commitment, Match, News};
 use serde::{Deserialize, Serialize};
 
@@ -36,86 +34,18 @@ pub struct Preview {
 impl Match {
     /// Check every commitment of an offer made by `from`.
     pub fn check_offer(&self, from: Side, offer: &Offer) -> Result<(), ActionError> {
-        if offer.items.is_empty() {
-            return Err(ActionError::EmptyOffer);
-        }
-        if offer.items.len() > MAX_ITEMS {
-            return Err(ActionError::TooManyItems { max: MAX_ITEMS });
-        }
-        for (n, it) in offer.items.iter().enumerate() {
-            if offer.items[..n]
-                .iter()
-                .any(|p| p.measure == it.measure && p.by == it.by)
-            {
-                return Err(ActionError::Duplicate {
-                    measure: it.measure.clone(),
-                });
-            }
-            self.check_item(it, &offer.items)?;
-        }
-        self.check_affordable(from, &offer.items)
+        super::rules::check_offer(self, from, offer)
     }
 
     /// Political capital `side` pays for its own commitments in `items`.
     pub fn package_cost(&self, side: Side, items: &[Item]) -> f32 {
-        items
-            .iter()
-            .filter(|it| it.by == side)
-            .filter_map(|it| {
-                self.scenario
-                    .measure_index(&it.measure)
-                    .map(|i| item_cost(&self.scenario.measures[i], it.verification))
-            })
-            .sum()
+        super::rules::package_cost(self, side, items)
     }
 
-    pub(crate) fn check_affordable(&self, side: Side, items: &[Item]) -> Result<(), ActionError> {
-        let need = self.package_cost(side, items);
-        let have = self.side(side).capital;
-        if need > have + 1e-4 {
-            return Err(ActionError::Unaffordable { need, have });
-        }
-        Ok(())
-    }
-
-    /// What `items` would do to `side` if signed now.
+    /// What `items` would do to `side` if signed now: the same answer the side gets from its own
+    /// view ([`super::rules::preview`]).
     pub fn preview(&self, side: Side, items: &[Item]) -> Preview {
-        let sc = &self.scenario;
-        let capital_cost = self.package_cost(side, items);
-        let factions = super::politics::package_reaction(sc, side, items);
-        let support = self.support_after(side, items);
-        let (lo, hi) = sc.ranges()[side.idx()];
-        let span = (hi - lo).max(1e-6);
-        let mut p = Preview {
-            side,
-            capital_cost,
-            capital_left: self.side(side).capital - capital_cost,
-            factions,
-            support,
-            ratifies: support >= self.ratify_at(side),
-            utility: 0.0,
-            tension_per_round: 0.0,
-            trust_per_round: 0.0,
-            economy_per_round: 0.0,
-            security_per_round: 0.0,
-        };
-        for it in items {
-            let Some(i) = sc.measure_index(&it.measure) else {
-                continue;
-            };
-            let m = &sc.measures[i];
-            p.utility += item_utility(sc, side, i, it.by) / span;
-            p.tension_per_round += m.effects.tension;
-            if it.by == side {
-                p.economy_per_round += m.effects.economy;
-                p.security_per_round += m.effects.security;
-            } else {
-                p.trust_per_round += m.effects.trust;
-                p.economy_per_round += m.effects.other_economy;
-                p.security_per_round += m.effects.other_security;
-            }
-        }
-        p
+        super::rules::preview(&self.view_brief(side), self.scenario.public(), items)
     }
 
     /// Sign a package: pay, react, and put every commitment in force.
@@ -146,6 +76,7 @@ impl Match {
                 gesture,
                 kept: 0,
                 hidden_breaches: 0,
+                banked: 0,
                 caught: 0,
             });
             ids.push(id);
@@ -195,8 +126,9 @@ impl Match {
             .items
             .iter()
             .map(|it| {
-                self.measure(&it.measure)
-                    .map(|(_, m)| m.name.clone())
+                self.scenario
+                    .measure_index(&it.measure)
+                    .map(|i| self.scenario.measures[i].name.clone())
                     .unwrap_or_default()
             })
             .collect();

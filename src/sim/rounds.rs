@@ -62,7 +62,7 @@ impl Match {
 
     /// Whether `action` would be accepted now, without applying it (for greying out buttons).
     pub fn check(&self, action: &Action) -> Result<(), ActionError> {
-        self.clone().apply_quiet(action.clone())
+        super::rules::check(self, action)
     }
 
     /// Who must act now, and what they are asked to do.
@@ -98,44 +98,25 @@ impl Match {
         v
     }
 
-    fn stage_is(&self, expected: Stage) -> Result<(), ActionError> {
-        if self.stage == expected {
-            Ok(())
-        } else {
-            Err(ActionError::WrongStage {
-                expected: expected.label(),
-                actual: self.stage.label(),
-            })
-        }
-    }
-
+    /// Check the move with the one set of rules every seat asks, then carry it out.
     fn dispatch(&mut self, action: &Action) -> Result<(), ActionError> {
+        super::rules::check(&*self, action)?;
         match action {
-            Action::Respond { side, response } => {
-                self.stage_is(Stage::Events)?;
-                self.respond(*side, response)
-            }
+            Action::Respond { side, response } => self.respond(*side, response),
             Action::Propose { side, offer } => self.propose(*side, offer, false),
             Action::Counter { side, offer } => self.propose(*side, offer, true),
             Action::Accept { side } => {
-                let (from, offer) = self.answerable(*side)?;
-                self.check_affordable(*side, &offer.items)?;
-                // The world may have moved since the offer was made (a prerequisite withdrawn).
-                self.check_offer_items(&offer)?;
-                self.talks.pending = None;
+                let (from, offer) = self.talks.pending.take().expect("checked: an offer is pending");
                 self.emit(Event::OfferAccepted { side: *side });
                 self.ratify_and_sign(from, &offer);
                 self.end_talks(None);
-                Ok(())
             }
             Action::Reject { side } => {
-                self.answerable(*side)?;
                 self.talks.pending = None;
                 self.emit(Event::OfferRejected { side: *side });
                 if self.talks.exchanges_used >= self.scenario.exchanges {
                     self.end_talks(None);
                 }
-                Ok(())
             }
             Action::Gesture {
                 side,
@@ -143,72 +124,13 @@ impl Match {
                 verification,
             } => self.gesture(*side, measure, *verification),
             Action::Withdraw { side, commitment } => self.withdraw(*side, *commitment),
-            Action::EndTalks { side } => {
-                self.stage_is(Stage::Negotiation)?;
-                if self.talks.turn != *side {
-                    return Err(ActionError::NotYourTurn);
-                }
-                if self.talks.pending.is_some() {
-                    return Err(ActionError::OfferPending);
-                }
-                self.end_talks(Some(*side));
-                Ok(())
-            }
-            Action::Implement { side, breaks } => {
-                self.stage_is(Stage::Implementation)?;
-                if self.side(*side).implemented {
-                    return Err(ActionError::AlreadyImplemented);
-                }
-                for id in breaks {
-                    match self.commitments.iter().find(|c| c.id == *id) {
-                        None => return Err(ActionError::UnknownCommitment(*id)),
-                        Some(c) if c.by != *side => {
-                            return Err(ActionError::NotYourCommitment(*id));
-                        }
-                        _ => {}
-                    }
-                }
-                self.implement(*side, breaks);
-                Ok(())
-            }
-        }
-    }
-
-    fn check_offer_items(&self, offer: &Offer) -> Result<(), ActionError> {
-        for it in &offer.items {
-            self.check_item(it, &offer.items)?;
+            Action::EndTalks { side } => self.end_talks(Some(*side)),
+            Action::Implement { side, breaks } => self.implement(*side, breaks),
         }
         Ok(())
     }
 
-    /// The offer `side` may answer now.
-    fn answerable(&self, side: Side) -> Result<(Side, Offer), ActionError> {
-        self.stage_is(Stage::Negotiation)?;
-        let (from, offer) = self
-            .talks
-            .pending
-            .clone()
-            .ok_or(ActionError::NoOfferPending)?;
-        if from == side {
-            return Err(ActionError::NotYourTurn);
-        }
-        Ok((from, offer))
-    }
-
-    fn propose(&mut self, side: Side, offer: &Offer, counter: bool) -> Result<(), ActionError> {
-        self.stage_is(Stage::Negotiation)?;
-        if self.talks.turn != side {
-            return Err(ActionError::NotYourTurn);
-        }
-        match (counter, self.talks.pending.is_some()) {
-            (false, true) => return Err(ActionError::OfferPending),
-            (true, false) => return Err(ActionError::NoOfferPending),
-            _ => {}
-        }
-        if self.talks.exchanges_used >= self.scenario.exchanges {
-            return Err(ActionError::NoExchangesLeft);
-        }
-        self.check_offer(side, offer)?;
+    fn propose(&mut self, side: Side, offer: &Offer, counter: bool) {
         if counter {
             self.emit(Event::OfferRejected { side });
         }
@@ -222,34 +144,11 @@ impl Match {
             offer: offer.clone(),
             counter,
         });
-        Ok(())
     }
 
-    fn gesture(
-        &mut self,
-        side: Side,
-        measure: &str,
-        verification: Option<usize>,
-    ) -> Result<(), ActionError> {
-        self.stage_is(Stage::Negotiation)?;
-        if self.side(side).gesture_used {
-            return Err(ActionError::GestureUsed);
-        }
-        let (_, m) = self.measure(measure)?;
-        if !m.gesture {
-            return Err(ActionError::NotAGesture {
-                measure: measure.to_string(),
-            });
-        }
-        let term = m.terms.first().copied().unwrap_or(Term::Pledge);
-        let items = [Item {
-            measure: measure.to_string(),
-            by: side,
-            verification,
-            term,
-        }];
-        self.check_item(&items[0], &items)?;
-        self.check_affordable(side, &items)?;
+    fn gesture(&mut self, side: Side, measure: &str, verification: Option<usize>) {
+        let items = [super::rules::gesture_item(&*self, side, measure, verification)
+            .expect("checked before carrying out")];
         let ids = self.sign(&items, true);
         self.side_mut(side).gesture_used = true;
         let name = self.scenario.measures[self.commitments.last().map_or(0, |c| c.measure)]
@@ -268,26 +167,15 @@ impl Match {
             slots: vec![("measure", name), ("count", "1".into())],
             concession: Side::BOTH.map(|s| s == side),
         });
-        Ok(())
     }
 
-    fn withdraw(&mut self, side: Side, id: u32) -> Result<(), ActionError> {
-        self.stage_is(Stage::Negotiation)?;
+    fn withdraw(&mut self, side: Side, id: u32) {
         let pos = self
             .commitments
             .iter()
-            .position(|c| c.id == id)
-            .ok_or(ActionError::UnknownCommitment(id))?;
-        let c = &self.commitments[pos];
-        if c.by != side {
-            return Err(ActionError::NotYourCommitment(id));
-        }
-        let m = &self.scenario.measures[c.measure];
-        if !m.withdrawable {
-            return Err(ActionError::NotWithdrawable {
-                measure: m.id.clone(),
-            });
-        }
+            .position(|c| c.id == id && c.by == side)
+            .expect("checked before carrying out");
+        let m = &self.scenario.measures[self.commitments[pos].measure];
         let name = m.name.clone();
         self.commitments.remove(pos);
         let o = side.other().idx();
@@ -298,7 +186,6 @@ impl Match {
             measure: name,
             reason: EndReason::Withdrawn,
         });
-        Ok(())
     }
 
     fn end_talks(&mut self, by: Option<Side>) {
@@ -333,7 +220,6 @@ impl Match {
             let m = &sc.measures[c.measure];
             if breaks.contains(&c.id) {
                 self.broken_now.push((c.id, side));
-                self.apply_effects(side, &m.breach_gain, 1.0);
                 let caught = self.rng.chance(detection(m, c.verification));
                 self.breaches.push(super::state::Breach {
                     round: self.round,
@@ -342,6 +228,9 @@ impl Match {
                     caught,
                 });
                 if caught {
+                    // Earlier windfalls of this commitment come to light with this breach.
+                    let gains = 1 + std::mem::take(&mut self.commitments[i].banked);
+                    self.apply_effects(side, &m.breach_gain, gains as f32);
                     self.commitments[i].caught += 1;
                     let o = side.other().idx();
                     self.trust[o] = clamp100(self.trust[o] - CAUGHT_TRUST);
@@ -361,7 +250,13 @@ impl Match {
                         concession: [false; 2],
                     });
                 } else {
+                    // Nobody but the breaker knows: the world moves as if the commitment was
+                    // kept (trust moves as the other side believes), and the windfall waits off
+                    // the books until a breach of it is caught.
+                    kept += 1;
                     self.commitments[i].hidden_breaches += 1;
+                    self.commitments[i].banked += 1;
+                    self.apply_effects(side, &m.effects, 1.0);
                     self.emit(Event::BreachHidden {
                         side,
                         commitment: c.id,

@@ -639,9 +639,12 @@ pub struct Scenario {
     pub derived: Derived,
 }
 
-/// Values computed from a scenario on first use. Never part of equality or the file format.
-#[derive(Debug, Clone, Default)]
+/// Values computed from a scenario on first use. Never part of equality or the file format, and
+/// a clone starts afresh: a copy of a level that is then changed can never keep stale values.
+#[derive(Debug, Default)]
 pub struct Derived {
+    public: std::sync::OnceLock<std::sync::Arc<super::public::PublicLevel>>,
+    hash: std::sync::OnceLock<String>,
     frontier: std::sync::OnceLock<super::scoring::Frontier>,
     weights: std::sync::OnceLock<[[f32; 7]; 2]>,
     candidates: std::sync::OnceLock<Vec<(usize, Side)>>,
@@ -712,6 +715,12 @@ impl std::hash::Hasher for FnvHasher {
     }
 }
 
+impl Clone for Derived {
+    fn clone(&self) -> Self {
+        Derived::default()
+    }
+}
+
 impl PartialEq for Derived {
     fn eq(&self, _: &Self) -> bool {
         true
@@ -725,6 +734,29 @@ impl Scenario {
             Side::A => &self.side_a,
             Side::B => &self.side_b,
         }
+    }
+
+    /// The public part of the level, built once and shared by every seat.
+    pub fn public(&self) -> &std::sync::Arc<super::public::PublicLevel> {
+        self.derived
+            .public
+            .get_or_init(|| std::sync::Arc::new(super::public::PublicLevel::of(self)))
+    }
+
+    /// A hash of everything the level says (16 hex digits), so a record or a remote seat can
+    /// tell whether it meets the same level it was made on.
+    pub fn content_hash(&self) -> String {
+        self.derived
+            .hash
+            .get_or_init(|| {
+                let bytes = serde_json::to_vec(self).unwrap_or_default();
+                let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+                for b in bytes {
+                    h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+                }
+                format!("{h:016x}")
+            })
+            .clone()
     }
 
     /// Index of a measure by id.

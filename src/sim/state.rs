@@ -68,6 +68,10 @@ pub struct Commitment {
     pub kept: u32,
     /// Rounds it was broken without being caught (revealed in the debrief).
     pub hidden_breaches: u32,
+    /// Windfalls of unseen breaches not yet on the public meters: they land when a breach of
+    /// this commitment is caught.
+    #[serde(default)]
+    pub banked: u32,
     /// Rounds it was broken and caught.
     pub caught: u32,
 }
@@ -327,7 +331,11 @@ impl Match {
 
 /// Weighted approval of a side for given faction approvals.
 pub fn weighted_approval(sc: &Scenario, s: Side, approval: &[f32]) -> f32 {
-    let f = &sc.side(s).factions;
+    weighted_factions(&sc.side(s).factions, approval)
+}
+
+/// Weighted approval of factions `f` at approvals `approval`.
+pub fn weighted_factions(f: &[super::scenario::FactionDef], approval: &[f32]) -> f32 {
     let total: f32 = f.iter().map(|f| f.weight.max(0.0)).sum();
     if total <= 0.0 {
         return approval.iter().sum::<f32>() / approval.len().max(1) as f32;

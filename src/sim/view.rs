@@ -6,6 +6,40 @@ use super::event::{Ending, Logged};
 use super::rounds::Need;
 use super::scenario::{Area, FactionDef, FactionRates, Side, Term};
 use super::state::{Match, Snapshot, Stage};
+
+/// The meters at the end of one round as anyone may see them: a [`Snapshot`] without either
+/// side's private utility, which would let the other side solve for its priorities (and the
+/// victim of an unseen breach see what it lost).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicSnapshot {
+    pub round: u32,
+    pub tension: f32,
+    pub trust: [f32; 2],
+    pub phase: usize,
+    pub approval: [f32; 2],
+    pub factions: [Vec<f32>; 2],
+    pub capital: [f32; 2],
+    pub economy: [f32; 2],
+    pub security: [f32; 2],
+    pub tones: Vec<f32>,
+}
+
+impl From<&Snapshot> for PublicSnapshot {
+    fn from(s: &Snapshot) -> Self {
+        PublicSnapshot {
+            round: s.round,
+            tension: s.tension,
+            trust: s.trust,
+            phase: s.phase,
+            approval: s.approval,
+            factions: s.factions.clone(),
+            capital: s.capital,
+            economy: s.economy,
+            security: s.security,
+            tones: s.tones.clone(),
+        }
+    }
+}
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -113,7 +147,8 @@ pub struct SideView {
     /// Commitments that could be offered now (measure id, undertaker): prerequisites met,
     /// not yet in force (in the brief view, only while talks are on).
     pub available: Vec<(std::sync::Arc<str>, Side)>,
-    pub history: Vec<Snapshot>,
+    /// The meters round by round, as anyone may see them.
+    pub history: Vec<PublicSnapshot>,
     /// The press (filled by `view`, left empty by `view_brief`).
     pub outlets: Vec<OutletView>,
     pub ending: Option<Ending>,
@@ -150,7 +185,7 @@ impl Match {
         if self.stage != Stage::Negotiation {
             v.available = self.available();
         }
-        v.history = self.history.clone();
+        v.history = self.history.iter().map(PublicSnapshot::from).collect();
         v.answers = self.talks.pending.as_ref().and(self.talks.answers.clone());
         v.outlets = self
             .scenario
