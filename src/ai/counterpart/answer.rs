@@ -6,7 +6,7 @@ use super::value::Ctx;
 use super::{Counterpart, commitments_of, offer_key};
 use crate::ai::{Decision, Table};
 use crate::sim::measures::{detection, item_cost};
-use crate::sim::scenario::{Difficulty, MeasureDef, Personality, Side};
+use crate::sim::scenario::{MeasureDef, Side};
 use crate::sim::{Action, Offer, SideView};
 
 /// Share of its best a counterpart must be offered to sign in the first round.
@@ -111,10 +111,10 @@ impl Counterpart {
         }
         // Our counter would be the season's last word, and even a step from our package they
         // turned down gives them less than they asked for themselves (as the model sees it):
-        // they would likely refuse it, and the season would be lost. A hard counterpart signs.
+        // they would likely refuse it, and the season would be lost. A sharp counterpart signs.
         if gain > 0.0
             && !opening
-            && self.style.difficulty == Difficulty::Hard
+            && self.style.avoids_weak_last_word
             && v.exchanges_left == 1
             && gain >= reservation
             && self.their_claim(t, &c.pool).is_some_and(|claim| {
@@ -146,6 +146,7 @@ impl Counterpart {
                     gain / c.best * 100.0
                 ));
         }
+        // A counterpart that insists on verification names the promise it cannot believe.
         let weak = offer.items.iter().find(|it| {
             it.by != me
                 && self.style.verify
@@ -155,7 +156,7 @@ impl Counterpart {
                 })
         });
         let why = match weak {
-            Some(it) if self.style.personality == Personality::Hawk => format!(
+            Some(it) => format!(
                 "Words are cheap: we need '{}' under real verification, and more for us besides.",
                 t.measure(&it.measure)
                     .map_or(it.measure.as_str(), |(_, m)| m.name.as_str())
@@ -174,12 +175,12 @@ impl Counterpart {
         self.counter_or_reject(v, t, c, why)
     }
 
-    /// A hard counterpart's read of the table: the package best for this side among those that
+    /// A sharp counterpart's read of the table: the package best for this side among those that
     /// give the other side at least what it claimed in its latest offer (as the model sees it)
     /// and clear this side's reservation. If an offer already gives this side that much, holding
     /// out only loses a season. Not in the first season.
     fn meet_their_claim(&self, v: &SideView, t: Table, c: &Ctx) -> Option<f32> {
-        if self.style.difficulty != Difficulty::Hard || v.round <= 1 {
+        if !self.style.meets_their_claim || v.round <= 1 {
             return None;
         }
         let pool = &c.pool;
@@ -192,9 +193,7 @@ impl Counterpart {
     /// improved (same or more for us, clearly more for them as far as we can tell), while
     /// there is an exchange left to do it.
     fn better_deal(&mut self, v: &SideView, t: Table, c: &Ctx, offer: &Offer) -> Option<Decision> {
-        if !(self.style.models && self.style.personality == Personality::Pragmatist)
-            || v.exchanges_left == 0
-        {
+        if !self.style.logrolls || v.exchanges_left == 0 {
             return None;
         }
         let pool = &c.pool;
@@ -235,9 +234,9 @@ impl Counterpart {
         })
     }
 
-    /// Accept, or, for a hard counterpart with an exchange left, table the same package again on
-    /// its own terms (its own commitments for the shortest time the measure allows, the other
-    /// side's for the longest) when the offer's terms differ.
+    /// Accept, or, for a counterpart that reads the fine print and has an exchange left, table
+    /// the same package again on its own terms (its own commitments for the shortest time the
+    /// measure allows, the other side's for the longest) when the offer's terms differ.
     fn accept(&mut self, v: &SideView, t: Table, offer: &Offer, reason: String) -> Decision {
         let me = v.side;
         // Its own package back on their terms: it restates its terms once a season, then signs.
@@ -249,10 +248,7 @@ impl Counterpart {
             a == b
         });
         let insist = ours_again && self.insisted != Some(v.round);
-        if self.style.difficulty == Difficulty::Hard
-            && v.exchanges_left > 0
-            && (!ours_again || insist)
-        {
+        if self.style.reads_fine_print && v.exchanges_left > 0 && (!ours_again || insist) {
             let mut ours = offer.clone();
             for it in &mut ours.items {
                 if let Some((_, m)) = t.measure(&it.measure) {

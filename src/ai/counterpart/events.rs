@@ -2,7 +2,7 @@
 
 use super::Counterpart;
 use crate::ai::{Decision, Table};
-use crate::sim::scenario::{Personality, ResponseDef};
+use crate::sim::scenario::ResponseDef;
 use crate::sim::{Action, SideView};
 
 impl Counterpart {
@@ -26,11 +26,10 @@ impl Counterpart {
                 .map(|f| f.weight)
                 .sum::<f32>()
                 .max(1e-6);
-        let lean = match self.style.personality {
-            Personality::Hawk => 0.6,
-            Personality::Dove => -0.6,
-            Personality::Reciprocator if self.breaches_seen > self.forgiven => 0.4,
-            _ => 0.0,
+        let lean = if self.breaches_seen > self.forgiven {
+            self.style.lean_wronged
+        } else {
+            self.style.lean
         };
         let peril = self.peril(v, t);
         let score = |r: &ResponseDef| {

@@ -4,7 +4,6 @@ use super::Counterpart;
 use super::value::Ctx;
 use crate::ai::{Decision, Table};
 use crate::sim::measures::detection;
-use crate::sim::scenario::Difficulty;
 use crate::sim::{Action, SideView};
 
 impl Counterpart {
@@ -23,7 +22,11 @@ impl Counterpart {
                 continue;
             }
             let p_catch = detection(m, cm.verification);
-            if self.style.difficulty == Difficulty::Hard && p_catch > 0.2 {
+            if self
+                .style
+                .cheat_risk_limit
+                .is_some_and(|limit| p_catch > limit)
+            {
                 continue;
             }
             let hated = Self::reactions(v, t, c, &[(i, me)]).iter().sum::<f32>() < 0.0;

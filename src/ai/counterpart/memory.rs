@@ -5,17 +5,12 @@ use super::{Counterpart, commitments_of, offer_key};
 use crate::ai::Table;
 use crate::sim::SideView;
 use crate::sim::measures::detection;
-use crate::sim::scenario::{Difficulty, Personality};
 
 impl Counterpart {
     /// Learn from what the view shows since the last decision.
     pub(super) fn observe(&mut self, v: &SideView, t: Table) {
         let me = v.side;
-        let step = match self.style.difficulty {
-            Difficulty::Easy => 0.0,
-            Difficulty::Normal => 0.02,
-            Difficulty::Hard => 0.05,
-        };
+        let step = self.style.probe_step;
         let still_on_table = matches!(&v.pending, Some((from, _)) if *from == me);
         if !still_on_table && let Some(items) = self.last_proposal.take() {
             let signed = items.iter().all(|(id, by)| {
@@ -67,9 +62,7 @@ impl Counterpart {
                     self.forgiven += 1;
                 } else if self.style.retaliates {
                     self.owed += 1;
-                    if self.style.personality == Personality::Hawk {
-                        self.hardened += 0.1;
-                    }
+                    self.hardened += self.style.hardens;
                 }
             }
         }

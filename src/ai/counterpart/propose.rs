@@ -5,13 +5,12 @@ use super::search::{Pool, Scratch, claimed};
 use super::value::Ctx;
 use super::{Counterpart, offer_key};
 use crate::ai::{Decision, Table};
-use crate::sim::scenario::{Difficulty, Personality};
 use crate::sim::{Action, Item, Offer, SideView};
 
 /// Weights on the other side's gain tried when building a package (each with two rankings).
 const SWEEP: usize = 6;
 
-/// Least share more a hard counterpart's package gives the other side (as its model sees it)
+/// Least share more a stepping counterpart's package gives the other side (as its model sees it)
 /// after a refusal.
 pub(super) const STEP_GAIN: f32 = 0.05;
 
@@ -63,9 +62,9 @@ impl Counterpart {
                 continue;
             }
             if theirs <= 0.0 {
-                // Nothing in it for them, as far as this side can tell: only a hawk tables
-                // such a demand, and only when nothing better meets its aspiration.
-                if self.style.personality == Personality::Hawk
+                // Nothing in it for them, as far as this side can tell: only a demanding style
+                // tables such a package, and only when nothing better meets its aspiration.
+                if self.style.makes_demands
                     && demand
                         .as_ref()
                         .is_none_or(|d: &(Vec<usize>, f32)| own > d.1)
@@ -89,7 +88,7 @@ impl Counterpart {
                 best = Some((pick.clone(), own, merit));
             }
         }
-        // A hard counterpart whose package was turned down steps away from it: the best package
+        // A sharp counterpart whose package was turned down steps away from it: the best package
         // one addition, removal or swap from it that gives the other side more, as far as its
         // model sees, and still meets its own aspiration. Polishing the sweep's package would
         // only climb back to the one just refused.
@@ -105,7 +104,7 @@ impl Counterpart {
         }
         // Failing that, it offers the other side more next time, as far as its own aspiration
         // allows, rather than the same again.
-        if self.style.difficulty == Difficulty::Hard
+        if self.style.steps_away_from_refused
             && !moved
             && let Some(bar) = self
                 .refused
@@ -138,7 +137,7 @@ impl Counterpart {
     }
 
     /// The package one step from this side's refused one (see `build_package`), with its own
-    /// gain, if it is a hard counterpart and has one to offer.
+    /// gain, if this style steps away from refused packages and has one to offer.
     fn step_from_refused(
         &self,
         v: &SideView,
@@ -146,7 +145,7 @@ impl Counterpart {
         pool: &Pool,
         target: f32,
     ) -> Option<(Vec<usize>, f32)> {
-        if self.style.difficulty != Difficulty::Hard {
+        if !self.style.steps_away_from_refused {
             return None;
         }
         let refused = self.refused.as_ref()?;

@@ -8,7 +8,8 @@ use crate::sim::scenario::{MeasureDef, Personality, Statement};
 use crate::sim::{Action, Item, SideView};
 
 impl Counterpart {
-    /// The public message that goes with a package of these items.
+    /// The public message that goes with a package of these items, in the personality's own
+    /// voice (the voices differ in kind, not degree, so they stay rules rather than settings).
     pub(super) fn statement(&self, v: &SideView, items: &[Item]) -> Statement {
         let my_trust = v.trust[v.side.idx()];
         let their_trust = v.trust[v.side.other().idx()];
@@ -65,12 +66,11 @@ impl Counterpart {
         }
         let their_trust = v.trust[v.side.other().idx()];
         let answering = self.owe_gesture;
-        let opening = match self.style.personality {
-            Personality::Dove => v.round == 1 || their_trust < 30.0,
-            Personality::Reciprocator => v.round == 1,
-            Personality::Pragmatist => v.round <= 3 && their_trust < 30.0,
-            Personality::Hawk => false,
-        };
+        let opening = (self.style.gesture_first_round && v.round == 1)
+            || self
+                .style
+                .gesture_when_distrusted_until
+                .is_some_and(|last| v.round <= last && their_trust < 30.0);
         if !(answering || opening) {
             return None;
         }

@@ -4,7 +4,7 @@ use super::Counterpart;
 use super::value::{Ctx, own_utility};
 use crate::ai::Table;
 use crate::sim::SideView;
-use crate::sim::scenario::{Difficulty, MeasureDef, Side, Term, Verification};
+use crate::sim::scenario::{MeasureDef, Side, Term, Verification};
 
 impl Counterpart {
     /// The verification this side asks for (or chooses, for its own commitments);
@@ -72,7 +72,7 @@ impl Counterpart {
                 .or_else(|| m.terms.first().copied())
                 .unwrap_or(Term::Pledge)
         };
-        if self.style.difficulty != Difficulty::Hard {
+        if !self.style.reads_fine_print {
             return standard();
         }
         // A sharp negotiator reads the fine print: its own burdens end by themselves, the

@@ -6,10 +6,11 @@ use super::search::Pool;
 use crate::ai::Table;
 use crate::sim::measures::detection;
 use crate::sim::politics::reactions_to;
-use crate::sim::scenario::{Area, Difficulty, MeasureDef, Personality, Side};
+use crate::sim::scenario::{Area, MeasureDef, Side};
 use crate::sim::{Offer, SideView};
 
-/// Share of its reservation a hard hawk gives up for each season the other side stands still.
+/// Share of its reservation a counterpart that yields to a standstill gives up for each season
+/// the other side stands still.
 const STALL_YIELD: f32 = 0.25;
 
 /// Share of its reservation a careful counterpart gives up at the clash line itself.
@@ -115,10 +116,10 @@ impl Counterpart {
             // Concede as much as they have conceded, no more.
             a -= (self.their_best - first).max(0.0) * 0.8;
         }
-        // Opening positions are firmer: the first season is for sounding each other out
-        // (a dove excepted), so a class sees talks develop before the first deal.
-        let opening = if v.round == 1 && s.personality != Personality::Dove {
-            0.15
+        // Opening positions are firmer: the first season is for sounding each other out, so a
+        // class sees talks develop before the first deal.
+        let opening = if v.round == 1 {
+            s.opening_firmness
         } else {
             0.0
         };
@@ -174,18 +175,18 @@ impl Counterpart {
     /// 0..1: how close tension is to the clash line, as a careful counterpart (not an easy
     /// one) weighs it; a clash leaves both sides with nothing.
     pub(super) fn peril(&self, v: &SideView, t: Table) -> f32 {
-        if self.style.difficulty == Difficulty::Easy {
+        if !self.style.weighs_peril {
             return 0.0;
         }
         ((v.tension - (t.clash_at() - 25.0)) / 25.0).clamp(0.0, 1.0)
     }
 
-    /// How much of its reservation a hard hawk still holds to: it concedes late and little, but
-    /// once the other side has stood still for a season or two it knows the status quo is the
-    /// only alternative, and comes down a quarter a season (to 40% at most).
+    /// How much of its reservation a counterpart that yields to a standstill (a hard hawk) still
+    /// holds to: it concedes late and little, but once the other side has stood still for a
+    /// season or two it knows the status quo is the only alternative, and comes down a quarter
+    /// a season (to 40% at most).
     pub(super) fn stall_yield(&self) -> f32 {
-        if self.style.difficulty == Difficulty::Hard && self.style.personality == Personality::Hawk
-        {
+        if self.style.yields_to_standstill {
             (1.0 - STALL_YIELD * self.stalled as f32).max(0.4)
         } else {
             1.0
