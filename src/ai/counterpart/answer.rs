@@ -4,7 +4,7 @@
 use super::propose::STEP_GAIN;
 use super::value::Ctx;
 use super::{Counterpart, commitments_of, offer_key};
-use crate::ai::{Decision, Table};
+use crate::ai::{Decision, ReasonCode, Signing, Table};
 use crate::sim::measures::{detection, item_cost};
 use crate::sim::scenario::{MeasureDef, Side};
 use crate::sim::{Action, Offer, SideView};
@@ -37,7 +37,7 @@ impl Counterpart {
             })
             .sum();
         if cost > v.private.capital + 1e-4 {
-            return self.counter_or_reject(v, t, c, format!(
+            return self.counter_or_reject(v, t, c, ReasonCode::CannotPay, format!(
                 "We cannot pay for our part: it needs {cost:.0} political capital and we have {:.0}.",
                 v.private.capital
             ));
@@ -66,6 +66,7 @@ impl Counterpart {
                 v,
                 t,
                 c,
+                ReasonCode::CannotSellAtHome,
                 format!(
                     "My {faction} are at {approval:.0}%; I cannot sell {hated} at home this season."
                 ),
@@ -73,7 +74,7 @@ impl Counterpart {
         }
         let support = c.pool.support(&deltas);
         if support < v.private.ratify_at {
-            return self.counter_or_reject(v, t, c, format!(
+            return self.counter_or_reject(v, t, c, ReasonCode::CannotRatify, format!(
                 "Our parliament would not ratify this: support would be {support:.0}%, we need {:.0}%.",
                 v.private.ratify_at
             ));
@@ -92,7 +93,7 @@ impl Counterpart {
             if let Some(d) = self.better_deal(v, t, c, offer) {
                 return d;
             }
-            return self.accept(v, t, offer, format!(
+            return self.accept(v, t, offer, Signing::AboveAspiration, format!(
                     "This serves our priorities well enough: worth {:.0}% of the best we could hope for, we wanted {:.0}%.",
                     gain / c.best * 100.0,
                     need / c.best * 100.0
@@ -104,7 +105,7 @@ impl Counterpart {
             && let Some(meet) = self.meet_their_claim(v, t, c)
             && gain >= meet
         {
-            return self.accept(v, t, offer, format!(
+            return self.accept(v, t, offer, Signing::NoBetterPackage, format!(
                     "No package that gives them what they ask would give us more than this ({:.0}% of our best); we sign now rather than lose a season.",
                     gain / c.best * 100.0
                 ));
@@ -124,7 +125,7 @@ impl Counterpart {
                     .is_some_and(|ours| ours * (1.0 + STEP_GAIN) < claim)
             })
         {
-            return self.accept(v, t, offer, format!(
+            return self.accept(v, t, offer, Signing::LastWord, format!(
                 "Our last word this season could not give them what they ask; rather than lose the season we take this ({:.0}% of our best).",
                 gain / c.best * 100.0
             ));
@@ -134,13 +135,14 @@ impl Counterpart {
                 v,
                 t,
                 offer,
+                Signing::NearDeadline,
                 "Time is short and this is above the least we can accept; we take it.".into(),
             );
         }
         // A modeller reads a partner who has stopped moving: every season without a deal is
         // a season of nothing, so a deal above the reservation is taken.
         if self.style.models && self.stalled >= 2 && gain >= reservation && gain > 0.0 {
-            return self.accept(v, t, offer, format!(
+            return self.accept(v, t, offer, Signing::Stalled, format!(
                     "They have not moved for {} seasons; waiting costs more than the {:.0}% of our best this still gives us.",
                     self.stalled,
                     gain / c.best * 100.0
@@ -155,24 +157,33 @@ impl Counterpart {
                         && m.verification.iter().any(|x| x.detection >= 0.3)
                 })
         });
-        let why = match weak {
-            Some(it) => format!(
-                "Words are cheap: we need '{}' under real verification, and more for us besides.",
-                t.measure(&it.measure)
-                    .map_or(it.measure.as_str(), |(_, m)| m.name.as_str())
+        let (code, why) = match weak {
+            Some(it) => (
+                ReasonCode::DemandVerification,
+                format!(
+                    "Words are cheap: we need '{}' under real verification, and more for us besides.",
+                    t.measure(&it.measure)
+                        .map_or(it.measure.as_str(), |(_, m)| m.name.as_str())
+                ),
             ),
-            _ if opening => format!(
-                "A first position, and we have heard it: worth {:.0}% of what we hope for. In this first season we sign only what gives us {:.0}%.",
-                gain / c.best * 100.0,
-                need / c.best * 100.0
+            _ if opening => (
+                ReasonCode::FirstSeasonBar,
+                format!(
+                    "A first position, and we have heard it: worth {:.0}% of what we hope for. In this first season we sign only what gives us {:.0}%.",
+                    gain / c.best * 100.0,
+                    need / c.best * 100.0
+                ),
             ),
-            _ => format!(
-                "Too little for us: worth {:.0}% of what we could hope for, we need {:.0}% at this stage.",
-                gain / c.best * 100.0,
-                need / c.best * 100.0
+            _ => (
+                ReasonCode::RejectBelowAspiration,
+                format!(
+                    "Too little for us: worth {:.0}% of what we could hope for, we need {:.0}% at this stage.",
+                    gain / c.best * 100.0,
+                    need / c.best * 100.0
+                ),
             ),
         };
-        self.counter_or_reject(v, t, c, why)
+        self.counter_or_reject(v, t, c, code, why)
     }
 
     /// A sharp counterpart's read of the table: the package best for this side among those that
@@ -227,6 +238,7 @@ impl Counterpart {
                 side: v.side,
                 offer,
             },
+            code: ReasonCode::BetterForBoth,
             reason: format!(
                 "We could sign this (worth {:.0}% of our best), but a package that serves you better for no less from us is on the table: this one.",
                 own0 / c.best * 100.0
@@ -236,8 +248,16 @@ impl Counterpart {
 
     /// Accept, or, for a counterpart that reads the fine print and has an exchange left, table
     /// the same package again on its own terms (its own commitments for the shortest time the
-    /// measure allows, the other side's for the longest) when the offer's terms differ.
-    fn accept(&mut self, v: &SideView, t: Table, offer: &Offer, reason: String) -> Decision {
+    /// measure allows, the other side's for the longest) when the offer's terms differ. `signing`
+    /// and `reason` say why it would sign.
+    fn accept(
+        &mut self,
+        v: &SideView,
+        t: Table,
+        offer: &Offer,
+        signing: Signing,
+        reason: String,
+    ) -> Decision {
         let me = v.side;
         // Its own package back on their terms: it restates its terms once a season, then signs.
         let ours_again = self.refused.as_ref().is_some_and(|r| {
@@ -256,11 +276,17 @@ impl Counterpart {
                 }
             }
             if ours.items != offer.items {
-                let reason = if insist {
+                let (code, reason) = if insist {
                     self.insisted = Some(v.round);
-                    format!("{reason} We hold to our terms:")
+                    (
+                        ReasonCode::HoldToOurTerms(signing),
+                        format!("{reason} We hold to our terms:"),
+                    )
                 } else {
-                    format!("{reason} But on our terms:")
+                    (
+                        ReasonCode::OnOurTerms(signing),
+                        format!("{reason} But on our terms:"),
+                    )
                 };
                 self.remember(&ours);
                 return Decision {
@@ -268,6 +294,7 @@ impl Counterpart {
                         side: me,
                         offer: ours,
                     },
+                    code,
                     reason: format!(
                         "{reason} what we promise for a limited time, what they promise to last."
                     ),
@@ -276,12 +303,21 @@ impl Counterpart {
         }
         Decision {
             action: Action::Accept { side: me },
+            code: ReasonCode::Sign(signing),
             reason,
         }
     }
 
-    /// Table a package of this side's own in answer, or refuse, giving `why`.
-    fn counter_or_reject(&mut self, v: &SideView, t: Table, c: &Ctx, why: String) -> Decision {
+    /// Table a package of this side's own in answer, or refuse, giving `why` (a claim of kind
+    /// `code`).
+    fn counter_or_reject(
+        &mut self,
+        v: &SideView,
+        t: Table,
+        c: &Ctx,
+        code: ReasonCode,
+        why: String,
+    ) -> Decision {
         let me = v.side;
         if v.exchanges_left > 0
             && let Some((offer, _)) = self.build_package(v, t, c)
@@ -291,12 +327,14 @@ impl Counterpart {
                 self.remember(&offer);
                 return Decision {
                     action: Action::Counter { side: me, offer },
+                    code,
                     reason: format!("{why} We table our own package instead."),
                 };
             }
         }
         Decision {
             action: Action::Reject { side: me },
+            code,
             reason: why,
         }
     }

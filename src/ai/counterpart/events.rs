@@ -1,7 +1,7 @@
 //! Answering an event card.
 
 use super::Counterpart;
-use crate::ai::{Decision, Table};
+use crate::ai::{Decision, ReasonCode, Table};
 use crate::sim::scenario::ResponseDef;
 use crate::sim::{Action, SideView};
 
@@ -59,23 +59,36 @@ impl Counterpart {
                     .max_by(|a, b| score(a).total_cmp(&score(b)))
                     .expect("a response is available when asked")
             };
-        let reason = if best.needs_measure.is_some() {
-            format!("We use what we built together: '{}'.", best.label)
+        let (code, reason) = if best.needs_measure.is_some() {
+            (
+                ReasonCode::EventUseWhatWeBuilt,
+                format!("We use what we built together: '{}'.", best.label),
+            )
         } else if best.effects.tension < 0.0 {
-            format!(
-                "Tension is at {:.0}; we '{}' to keep it from spiralling.",
-                v.tension, best.label
+            (
+                ReasonCode::EventCalmTension,
+                format!(
+                    "Tension is at {:.0}; we '{}' to keep it from spiralling.",
+                    v.tension, best.label
+                ),
             )
         } else if best.effects.hawks > 0.0 {
-            format!("Our hardliners expect firmness, so we '{}'.", best.label)
+            (
+                ReasonCode::EventHardlinersFirm,
+                format!("Our hardliners expect firmness, so we '{}'.", best.label),
+            )
         } else {
-            format!("We '{}': it costs us least at home.", best.label)
+            (
+                ReasonCode::EventCheapestAtHome,
+                format!("We '{}': it costs us least at home.", best.label),
+            )
         };
         Decision {
             action: Action::Respond {
                 side: v.side,
                 response: best.id.clone(),
             },
+            code,
             reason,
         }
     }

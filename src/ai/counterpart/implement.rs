@@ -2,7 +2,7 @@
 
 use super::Counterpart;
 use super::value::Ctx;
-use crate::ai::{Decision, Table};
+use crate::ai::{Decision, ReasonCode, Table};
 use crate::sim::measures::detection;
 use crate::sim::{Action, SideView};
 
@@ -46,13 +46,17 @@ impl Counterpart {
                 }
             }
         }
-        let reason = if breaks.is_empty() {
-            "We keep our word: every commitment is carried out.".to_string()
+        let (code, reason) = if breaks.is_empty() {
+            (
+                ReasonCode::KeepCommitments,
+                "We keep our word: every commitment is carried out.".to_string(),
+            )
         } else {
-            note
+            (ReasonCode::BreakUnlikelyCaught, note)
         };
         Decision {
             action: Action::Implement { side: me, breaks },
+            code,
             reason,
         }
     }

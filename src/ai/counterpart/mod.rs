@@ -11,7 +11,7 @@ mod signals;
 mod terms;
 mod value;
 
-use super::{Decision, Negotiator, OpponentModel, Style, Table};
+use super::{Decision, Negotiator, OpponentModel, ReasonCode, Style, Table};
 use crate::sim::rng::Rng;
 use crate::sim::scenario::{Side, Statement};
 use crate::sim::{Action, Need, Offer, SideView, Stage};
@@ -159,6 +159,7 @@ impl Negotiator for Counterpart {
             }
             _ => Decision {
                 action: Action::EndTalks { side: v.side },
+                code: ReasonCode::NothingAsked,
                 reason: "Nothing is asked of us now.".into(),
             },
         }

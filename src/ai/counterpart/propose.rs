@@ -4,7 +4,7 @@
 use super::search::{Pool, Scratch, claimed};
 use super::value::Ctx;
 use super::{Counterpart, offer_key};
-use crate::ai::{Decision, Table};
+use crate::ai::{Decision, ReasonCode, Table};
 use crate::sim::{Action, Item, Offer, SideView};
 
 /// Weights on the other side's gain tried when building a package (each with two rankings).
@@ -208,6 +208,7 @@ impl Counterpart {
                         side: me,
                         commitment: cm.id,
                     },
+                    code: ReasonCode::CaughtBreaking,
                     reason: format!(
                         "They were caught breaking '{}'; we withdraw '{}' until they keep their word.",
                         self.last_breach, m.name
@@ -224,30 +225,39 @@ impl Counterpart {
                 if self.last_offer_key == Some(key) && v.exchanges_left < 2 {
                     return Decision {
                         action: Action::EndTalks { side: me },
+                        code: ReasonCode::WillNotRepeat,
                         reason: "We have said what we can offer this season; we will not repeat ourselves.".into(),
                     };
                 }
                 self.remember(&offer);
-                let reason = if self.style.models {
+                let (code, reason) = if self.style.models {
                     let top = self.model.ranking()[0];
-                    format!(
-                        "A package that trades across areas: worth {:.0}% of our best to us, and it gives them what they seem to value most ({}).",
-                        own / c.best * 100.0,
-                        top.label().to_lowercase()
+                    (
+                        ReasonCode::TradeAcrossAreas,
+                        format!(
+                            "A package that trades across areas: worth {:.0}% of our best to us, and it gives them what they seem to value most ({}).",
+                            own / c.best * 100.0,
+                            top.label().to_lowercase()
+                        ),
                     )
                 } else {
-                    format!(
-                        "A package worth {:.0}% of our best to us; we can sell it at home.",
-                        own / c.best * 100.0
+                    (
+                        ReasonCode::SellableAtHome,
+                        format!(
+                            "A package worth {:.0}% of our best to us; we can sell it at home.",
+                            own / c.best * 100.0
+                        ),
                     )
                 };
                 Decision {
                     action: Action::Propose { side: me, offer },
+                    code,
                     reason,
                 }
             }
             _ => Decision {
                 action: Action::EndTalks { side: me },
+                code: ReasonCode::NothingToOffer,
                 reason: "Nothing we could sell at home and still want is possible this season."
                     .into(),
             },

@@ -2,7 +2,7 @@
 
 use super::Counterpart;
 use super::value::{Ctx, own_utility};
-use crate::ai::{Decision, Table};
+use crate::ai::{Decision, ReasonCode, Table};
 use crate::sim::measures::item_cost;
 use crate::sim::scenario::{MeasureDef, Personality, Statement};
 use crate::sim::{Action, Item, SideView};
@@ -93,12 +93,18 @@ impl Counterpart {
             })?;
         self.owe_gesture = false;
         let m = pick.1;
-        let reason = if answering {
-            format!("They made a gesture; we answer in kind with '{}'.", m.name)
+        let (code, reason) = if answering {
+            (
+                ReasonCode::AnswerInKind,
+                format!("They made a gesture; we answer in kind with '{}'.", m.name),
+            )
         } else {
-            format!(
-                "A small first step: '{}' shows good faith and asks nothing back.",
-                m.name
+            (
+                ReasonCode::OpeningGesture,
+                format!(
+                    "A small first step: '{}' shows good faith and asks nothing back.",
+                    m.name
+                ),
             )
         };
         Some(Decision {
@@ -107,6 +113,7 @@ impl Counterpart {
                 measure: m.id.clone(),
                 verification: None,
             },
+            code,
             reason,
         })
     }
