@@ -1,6 +1,6 @@
 //! Headless matches: counterparts on both sides, and the readable transcript of what happened.
 
-use crate::ai::{Decision, Negotiator, Table};
+use crate::ai::{Decision, Negotiator, ReasonCode, Table};
 use crate::sim::{Action, Event, Match, Scenario, Side, Stage};
 use std::fmt::Write;
 use std::sync::Arc;
@@ -49,6 +49,7 @@ pub fn step<'a>(
     if let Err(e) = m.apply_quiet(d.action.clone()) {
         d = Decision {
             action: safe_action(m, side),
+            code: ReasonCode::FellBack,
             reason: format!("(fell back: {e})"),
         };
         let _ = m.apply_quiet(d.action.clone());

@@ -1,6 +1,6 @@
 //! The rules, the level format and the first counterpart, tested without rendering.
 
-use detente::ai::{Negotiator, Table};
+use detente::ai::{Negotiator, ReasonCode, Signing, Table};
 use detente::level;
 use detente::runner;
 use detente::sim::*;
@@ -805,7 +805,7 @@ fn level_counterparts_play_only_legal_moves_to_the_end() {
             let mut m = Match::new(sc.clone(), seed);
             while let Some((_, d, _)) = runner::step(&mut m, &mut agents) {
                 assert!(
-                    !d.reason.starts_with("(fell back"),
+                    d.code != ReasonCode::FellBack,
                     "{} seed {seed}: illegal move {:?}: {}",
                     sc.id,
                     d.action,
@@ -853,8 +853,12 @@ fn counterpart_refuses_a_package_its_factions_would_not_ratify() {
         d.reason
     );
     assert!(
-        d.reason.contains("ratify") || d.reason.contains("cannot sell"),
-        "explains why: {}",
+        matches!(
+            d.code,
+            ReasonCode::CannotRatify | ReasonCode::CannotSellAtHome
+        ),
+        "explains why: {:?} {}",
+        d.code,
         d.reason
     );
 }
@@ -1077,13 +1081,13 @@ fn every_personality_plays_legal_moves_deterministically() {
                     let mut reasons = Vec::new();
                     while let Some((_, dec, _)) = runner::step(&mut m, &mut agents) {
                         assert!(
-                            !dec.reason.starts_with("(fell back"),
+                            dec.code != ReasonCode::FellBack,
                             "{p:?}/{d:?} on {}: {:?} {}",
                             sc.id,
                             dec.action,
                             dec.reason
                         );
-                        reasons.push(dec.reason);
+                        reasons.push((dec.code, dec.reason));
                     }
                     (m, reasons)
                 };
@@ -1095,6 +1099,43 @@ fn every_personality_plays_legal_moves_deterministically() {
             }
         }
     }
+}
+
+#[test]
+fn every_reason_code_comes_with_a_plain_sentence() {
+    // Each style against another on every shipped level: whatever kind of claim a counterpart
+    // makes, the player reads it in words.
+    let pool = detente::ai::tournament::pool();
+    let mut seen = std::collections::HashSet::new();
+    for sc in all_levels() {
+        for (k, &(p, d)) in pool.iter().enumerate() {
+            let (q, e) = pool[(k * 5 + 3) % pool.len()];
+            let seed = k as u64;
+            let mut agents: [Box<dyn Negotiator>; 2] = [
+                Box::new(counterpart(&sc, p, d, Side::A, seed)),
+                Box::new(counterpart(&sc, q, e, Side::B, seed)),
+            ];
+            let mut m = Match::new(sc.clone(), seed);
+            while let Some((_, dec, _)) = runner::step(&mut m, &mut agents) {
+                let r = &dec.reason;
+                assert_ne!(dec.code, ReasonCode::FellBack, "{}: {r}", sc.id);
+                assert!(
+                    !r.is_empty()
+                        && r.trim() == r
+                        && !r.contains('\n')
+                        && r.starts_with(char::is_uppercase)
+                        && r.ends_with('.'),
+                    "{}: {:?} comes with {r:?}",
+                    sc.id,
+                    dec.code
+                );
+                seen.insert(dec.code);
+            }
+        }
+    }
+    // The matches reach well beyond the commonest claims (26 kinds when written), or the check
+    // would mean little.
+    assert!(seen.len() >= 20, "only {seen:?}");
 }
 
 /// A tutorial match with no events, and B's counterpart asked to move.
@@ -1139,7 +1180,7 @@ fn reciprocator_answers_a_gesture_with_a_gesture() {
         d.action,
         d.reason
     );
-    assert!(d.reason.contains("answer in kind"), "{}", d.reason);
+    assert_eq!(d.code, ReasonCode::AnswerInKind, "{}", d.reason);
     // A hawk does not.
     let mut hawk = counterpart(&sc, Personality::Hawk, Difficulty::Normal, Side::B, 1);
     assert!(!matches!(
@@ -1219,7 +1260,7 @@ fn reciprocator_forgives_once_then_retaliates_for_a_caught_breach() {
         d.action,
         d.reason
     );
-    assert!(d.reason.contains("caught breaking"), "{}", d.reason);
+    assert_eq!(d.code, ReasonCode::CaughtBreaking, "{}", d.reason);
 
     let mut hawk = counterpart(
         &once.scenario,
@@ -1351,11 +1392,10 @@ fn leader_near_ouster_refuses_an_unpopular_concession_and_says_why() {
             d.reason
         );
         let name = &sc.side_b.factions[hawkish].name;
+        assert_eq!(d.code, ReasonCode::CannotSellAtHome, "{p:?}: {}", d.reason);
         assert!(
-            d.reason.contains(name.as_str())
-                && d.reason.contains("28%")
-                && d.reason.contains("cannot sell"),
-            "{p:?}: {}",
+            d.reason.contains(name.as_str()) && d.reason.contains("28%"),
+            "{p:?} names the faction and its approval: {}",
             d.reason
         );
     }
@@ -1606,7 +1646,7 @@ fn first_round_is_for_positions_not_signatures() {
                         "{p:?} signed {gain:.2} in round one: {}",
                         d.reason
                     );
-                    if d.reason.contains("first season") {
+                    if d.code == ReasonCode::FirstSeasonBar {
                         early_refusals += 1;
                     }
                 } else if accepted && gain < 0.9 {
@@ -1954,7 +1994,7 @@ proptest! {
         let mut agents = mk();
         let mut m = Match::new(sc.clone(), seed);
         while let Some((_, d, _)) = runner::step(&mut m, &mut agents) {
-            prop_assert!(!d.reason.starts_with("(fell back"), "{:?}: {}", d.action, d.reason);
+            prop_assert!(d.code != ReasonCode::FellBack, "{:?}: {}", d.action, d.reason);
         }
         prop_assert!(m.is_over());
         let again = runner::play(sc.clone(), seed, &mut mk());
@@ -2001,9 +2041,7 @@ fn a_hard_counterpart_signs_when_holding_out_cannot_pay() {
             );
             let mut other = counterpart(&sc, Personality::Dove, Difficulty::Easy, Side::A, seed);
             play_watching_b(&sc, seed, &mut other, &mut ai, |m, v, ai, d| {
-                if d.reason
-                    .starts_with("No package that gives them what they ask")
-                {
+                if d.code.signing() == Some(Signing::NoBetterPackage) {
                     seen += 1;
                     let (_, offer) = v.pending.clone().expect("an offer to sign");
                     // It signs, or tables the very same package on its own terms.
@@ -2200,7 +2238,12 @@ fn a_hard_counterpart_argues_terms_then_signs() {
     let Action::Counter { offer: ours, .. } = d.action.clone() else {
         panic!("expected a counter on its own terms: {d:?}");
     };
-    assert!(d.reason.contains("on our terms"), "{}", d.reason);
+    assert!(
+        matches!(d.code, ReasonCode::OnOurTerms(_)),
+        "{:?}: {}",
+        d.code,
+        d.reason
+    );
     assert_eq!(ours.items.len(), offer.items.len());
     for (a, b) in ours.items.iter().zip(&offer.items) {
         assert_eq!((&a.measure, a.by), (&b.measure, b.by));
@@ -2218,7 +2261,7 @@ fn a_hard_counterpart_argues_terms_then_signs() {
     .unwrap_or_else(|e| panic!("{e}"));
     m.talks.exchanges_used = 0;
     let d = b_decides(&m, &mut ai);
-    assert!(d.reason.contains("We hold to our terms"), "{d:?}");
+    assert!(matches!(d.code, ReasonCode::HoldToOurTerms(_)), "{d:?}");
     let Action::Counter { offer: again, .. } = d.action.clone() else {
         panic!("expected its terms once more: {d:?}");
     };
@@ -2317,7 +2360,7 @@ fn a_hard_counterpart_signs_rather_than_have_a_weak_last_word_refused() {
                 seed,
             );
             play_watching_b(&sc, seed, &mut other, &mut ai, |m, v, ai, d| {
-                if d.reason.starts_with("Our last word this season") {
+                if d.code.signing() == Some(Signing::LastWord) {
                     seen += 1;
                     assert_eq!(
                         v.exchanges_left, 1,

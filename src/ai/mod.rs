@@ -3,6 +3,7 @@
 
 mod counterpart;
 mod model;
+mod reason;
 mod style;
 pub mod tournament;
 
@@ -10,12 +11,16 @@ use crate::sim::scenario::*;
 use crate::sim::{Action, SideView};
 pub use counterpart::Counterpart;
 pub use model::OpponentModel;
+pub use reason::{ReasonCode, Signing};
 pub use style::Style;
 
 /// An action with the reason the negotiator gives for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
     pub action: Action,
+    /// The kind of claim the reason makes.
+    pub code: ReasonCode,
+    /// The reason in plain words, for the player.
     pub reason: String,
 }
 

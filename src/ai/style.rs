@@ -2,7 +2,8 @@
 
 use crate::sim::scenario::{AiDef, Difficulty, Personality};
 
-/// The numbers behind a personality at a difficulty.
+/// The numbers and habits behind a personality at a difficulty, settled once so that decisions
+/// read what a counterpart does rather than who it is.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Style {
     pub personality: Personality,
@@ -36,6 +37,41 @@ pub struct Style {
     /// Bargaining power a modeller claims: the exponent on its own gain in the product of
     /// gains it maximises (1 is the symmetric Nash point).
     pub power: f32,
+    /// Aspiration added in the first season, which is for opening positions.
+    pub opening_firmness: f32,
+    /// Aspiration added for each caught breach it retaliates for.
+    pub hardens: f32,
+    /// Tables bare demands, with nothing in them for the other side, when nothing that gives
+    /// them something meets its aspiration.
+    pub makes_demands: bool,
+    /// How far its answers to event cards lean towards what hardliners want (below 0: away)...
+    pub lean: f32,
+    /// ...and how far once the other side has been caught more often than it forgives.
+    pub lean_wronged: f32,
+    /// Makes a gesture in the first round, unasked.
+    pub gesture_first_round: bool,
+    /// Makes a gesture, unasked, while the other side's trust is low, up to this round.
+    pub gesture_when_distrusted_until: Option<u32>,
+    /// Sends an offer it would sign back improved for both sides, with an exchange left.
+    pub logrolls: bool,
+    /// Aspiration learnt from each answer to its proposals: up when signed, down when refused.
+    pub probe_step: f32,
+    /// Lowers its reservation as tension nears the clash line.
+    pub weighs_peril: bool,
+    /// Comes down from its reservation while the other side's offers stand still.
+    pub yields_to_standstill: bool,
+    /// Chooses terms in its own favour (its burdens short, their promises lasting) and
+    /// restates them on an offer it would otherwise sign.
+    pub reads_fine_print: bool,
+    /// After a refusal, tables a package that gives the other side more rather than the same.
+    pub steps_away_from_refused: bool,
+    /// Signs an offer at once when no package giving the other side what it claimed would give
+    /// this side more.
+    pub meets_their_claim: bool,
+    /// Signs rather than close the season with a counter the other side would likely refuse.
+    pub avoids_weak_last_word: bool,
+    /// Breaks only commitments it would be caught breaking at most this often (any, if none).
+    pub cheat_risk_limit: Option<f32>,
 }
 
 impl Style {
@@ -60,6 +96,22 @@ impl Style {
                 reads_press: false,
                 noise: 0.0,
                 power: 1.0,
+                opening_firmness: 0.15,
+                hardens: 0.1,
+                makes_demands: true,
+                lean: 0.6,
+                lean_wronged: 0.6,
+                gesture_first_round: false,
+                gesture_when_distrusted_until: None,
+                logrolls: false,
+                probe_step: 0.0,
+                weighs_peril: false,
+                yields_to_standstill: false,
+                reads_fine_print: false,
+                steps_away_from_refused: false,
+                meets_their_claim: false,
+                avoids_weak_last_word: false,
+                cheat_risk_limit: None,
             },
             Personality::Dove => Style {
                 personality: p,
@@ -78,6 +130,22 @@ impl Style {
                 reads_press: false,
                 noise: 0.0,
                 power: 1.0,
+                opening_firmness: 0.0,
+                hardens: 0.0,
+                makes_demands: false,
+                lean: -0.6,
+                lean_wronged: -0.6,
+                gesture_first_round: true,
+                gesture_when_distrusted_until: Some(u32::MAX),
+                logrolls: false,
+                probe_step: 0.0,
+                weighs_peril: false,
+                yields_to_standstill: false,
+                reads_fine_print: false,
+                steps_away_from_refused: false,
+                meets_their_claim: false,
+                avoids_weak_last_word: false,
+                cheat_risk_limit: None,
             },
             Personality::Reciprocator => Style {
                 personality: p,
@@ -96,6 +164,22 @@ impl Style {
                 reads_press: false,
                 noise: 0.0,
                 power: 1.0,
+                opening_firmness: 0.15,
+                hardens: 0.0,
+                makes_demands: false,
+                lean: 0.0,
+                lean_wronged: 0.4,
+                gesture_first_round: true,
+                gesture_when_distrusted_until: None,
+                logrolls: false,
+                probe_step: 0.0,
+                weighs_peril: false,
+                yields_to_standstill: false,
+                reads_fine_print: false,
+                steps_away_from_refused: false,
+                meets_their_claim: false,
+                avoids_weak_last_word: false,
+                cheat_risk_limit: None,
             },
             Personality::Pragmatist => Style {
                 personality: p,
@@ -114,6 +198,22 @@ impl Style {
                 reads_press: true,
                 noise: 0.0,
                 power: 1.0,
+                opening_firmness: 0.15,
+                hardens: 0.0,
+                makes_demands: false,
+                lean: 0.0,
+                lean_wronged: 0.0,
+                gesture_first_round: false,
+                gesture_when_distrusted_until: Some(3),
+                logrolls: false,
+                probe_step: 0.0,
+                weighs_peril: false,
+                yields_to_standstill: false,
+                reads_fine_print: false,
+                steps_away_from_refused: false,
+                meets_their_claim: false,
+                avoids_weak_last_word: false,
+                cheat_risk_limit: None,
             },
         };
         let flex = level.flexibility.clamp(0.0, 1.0);
@@ -132,6 +232,8 @@ impl Style {
                 // opening pitched short of its ideal so talks can start.
                 s.start_aspiration *= 0.85;
                 s.noise = 0.1;
+                s.probe_step = 0.02;
+                s.weighs_peril = true;
             }
             Difficulty::Hard => {
                 // Opens where an easy opponent would, so no season is wasted, but packs its
@@ -141,8 +243,21 @@ impl Style {
                 s.noise = 0.0;
                 s.models = true;
                 s.power = 1.5;
+                s.probe_step = 0.05;
+                s.weighs_peril = true;
+                s.reads_fine_print = true;
+                s.steps_away_from_refused = true;
+                s.meets_their_claim = true;
+                s.avoids_weak_last_word = true;
+                // It cheats only where it is unlikely to be caught.
+                s.cheat_risk_limit = Some(0.2);
+                // A hawk concedes late and little; a sharp one knows that when the other side
+                // stands still, the status quo is the only alternative.
+                s.yields_to_standstill = p == Personality::Hawk;
             }
         }
+        // Only a pragmatist with a model of the other side looks for a better deal for both.
+        s.logrolls = s.models && p == Personality::Pragmatist;
         s
     }
 

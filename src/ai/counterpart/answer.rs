@@ -1,0 +1,341 @@
+//! Answering the other side's offer: sign, sign on this side's terms, improve it for both, table
+//! a package of this side's own, or refuse, always with the reason.
+
+use super::propose::STEP_GAIN;
+use super::value::Ctx;
+use super::{Counterpart, commitments_of, offer_key};
+use crate::ai::{Decision, ReasonCode, Signing, Table};
+use crate::sim::measures::{detection, item_cost};
+use crate::sim::scenario::{MeasureDef, Side};
+use crate::sim::{Action, Offer, SideView};
+
+/// Share of its best a counterpart must be offered to sign in the first round.
+const OPENING_NEED: f32 = 0.9;
+
+impl Counterpart {
+    /// Answer the offer on the table.
+    pub(super) fn answer(&mut self, v: &SideView, t: Table, c: &Ctx, offer: &Offer) -> Decision {
+        let me = v.side;
+        let items: Vec<(usize, Side)> = offer
+            .items
+            .iter()
+            .filter_map(|it| t.measure(&it.measure).map(|(i, _)| (i, it.by)))
+            .collect();
+        let gain = self.offer_gain(v, t, c, offer);
+        if self.their_first.is_none() {
+            self.their_first = Some(gain);
+        }
+        self.their_best = self.their_best.max(gain);
+        self.track_movement(v.round, gain / c.best);
+        let cost: f32 = offer
+            .items
+            .iter()
+            .filter(|it| it.by == me)
+            .filter_map(|it| {
+                t.measure(&it.measure)
+                    .map(|(_, m)| item_cost(m, it.verification))
+            })
+            .sum();
+        if cost > v.private.capital + 1e-4 {
+            return self.counter_or_reject(v, t, c, ReasonCode::CannotPay, format!(
+                "We cannot pay for our part: it needs {cost:.0} political capital and we have {:.0}.",
+                v.private.capital
+            ));
+        }
+        let deltas = Self::reactions(v, t, c, &items);
+        // What this side gives up is judged on its own: sweeteners do not calm a faction
+        // that sees its red line crossed.
+        let own_items: Vec<(usize, Side)> =
+            items.iter().copied().filter(|(_, by)| *by == me).collect();
+        if let Some((faction, approval)) =
+            Self::endangered_by(v, c, &Self::reactions(v, t, c, &own_items))
+        {
+            let hated = offer
+                .items
+                .iter()
+                .filter(|it| it.by == me)
+                .filter_map(|it| t.measure(&it.measure))
+                .min_by(|a, b| {
+                    let r = |x: &(usize, &MeasureDef)| {
+                        Self::reactions(v, t, c, &[(x.0, me)]).iter().sum::<f32>()
+                    };
+                    r(a).total_cmp(&r(b))
+                })
+                .map_or("this package".to_string(), |(_, m)| format!("'{}'", m.name));
+            return self.counter_or_reject(
+                v,
+                t,
+                c,
+                ReasonCode::CannotSellAtHome,
+                format!(
+                    "My {faction} are at {approval:.0}%; I cannot sell {hated} at home this season."
+                ),
+            );
+        }
+        let support = c.pool.support(&deltas);
+        if support < v.private.ratify_at {
+            return self.counter_or_reject(v, t, c, ReasonCode::CannotRatify, format!(
+                "Our parliament would not ratify this: support would be {support:.0}%, we need {:.0}%.",
+                v.private.ratify_at
+            ));
+        }
+        // The first season is for hearing each other out: only an offer close to everything
+        // this side could hope for is signed in it, and no one settles for less to beat the clock.
+        let opening = v.round == 1 && v.rounds > 1;
+        let need = if opening {
+            self.aspiration(v, c.floor).max(OPENING_NEED) * c.best
+        } else {
+            self.aspiration(v, c.floor) * c.best
+        };
+        let reservation = c.floor * c.best;
+        let last_chance = !opening && (v.exchanges_left == 0 || v.round == v.rounds);
+        if gain >= need && gain > 0.0 {
+            if let Some(d) = self.better_deal(v, t, c, offer) {
+                return d;
+            }
+            return self.accept(v, t, offer, Signing::AboveAspiration, format!(
+                    "This serves our priorities well enough: worth {:.0}% of the best we could hope for, we wanted {:.0}%.",
+                    gain / c.best * 100.0,
+                    need / c.best * 100.0
+                ));
+        }
+        if !opening
+            && gain >= reservation
+            && gain > 0.0
+            && let Some(meet) = self.meet_their_claim(v, t, c)
+            && gain >= meet
+        {
+            return self.accept(v, t, offer, Signing::NoBetterPackage, format!(
+                    "No package that gives them what they ask would give us more than this ({:.0}% of our best); we sign now rather than lose a season.",
+                    gain / c.best * 100.0
+                ));
+        }
+        // Our counter would be the season's last word, and even a step from our package they
+        // turned down gives them less than they asked for themselves (as the model sees it):
+        // they would likely refuse it, and the season would be lost. A sharp counterpart signs.
+        if gain > 0.0
+            && !opening
+            && self.style.avoids_weak_last_word
+            && v.exchanges_left == 1
+            && gain >= reservation
+            && self.their_claim(t, &c.pool).is_some_and(|claim| {
+                self.refused
+                    .as_ref()
+                    .and_then(|r| Self::their_gain(t, &c.pool, r))
+                    .is_some_and(|ours| ours * (1.0 + STEP_GAIN) < claim)
+            })
+        {
+            return self.accept(v, t, offer, Signing::LastWord, format!(
+                "Our last word this season could not give them what they ask; rather than lose the season we take this ({:.0}% of our best).",
+                gain / c.best * 100.0
+            ));
+        }
+        if last_chance && gain >= reservation && gain > 0.0 {
+            return self.accept(
+                v,
+                t,
+                offer,
+                Signing::NearDeadline,
+                "Time is short and this is above the least we can accept; we take it.".into(),
+            );
+        }
+        // A modeller reads a partner who has stopped moving: every season without a deal is
+        // a season of nothing, so a deal above the reservation is taken.
+        if self.style.models && self.stalled >= 2 && gain >= reservation && gain > 0.0 {
+            return self.accept(v, t, offer, Signing::Stalled, format!(
+                    "They have not moved for {} seasons; waiting costs more than the {:.0}% of our best this still gives us.",
+                    self.stalled,
+                    gain / c.best * 100.0
+                ));
+        }
+        // A counterpart that insists on verification names the promise it cannot believe.
+        let weak = offer.items.iter().find(|it| {
+            it.by != me
+                && self.style.verify
+                && t.measure(&it.measure).is_some_and(|(_, m)| {
+                    detection(m, it.verification) < 0.3
+                        && m.verification.iter().any(|x| x.detection >= 0.3)
+                })
+        });
+        let (code, why) = match weak {
+            Some(it) => (
+                ReasonCode::DemandVerification,
+                format!(
+                    "Words are cheap: we need '{}' under real verification, and more for us besides.",
+                    t.measure(&it.measure)
+                        .map_or(it.measure.as_str(), |(_, m)| m.name.as_str())
+                ),
+            ),
+            _ if opening => (
+                ReasonCode::FirstSeasonBar,
+                format!(
+                    "A first position, and we have heard it: worth {:.0}% of what we hope for. In this first season we sign only what gives us {:.0}%.",
+                    gain / c.best * 100.0,
+                    need / c.best * 100.0
+                ),
+            ),
+            _ => (
+                ReasonCode::RejectBelowAspiration,
+                format!(
+                    "Too little for us: worth {:.0}% of what we could hope for, we need {:.0}% at this stage.",
+                    gain / c.best * 100.0,
+                    need / c.best * 100.0
+                ),
+            ),
+        };
+        self.counter_or_reject(v, t, c, code, why)
+    }
+
+    /// A sharp counterpart's read of the table: the package best for this side among those that
+    /// give the other side at least what it claimed in its latest offer (as the model sees it)
+    /// and clear this side's reservation. If an offer already gives this side that much, holding
+    /// out only loses a season. Not in the first season.
+    fn meet_their_claim(&self, v: &SideView, t: Table, c: &Ctx) -> Option<f32> {
+        if !self.style.meets_their_claim || v.round <= 1 {
+            return None;
+        }
+        let pool = &c.pool;
+        let claim = self.their_claim(t, pool)?;
+        self.package_giving(v, c, claim, c.floor * c.best)
+            .map(|(_, own)| own)
+    }
+
+    /// For a logroller: an acceptable offer that could be better for both sides comes back
+    /// improved (same or more for us, clearly more for them as far as we can tell), while
+    /// there is an exchange left to do it.
+    fn better_deal(&mut self, v: &SideView, t: Table, c: &Ctx, offer: &Offer) -> Option<Decision> {
+        if !self.style.logrolls || v.exchanges_left == 0 {
+            return None;
+        }
+        let pool = &c.pool;
+        let pick: Vec<usize> = offer
+            .items
+            .iter()
+            .map(|it| pool.index(t, &it.measure, it.by))
+            .collect::<Option<_>>()?;
+        let sums = |p: &[usize]| {
+            p.iter().fold((0.0, 0.0), |(o, th), &j| {
+                (o + pool.cands[j].own, th + pool.cands[j].theirs)
+            })
+        };
+        let (own0, theirs0) = sums(&pick);
+        if own0 <= 0.0 || theirs0 <= 0.0 {
+            return None;
+        }
+        let mut better = pick.clone();
+        Self::improve(v, pool, (own0, 0.0), self.style.power, &mut better, false);
+        let (own1, theirs1) = sums(&better);
+        if theirs1 < theirs0 || own1 * theirs1 < own0 * theirs0 * 1.05 {
+            return None;
+        }
+        let offer = self.offer_of(v, t, pool, &better);
+        if self.last_offer_key == Some(offer_key(&offer)) {
+            return None;
+        }
+        self.remember(&offer);
+        Some(Decision {
+            action: Action::Counter {
+                side: v.side,
+                offer,
+            },
+            code: ReasonCode::BetterForBoth,
+            reason: format!(
+                "We could sign this (worth {:.0}% of our best), but a package that serves you better for no less from us is on the table: this one.",
+                own0 / c.best * 100.0
+            ),
+        })
+    }
+
+    /// Accept, or, for a counterpart that reads the fine print and has an exchange left, table
+    /// the same package again on its own terms (its own commitments for the shortest time the
+    /// measure allows, the other side's for the longest) when the offer's terms differ. `signing`
+    /// and `reason` say why it would sign.
+    fn accept(
+        &mut self,
+        v: &SideView,
+        t: Table,
+        offer: &Offer,
+        signing: Signing,
+        reason: String,
+    ) -> Decision {
+        let me = v.side;
+        // Its own package back on their terms: it restates its terms once a season, then signs.
+        let ours_again = self.refused.as_ref().is_some_and(|r| {
+            let mut a = r.clone();
+            let mut b = commitments_of(offer);
+            a.sort_unstable();
+            b.sort_unstable();
+            a == b
+        });
+        let insist = ours_again && self.insisted != Some(v.round);
+        if self.style.reads_fine_print && v.exchanges_left > 0 && (!ours_again || insist) {
+            let mut ours = offer.clone();
+            for it in &mut ours.items {
+                if let Some((_, m)) = t.measure(&it.measure) {
+                    it.term = self.pick_term(m, it.by == me);
+                }
+            }
+            if ours.items != offer.items {
+                let (code, reason) = if insist {
+                    self.insisted = Some(v.round);
+                    (
+                        ReasonCode::HoldToOurTerms(signing),
+                        format!("{reason} We hold to our terms:"),
+                    )
+                } else {
+                    (
+                        ReasonCode::OnOurTerms(signing),
+                        format!("{reason} But on our terms:"),
+                    )
+                };
+                self.remember(&ours);
+                return Decision {
+                    action: Action::Counter {
+                        side: me,
+                        offer: ours,
+                    },
+                    code,
+                    reason: format!(
+                        "{reason} what we promise for a limited time, what they promise to last."
+                    ),
+                };
+            }
+        }
+        Decision {
+            action: Action::Accept { side: me },
+            code: ReasonCode::Sign(signing),
+            reason,
+        }
+    }
+
+    /// Table a package of this side's own in answer, or refuse, giving `why` (a claim of kind
+    /// `code`).
+    fn counter_or_reject(
+        &mut self,
+        v: &SideView,
+        t: Table,
+        c: &Ctx,
+        code: ReasonCode,
+        why: String,
+    ) -> Decision {
+        let me = v.side;
+        if v.exchanges_left > 0
+            && let Some((offer, _)) = self.build_package(v, t, c)
+        {
+            let key = offer_key(&offer);
+            if self.last_offer_key != Some(key) || v.exchanges_left > 1 {
+                self.remember(&offer);
+                return Decision {
+                    action: Action::Counter { side: me, offer },
+                    code,
+                    reason: format!("{why} We table our own package instead."),
+                };
+            }
+        }
+        Decision {
+            action: Action::Reject { side: me },
+            code,
+            reason: why,
+        }
+    }
+}

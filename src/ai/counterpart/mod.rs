@@ -1,0 +1,221 @@
+//! One negotiating engine whose character comes from its `Style`: how fast it concedes, whether
+//! it opens with gestures, mirrors, verifies, forgives, models the other side and reads its press.
+
+mod answer;
+mod events;
+mod implement;
+mod memory;
+mod propose;
+mod search;
+mod signals;
+mod terms;
+mod value;
+
+use super::{Decision, Negotiator, OpponentModel, ReasonCode, Style, Table};
+use crate::sim::rng::Rng;
+use crate::sim::scenario::{Side, Statement};
+use crate::sim::{Action, Need, Offer, SideView, Stage};
+
+/// A counterpart: an engine tuned by its style, with a memory of the other side's conduct.
+pub struct Counterpart {
+    pub style: Style,
+    rng: Rng,
+    model: OpponentModel,
+    /// The last offer of theirs the model learnt from.
+    last_seen: Option<u64>,
+    /// The last package this side tabled.
+    last_offer_key: Option<u64>,
+    /// Caught breaches of the other side counted so far.
+    breaches_seen: u32,
+    /// Caught breaches let pass so far.
+    forgiven: u32,
+    /// Withdrawals owed in answer to caught breaches.
+    owed: u32,
+    /// Measure name of the last breach caught, for the explanation.
+    last_breach: String,
+    /// Round in which the last breach was seen; anger fades after the next round.
+    grievance_round: Option<u32>,
+    /// Their gestures already answered.
+    gestures_answered: Vec<u32>,
+    owe_gesture: bool,
+    /// Aspiration added after being cheated (a hawk does not forget).
+    hardened: f32,
+    /// Aspiration learnt from how the other side answered: up after an accepted proposal,
+    /// down after a refused one (only sharper counterparts learn this).
+    probe: f32,
+    /// The commitments of this side's last proposal, to see whether it was signed.
+    last_proposal: Option<Vec<(String, Side)>>,
+    /// Best and first gain the other side's offers gave this side (to mirror their concessions).
+    their_first: Option<f32>,
+    their_best: f32,
+    /// Their last public message, for mirroring.
+    their_statement: Option<Statement>,
+    /// They have asked for real verification of this side's commitments.
+    they_verify: bool,
+    /// The commitments of the other side's latest offer.
+    their_last: Option<Vec<(String, Side)>>,
+    /// This side's last package, if the other side did not sign it.
+    refused: Option<Vec<(String, Side)>>,
+    /// (round, best share offered in it, best share offered before it).
+    movement: (u32, f32, f32),
+    /// Rounds in a row the other side's offers have not improved.
+    stalled: u32,
+    /// The catalogue's total stake for each side, and how many offers the model had seen
+    /// when it was worked out (both stay put until the model learns something new).
+    spans: Option<(u32, f32, f32)>,
+    /// The round in which it last restated its terms on its own package.
+    insisted: Option<u32>,
+}
+
+/// The (measure id, undertaker) pairs of an offer.
+fn commitments_of(o: &Offer) -> Vec<(String, Side)> {
+    o.items.iter().map(|i| (i.measure.clone(), i.by)).collect()
+}
+
+/// A fingerprint of an offer's commitments, to spot a package tabled before.
+fn offer_key(o: &Offer) -> u64 {
+    let mut h: u64 = 1469598103934665603;
+    for it in &o.items {
+        for b in it.measure.bytes().chain([it.by as u8]) {
+            h = (h ^ b as u64).wrapping_mul(1099511628211);
+        }
+    }
+    h
+}
+
+impl Counterpart {
+    /// A counterpart with its own generator, derived from the match seed and its side.
+    pub fn new(style: Style, side: Side, seed: u64) -> Self {
+        Counterpart {
+            style,
+            rng: Rng::new(seed ^ ((0xA1 + side.idx() as u64) * 0x9E37_79B9)),
+            model: OpponentModel::default(),
+            last_seen: None,
+            last_offer_key: None,
+            breaches_seen: 0,
+            forgiven: 0,
+            owed: 0,
+            last_breach: String::new(),
+            grievance_round: None,
+            gestures_answered: Vec::new(),
+            owe_gesture: false,
+            hardened: 0.0,
+            probe: 0.0,
+            last_proposal: None,
+            their_first: None,
+            their_best: 0.0,
+            their_statement: None,
+            they_verify: false,
+            movement: (0, 0.0, 0.0),
+            their_last: None,
+            refused: None,
+            stalled: 0,
+            spans: None,
+            insisted: None,
+        }
+    }
+
+    /// Note a package this side tables, to avoid repeating it and to learn from its answer.
+    fn remember(&mut self, offer: &Offer) {
+        self.last_offer_key = Some(offer_key(offer));
+        self.last_proposal = Some(commitments_of(offer));
+    }
+
+    /// The model of the other side's priorities.
+    pub fn model(&self) -> &OpponentModel {
+        &self.model
+    }
+
+    /// How this counterpart values an offer now: (its gain, what it hopes for, the least it
+    /// accepts), all as shares of the best single package it could get now.
+    pub fn evaluate(&self, v: &SideView, t: Table, offer: &Offer) -> (f32, f32, f32) {
+        let c = self.ctx(v, t, true);
+        let gain = self.offer_gain(v, t, &c, offer) / c.best;
+        (gain, self.aspiration(v, c.floor), c.floor)
+    }
+}
+
+impl Negotiator for Counterpart {
+    fn decide(&mut self, v: &SideView, t: Table) -> Decision {
+        self.observe(v, t);
+        let (a, b) = self.spans(v, t);
+        self.spans = Some((self.model.offers_seen(), a, b));
+        // The home front and the candidates are gathered only for the decisions that use them
+        // (an answer to an event card needs neither).
+        match (v.stage, v.needs.first().copied()) {
+            (Stage::Events, Some(Need::Respond)) => self.respond(v, t),
+            (Stage::Implementation, Some(Need::Implement)) => {
+                let c = self.ctx(v, t, false);
+                self.implement(v, t, &c)
+            }
+            (Stage::Negotiation, Some(Need::Answer)) => {
+                let c = self.ctx(v, t, true);
+                let (_, offer) = v.pending.clone().expect("an answer needs an offer");
+                self.answer(v, t, &c, &offer)
+            }
+            (Stage::Negotiation, Some(Need::Propose)) => {
+                let c = self.ctx(v, t, true);
+                self.propose(v, t, &c)
+            }
+            _ => Decision {
+                action: Action::EndTalks { side: v.side },
+                code: ReasonCode::NothingAsked,
+                reason: "Nothing is asked of us now.".into(),
+            },
+        }
+    }
+
+    fn beliefs(&self) -> Option<[f32; 7]> {
+        Some(self.model.weights())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::{AiDef, Difficulty, Personality};
+
+    #[test]
+    fn rounds_without_movement_are_counted_and_movement_resets_them() {
+        let style = Style::new(Personality::Pragmatist, Difficulty::Hard, &AiDef::default());
+        let mut c = Counterpart::new(style, Side::B, 1);
+        c.track_movement(2, 0.30);
+        c.track_movement(2, 0.35);
+        // Round 2 was the first offer seen: that is movement.
+        c.track_movement(3, 0.34);
+        assert_eq!(c.stalled, 0);
+        // Round 3 (0.34) gave no more than round 2's 0.35.
+        c.track_movement(4, 0.36);
+        assert_eq!(c.stalled, 1);
+        // Round 4's 0.36 is within the 0.02 that counts as standing still.
+        c.track_movement(5, 0.60);
+        assert_eq!(c.stalled, 2);
+        // Round 5 moved clearly.
+        c.track_movement(6, 0.10);
+        assert_eq!(c.stalled, 0);
+    }
+
+    #[test]
+    fn a_hard_hawk_comes_down_only_when_the_other_side_stands_still() {
+        let hawk = |d| {
+            Counterpart::new(
+                Style::new(Personality::Hawk, d, &AiDef::default()),
+                Side::B,
+                1,
+            )
+        };
+        let mut hard = hawk(Difficulty::Hard);
+        assert_eq!(hard.stall_yield(), 1.0);
+        hard.stalled = 2;
+        assert!((hard.stall_yield() - 0.5).abs() < 1e-6);
+        hard.stalled = 10;
+        assert!((hard.stall_yield() - 0.4).abs() < 1e-6, "never below 40%");
+        let mut normal = hawk(Difficulty::Normal);
+        normal.stalled = 3;
+        assert_eq!(
+            normal.stall_yield(),
+            1.0,
+            "only the hard hawk reads a standstill so"
+        );
+    }
+}

@@ -1,0 +1,266 @@
+//! Tabling a package: choosing it, stepping away from one that was refused, and proposing it
+//! (or withdrawing a commitment, or ending talks) when this side has the floor.
+
+use super::search::{Pool, Scratch, claimed};
+use super::value::Ctx;
+use super::{Counterpart, offer_key};
+use crate::ai::{Decision, ReasonCode, Table};
+use crate::sim::{Action, Item, Offer, SideView};
+
+/// Weights on the other side's gain tried when building a package (each with two rankings).
+const SWEEP: usize = 6;
+
+/// Least share more a stepping counterpart's package gives the other side (as its model sees it)
+/// after a refusal.
+pub(super) const STEP_GAIN: f32 = 0.05;
+
+impl Counterpart {
+    /// The package this side would table now, with its own gain.
+    pub(super) fn build_package(
+        &mut self,
+        v: &SideView,
+        t: Table,
+        c: &Ctx,
+    ) -> Option<(Offer, f32)> {
+        let pool = &c.pool;
+        let target = self.aspiration(v, c.floor) * c.best;
+        let mut best: Option<(Vec<usize>, f32, f32)> = None;
+        let mut feasible: Vec<(Vec<usize>, f32)> = Vec::new();
+        let mut demand: Option<(Vec<usize>, f32)> = None;
+        let mut fallback: Option<(Vec<usize>, f32)> = None;
+        let mut scratch = Scratch::new(pool);
+        let mut bound = false;
+        // Weights from 0.15 to 1.8 times the style's generosity, each with both rankings.
+        for k in 0..2 * SWEEP {
+            let lambda =
+                self.style.generosity * (0.15 + (k / 2) as f32 * (1.65 / (SWEEP - 1) as f32));
+            // Ranking by worth per unit of capital only changes the package where capital ran
+            // short in the plain ranking.
+            let by_load = k % 2 == 1;
+            if by_load && !bound {
+                continue;
+            }
+            bound = false;
+            let (own, theirs) = Self::pack(v, pool, lambda, by_load, &mut scratch, &mut bound);
+            let pick = &scratch.pick;
+            if pick.is_empty() {
+                continue;
+            }
+            if own < target {
+                // Short of what it hopes for, but still worth tabling if both sides gain and it
+                // clears the least this side would accept.
+                // Not in the first season, which is for opening positions.
+                if theirs > 0.0
+                    && v.round > 1
+                    && own >= c.floor * c.best
+                    && fallback
+                        .as_ref()
+                        .is_none_or(|f: &(Vec<usize>, f32)| own > f.1)
+                {
+                    fallback = Some((pick.clone(), own));
+                }
+                continue;
+            }
+            if theirs <= 0.0 {
+                // Nothing in it for them, as far as this side can tell: only a demanding style
+                // tables such a package, and only when nothing better meets its aspiration.
+                if self.style.makes_demands
+                    && demand
+                        .as_ref()
+                        .is_none_or(|d: &(Vec<usize>, f32)| own > d.1)
+                {
+                    demand = Some((pick.clone(), own));
+                }
+                continue;
+            }
+            // A modeller aims at the package that maximises the product of both sides' gains
+            // (the Nash point as it sees it); the others at what gives the other side most
+            // once their own aspiration is met.
+            let merit = if self.style.models {
+                claimed(own, self.style.power) * theirs
+            } else {
+                theirs
+            };
+            if self.style.noise > 0.0 {
+                feasible.push((pick.clone(), own));
+            }
+            if best.as_ref().is_none_or(|b| merit > b.2) {
+                best = Some((pick.clone(), own, merit));
+            }
+        }
+        // A sharp counterpart whose package was turned down steps away from it: the best package
+        // one addition, removal or swap from it that gives the other side more, as far as its
+        // model sees, and still meets its own aspiration. Polishing the sweep's package would
+        // only climb back to the one just refused.
+        let stepped = self.step_from_refused(v, t, pool, target);
+        let moved = stepped.is_some();
+        if let Some((p, o)) = stepped {
+            best = Some((p, o, 0.0));
+        } else if self.style.models
+            && let Some(b) = best.as_mut()
+        {
+            Self::improve(v, pool, (target, 0.0), self.style.power, &mut b.0, false);
+            b.1 = b.0.iter().map(|&j| pool.cands[j].own).sum();
+        }
+        // Failing that, it offers the other side more next time, as far as its own aspiration
+        // allows, rather than the same again.
+        if self.style.steps_away_from_refused
+            && !moved
+            && let Some(bar) = self
+                .refused
+                .as_ref()
+                .and_then(|r| Self::their_gain(t, pool, r))
+            && best.as_ref().is_none_or(|b| {
+                b.0.iter().map(|&j| pool.cands[j].theirs).sum::<f32>() <= bar * 1.05
+            })
+            && let Some((p, o)) = self.package_giving(v, c, bar * 1.1, target)
+        {
+            best = Some((p, o, 0.0));
+        }
+        let (pick, own) =
+            if self.style.noise > 0.0 && feasible.len() > 1 && self.rng.chance(self.style.noise) {
+                let k = self.rng.below(feasible.len());
+                feasible.swap_remove(k)
+            } else {
+                // Even a hawk stops making bare demands in the second half of the match when a
+                // deal both sides gain from is within its reservation.
+                let late = 2 * v.round > v.rounds;
+                match (best, demand, fallback) {
+                    (Some((p, o, _)), _, _) => (p, o),
+                    (None, _, Some(f)) if late => f,
+                    (None, Some(d), _) => d,
+                    (None, None, Some(f)) => f,
+                    (None, None, None) => return None,
+                }
+            };
+        Some((self.offer_of(v, t, pool, &pick), own))
+    }
+
+    /// The package one step from this side's refused one (see `build_package`), with its own
+    /// gain, if this style steps away from refused packages and has one to offer.
+    fn step_from_refused(
+        &self,
+        v: &SideView,
+        t: Table,
+        pool: &Pool,
+        target: f32,
+    ) -> Option<(Vec<usize>, f32)> {
+        if !self.style.steps_away_from_refused {
+            return None;
+        }
+        let refused = self.refused.as_ref()?;
+        let mut pick: Vec<usize> = refused
+            .iter()
+            .map(|(id, by)| pool.index(t, id, *by))
+            .collect::<Option<_>>()?;
+        let bar: f32 = pick.iter().map(|&j| pool.cands[j].theirs).sum();
+        let mut before = pick.clone();
+        before.sort_unstable();
+        let min_theirs = bar.max(0.0) * (1.0 + STEP_GAIN) + 1e-4;
+        Self::improve(
+            v,
+            pool,
+            (target, min_theirs),
+            self.style.power,
+            &mut pick,
+            true,
+        );
+        let own: f32 = pick.iter().map(|&j| pool.cands[j].own).sum();
+        let theirs: f32 = pick.iter().map(|&j| pool.cands[j].theirs).sum();
+        (pick != before && theirs >= min_theirs && own >= target).then_some((pick, own))
+    }
+
+    /// The offer for a set of candidates from the pool.
+    pub(super) fn offer_of(&self, v: &SideView, t: Table, pool: &Pool, pick: &[usize]) -> Offer {
+        let items: Vec<Item> = pick
+            .iter()
+            .map(|&j| {
+                let cd = &pool.cands[j];
+                let m = &t.measures()[cd.i];
+                Item {
+                    measure: m.id.clone(),
+                    by: cd.by,
+                    verification: cd.ver,
+                    term: self.pick_term(m, cd.by == v.side),
+                }
+            })
+            .collect();
+        let statement = self.statement(v, &items);
+        Offer { items, statement }
+    }
+
+    /// Use the floor: withdraw a commitment owed in retaliation, make a gesture, table a
+    /// package, or end talks.
+    pub(super) fn propose(&mut self, v: &SideView, t: Table, c: &Ctx) -> Decision {
+        let me = v.side;
+        if self.owed > 0 {
+            self.owed -= 1;
+            let pick = v
+                .commitments
+                .iter()
+                .filter(|cm| cm.by == me)
+                .filter_map(|cm| t.shared(&cm.measure).map(|(_, m)| (cm, m)))
+                .filter(|(_, m)| m.withdrawable)
+                .max_by(|a, b| a.1.burden.total_cmp(&b.1.burden));
+            if let Some((cm, m)) = pick {
+                return Decision {
+                    action: Action::Withdraw {
+                        side: me,
+                        commitment: cm.id,
+                    },
+                    code: ReasonCode::CaughtBreaking,
+                    reason: format!(
+                        "They were caught breaking '{}'; we withdraw '{}' until they keep their word.",
+                        self.last_breach, m.name
+                    ),
+                };
+            }
+        }
+        if let Some(g) = self.gesture(v, t, c) {
+            return g;
+        }
+        match self.build_package(v, t, c) {
+            Some((offer, own)) if v.exchanges_left > 0 => {
+                let key = offer_key(&offer);
+                if self.last_offer_key == Some(key) && v.exchanges_left < 2 {
+                    return Decision {
+                        action: Action::EndTalks { side: me },
+                        code: ReasonCode::WillNotRepeat,
+                        reason: "We have said what we can offer this season; we will not repeat ourselves.".into(),
+                    };
+                }
+                self.remember(&offer);
+                let (code, reason) = if self.style.models {
+                    let top = self.model.ranking()[0];
+                    (
+                        ReasonCode::TradeAcrossAreas,
+                        format!(
+                            "A package that trades across areas: worth {:.0}% of our best to us, and it gives them what they seem to value most ({}).",
+                            own / c.best * 100.0,
+                            top.label().to_lowercase()
+                        ),
+                    )
+                } else {
+                    (
+                        ReasonCode::SellableAtHome,
+                        format!(
+                            "A package worth {:.0}% of our best to us; we can sell it at home.",
+                            own / c.best * 100.0
+                        ),
+                    )
+                };
+                Decision {
+                    action: Action::Propose { side: me, offer },
+                    code,
+                    reason,
+                }
+            }
+            _ => Decision {
+                action: Action::EndTalks { side: me },
+                code: ReasonCode::NothingToOffer,
+                reason: "Nothing we could sell at home and still want is possible this season."
+                    .into(),
+            },
+        }
+    }
+}

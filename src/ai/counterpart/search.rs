@@ -1,0 +1,426 @@
+//! The package search: what could be tabled, packed greedily for a weight on the other side's
+//! gain, then polished move by move.
+
+use super::Counterpart;
+use super::value::{Ctx, own_utility};
+use crate::ai::Table;
+use crate::sim::SideView;
+use crate::sim::measures::item_cost;
+use crate::sim::offers::MAX_ITEMS;
+use crate::sim::politics::reaction;
+use crate::sim::scenario::{FactionRates, MeasureDef, Side};
+use std::sync::Arc;
+
+/// Share of the going rate of the other side's capital a modeller counts when that capital is
+/// not short this season (what a check costs them now, they cannot spend on a deal next season).
+const CARRIED_CAPITAL: f32 = 0.5;
+
+/// A commitment that could be tabled, with its worth to each side and its capital cost.
+pub(super) struct Cand {
+    pub(super) i: usize,
+    pub(super) by: Side,
+    pub(super) ver: Option<usize>,
+    pub(super) own: f32,
+    pub(super) theirs: f32,
+    pub(super) cost: f32,
+}
+
+/// The commitments a side could table, with each one's effect on its own factions.
+#[derive(Default)]
+pub(super) struct Pool {
+    pub(super) cands: Vec<Cand>,
+    /// Own factions' approval change per candidate, candidate-major.
+    deltas: Vec<f32>,
+    nf: usize,
+    /// Each own faction's share of the vote and its approval now, for quick support sums.
+    shares: Vec<f32>,
+    approvals: Vec<f32>,
+    /// Each own faction's reactions by area.
+    pub(super) rates: Arc<[FactionRates]>,
+}
+
+impl Pool {
+    /// Where the commitment `id` undertaken by `by` sits among the candidates, if tabled now.
+    pub(super) fn index(&self, t: Table, id: &str, by: Side) -> Option<usize> {
+        let (i, _) = t.measure(id)?;
+        self.cands.iter().position(|cd| cd.i == i && cd.by == by)
+    }
+
+    /// An empty pool that knows this side's home front: each faction's share of the vote and
+    /// its approval now.
+    pub(super) fn home(v: &SideView) -> Self {
+        let factions = &v.private.factions;
+        let total: f32 = factions
+            .iter()
+            .map(|f| f.weight.max(0.0))
+            .sum::<f32>()
+            .max(1e-6);
+        Pool {
+            cands: Vec::new(),
+            deltas: Vec::new(),
+            nf: factions.len(),
+            shares: factions.iter().map(|f| f.weight.max(0.0) / total).collect(),
+            approvals: v.me.factions.iter().map(|f| f.approval).collect(),
+            rates: v.private.faction_rates.clone(),
+        }
+    }
+
+    /// Weighted approval at home if the factions' approval moved by `deltas`.
+    pub(super) fn support(&self, deltas: &[f32]) -> f32 {
+        self.shares
+            .iter()
+            .zip(&self.approvals)
+            .zip(deltas)
+            .map(|((w, a), d)| w * (a + d).clamp(0.0, 100.0))
+            .sum()
+    }
+}
+
+/// Working space for packing, reused across the packages of one search.
+pub(super) struct Scratch {
+    /// Candidates ranked for the weight being tried, as sortable keys.
+    order: Vec<u64>,
+    /// Own factions' approval change of the package so far.
+    sum: Vec<f32>,
+    /// The package so far, as candidate indices.
+    pub(super) pick: Vec<usize>,
+}
+
+impl Scratch {
+    /// Space for packing from `pool`.
+    pub(super) fn new(pool: &Pool) -> Self {
+        Scratch {
+            order: Vec::with_capacity(pool.cands.len()),
+            sum: vec![0.0; pool.nf],
+            pick: Vec::with_capacity(MAX_ITEMS),
+        }
+    }
+}
+
+/// A gain raised to the bargaining power a counterpart claims (the common powers without `powf`,
+/// which the package search calls often).
+pub(super) fn claimed(gain: f32, power: f32) -> f32 {
+    let g = gain.max(0.0);
+    if power == 1.0 {
+        g
+    } else if power == 1.5 {
+        g * g.sqrt()
+    } else {
+        g.powf(power)
+    }
+}
+
+impl Counterpart {
+    /// Every commitment this side could table now, scored once.
+    pub(super) fn candidates(&self, v: &SideView, t: Table, c: &Ctx, mut pool: Pool) -> Pool {
+        let me = v.side;
+        pool.cands.reserve(v.available.len());
+        pool.deltas.reserve(v.available.len() * pool.nf);
+        let open: Vec<(usize, &MeasureDef, Side)> = v
+            .available
+            .iter()
+            .filter_map(|(id, by)| t.shared(id).map(|(i, m)| (i, m, *by)))
+            .collect();
+        // What a unit of their capital buys us, on average, among their commitments; a share of
+        // that if they could pay for everything of theirs we want this season anyway.
+        let (mut worth_sum, mut n, mut wanted) = (0.0, 0, 0.0);
+        for &(_, m, by) in &open {
+            if by != me && m.cost > 0.0 {
+                let u = own_utility(v, m, by) / c.span;
+                if u > 0.0 {
+                    worth_sum += u / m.cost;
+                    n += 1;
+                    wanted += m.cost;
+                }
+            }
+        }
+        let scarce = wanted > v.them.capital;
+        let capital_worth = if n == 0 {
+            0.0
+        } else if scarce {
+            worth_sum / n as f32
+        } else {
+            // Capital spent on checks now is capital the other side lacks next season.
+            CARRIED_CAPITAL * worth_sum / n as f32
+        };
+        for &(i, m, by) in &open {
+            let ver = self.pick_verification(v, t, c, m, by, capital_worth);
+            let d0 = pool.deltas.len();
+            pool.deltas
+                .extend(pool.rates.iter().map(|r| reaction(r, m, by == me)));
+            // A leader near the edge does not even table what an angry faction would not swallow.
+            if Self::endangered_by(v, c, &pool.deltas[d0..]).is_some() {
+                pool.deltas.truncate(d0);
+                continue;
+            }
+            pool.cands.push(Cand {
+                i,
+                by,
+                ver,
+                own: self.worth(v, t, c, m, by, ver),
+                theirs: self.model.utility(m, by, me) / c.their_span,
+                cost: item_cost(m, ver),
+            });
+        }
+        pool
+    }
+
+    /// Pack the best-scoring commitments for weight `lambda` on the other side's gain, while
+    /// both sides can pay and the home parliament would still ratify.
+    pub(super) fn pack(
+        v: &SideView,
+        pool: &Pool,
+        lambda: f32,
+        by_load: bool,
+        scratch: &mut Scratch,
+        capital_bound: &mut bool,
+    ) -> (f32, f32) {
+        let Scratch { order, sum, pick } = scratch;
+        let me = v.side;
+        let cands = &pool.cands;
+        // Ranked by worth, or by worth per share of the payer's capital when capital is what
+        // limits the package; only commitments worth something at this weight are ranked.
+        let capital = [v.private.capital, v.them.capital];
+        order.clear();
+        for (j, c) in cands.iter().enumerate() {
+            let score = c.own + lambda * c.theirs;
+            if score > 0.0 {
+                let key = if by_load {
+                    let payer = usize::from(c.by != me);
+                    score / (c.cost / capital[payer].max(1e-3) + 0.02)
+                } else {
+                    score
+                };
+                // A positive float's bits order like the float: inverted, they sort the best
+                // first, and the candidate's index breaks ties the same way on every machine.
+                order.push((u64::from(!key.to_bits()) << 32) | j as u64);
+            }
+        }
+        order.sort_unstable();
+        pick.clear();
+        let (mut my_cost, mut their_cost, mut own, mut theirs) = (0.0, 0.0, 0.0, 0.0);
+        sum.iter_mut().for_each(|x| *x = 0.0);
+        let nf = pool.nf;
+        let threshold = v.private.ratify_at + 3.0;
+        // Support only falls when some faction loses approval: once the package passes at
+        // home, a commitment no faction minds keeps it passing.
+        let mut passes = pool.support(sum) >= threshold;
+        for &x in order.iter() {
+            if pick.len() >= MAX_ITEMS {
+                break;
+            }
+            let j = (x & 0xffff_ffff) as usize;
+            let cd = &cands[j];
+            let (mc, tc) = if cd.by == me {
+                (my_cost + cd.cost, their_cost)
+            } else {
+                (my_cost, their_cost + cd.cost)
+            };
+            if mc > v.private.capital || tc > v.them.capital {
+                *capital_bound = true;
+                continue;
+            }
+            let delta = &pool.deltas[j * nf..(j + 1) * nf];
+            for (s, d) in sum.iter_mut().zip(delta) {
+                *s += d;
+            }
+            if !(passes && delta.iter().all(|d| *d >= 0.0)) {
+                if pool.support(sum) < threshold {
+                    for (s, d) in sum.iter_mut().zip(delta) {
+                        *s -= d;
+                    }
+                    continue;
+                }
+                passes = true;
+            }
+            my_cost = mc;
+            their_cost = tc;
+            own += cd.own;
+            theirs += cd.theirs;
+            pick.push(j);
+        }
+        (own, theirs)
+    }
+
+    /// Polish a package by single additions, removals and swaps while the product of both
+    /// sides' estimated gains grows, its own gain stays at `bounds.0` or above and theirs at
+    /// `bounds.1` or above: the sweep finds the region, this finds the corner capital and the
+    /// item limit leave. With `must_move` the first move is taken even if the product falls
+    /// (a step away from a package that was turned down).
+    pub(super) fn improve(
+        v: &SideView,
+        pool: &Pool,
+        bounds: (f32, f32),
+        power: f32,
+        pick: &mut Vec<usize>,
+        must_move: bool,
+    ) {
+        let (target, min_theirs) = bounds;
+        let me = v.side;
+        let nf = pool.nf;
+        let cands = &pool.cands;
+        let cap = [v.private.capital + 1e-4, v.them.capital + 1e-4];
+        let ratify = v.private.ratify_at + 3.0;
+        let payer = |j: usize| usize::from(cands[j].by != me);
+        let deltas = |j: usize| &pool.deltas[j * nf..(j + 1) * nf];
+        // Running totals of the current package, so each move is judged by its difference.
+        let mut spent = [0.0f32; 2];
+        let (mut own, mut theirs) = (0.0f32, 0.0f32);
+        let mut sum = vec![0.0f32; nf];
+        let mut inside = vec![false; cands.len()];
+        for &j in pick.iter() {
+            spent[payer(j)] += cands[j].cost;
+            own += cands[j].own;
+            theirs += cands[j].theirs;
+            for (s, d) in sum.iter_mut().zip(deltas(j)) {
+                *s += d;
+            }
+            inside[j] = true;
+        }
+        let merit = |o: f32, th: f32| claimed(o, power) * th;
+        if spent[0] > cap[0]
+            || spent[1] > cap[1]
+            || own < target
+            || theirs <= 0.0
+            || pool.support(&sum) < ratify
+        {
+            return;
+        }
+        let mut score = if must_move {
+            f32::NEG_INFINITY
+        } else {
+            merit(own, theirs)
+        };
+        let mut trial = vec![0.0f32; nf];
+        for _ in 0..4 {
+            // (position to drop, candidate to add, merit); a swap does both.
+            let mut found: Option<(Option<usize>, Option<usize>, f32)> = None;
+            for k in 0..=pick.len() {
+                let drop = (k < pick.len()).then(|| pick[k]);
+                for add in (0..cands.len())
+                    .filter(|&j| !inside[j])
+                    .map(Some)
+                    .chain([None])
+                {
+                    let len = pick.len() + usize::from(add.is_some()) - usize::from(drop.is_some());
+                    if (drop.is_none() && add.is_none()) || len == 0 || len > MAX_ITEMS {
+                        continue;
+                    }
+                    let (mut sp, mut o, mut th) = (spent, own, theirs);
+                    if let Some(r) = drop {
+                        sp[payer(r)] -= cands[r].cost;
+                        o -= cands[r].own;
+                        th -= cands[r].theirs;
+                    }
+                    if let Some(a) = add {
+                        sp[payer(a)] += cands[a].cost;
+                        o += cands[a].own;
+                        th += cands[a].theirs;
+                    }
+                    if sp[0] > cap[0]
+                        || sp[1] > cap[1]
+                        || o < target
+                        || th <= 0.0
+                        || th < min_theirs
+                    {
+                        continue;
+                    }
+                    let sc = merit(o, th);
+                    if sc <= score + 1e-6 || found.is_some_and(|f| sc <= f.2) {
+                        continue;
+                    }
+                    // The home front is checked last: it is the dearest test.
+                    trial.copy_from_slice(&sum);
+                    if let Some(r) = drop {
+                        trial.iter_mut().zip(deltas(r)).for_each(|(s, d)| *s -= d);
+                    }
+                    if let Some(a) = add {
+                        trial.iter_mut().zip(deltas(a)).for_each(|(s, d)| *s += d);
+                    }
+                    if pool.support(&trial) >= ratify {
+                        found = Some((drop.map(|_| k), add, sc));
+                    }
+                }
+            }
+            let Some((drop, add, sc)) = found else {
+                break;
+            };
+            if let Some(k) = drop {
+                let r = pick.swap_remove(k);
+                spent[payer(r)] -= cands[r].cost;
+                own -= cands[r].own;
+                theirs -= cands[r].theirs;
+                sum.iter_mut().zip(deltas(r)).for_each(|(s, d)| *s -= d);
+                inside[r] = false;
+            }
+            if let Some(a) = add {
+                pick.push(a);
+                spent[payer(a)] += cands[a].cost;
+                own += cands[a].own;
+                theirs += cands[a].theirs;
+                sum.iter_mut().zip(deltas(a)).for_each(|(s, d)| *s += d);
+                inside[a] = true;
+            }
+            score = sc;
+        }
+        pick.sort_unstable();
+    }
+
+    /// The most this side could get from one package now (both sides' capital permitting).
+    pub(super) fn best_now(v: &SideView, pool: &Pool) -> f32 {
+        let mut scratch = Scratch::new(pool);
+        let mut bound = false;
+        let plain = Self::pack(v, pool, 0.0, false, &mut scratch, &mut bound).0;
+        let by_load = if bound {
+            Self::pack(v, pool, 0.0, true, &mut scratch, &mut bound).0
+        } else {
+            plain
+        };
+        plain.max(by_load).max(0.01)
+    }
+
+    /// What the other side claimed for itself in its latest offer, as this side's model
+    /// estimates it (on the same scale as a candidate's `theirs`).
+    pub(super) fn their_claim(&self, t: Table, pool: &Pool) -> Option<f32> {
+        Self::their_gain(t, pool, self.their_last.as_ref()?)
+    }
+
+    /// The other side's gain from a set of commitments, as this side's model estimates it.
+    pub(super) fn their_gain(t: Table, pool: &Pool, items: &[(String, Side)]) -> Option<f32> {
+        let claim: f32 = items
+            .iter()
+            .filter_map(|(id, by)| pool.index(t, id, *by))
+            .map(|j| pool.cands[j].theirs)
+            .sum();
+        (claim > 0.0).then_some(claim)
+    }
+
+    /// The package best for this side among those giving the other side at least `theirs_min`
+    /// (as the model sees it) and this side at least `own_min`.
+    pub(super) fn package_giving(
+        &self,
+        v: &SideView,
+        c: &Ctx,
+        theirs_min: f32,
+        own_min: f32,
+    ) -> Option<(Vec<usize>, f32)> {
+        let pool = &c.pool;
+        let mut scratch = Scratch::new(pool);
+        let mut out: Option<(Vec<usize>, f32)> = None;
+        // A coarse sweep will do; the capital-aware ranking only where capital ran short.
+        let mut bound = false;
+        for k in 0..8 {
+            let lambda = 0.15 + (k / 2) as f32;
+            let by_load = k % 2 == 1;
+            if by_load && !bound {
+                continue;
+            }
+            bound = false;
+            let (own, theirs) = Self::pack(v, pool, lambda, by_load, &mut scratch, &mut bound);
+            if theirs >= theirs_min && own >= own_min && out.as_ref().is_none_or(|o| own > o.1) {
+                out = Some((scratch.pick.clone(), own));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,228 @@
+//! How a counterpart values things: its own gain and the other side's on one scale, what it
+//! hopes for and the least it accepts, and what its home front would swallow.
+
+use super::Counterpart;
+use super::search::Pool;
+use crate::ai::Table;
+use crate::sim::measures::detection;
+use crate::sim::politics::reactions_to;
+use crate::sim::scenario::{Area, MeasureDef, Side};
+use crate::sim::{Offer, SideView};
+
+/// Share of its reservation a counterpart that yields to a standstill gives up for each season
+/// the other side stands still.
+const STALL_YIELD: f32 = 0.25;
+
+/// Share of its reservation a careful counterpart gives up at the clash line itself.
+const PERIL_YIELD: f32 = 0.6;
+
+/// Values worked out once per decision.
+pub(super) struct Ctx {
+    pub(super) span: f32,
+    pub(super) their_span: f32,
+    /// The most this side could get from one package now.
+    pub(super) best: f32,
+    /// What it could table now.
+    pub(super) pool: Pool,
+    /// Approval below which a faction is a danger to the leader.
+    pub(super) danger_line: f32,
+    /// The least share of its best this side accepts now: its reservation, lowered as
+    /// tension nears the clash line (where no deal means war).
+    pub(super) floor: f32,
+}
+
+/// Private utility of a commitment to this side.
+pub(super) fn own_utility(v: &SideView, m: &MeasureDef, by: Side) -> f32 {
+    weighted(
+        v,
+        v.private.priorities.get(&m.area).copied().unwrap_or(0.0),
+        m,
+        by,
+    )
+}
+
+/// This side's own priority weights, by `Area as usize`.
+pub(super) fn priorities(v: &SideView) -> [f32; 7] {
+    Area::ALL.map(|a| v.private.priorities.get(&a).copied().unwrap_or(0.0))
+}
+
+/// Private utility of a commitment to this side, whose weight for its area is `w`.
+fn weighted(v: &SideView, w: f32, m: &MeasureDef, by: Side) -> f32 {
+    if by == v.side {
+        -w * m.burden
+    } else {
+        w * m.value
+    }
+}
+
+impl Counterpart {
+    /// The catalogue's total stake for this side and, as the model sees it, for the other:
+    /// the scale both sides' gains are measured on.
+    pub(super) fn spans(&self, v: &SideView, t: Table) -> (f32, f32) {
+        let seen = self.model.offers_seen();
+        if let Some((n, a, b)) = self.spans
+            && n == seen
+        {
+            return (a, b);
+        }
+        let prio = priorities(v);
+        let (mut span, mut their_span) = (0.0, 0.0);
+        for m in t.measures() {
+            for s in Side::BOTH {
+                if m.by.allows(s) {
+                    span += weighted(v, prio[m.area as usize], m, s).abs();
+                    their_span += self.model.utility(m, s, v.side).abs();
+                }
+            }
+        }
+        (span.max(1e-6), their_span.max(1e-6))
+    }
+
+    /// Everything a decision needs; `with_pool` also scores what could be tabled now, which only
+    /// talks need.
+    pub(super) fn ctx(&self, v: &SideView, t: Table, with_pool: bool) -> Ctx {
+        // Both sides' gains are measured as shares of everything at stake for them in the
+        // catalogue, so one side's gain and the other's estimated gain weigh alike.
+        let (span, their_span) = self.spans(v, t);
+        let mut c = Ctx {
+            span,
+            their_span,
+            best: 0.01,
+            pool: Pool::home(v),
+            danger_line: v.private.ouster_below + 12.0,
+            floor: self.style.floor * (1.0 - PERIL_YIELD * self.peril(v, t)) * self.stall_yield(),
+        };
+        if with_pool {
+            let home = std::mem::take(&mut c.pool);
+            c.pool = self.candidates(v, t, &c, home);
+            c.best = Self::best_now(v, &c.pool);
+        }
+        c
+    }
+
+    /// Share of the best attainable gain wanted now.
+    pub(super) fn aspiration(&self, v: &SideView, floor: f32) -> f32 {
+        let t = if v.rounds <= 1 {
+            1.0
+        } else {
+            (v.round - 1) as f32 / (v.rounds - 1) as f32
+        };
+        let s = &self.style;
+        let mut a = s.floor
+            + (s.start_aspiration - s.floor) * (1.0 - t.clamp(0.0, 1.0).powf(1.0 / s.concede));
+        if s.mirrors
+            && let Some(first) = self.their_first
+        {
+            // Concede as much as they have conceded, no more.
+            a -= (self.their_best - first).max(0.0) * 0.8;
+        }
+        // Opening positions are firmer: the first season is for sounding each other out, so a
+        // class sees talks develop before the first deal.
+        let opening = if v.round == 1 {
+            s.opening_firmness
+        } else {
+            0.0
+        };
+        (a + self.hardened + self.probe + opening).clamp(floor, 1.0)
+    }
+
+    /// How far a commitment of the other side can be believed: trust, or else verification.
+    pub(super) fn credibility(
+        &self,
+        v: &SideView,
+        m: &MeasureDef,
+        verification: Option<usize>,
+    ) -> f32 {
+        let trust = v.trust[v.side.idx()] / 100.0;
+        let p = detection(m, verification);
+        let c = trust + (1.0 - trust) * p;
+        if self.style.verify {
+            0.5 + 0.5 * c
+        } else {
+            0.8 + 0.2 * c
+        }
+    }
+
+    /// Worth to this side of one commitment now, normalised: private value (the other side's
+    /// promises discounted by how credible they are), calm when tension runs high, and how the
+    /// home press will take a concession.
+    pub(super) fn worth(
+        &self,
+        v: &SideView,
+        t: Table,
+        c: &Ctx,
+        m: &MeasureDef,
+        by: Side,
+        ver: Option<usize>,
+    ) -> f32 {
+        let mut u = own_utility(v, m, by);
+        if by != v.side {
+            u *= self.credibility(v, m, ver);
+        }
+        u += -m.effects.tension * ((v.tension / 100.0) * 0.15 + self.peril(v, t) * 0.6);
+        if self.style.reads_press && by == v.side {
+            let slant: f32 = t
+                .outlets()
+                .iter()
+                .filter(|o| o.side == Some(v.side))
+                .map(|o| o.slant.max(0.0) * o.reach)
+                .sum();
+            u -= slant * m.burden * 0.03;
+        }
+        u / c.span
+    }
+
+    /// 0..1: how close tension is to the clash line, as a careful counterpart (not an easy
+    /// one) weighs it; a clash leaves both sides with nothing.
+    pub(super) fn peril(&self, v: &SideView, t: Table) -> f32 {
+        if !self.style.weighs_peril {
+            return 0.0;
+        }
+        ((v.tension - (t.clash_at() - 25.0)) / 25.0).clamp(0.0, 1.0)
+    }
+
+    /// How much of its reservation a counterpart that yields to a standstill (a hard hawk) still
+    /// holds to: it concedes late and little, but once the other side has stood still for a
+    /// season or two it knows the status quo is the only alternative, and comes down a quarter
+    /// a season (to 40% at most).
+    pub(super) fn stall_yield(&self) -> f32 {
+        if self.style.yields_to_standstill {
+            (1.0 - STALL_YIELD * self.stalled as f32).max(0.4)
+        } else {
+            1.0
+        }
+    }
+
+    /// Approval change of each own faction if these commitments are signed.
+    pub(super) fn reactions(v: &SideView, t: Table, c: &Ctx, items: &[(usize, Side)]) -> Vec<f32> {
+        let resolved: Vec<(&MeasureDef, bool)> = items
+            .iter()
+            .map(|&(i, by)| (&t.measures()[i], by == v.side))
+            .collect();
+        reactions_to(&c.pool.rates, &resolved)
+    }
+
+    /// While the leader is close to falling, the most disaffected faction this package would
+    /// anger further, if any.
+    pub(super) fn endangered_by(v: &SideView, c: &Ctx, deltas: &[f32]) -> Option<(String, f32)> {
+        let leader_at_risk = v.me.approval < c.danger_line;
+        v.private
+            .factions
+            .iter()
+            .zip(&v.me.factions)
+            .zip(deltas)
+            .filter(|((f, _), d)| leader_at_risk && **d < -0.5 && f.weight > 0.0)
+            .min_by(|a, b| a.0.1.approval.total_cmp(&b.0.1.approval))
+            .map(|((_, pf), _)| (pf.name.to_string(), pf.approval))
+    }
+
+    /// This side's worth of an offer, on the scale of `Ctx::best`.
+    pub(super) fn offer_gain(&self, v: &SideView, t: Table, c: &Ctx, offer: &Offer) -> f32 {
+        offer
+            .items
+            .iter()
+            .filter_map(|it| t.measure(&it.measure).map(|(_, m)| (it, m)))
+            .map(|(it, m)| self.worth(v, t, c, m, it.by, it.verification))
+            .sum()
+    }
+}
