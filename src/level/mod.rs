@@ -1,5 +1,9 @@
 //! Level files: RON scenarios, loaded and checked with errors an author can act on.
 
+mod locate;
+mod syntax;
+#[cfg(test)]
+mod tests;
 mod validate;
 
 use crate::sim::Scenario;
@@ -7,6 +11,28 @@ use std::fmt;
 use std::path::Path;
 
 pub use validate::validate;
+
+/// What sort of problem a [`LevelError`] is, so that tools and tests need not read the wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The file cannot be read, or is not UTF-8 text.
+    Unreadable,
+    /// The text is not a well-formed level: RON syntax, an unknown or missing field, a wrong type.
+    Syntax,
+    /// A decimal is NaN or infinite (RON reads a number too large for the game, such as `1e39`,
+    /// as infinite).
+    NotFinite,
+    /// A number lies outside the range the rules work with.
+    OutOfRange,
+    /// An id is empty, not snake_case, or repeated within its list.
+    BadId,
+    /// A field names a measure, phase, outlet or headline slot that does not exist.
+    UnknownName,
+    /// Values that are fine one by one but cannot work together, such as a loop of
+    /// prerequisites or an end condition that can never be met.
+    Inconsistent,
+}
 
 /// One problem in a level file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +43,9 @@ pub struct LevelError {
     pub pos: Option<(usize, usize)>,
     /// The field path, e.g. `measures[3].requires[0]`; empty for syntax errors.
     pub field: String,
+    /// What sort of problem it is.
+    pub kind: ErrorKind,
+    /// What is wrong, in the words of the level guide.
     pub message: String,
     /// The source line the position points into, shown under the message.
     pub source: Option<String>,
@@ -33,15 +62,6 @@ impl LevelError {
             s += &format!(": {}", self.field);
         }
         s + &format!(": {}", self.message)
-    }
-}
-
-/// RON reports a missing comma where the next field starts; say where to look.
-fn syntax_hint(msg: String) -> String {
-    if msg == "Expected comma" {
-        msg + " (probably missing at the end of the line before)"
-    } else {
-        msg
     }
 }
 
@@ -102,6 +122,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scenario, LevelErrors> {
                 file: file.into(),
                 pos: Some((line, col)),
                 field: String::new(),
+                kind: ErrorKind::Unreadable,
                 message: "the file is not valid UTF-8 text (save it as UTF-8)".into(),
                 source: None,
             }]));
@@ -113,7 +134,8 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scenario, LevelErrors> {
             file: file.into(),
             pos: Some((line, col)),
             field: String::new(),
-            message: syntax_hint(e.code.to_string()),
+            kind: ErrorKind::Syntax,
+            message: syntax::message(&e.code),
             source: source_line(text, line),
         }])
     })?;
@@ -133,6 +155,7 @@ pub fn load(path: &Path) -> Result<Scenario, LevelErrors> {
             file: file.clone(),
             pos: None,
             field: String::new(),
+            kind: ErrorKind::Unreadable,
             message: format!("cannot read the file: {e}"),
             source: None,
         }])

@@ -1,566 +1,406 @@
 //! The semantic pass: what a well-formed file can still get wrong.
+//!
+//! [`validate`] calls one function per section of a level, in the order of the file. They share
+//! a [`Checker`], which turns a [`Place`] (a field path and the way to find that field in the
+//! text) into an error with a line and column, and which holds the checks that recur: numbers,
+//! ids and effects groups.
+//!
+//! Each section destructures its part of the scenario in full, so a field added to the format
+//! fails to compile here until someone decides how to check it.
 
-use super::LevelError;
+use super::locate::{Place, Source};
+use super::{ErrorKind, LevelError};
 use crate::sim::media::slots_of;
 use crate::sim::scenario::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-struct Checker<'a> {
-    file: &'a str,
-    text: &'a str,
-    errors: Vec<LevelError>,
-}
+/// Weights the rules divide by their total must add up to at least this.
+const LEAST_TOTAL: f32 = 1e-6;
 
-impl Checker<'_> {
-    /// Find where a field sits: search each needle in turn after the previous one.
-    fn locate(&self, needles: &[String]) -> Option<(usize, usize)> {
-        let mut at = 0;
-        let mut found = None;
-        for n in needles {
-            if let Some(i) = self.text[at..].find(n.as_str()) {
-                at += i;
-                found = Some(at);
-                at += n.len();
-            }
-        }
-        let i = found?;
-        let before = &self.text[..i];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Some((line, col))
-    }
+/// The guide's range for a measure's `cost`. Its lower end is 0, not the guide's 1, because the
+/// guide also gives `cost` a default of 0.
+const MEASURE_COST: (f32, f32) = (0.0, 8.0);
 
-    fn err(&mut self, needles: &[String], field: String, message: String) {
-        let pos = self.locate(needles);
-        self.errors.push(LevelError {
-            file: self.file.into(),
-            pos,
-            field,
-            message,
-            source: pos.and_then(|(l, _)| super::source_line(self.text, l)),
-        });
-    }
-
-    fn range(&mut self, needles: &[String], field: String, v: f32, lo: f32, hi: f32) {
-        if !(lo..=hi).contains(&v) || v.is_nan() {
-            self.err(needles, field, format!("{v} is outside {lo}..{hi}"));
-        }
-    }
-
-    fn unique<'b>(&mut self, list: &str, ids: impl Iterator<Item = &'b String>) {
-        let mut seen = BTreeSet::new();
-        for (i, id) in ids.enumerate() {
-            if id.trim().is_empty() {
-                self.err(
-                    &[format!("{list}:")],
-                    format!("{list}[{i}].id"),
-                    "an id cannot be empty".into(),
-                );
-            } else if !seen.insert(id.clone()) {
-                self.err(
-                    &[format!("{list}:"), format!("\"{id}\"")],
-                    format!("{list}[{i}].id"),
-                    format!("duplicate id '{id}'"),
-                );
-            }
-        }
-    }
-}
-
-fn q(s: &str) -> String {
-    format!("\"{s}\"")
-}
-
-fn n(s: &str) -> String {
-    format!("{s}:")
-}
+const NOT_FINITE: &str = "must be an ordinary number, not NaN or infinity (a number as large as 1e39 counts as infinity)";
 
 /// Check a parsed scenario; `text` is its source, used to point at lines.
 pub fn validate(file: &str, text: &str, sc: &Scenario) -> Vec<LevelError> {
-    let mut c = Checker {
-        file,
-        text,
-        errors: Vec::new(),
-    };
-    let measure_ids: BTreeSet<&str> = sc.measures.iter().map(|m| m.id.as_str()).collect();
-    let phase_ids: BTreeSet<&str> = sc.phases.iter().map(|p| p.id.as_str()).collect();
+    let mut c = Checker::new(file, text);
+    let names = Names::of(sc);
+    check_top(&mut c, sc);
+    check_sides(&mut c, sc);
+    check_phases(&mut c, sc);
+    check_measures(&mut c, sc, &names);
+    check_events(&mut c, sc, &names);
+    check_outlets(&mut c, &sc.outlets);
+    check_headlines(&mut c, &sc.headlines, &names);
+    check_end(&mut c, sc);
+    check_ai(&mut c, &sc.ai);
+    check_mediator(&mut c, sc.mediator.as_ref());
+    c.errors
+}
 
-    if sc.rounds == 0 || sc.rounds > 200 {
-        c.err(
-            &[n("rounds")],
-            "rounds".into(),
-            format!("{} is outside 1..200", sc.rounds),
-        );
-    }
-    if sc.exchanges == 0 || sc.exchanges > 20 {
-        c.err(
-            &[n("exchanges")],
-            "exchanges".into(),
-            format!("{} is outside 1..20", sc.exchanges),
-        );
-    }
-    c.range(
-        &[n("event_chance")],
-        "event_chance".into(),
-        sc.event_chance,
-        0.0,
-        1.0,
-    );
-    c.range(
-        &[n("start"), n("tension")],
-        "start.tension".into(),
-        sc.start.tension,
-        0.0,
-        100.0,
-    );
-    c.range(
-        &[n("start"), n("trust_a")],
-        "start.trust_a".into(),
-        sc.start.trust_a,
-        0.0,
-        100.0,
-    );
-    c.range(
-        &[n("start"), n("trust_b")],
-        "start.trust_b".into(),
-        sc.start.trust_b,
-        0.0,
-        100.0,
-    );
+/// The ids other fields may refer to.
+struct Names<'s> {
+    measures: BTreeSet<&'s str>,
+    phases: BTreeSet<&'s str>,
+    outlets: BTreeSet<&'s str>,
+}
 
-    for (key, side) in [("side_a", &sc.side_a), ("side_b", &sc.side_b)] {
-        let at = |f: &str| vec![n(key), n(f)];
-        if side.factions.is_empty() {
-            c.err(
-                &at("factions"),
-                format!("{key}.factions"),
-                "a state needs at least one faction".into(),
-            );
+impl<'s> Names<'s> {
+    fn of(sc: &'s Scenario) -> Self {
+        Names {
+            measures: sc.measures.iter().map(|m| m.id.as_str()).collect(),
+            phases: sc.phases.iter().map(|p| p.id.as_str()).collect(),
+            outlets: sc.outlets.iter().map(|o| o.id.as_str()).collect(),
         }
-        c.unique(
-            &format!("{key}.factions"),
-            side.factions.iter().map(|f| &f.id),
-        );
-        for (i, f) in side.factions.iter().enumerate() {
-            let here = vec![n(key), n("factions"), q(&f.id)];
-            let p = format!("{key}.factions[{i}]");
-            if f.weight <= 0.0 || f.weight.is_nan() {
-                c.err(
-                    &here,
-                    format!("{p}.weight"),
-                    format!("weight must be above 0, got {}", f.weight),
-                );
-            }
-            c.range(&here, format!("{p}.approval"), f.approval, 0.0, 100.0);
-            c.range(&here, format!("{p}.hawkish"), f.hawkish, -1.0, 1.0);
-            for (a, v) in f.gives.iter().chain(&f.gets) {
-                c.range(&here, format!("{p}.gives/gets[{a:?}]"), *v, -10.0, 10.0);
-            }
-        }
-        if side.priorities.values().any(|w| *w < 0.0 || w.is_nan()) {
-            c.err(
-                &at("priorities"),
-                format!("{key}.priorities"),
-                "weights cannot be negative".into(),
-            );
-        }
-        if side.priorities.values().map(|w| w.max(0.0)).sum::<f32>() <= 0.0 {
-            c.err(
-                &at("priorities"),
-                format!("{key}.priorities"),
-                "at least one area needs a weight above 0".into(),
-            );
-        }
-        for (f, v, lo, hi) in [
-            ("capital", side.capital, 0.0, 1000.0),
-            ("capital_per_round", side.capital_per_round, 0.0, 1000.0),
-            ("max_capital", side.max_capital, 0.0, 1000.0),
-            ("economy", side.economy, 0.0, 100.0),
-            ("security", side.security, 0.0, 100.0),
-            ("ratify_at", side.ratify_at, 0.0, 100.0),
-            ("ouster_below", side.ouster_below, 0.0, 100.0),
-        ] {
-            c.range(&at(f), format!("{key}.{f}"), v, lo, hi);
-        }
-        let start = crate::sim::state::weighted_approval(
-            sc,
-            if key == "side_a" { Side::A } else { Side::B },
-            &side.factions.iter().map(|f| f.approval).collect::<Vec<_>>(),
-        );
-        if !side.factions.is_empty() && start < side.ouster_below {
-            c.err(
-                &at("ouster_below"),
-                format!("{key}.ouster_below"),
-                format!("the leader starts at {start:.0}% approval, already below the ouster threshold {}", side.ouster_below),
-            );
-        }
+    }
+}
+
+// ---------- sections ----------
+
+/// The level's own fields and `start`.
+fn check_top(c: &mut Checker, sc: &Scenario) {
+    let Scenario {
+        id,
+        title: _,
+        summary: _,
+        history: _,
+        rounds,
+        exchanges,
+        event_chance,
+        start,
+        side_a: _,
+        side_b: _,
+        phases: _,
+        measures: _,
+        events: _,
+        outlets: _,
+        headlines: _,
+        end: _,
+        ai: _,
+        observers: _,
+        mediator: _,
+        derived: _,
+    } = sc;
+    let top = Place::root();
+    c.id(&top.field("id"), id);
+    c.whole(&top.field("rounds"), *rounds, 1, 200);
+    c.whole(&top.field("exchanges"), *exchanges, 1, 20);
+    c.range(&top.field("event_chance"), *event_chance, 0.0, 1.0);
+
+    let StartDef {
+        tension,
+        trust_a,
+        trust_b,
+    } = start;
+    let p = top.field("start");
+    for (f, v) in [
+        ("tension", tension),
+        ("trust_a", trust_a),
+        ("trust_b", trust_b),
+    ] {
+        c.range(&p.field(f), *v, 0.0, 100.0);
+    }
+}
+
+/// Both states, then what they must not share.
+fn check_sides(c: &mut Checker, sc: &Scenario) {
+    for s in Side::BOTH {
+        let key = if s == Side::A { "side_a" } else { "side_b" };
+        check_side(c, sc, s, &Place::root().field(key));
     }
     if sc.side_a.id == sc.side_b.id {
         c.err(
-            &[n("side_b"), n("id")],
-            "side_b.id".into(),
-            "both states have the same id".into(),
+            &Place::root().field("side_b").field("id"),
+            ErrorKind::BadId,
+            "both states have the same id",
         );
     }
+}
 
+/// One state: its factions, priorities, meters and thresholds.
+fn check_side(c: &mut Checker, sc: &Scenario, s: Side, p: &Place) {
+    let SideDef {
+        id,
+        name: _,
+        leader: _,
+        brief: _,
+        priorities,
+        factions,
+        capital,
+        capital_per_round,
+        max_capital,
+        economy,
+        security,
+        ratify_at,
+        ouster_below,
+        on_ouster: _,
+    } = sc.side(s);
+    c.id(&p.field("id"), id);
+    check_factions(c, &p.field("factions"), factions);
+    check_priorities(c, &p.field("priorities"), priorities);
+    for (f, v, lo, hi) in [
+        ("capital", capital, 0.0, 1000.0),
+        ("capital_per_round", capital_per_round, 0.0, 1000.0),
+        ("max_capital", max_capital, 0.0, 1000.0),
+        ("economy", economy, 0.0, 100.0),
+        ("security", security, 0.0, 100.0),
+        ("ratify_at", ratify_at, 0.0, 100.0),
+        ("ouster_below", ouster_below, 0.0, 100.0),
+    ] {
+        c.range(&p.field(f), *v, lo, hi);
+    }
+    let start = crate::sim::state::weighted_approval(
+        sc,
+        s,
+        &factions.iter().map(|f| f.approval).collect::<Vec<_>>(),
+    );
+    if !factions.is_empty() && start < *ouster_below {
+        c.err(
+            &p.field("ouster_below"),
+            ErrorKind::Inconsistent,
+            format!(
+                "the leader starts at {start:.0}% approval, already below the ouster threshold {ouster_below}"
+            ),
+        );
+    }
+}
+
+/// A state's factions; `list` is the `factions` field.
+fn check_factions(c: &mut Checker, list: &Place, factions: &[FactionDef]) {
+    if factions.is_empty() {
+        c.err(
+            list,
+            ErrorKind::Inconsistent,
+            "a state needs at least one faction",
+        );
+    }
+    c.ids(list, factions.iter().map(|f| &f.id));
+    let mut weights_ok = true;
+    for (i, f) in factions.iter().enumerate() {
+        let FactionDef {
+            id: _,
+            name: _,
+            weight,
+            approval,
+            hawkish,
+            gives,
+            gets,
+        } = f;
+        let p = list.index(i);
+        weights_ok &= c.weight(&p.field("weight"), *weight);
+        c.range(&p.field("approval"), *approval, 0.0, 100.0);
+        c.range(&p.field("hawkish"), *hawkish, -1.0, 1.0);
+        for (map, table) in [("gives", gives), ("gets", gets)] {
+            for (a, v) in table {
+                c.range(&p.field(map).entry(&format!("{a:?}")), *v, -10.0, 10.0);
+            }
+        }
+    }
+    // The leader's approval is the weights' average; a near-zero total makes it explode.
+    let total: f32 = factions.iter().map(|f| f.weight).sum();
+    if weights_ok && !factions.is_empty() && total < LEAST_TOTAL {
+        c.err(
+            list,
+            ErrorKind::OutOfRange,
+            format!(
+                "the faction weights add up to {total}, which is practically 0; give them weights that add up to about 1"
+            ),
+        );
+    }
+}
+
+/// A state's private priorities over the areas.
+fn check_priorities(c: &mut Checker, p: &Place, priorities: &BTreeMap<Area, f32>) {
+    let mut finite = true;
+    for (a, w) in priorities {
+        let at = p.entry(&format!("{a:?}"));
+        if !c.finite(&at, *w) {
+            finite = false;
+        } else if *w < 0.0 {
+            c.err(&at, ErrorKind::OutOfRange, "weights cannot be negative");
+        }
+    }
+    let missing: Vec<String> = Area::ALL
+        .iter()
+        .filter(|a| !priorities.contains_key(a))
+        .map(|a| format!("{a:?}"))
+        .collect();
+    if !missing.is_empty() {
+        c.err(
+            p,
+            ErrorKind::Inconsistent,
+            format!(
+                "list all seven areas, with 0.0 for those this state does not care about; missing: {}",
+                missing.join(", ")
+            ),
+        );
+    }
+    // The rules divide by the total to turn the weights into shares.
+    let total = priorities.values().map(|w| w.max(0.0)).sum::<f32>();
+    if finite && total <= 0.0 {
+        c.err(
+            p,
+            ErrorKind::OutOfRange,
+            "at least one area needs a weight above 0",
+        );
+    } else if finite && total < LEAST_TOTAL {
+        c.err(
+            p,
+            ErrorKind::OutOfRange,
+            format!("the weights add up to {total}, which is practically 0; at least one area needs a clear weight above 0"),
+        );
+    }
+}
+
+/// The phases of the relationship.
+fn check_phases(c: &mut Checker, sc: &Scenario) {
+    let list = Place::root().field("phases");
     if sc.phases.is_empty() {
         c.err(
-            &[n("phases")],
-            "phases".into(),
-            "at least one phase is needed".into(),
+            &list,
+            ErrorKind::Inconsistent,
+            "at least one phase is needed",
         );
     }
-    c.unique("phases", sc.phases.iter().map(|p| &p.id));
+    c.ids(&list, sc.phases.iter().map(|p| &p.id));
     let areas_present: BTreeSet<Area> = sc.measures.iter().map(|m| m.area).collect();
-    for (i, p) in sc.phases.iter().enumerate() {
-        let here = vec![n("phases"), q(&p.id)];
-        c.range(
-            &here,
-            format!("phases[{i}].min_trust"),
-            p.min_trust,
-            0.0,
-            100.0,
-        );
-        c.range(
-            &here,
-            format!("phases[{i}].max_tension"),
-            p.max_tension,
-            0.0,
-            100.0,
-        );
-        for a in &p.areas {
+    for (i, ph) in sc.phases.iter().enumerate() {
+        let PhaseDef {
+            id: _,
+            name: _,
+            min_trust,
+            max_tension,
+            areas,
+        } = ph;
+        let p = list.index(i);
+        c.range(&p.field("min_trust"), *min_trust, 0.0, 100.0);
+        c.range(&p.field("max_tension"), *max_tension, 0.0, 100.0);
+        for a in areas {
             if !areas_present.contains(a) {
                 c.err(
-                    &here,
-                    format!("phases[{i}].areas"),
+                    &p.field("areas"),
+                    ErrorKind::Inconsistent,
                     format!("no measure of area {a:?} exists, so this phase can never be reached"),
                 );
             }
         }
     }
+}
 
+/// The catalogue of measures, then the loops their prerequisites may form.
+fn check_measures(c: &mut Checker, sc: &Scenario, names: &Names) {
+    let list = Place::root().field("measures");
     if sc.measures.is_empty() {
         c.err(
-            &[n("measures")],
-            "measures".into(),
-            "the catalogue needs at least one measure".into(),
+            &list,
+            ErrorKind::Inconsistent,
+            "the catalogue needs at least one measure",
         );
     }
-    c.unique("measures", sc.measures.iter().map(|m| &m.id));
+    c.ids(&list, sc.measures.iter().map(|m| &m.id));
     for (i, m) in sc.measures.iter().enumerate() {
-        let here = vec![n("measures"), q(&m.id)];
-        let p = format!("measures[{i}]");
-        c.range(&here, format!("{p}.value"), m.value, 0.0, 10.0);
-        c.range(&here, format!("{p}.burden"), m.burden, 0.0, 10.0);
-        c.range(&here, format!("{p}.cost"), m.cost, 0.0, 100.0);
-        for (j, v) in m.verification.iter().enumerate() {
-            c.range(
-                &here,
-                format!("{p}.verification[{j}].detection"),
-                v.detection,
-                0.0,
-                1.0,
-            );
-            c.range(
-                &here,
-                format!("{p}.verification[{j}].cost"),
-                v.cost,
-                0.0,
-                100.0,
-            );
-            if v.needs_observers && sc.observers.is_none() {
-                c.err(
-                    &here,
-                    format!("{p}.verification[{j}].needs_observers"),
-                    "this level has no observers; set `observers` or drop this option".into(),
-                );
-            }
-        }
-        for (j, t) in m.terms.iter().enumerate() {
-            if matches!(t, Term::Sunset(0) | Term::Treaty(0)) {
-                c.err(
-                    &here,
-                    format!("{p}.terms[{j}]"),
-                    "a sunset or review period must be at least 1 round".into(),
-                );
-            }
-        }
-        for (j, r) in m.requires.iter().enumerate() {
-            match r {
-                Requirement::Measure(id) if !measure_ids.contains(id.as_str()) => {
-                    let mut at = here.clone();
-                    at.push(q(id));
-                    c.err(
-                        &at,
-                        format!("{p}.requires[{j}]"),
-                        format!("unknown measure '{id}'"),
-                    );
-                }
-                Requirement::Measure(id) if *id == m.id => {
-                    c.err(
-                        &here,
-                        format!("{p}.requires[{j}]"),
-                        "a measure cannot require itself".into(),
-                    );
-                }
-                Requirement::Phase(id) if !phase_ids.contains(id.as_str()) => {
-                    let mut at = here.clone();
-                    at.push(q(id));
-                    c.err(
-                        &at,
-                        format!("{p}.requires[{j}]"),
-                        format!("unknown phase '{id}'"),
-                    );
-                }
-                _ => {}
-            }
-        }
+        check_measure(c, &list.index(i), m, sc.observers.is_some(), names);
     }
-    check_cycles(&mut c, sc);
+    check_cycles(c, sc);
+}
 
-    c.unique("events", sc.events.iter().map(|e| &e.id));
-    for (i, e) in sc.events.iter().enumerate() {
-        let here = vec![n("events"), q(&e.id)];
-        let p = format!("events[{i}]");
-        if e.weight < 0.0 || e.weight.is_nan() {
-            c.err(
-                &here,
-                format!("{p}.weight"),
-                "weight cannot be negative".into(),
-            );
-        }
-        let t = &e.trigger;
-        for (f, v) in [
-            ("min_tension", t.min_tension),
-            ("max_tension", t.max_tension),
-        ] {
-            if let Some(v) = v {
-                c.range(&here, format!("{p}.trigger.{f}"), v, 0.0, 100.0);
-            }
-        }
-        if let (Some(a), Some(b)) = (t.min_round, t.max_round)
-            && a > b
-        {
-            c.err(
-                &here,
-                format!("{p}.trigger"),
-                format!("min_round {a} is after max_round {b}: never drawn"),
-            );
-        }
-        if t.min_round.is_some_and(|r| r > sc.rounds) {
-            c.err(
-                &here,
-                format!("{p}.trigger.min_round"),
-                format!("the level has only {} rounds: never drawn", sc.rounds),
-            );
-        }
-        if let (Some(a), Some(b)) = (t.min_tension, t.max_tension)
-            && a > b
-        {
-            c.err(
-                &here,
-                format!("{p}.trigger"),
-                "min_tension is above max_tension: never drawn".into(),
-            );
-        }
-        for (f, id) in [("min_phase", &t.min_phase), ("max_phase", &t.max_phase)] {
-            if let Some(id) = id
-                && !phase_ids.contains(id.as_str())
-            {
-                c.err(
-                    &here,
-                    format!("{p}.trigger.{f}"),
-                    format!("unknown phase '{id}'"),
-                );
-            }
-        }
-        for (f, id) in [
-            ("measure_in_force", &t.measure_in_force),
-            ("measure_absent", &t.measure_absent),
-        ] {
-            if let Some(id) = id
-                && !measure_ids.contains(id.as_str())
-            {
-                c.err(
-                    &here,
-                    format!("{p}.trigger.{f}"),
-                    format!("unknown measure '{id}'"),
-                );
-            }
-        }
-        c.unique(&format!("{p}.responses"), e.responses.iter().map(|r| &r.id));
-        for (j, r) in e.responses.iter().enumerate() {
-            if let Some(id) = &r.needs_measure
-                && !measure_ids.contains(id.as_str())
-            {
-                c.err(
-                    &here,
-                    format!("{p}.responses[{j}].needs_measure"),
-                    format!("unknown measure '{id}'"),
-                );
-            }
-            c.range(
-                &here,
-                format!("{p}.responses[{j}].cost"),
-                r.cost,
-                0.0,
-                100.0,
-            );
-        }
-        if !e.responses.is_empty()
-            && e.responses
-                .iter()
-                .all(|r| r.needs_measure.is_some() || r.cost > 0.0)
-        {
-            c.err(&here, format!("{p}.responses"), "give at least one free response that needs no measure, so a struck state can always answer".into());
-        }
-    }
+/// One measure: its numbers, effects, verification, terms and prerequisites.
+fn check_measure(c: &mut Checker, p: &Place, m: &MeasureDef, observers: bool, names: &Names) {
+    let MeasureDef {
+        id,
+        name: _,
+        area: _,
+        by: _,
+        description: _,
+        cost,
+        value,
+        burden,
+        effects,
+        on_sign,
+        verification,
+        terms,
+        requires,
+        withdrawable: _,
+        gesture: _,
+        breach_gain,
+    } = m;
+    c.range(&p.field("value"), *value, 0.0, 10.0);
+    c.range(&p.field("burden"), *burden, 0.0, 10.0);
+    c.range(&p.field("cost"), *cost, MEASURE_COST.0, MEASURE_COST.1);
+    c.effects(&p.field("effects"), effects);
+    c.effects(&p.field("on_sign"), on_sign);
+    c.effects(&p.field("breach_gain"), breach_gain);
+    check_verification(c, p, verification, observers);
+    check_terms(c, p, terms);
+    check_requires(c, p, id, requires, names);
+}
 
-    if sc.outlets.is_empty() {
-        c.err(
-            &[n("outlets")],
-            "outlets".into(),
-            "at least one outlet is needed".into(),
-        );
-    }
-    c.unique("outlets", sc.outlets.iter().map(|o| &o.id));
-    for (i, o) in sc.outlets.iter().enumerate() {
-        let here = vec![n("outlets"), q(&o.id)];
-        c.range(&here, format!("outlets[{i}].tone"), o.tone, 0.0, 100.0);
-        c.range(&here, format!("outlets[{i}].slant"), o.slant, -1.0, 1.0);
-        c.range(&here, format!("outlets[{i}].reach"), o.reach, 0.0, 1.0);
-    }
-    let outlet_ids: BTreeSet<&str> = sc.outlets.iter().map(|o| o.id.as_str()).collect();
-    let mut kinds: BTreeMap<NewsKind, usize> = BTreeMap::new();
-    for (i, h) in sc.headlines.iter().enumerate() {
-        let short: String = h.text.chars().take(30).collect();
-        let here = vec![n("headlines"), short];
-        if let Some(o) = &h.outlet
-            && !outlet_ids.contains(o.as_str())
-        {
+/// A measure's verification options; `observers` tells whether the level has any.
+fn check_verification(c: &mut Checker, measure: &Place, options: &[Verification], observers: bool) {
+    for (j, v) in options.iter().enumerate() {
+        let Verification {
+            name: _,
+            detection,
+            cost,
+            needs_observers,
+        } = v;
+        let p = measure.item("verification", j);
+        c.range(&p.field("detection"), *detection, 0.0, 1.0);
+        c.range(&p.field("cost"), *cost, 0.0, 100.0);
+        if *needs_observers && !observers {
             c.err(
-                &here,
-                format!("headlines[{i}].outlet"),
-                format!("unknown outlet '{o}'"),
+                &p.field("needs_observers"),
+                ErrorKind::Inconsistent,
+                "this level has no observers; set `observers` or drop this option",
             );
         }
-        if h.outlet.is_none() {
-            *kinds.entry(h.kind).or_default() += 1;
-        }
-        for s in slots_of(&h.text) {
-            if !NewsKind::COMMON_SLOTS.contains(&s) && !h.kind.slots().contains(&s) {
-                let mut allowed: Vec<&str> = NewsKind::COMMON_SLOTS.to_vec();
-                allowed.extend(h.kind.slots());
-                let mut at = here.clone();
-                at.push(format!("{{{s}}}"));
-                c.err(
-                    &at,
-                    format!("headlines[{i}].text"),
-                    format!(
-                        "no slot {{{s}}} for {:?} headlines; use one of {}",
-                        h.kind,
-                        allowed
-                            .iter()
-                            .map(|a| format!("{{{a}}}"))
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    ),
-                );
-            }
-        }
     }
-    for k in [
-        NewsKind::Agreement,
-        NewsKind::BreachCaught,
-        NewsKind::Event,
-        NewsKind::Quiet,
-    ] {
-        if !kinds.contains_key(&k) {
-            c.err(&[n("headlines")], "headlines".into(), format!("no template of kind {k:?} for every outlet; the press would stay silent about it"));
-        }
-    }
+}
 
-    let end = &sc.end;
-    match sc.phase_index(&end.normalize_phase) {
-        None => c.err(
-            &[n("end"), n("normalize_phase")],
-            "end.normalize_phase".into(),
-            format!("unknown phase '{}'", end.normalize_phase),
-        ),
-        Some(pi) => {
-            let p = &sc.phases[pi];
-            if p.min_trust > 100.0 || p.max_tension < 0.0 {
-                c.err(
-                    &[n("end")],
-                    "end.normalize_phase".into(),
-                    "that phase's thresholds can never be met".into(),
-                );
-            }
+/// A measure's terms.
+fn check_terms(c: &mut Checker, measure: &Place, terms: &[Term]) {
+    for (j, t) in terms.iter().enumerate() {
+        if matches!(t, Term::Sunset(0) | Term::Treaty(0)) {
+            c.err(
+                &measure.item("terms", j),
+                ErrorKind::OutOfRange,
+                "a sunset or review period must be at least 1 round",
+            );
         }
     }
-    if end.hold_rounds == 0 || end.hold_rounds > sc.rounds {
-        c.err(
-            &[n("end"), n("hold_rounds")],
-            "end.hold_rounds".into(),
-            format!(
-                "{} can never be met in a {}-round match (use 1..{})",
-                end.hold_rounds, sc.rounds, sc.rounds
+}
+
+/// A measure's prerequisites name measures and phases that exist, and not the measure itself.
+fn check_requires(
+    c: &mut Checker,
+    measure: &Place,
+    own: &str,
+    requires: &[Requirement],
+    names: &Names,
+) {
+    for (j, r) in requires.iter().enumerate() {
+        let p = measure.item("requires", j);
+        match r {
+            Requirement::Measure(id) if !names.measures.contains(id.as_str()) => c.err(
+                &p.text(quoted(id)),
+                ErrorKind::UnknownName,
+                format!("unknown measure '{id}'"),
             ),
-        );
-    }
-    let treaty_slots = crate::sim::scoring::candidates(sc)
-        .iter()
-        .filter(|(i, _)| {
-            sc.measures[*i]
-                .terms
-                .iter()
-                .any(|t| matches!(t, Term::Treaty(_)))
-        })
-        .count() as u32;
-    if end.treaties > treaty_slots {
-        c.err(
-            &[n("end"), n("treaties")],
-            "end.treaties".into(),
-            format!(
-                "needs {} treaties but the catalogue allows only {treaty_slots} treaty commitments",
-                end.treaties
+            Requirement::Measure(id) if id == own => c.err(
+                &p,
+                ErrorKind::Inconsistent,
+                "a measure cannot require itself",
             ),
-        );
-    }
-    if end.clash_at <= sc.start.tension || end.clash_at > 100.0 {
-        c.err(
-            &[n("end"), n("clash_at")],
-            "end.clash_at".into(),
-            format!(
-                "{} must be above the starting tension {} and at most 100",
-                end.clash_at, sc.start.tension
+            Requirement::Phase(id) if !names.phases.contains(id.as_str()) => c.err(
+                &p.text(quoted(id)),
+                ErrorKind::UnknownName,
+                format!("unknown phase '{id}'"),
             ),
-        );
+            _ => {}
+        }
     }
-    c.range(
-        &[n("ai"), n("flexibility")],
-        "ai.flexibility".into(),
-        sc.ai.flexibility,
-        0.0,
-        1.0,
-    );
-    c.range(
-        &[n("ai"), n("deceit")],
-        "ai.deceit".into(),
-        sc.ai.deceit,
-        0.0,
-        1.0,
-    );
-    if let Some(m) = &sc.mediator {
-        c.range(
-            &[n("mediator"), n("chance")],
-            "mediator.chance".into(),
-            m.chance,
-            0.0,
-            1.0,
-        );
-    }
-    c.errors
 }
 
 /// Prerequisite chains must not loop, or none of the measures on the loop could ever be signed.
@@ -613,8 +453,8 @@ fn check_cycles(c: &mut Checker, sc: &Scenario) {
                                 .map(|&i| sc.measures[i].id.as_str())
                                 .collect();
                             c.err(
-                                &[n("measures"), q(&sc.measures[d].id), n("requires")],
-                                format!("measures[{d}].requires"),
+                                &Place::root().item("measures", d).field("requires"),
+                                ErrorKind::Inconsistent,
                                 format!("prerequisites form a loop: {}", names.join(" -> ")),
                             );
                         }
@@ -627,4 +467,464 @@ fn check_cycles(c: &mut Checker, sc: &Scenario) {
             }
         }
     }
+}
+
+/// The event deck.
+fn check_events(c: &mut Checker, sc: &Scenario, names: &Names) {
+    let list = Place::root().field("events");
+    c.ids(&list, sc.events.iter().map(|e| &e.id));
+    for (i, e) in sc.events.iter().enumerate() {
+        check_event(c, &list.index(i), e, sc.rounds, names);
+    }
+}
+
+/// One event card; `rounds` is the level's round limit.
+fn check_event(c: &mut Checker, p: &Place, e: &EventDef, rounds: u32, names: &Names) {
+    let EventDef {
+        id: _,
+        title: _,
+        text: _,
+        weight,
+        once: _,
+        trigger,
+        target: _,
+        effects,
+        responses,
+    } = e;
+    let w = p.field("weight");
+    if c.finite(&w, *weight) {
+        if *weight < 0.0 {
+            c.err(&w, ErrorKind::OutOfRange, "weight cannot be negative");
+        } else if *weight == 0.0 {
+            c.err(
+                &w,
+                ErrorKind::OutOfRange,
+                "weight must be above 0, got 0: the card would never be drawn",
+            );
+        }
+    }
+    check_trigger(c, &p.field("trigger"), trigger, rounds, names);
+    c.effects(&p.field("effects"), effects);
+    check_responses(c, &p.field("responses"), responses, names);
+}
+
+/// An event's trigger: its conditions must be able to hold together.
+fn check_trigger(c: &mut Checker, p: &Place, t: &Trigger, rounds: u32, names: &Names) {
+    let Trigger {
+        min_round,
+        max_round,
+        min_tension,
+        max_tension,
+        min_phase,
+        max_phase,
+        measure_in_force,
+        measure_absent,
+    } = t;
+    for (f, v) in [("min_tension", min_tension), ("max_tension", max_tension)] {
+        if let Some(v) = v {
+            c.range(&p.field(f), *v, 0.0, 100.0);
+        }
+    }
+    if let (Some(a), Some(b)) = (min_round, max_round)
+        && a > b
+    {
+        c.err(
+            p,
+            ErrorKind::Inconsistent,
+            format!("min_round {a} is after max_round {b}: never drawn"),
+        );
+    }
+    if min_round.is_some_and(|r| r > rounds) {
+        c.err(
+            &p.field("min_round"),
+            ErrorKind::Inconsistent,
+            format!("the level has only {rounds} rounds: never drawn"),
+        );
+    }
+    if let (Some(a), Some(b)) = (min_tension, max_tension)
+        && a > b
+    {
+        c.err(
+            p,
+            ErrorKind::Inconsistent,
+            "min_tension is above max_tension: never drawn",
+        );
+    }
+    for (f, id) in [("min_phase", min_phase), ("max_phase", max_phase)] {
+        if let Some(id) = id
+            && !names.phases.contains(id.as_str())
+        {
+            c.err(
+                &p.field(f),
+                ErrorKind::UnknownName,
+                format!("unknown phase '{id}'"),
+            );
+        }
+    }
+    for (f, id) in [
+        ("measure_in_force", measure_in_force),
+        ("measure_absent", measure_absent),
+    ] {
+        if let Some(id) = id
+            && !names.measures.contains(id.as_str())
+        {
+            c.err(
+                &p.field(f),
+                ErrorKind::UnknownName,
+                format!("unknown measure '{id}'"),
+            );
+        }
+    }
+}
+
+/// An event's responses; `list` is the `responses` field.
+fn check_responses(c: &mut Checker, list: &Place, responses: &[ResponseDef], names: &Names) {
+    c.ids(list, responses.iter().map(|r| &r.id));
+    for (j, r) in responses.iter().enumerate() {
+        let ResponseDef {
+            id: _,
+            label: _,
+            effects,
+            needs_measure,
+            cost,
+        } = r;
+        let p = list.index(j);
+        if let Some(id) = needs_measure
+            && !names.measures.contains(id.as_str())
+        {
+            c.err(
+                &p.field("needs_measure"),
+                ErrorKind::UnknownName,
+                format!("unknown measure '{id}'"),
+            );
+        }
+        c.range(&p.field("cost"), *cost, 0.0, 100.0);
+        c.effects(&p.field("effects"), effects);
+    }
+    if !responses.is_empty()
+        && responses
+            .iter()
+            .all(|r| r.needs_measure.is_some() || r.cost > 0.0)
+    {
+        c.err(list, ErrorKind::Inconsistent, "give at least one free response that needs no measure, so a struck state can always answer");
+    }
+}
+
+/// The news outlets.
+fn check_outlets(c: &mut Checker, outlets: &[OutletDef]) {
+    let list = Place::root().field("outlets");
+    if outlets.is_empty() {
+        c.err(
+            &list,
+            ErrorKind::Inconsistent,
+            "at least one outlet is needed",
+        );
+    }
+    c.ids(&list, outlets.iter().map(|o| &o.id));
+    for (i, o) in outlets.iter().enumerate() {
+        let OutletDef {
+            id: _,
+            name: _,
+            side: _,
+            tone,
+            slant,
+            reach,
+        } = o;
+        let p = list.index(i);
+        c.range(&p.field("tone"), *tone, 0.0, 100.0);
+        c.range(&p.field("slant"), *slant, -1.0, 1.0);
+        c.range(&p.field("reach"), *reach, 0.0, 1.0);
+    }
+}
+
+/// The headline templates: their outlets and slots, and the kinds every outlet must be able to
+/// report.
+fn check_headlines(c: &mut Checker, headlines: &[HeadlineDef], names: &Names) {
+    let list = Place::root().field("headlines");
+    let mut kinds: BTreeMap<NewsKind, usize> = BTreeMap::new();
+    for (i, h) in headlines.iter().enumerate() {
+        let HeadlineDef {
+            kind,
+            outlet,
+            spin: _,
+            text,
+        } = h;
+        let p = list.index(i);
+        match outlet {
+            Some(o) if !names.outlets.contains(o.as_str()) => c.err(
+                &p.field("outlet"),
+                ErrorKind::UnknownName,
+                format!("unknown outlet '{o}'"),
+            ),
+            Some(_) => {}
+            None => *kinds.entry(*kind).or_default() += 1,
+        }
+        for s in slots_of(text) {
+            if !NewsKind::COMMON_SLOTS.contains(&s) && !kind.slots().contains(&s) {
+                let allowed: Vec<String> = NewsKind::COMMON_SLOTS
+                    .iter()
+                    .chain(kind.slots())
+                    .map(|a| format!("{{{a}}}"))
+                    .collect();
+                c.err(
+                    &p.field("text").text(format!("{{{s}}}")),
+                    ErrorKind::UnknownName,
+                    format!(
+                        "no slot {{{s}}} for {kind:?} headlines; use one of {}",
+                        allowed.join(" ")
+                    ),
+                );
+            }
+        }
+    }
+    for k in [
+        NewsKind::Agreement,
+        NewsKind::BreachCaught,
+        NewsKind::Event,
+        NewsKind::Quiet,
+    ] {
+        if !kinds.contains_key(&k) {
+            c.err(
+                &list,
+                ErrorKind::Inconsistent,
+                format!("no template of kind {k:?} for every outlet; the press would stay silent about it"),
+            );
+        }
+    }
+}
+
+/// How the match ends: every condition must be reachable within the level.
+fn check_end(c: &mut Checker, sc: &Scenario) {
+    let EndDef {
+        clash_at,
+        normalize_phase,
+        hold_rounds,
+        treaties,
+    } = &sc.end;
+    let p = Place::root().field("end");
+    match sc.phase_index(normalize_phase) {
+        None => c.err(
+            &p.field("normalize_phase"),
+            ErrorKind::UnknownName,
+            format!("unknown phase '{normalize_phase}'"),
+        ),
+        Some(pi) => {
+            let ph = &sc.phases[pi];
+            if ph.min_trust > 100.0 || ph.max_tension < 0.0 {
+                c.err(
+                    &p.field("normalize_phase"),
+                    ErrorKind::Inconsistent,
+                    "that phase's thresholds can never be met",
+                );
+            }
+        }
+    }
+    if *hold_rounds == 0 || *hold_rounds > sc.rounds {
+        c.err(
+            &p.field("hold_rounds"),
+            ErrorKind::OutOfRange,
+            format!(
+                "{hold_rounds} can never be met in a {}-round match (use 1..{})",
+                sc.rounds, sc.rounds
+            ),
+        );
+    }
+    let treaty_slots = crate::sim::scoring::candidates(sc)
+        .iter()
+        .filter(|(i, _)| {
+            sc.measures[*i]
+                .terms
+                .iter()
+                .any(|t| matches!(t, Term::Treaty(_)))
+        })
+        .count() as u32;
+    if *treaties > treaty_slots {
+        c.err(
+            &p.field("treaties"),
+            ErrorKind::Inconsistent,
+            format!(
+                "needs {treaties} treaties but the catalogue allows only {treaty_slots} treaty commitments"
+            ),
+        );
+    }
+    let at = p.field("clash_at");
+    if c.finite(&at, *clash_at) && (*clash_at <= sc.start.tension || *clash_at > 100.0) {
+        c.err(
+            &at,
+            ErrorKind::OutOfRange,
+            format!(
+                "{clash_at} must be above the starting tension {} and at most 100",
+                sc.start.tension
+            ),
+        );
+    }
+}
+
+/// The computer counterpart's settings.
+fn check_ai(c: &mut Checker, ai: &AiDef) {
+    let AiDef {
+        personality: _,
+        difficulty: _,
+        flexibility,
+        deceit,
+    } = ai;
+    let p = Place::root().field("ai");
+    c.range(&p.field("flexibility"), *flexibility, 0.0, 1.0);
+    c.range(&p.field("deceit"), *deceit, 0.0, 1.0);
+}
+
+/// The mediator, if the level has one. (`observers` is only a name; the measures that need it
+/// are checked with their verification.)
+fn check_mediator(c: &mut Checker, mediator: Option<&MediatorDef>) {
+    if let Some(MediatorDef { name: _, chance }) = mediator {
+        c.range(
+            &Place::root().field("mediator").field("chance"),
+            *chance,
+            0.0,
+            1.0,
+        );
+    }
+}
+
+// ---------- shared checks ----------
+
+/// Collects the errors of one file.
+struct Checker<'a> {
+    file: &'a str,
+    src: Source<'a>,
+    errors: Vec<LevelError>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(file: &'a str, text: &'a str) -> Self {
+        Checker {
+            file,
+            src: Source::new(text),
+            errors: Vec::new(),
+        }
+    }
+
+    fn err(&mut self, p: &Place, kind: ErrorKind, message: impl Into<String>) {
+        let pos = self.src.locate(p);
+        self.errors.push(LevelError {
+            file: self.file.into(),
+            pos,
+            field: p.path.clone(),
+            kind,
+            message: message.into(),
+            source: pos.and_then(|(l, _)| super::source_line(self.src.text, l)),
+        });
+    }
+
+    /// Whether `v` is an ordinary number; reports it if not.
+    fn finite(&mut self, p: &Place, v: f32) -> bool {
+        if !v.is_finite() {
+            self.err(p, ErrorKind::NotFinite, format!("{NOT_FINITE}; got {v}"));
+        }
+        v.is_finite()
+    }
+
+    /// `v` must be an ordinary number within `lo..=hi`.
+    fn range(&mut self, p: &Place, v: f32, lo: f32, hi: f32) {
+        if self.finite(p, v) && !(lo..=hi).contains(&v) {
+            self.err(
+                p,
+                ErrorKind::OutOfRange,
+                format!("{v} is outside {lo}..{hi}"),
+            );
+        }
+    }
+
+    /// A whole number within `lo..=hi`.
+    fn whole(&mut self, p: &Place, v: u32, lo: u32, hi: u32) {
+        if !(lo..=hi).contains(&v) {
+            self.err(
+                p,
+                ErrorKind::OutOfRange,
+                format!("{v} is outside {lo}..{hi}"),
+            );
+        }
+    }
+
+    /// Whether a relative weight is an ordinary number above 0; reports it if not.
+    fn weight(&mut self, p: &Place, v: f32) -> bool {
+        if !self.finite(p, v) {
+            return false;
+        }
+        if v <= 0.0 {
+            self.err(
+                p,
+                ErrorKind::OutOfRange,
+                format!("weight must be above 0, got {v}"),
+            );
+        }
+        v > 0.0
+    }
+
+    /// An effects group has no range, but every number in it must be ordinary.
+    fn effects(&mut self, p: &Place, e: &Effects) {
+        let Effects {
+            tension,
+            trust,
+            own_trust,
+            economy,
+            security,
+            capital,
+            other_economy,
+            other_security,
+            approval,
+            hawks,
+        } = *e;
+        for (f, v) in [
+            ("tension", tension),
+            ("trust", trust),
+            ("own_trust", own_trust),
+            ("economy", economy),
+            ("security", security),
+            ("capital", capital),
+            ("other_economy", other_economy),
+            ("other_security", other_security),
+            ("approval", approval),
+            ("hawks", hawks),
+        ] {
+            if !v.is_finite() {
+                self.finite(&p.field(f), v);
+            }
+        }
+    }
+
+    /// Whether `id` is a usable id (not empty, snake_case); reports it if not.
+    fn id(&mut self, p: &Place, id: &str) -> bool {
+        if id.trim().is_empty() {
+            self.err(p, ErrorKind::BadId, "an id cannot be empty");
+            false
+        } else if !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            self.err(
+                p,
+                ErrorKind::BadId,
+                format!("'{id}' is not a valid id: use only lowercase letters, digits and underscores, like 'lake_hotline'"),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
+    /// The ids of a list (`list` is its field): each usable and none repeated.
+    fn ids<'b>(&mut self, list: &Place, ids: impl Iterator<Item = &'b String>) {
+        let mut seen = BTreeSet::new();
+        for (i, id) in ids.enumerate() {
+            let p = list.index(i).field("id");
+            if self.id(&p, id) && !seen.insert(id.as_str()) {
+                self.err(&p, ErrorKind::BadId, format!("duplicate id '{id}'"));
+            }
+        }
+    }
+}
+
+fn quoted(s: &str) -> String {
+    format!("\"{s}\"")
 }
