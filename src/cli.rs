@@ -3,6 +3,7 @@
 use crate::level;
 use crate::runner;
 use crate::sim::{Difficulty, Ending, Personality, Scenario, Side};
+use crate::table::Seat;
 use clap::{Parser, Subcommand};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -152,7 +153,7 @@ fn tournament(path: &std::path::Path, games: u32, seed: u64, json: bool) -> i32 
         return 1;
     };
     let mut bar = Progress::new(1, "tournament");
-    let t = crate::ai::tournament::run(sc, games.max(1), seed, |done, total| {
+    let t = crate::eval::tournament::run(sc, games.max(1), seed, |done, total| {
         bar.total = total;
         bar.tick(done)
     });
@@ -282,18 +283,15 @@ fn parse_agent(s: &str) -> Result<(Personality, Difficulty), String> {
 
 type Seats = [Option<(Personality, Difficulty)>; 2];
 
-fn agents_for(sc: &Scenario, seats: Seats, seed: u64) -> [Box<dyn crate::ai::Negotiator>; 2] {
-    let mk = |side: Side| -> Box<dyn crate::ai::Negotiator> {
-        match seats[side.idx()] {
-            Some((p, d)) => Box::new(crate::ai::Counterpart::new(
-                crate::ai::Style::new(p, d, &sc.ai),
-                side,
-                seed,
-            )),
-            None => Box::new(crate::ai::from_level(sc, side, seed)),
-        }
-    };
-    [mk(Side::A), mk(Side::B)]
+fn seats_for(sc: &Scenario, seats: Seats, seed: u64) -> [Seat; 2] {
+    let level = sc.public();
+    Side::BOTH.map(|side| {
+        let c = match seats[side.idx()] {
+            Some((p, d)) => crate::table::counterpart(level, side, seed, p, d),
+            None => crate::table::level_counterpart(level, side, seed),
+        };
+        Seat::Counterpart(Box::new(c))
+    })
 }
 
 fn sim(path: &std::path::Path, seed: u64, games: u32, json: bool, seats: Seats) -> i32 {
@@ -301,8 +299,8 @@ fn sim(path: &std::path::Path, seed: u64, games: u32, json: bool, seats: Seats) 
         return 1;
     };
     if games <= 1 && !json {
-        let mut agents = agents_for(&sc, seats, seed);
-        let (_, text) = runner::transcript(sc, seed, &mut agents);
+        let seats = seats_for(&sc, seats, seed);
+        let (_, text) = runner::transcript(sc, seed, seats);
         say(&text);
         return 0;
     }
@@ -315,8 +313,7 @@ fn sim(path: &std::path::Path, seed: u64, games: u32, json: bool, seats: Seats) 
     let mut bar = Progress::new(games as u64, "sim");
     for g in 0..games {
         let s = seed.wrapping_add(g as u64);
-        let mut agents = agents_for(&sc, seats, s);
-        let m = runner::play_headless(sc.clone(), s, &mut agents);
+        let m = runner::play_headless(sc.clone(), s, seats_for(&sc, seats, s));
         let key = match m.ending {
             Some(Ending::Normalization) => "normalization",
             Some(Ending::Clash) => "clash",

@@ -5,6 +5,8 @@ pub mod ai;
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;
+pub mod eval;
 pub mod level;
 pub mod runner;
 pub mod sim;
+pub mod table;

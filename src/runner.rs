@@ -1,100 +1,28 @@
 //! Headless matches: counterparts on both sides, and the readable transcript of what happened.
 
-use crate::ai::{Decision, Negotiator, ReasonCode, Table};
-use crate::sim::{Action, Event, Match, Scenario, Side, Stage};
+use crate::sim::{Action, Event, Match, Scenario, Side};
+use crate::table::{Seat, Table};
 use std::fmt::Write;
 use std::sync::Arc;
 
-/// A fallback that always moves the match on, used if a negotiator proposes something illegal.
-pub fn safe_action(m: &Match, side: Side) -> Action {
-    use crate::sim::Need;
-    let need = m
-        .needs()
-        .into_iter()
-        .find(|(s, _)| *s == side)
-        .map(|(_, n)| n);
-    match need {
-        Some(Need::Answer) => Action::Reject { side },
-        Some(Need::Implement) => Action::Implement {
-            side,
-            breaks: Vec::new(),
-        },
-        Some(Need::Respond) => {
-            let v = m.view(side);
-            let r = v
-                .event
-                .and_then(|e| e.my_responses.first().cloned())
-                .unwrap_or_default();
-            Action::Respond { side, response: r }
-        }
-        _ => Action::EndTalks { side },
-    }
-}
-
-/// Ask the negotiator whose move it is and apply its decision. Returns the decision made
-/// (with its reason) and where the events it caused sit in the match log; `None` once the match
-/// is over.
-pub fn step<'a>(
-    m: &mut Match,
-    agents: &mut [Box<dyn Negotiator + 'a>; 2],
-) -> Option<(Side, Decision, std::ops::Range<usize>)> {
-    if m.stage == Stage::Ended {
-        return None;
-    }
-    let (side, _) = *m.needs().first()?;
-    let view = m.view_brief(side);
-    let sc = m.scenario.clone();
-    let mut d = agents[side.idx()].decide(&view, Table::new(&sc));
-    let start = m.log.len();
-    if let Err(e) = m.apply_quiet(d.action.clone()) {
-        d = Decision {
-            action: safe_action(m, side),
-            code: ReasonCode::FellBack,
-            reason: format!("(fell back: {e})"),
-        };
-        let _ = m.apply_quiet(d.action.clone());
-    }
-    Some((side, d, start..m.log.len()))
-}
-
-/// Play a whole match between two negotiators, without a transcript.
-pub fn play<'a>(
-    scenario: Arc<Scenario>,
-    seed: u64,
-    agents: &mut [Box<dyn Negotiator + 'a>; 2],
-) -> Match {
-    play_from(Match::new(scenario, seed), agents)
+/// Play a whole match between the seats' counterparts, without a transcript.
+pub fn play(scenario: Arc<Scenario>, seed: u64, seats: [Seat; 2]) -> Match {
+    let mut t = Table::new(scenario, seed, seats);
+    t.play_out();
+    t.into_match()
 }
 
 /// As `play`, for runs nobody reads line by line (tournaments, summaries, benchmarks): the
 /// headlines are not worded, and everything else is the same match.
-pub fn play_headless<'a>(
-    scenario: Arc<Scenario>,
-    seed: u64,
-    agents: &mut [Box<dyn Negotiator + 'a>; 2],
-) -> Match {
-    let mut m = Match::new(scenario, seed);
-    m.headlines = false;
-    play_from(m, agents)
+pub fn play_headless(scenario: Arc<Scenario>, seed: u64, seats: [Seat; 2]) -> Match {
+    let mut t = Table::headless(scenario, seed, seats);
+    t.play_out();
+    t.into_match()
 }
 
-fn play_from<'a>(mut m: Match, agents: &mut [Box<dyn Negotiator + 'a>; 2]) -> Match {
-    let mut guard = 0;
-    while step(&mut m, agents).is_some() {
-        guard += 1;
-        if guard > 10_000 {
-            break;
-        }
-    }
-    m
-}
-
-/// The level's own counterpart on both sides.
-pub fn level_agents(sc: &Scenario, seed: u64) -> [Box<dyn Negotiator>; 2] {
-    [
-        Box::new(crate::ai::from_level(sc, Side::A, seed)),
-        Box::new(crate::ai::from_level(sc, Side::B, seed)),
-    ]
+/// The level's own counterpart in both seats.
+pub fn level_seats(sc: &Scenario, seed: u64) -> [Seat; 2] {
+    crate::table::level_seats(sc.public(), seed)
 }
 
 /// A readable line for an event, or `None` for bookkeeping events.
@@ -210,20 +138,21 @@ pub fn describe(sc: &Scenario, e: &Event) -> Option<String> {
 }
 
 /// Play a match and write its transcript, round by round.
-pub fn transcript(
-    scenario: Arc<Scenario>,
-    seed: u64,
-    agents: &mut [Box<dyn Negotiator>; 2],
-) -> (Match, String) {
+pub fn transcript(scenario: Arc<Scenario>, seed: u64, seats: [Seat; 2]) -> (Match, String) {
     let sc = scenario.clone();
-    let mut m = Match::new(scenario, seed);
+    let mut t = Table::new(scenario, seed, seats);
     let mut out = String::new();
     let _ = writeln!(out, "{} (seed {seed})", sc.title);
-    let first: Vec<Event> = m.log.iter().map(|l| l.event.clone()).collect();
-    write_events(&mut out, &m, &first);
+    let first: Vec<Event> = t.whole().log.iter().map(|l| l.event.clone()).collect();
+    write_events(&mut out, t.whole(), &first);
     let mut guard = 0;
-    while let Some((side, d, range)) = step(&mut m, agents) {
-        let events: Vec<Event> = m.log[range].iter().map(|l| l.event.clone()).collect();
+    while let Some(turn) = t.step() {
+        let m = t.whole();
+        let d = &turn.decision;
+        let events: Vec<Event> = m.log[turn.events.clone()]
+            .iter()
+            .map(|l| l.event.clone())
+            .collect();
         let acts = matches!(
             d.action,
             Action::Propose { .. }
@@ -248,16 +177,17 @@ pub fn transcript(
         } else {
             events.len()
         };
-        write_events(&mut out, &m, &events[..split]);
+        write_events(&mut out, m, &events[..split]);
         if explain {
-            let _ = writeln!(out, "    why ({}): {}", sc.side(side).name, d.reason);
+            let _ = writeln!(out, "    why ({}): {}", sc.side(turn.side).name, d.reason);
         }
-        write_events(&mut out, &m, &events[split..]);
+        write_events(&mut out, m, &events[split..]);
         guard += 1;
         if guard > 10_000 {
             break;
         }
     }
+    let m = t.into_match();
     let s = m.scores();
     let _ = writeln!(
         out,

@@ -1,7 +1,7 @@
 //! What a counterpart infers about the other side's private priorities from its offers.
 
-use super::Table;
 use crate::sim::Offer;
+use crate::sim::PublicLevel;
 use crate::sim::scenario::{Area, MeasureDef, Side};
 
 /// A frequency model over areas: what the other side asks for, it values; what it gives
@@ -31,7 +31,7 @@ fn area_idx(a: Area) -> usize {
 
 impl OpponentModel {
     /// Learn from an offer the other side made to `me`.
-    pub fn observe(&mut self, offer: &Offer, me: Side, t: Table) {
+    pub fn observe(&mut self, offer: &Offer, me: Side, t: &PublicLevel) {
         self.offers += 1;
         for it in &offer.items {
             if let Some((_, m)) = t.measure(&it.measure) {

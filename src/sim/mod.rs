@@ -19,10 +19,10 @@ pub mod view;
 
 pub use action::{Action, ActionError, Item, Offer};
 pub use event::{EndReason, Ending, Event, Logged};
+pub use public::PublicLevel;
 pub use rounds::Need;
 pub use scenario::*;
 pub use state::{Match, Stage};
-pub use public::PublicLevel;
 pub use view::SideView;
 
 use serde::{Deserialize, Serialize};

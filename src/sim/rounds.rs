@@ -106,7 +106,11 @@ impl Match {
             Action::Propose { side, offer } => self.propose(*side, offer, false),
             Action::Counter { side, offer } => self.propose(*side, offer, true),
             Action::Accept { side } => {
-                let (from, offer) = self.talks.pending.take().expect("checked: an offer is pending");
+                let (from, offer) = self
+                    .talks
+                    .pending
+                    .take()
+                    .expect("checked: an offer is pending");
                 self.emit(Event::OfferAccepted { side: *side });
                 self.ratify_and_sign(from, &offer);
                 self.end_talks(None);
@@ -147,8 +151,10 @@ impl Match {
     }
 
     fn gesture(&mut self, side: Side, measure: &str, verification: Option<usize>) {
-        let items = [super::rules::gesture_item(&*self, side, measure, verification)
-            .expect("checked before carrying out")];
+        let items = [
+            super::rules::gesture_item(&*self, side, measure, verification)
+                .expect("checked before carrying out"),
+        ];
         let ids = self.sign(&items, true);
         self.side_mut(side).gesture_used = true;
         let name = self.scenario.measures[self.commitments.last().map_or(0, |c| c.measure)]

@@ -168,7 +168,9 @@ impl Board for Seen<'_> {
         self.view.turn
     }
     fn exchanges_used(&self) -> u32 {
-        self.level.exchanges.saturating_sub(self.view.exchanges_left)
+        self.level
+            .exchanges
+            .saturating_sub(self.view.exchanges_left)
     }
     fn pending(&self) -> Option<&(Side, Offer)> {
         self.view.pending.as_ref()

@@ -4,7 +4,8 @@
 use super::propose::STEP_GAIN;
 use super::value::Ctx;
 use super::{Counterpart, commitments_of, offer_key};
-use crate::ai::{Decision, ReasonCode, Signing, Table};
+use crate::ai::{Decision, ReasonCode, Signing};
+use crate::sim::PublicLevel;
 use crate::sim::measures::{detection, item_cost};
 use crate::sim::scenario::{MeasureDef, Side};
 use crate::sim::{Action, Offer, SideView};
@@ -14,7 +15,13 @@ const OPENING_NEED: f32 = 0.9;
 
 impl Counterpart {
     /// Answer the offer on the table.
-    pub(super) fn answer(&mut self, v: &SideView, t: Table, c: &Ctx, offer: &Offer) -> Decision {
+    pub(super) fn answer(
+        &mut self,
+        v: &SideView,
+        t: &PublicLevel,
+        c: &Ctx,
+        offer: &Offer,
+    ) -> Decision {
         let me = v.side;
         let items: Vec<(usize, Side)> = offer
             .items
@@ -190,7 +197,7 @@ impl Counterpart {
     /// give the other side at least what it claimed in its latest offer (as the model sees it)
     /// and clear this side's reservation. If an offer already gives this side that much, holding
     /// out only loses a season. Not in the first season.
-    fn meet_their_claim(&self, v: &SideView, t: Table, c: &Ctx) -> Option<f32> {
+    fn meet_their_claim(&self, v: &SideView, t: &PublicLevel, c: &Ctx) -> Option<f32> {
         if !self.style.meets_their_claim || v.round <= 1 {
             return None;
         }
@@ -203,7 +210,13 @@ impl Counterpart {
     /// For a logroller: an acceptable offer that could be better for both sides comes back
     /// improved (same or more for us, clearly more for them as far as we can tell), while
     /// there is an exchange left to do it.
-    fn better_deal(&mut self, v: &SideView, t: Table, c: &Ctx, offer: &Offer) -> Option<Decision> {
+    fn better_deal(
+        &mut self,
+        v: &SideView,
+        t: &PublicLevel,
+        c: &Ctx,
+        offer: &Offer,
+    ) -> Option<Decision> {
         if !self.style.logrolls || v.exchanges_left == 0 {
             return None;
         }
@@ -253,7 +266,7 @@ impl Counterpart {
     fn accept(
         &mut self,
         v: &SideView,
-        t: Table,
+        t: &PublicLevel,
         offer: &Offer,
         signing: Signing,
         reason: String,
@@ -313,7 +326,7 @@ impl Counterpart {
     fn counter_or_reject(
         &mut self,
         v: &SideView,
-        t: Table,
+        t: &PublicLevel,
         c: &Ctx,
         code: ReasonCode,
         why: String,

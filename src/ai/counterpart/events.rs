@@ -1,13 +1,14 @@
 //! Answering an event card.
 
 use super::Counterpart;
-use crate::ai::{Decision, ReasonCode, Table};
+use crate::ai::{Decision, ReasonCode};
+use crate::sim::PublicLevel;
 use crate::sim::scenario::ResponseDef;
 use crate::sim::{Action, SideView};
 
 impl Counterpart {
     /// Choose an answer to the event card in view.
-    pub(super) fn respond(&mut self, v: &SideView, t: Table) -> Decision {
+    pub(super) fn respond(&mut self, v: &SideView, t: &PublicLevel) -> Decision {
         let ev = v.event.as_ref().expect("asked to respond without an event");
         let def = t
             .events()

@@ -2,13 +2,14 @@
 
 use super::Counterpart;
 use super::value::Ctx;
-use crate::ai::{Decision, ReasonCode, Table};
+use crate::ai::{Decision, ReasonCode};
+use crate::sim::PublicLevel;
 use crate::sim::measures::detection;
 use crate::sim::{Action, SideView};
 
 impl Counterpart {
     /// Carry out this side's commitments, letting slide those it judges it can get away with.
-    pub(super) fn implement(&mut self, v: &SideView, t: Table, c: &Ctx) -> Decision {
+    pub(super) fn implement(&mut self, v: &SideView, t: &PublicLevel, c: &Ctx) -> Decision {
         let me = v.side;
         let mut breaks = Vec::new();
         let mut note = String::new();

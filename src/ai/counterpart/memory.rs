@@ -2,13 +2,13 @@
 //! it signed, its breaches and gestures, and whether its offers still move.
 
 use super::{Counterpart, commitments_of, offer_key};
-use crate::ai::Table;
+use crate::sim::PublicLevel;
 use crate::sim::SideView;
 use crate::sim::measures::detection;
 
 impl Counterpart {
     /// Learn from what the view shows since the last decision.
-    pub(super) fn observe(&mut self, v: &SideView, t: Table) {
+    pub(super) fn observe(&mut self, v: &SideView, t: &PublicLevel) {
         let me = v.side;
         let step = self.style.probe_step;
         let still_on_table = matches!(&v.pending, Some((from, _)) if *from == me);

@@ -11,7 +11,8 @@ mod signals;
 mod terms;
 mod value;
 
-use super::{Decision, Negotiator, OpponentModel, ReasonCode, Style, Table};
+use super::{Decision, Negotiator, OpponentModel, ReasonCode, Style};
+use crate::sim::PublicLevel;
 use crate::sim::rng::Rng;
 use crate::sim::scenario::{Side, Statement};
 use crate::sim::{Action, Need, Offer, SideView, Stage};
@@ -128,7 +129,7 @@ impl Counterpart {
 
     /// How this counterpart values an offer now: (its gain, what it hopes for, the least it
     /// accepts), all as shares of the best single package it could get now.
-    pub fn evaluate(&self, v: &SideView, t: Table, offer: &Offer) -> (f32, f32, f32) {
+    pub fn evaluate(&self, v: &SideView, t: &PublicLevel, offer: &Offer) -> (f32, f32, f32) {
         let c = self.ctx(v, t, true);
         let gain = self.offer_gain(v, t, &c, offer) / c.best;
         (gain, self.aspiration(v, c.floor), c.floor)
@@ -136,7 +137,7 @@ impl Counterpart {
 }
 
 impl Negotiator for Counterpart {
-    fn decide(&mut self, v: &SideView, t: Table) -> Decision {
+    fn decide(&mut self, v: &SideView, t: &PublicLevel) -> Decision {
         self.observe(v, t);
         let (a, b) = self.spans(v, t);
         self.spans = Some((self.model.offers_seen(), a, b));

@@ -4,7 +4,8 @@
 use super::search::{Pool, Scratch, claimed};
 use super::value::Ctx;
 use super::{Counterpart, offer_key};
-use crate::ai::{Decision, ReasonCode, Table};
+use crate::ai::{Decision, ReasonCode};
+use crate::sim::PublicLevel;
 use crate::sim::{Action, Item, Offer, SideView};
 
 /// Weights on the other side's gain tried when building a package (each with two rankings).
@@ -19,7 +20,7 @@ impl Counterpart {
     pub(super) fn build_package(
         &mut self,
         v: &SideView,
-        t: Table,
+        t: &PublicLevel,
         c: &Ctx,
     ) -> Option<(Offer, f32)> {
         let pool = &c.pool;
@@ -141,7 +142,7 @@ impl Counterpart {
     fn step_from_refused(
         &self,
         v: &SideView,
-        t: Table,
+        t: &PublicLevel,
         pool: &Pool,
         target: f32,
     ) -> Option<(Vec<usize>, f32)> {
@@ -171,7 +172,13 @@ impl Counterpart {
     }
 
     /// The offer for a set of candidates from the pool.
-    pub(super) fn offer_of(&self, v: &SideView, t: Table, pool: &Pool, pick: &[usize]) -> Offer {
+    pub(super) fn offer_of(
+        &self,
+        v: &SideView,
+        t: &PublicLevel,
+        pool: &Pool,
+        pick: &[usize],
+    ) -> Offer {
         let items: Vec<Item> = pick
             .iter()
             .map(|&j| {
@@ -191,7 +198,7 @@ impl Counterpart {
 
     /// Use the floor: withdraw a commitment owed in retaliation, make a gesture, table a
     /// package, or end talks.
-    pub(super) fn propose(&mut self, v: &SideView, t: Table, c: &Ctx) -> Decision {
+    pub(super) fn propose(&mut self, v: &SideView, t: &PublicLevel, c: &Ctx) -> Decision {
         let me = v.side;
         if self.owed > 0 {
             self.owed -= 1;

@@ -3,7 +3,7 @@
 
 use super::Counterpart;
 use super::value::{Ctx, own_utility};
-use crate::ai::Table;
+use crate::sim::PublicLevel;
 use crate::sim::SideView;
 use crate::sim::measures::item_cost;
 use crate::sim::offers::MAX_ITEMS;
@@ -41,7 +41,7 @@ pub(super) struct Pool {
 
 impl Pool {
     /// Where the commitment `id` undertaken by `by` sits among the candidates, if tabled now.
-    pub(super) fn index(&self, t: Table, id: &str, by: Side) -> Option<usize> {
+    pub(super) fn index(&self, t: &PublicLevel, id: &str, by: Side) -> Option<usize> {
         let (i, _) = t.measure(id)?;
         self.cands.iter().position(|cd| cd.i == i && cd.by == by)
     }
@@ -112,7 +112,13 @@ pub(super) fn claimed(gain: f32, power: f32) -> f32 {
 
 impl Counterpart {
     /// Every commitment this side could table now, scored once.
-    pub(super) fn candidates(&self, v: &SideView, t: Table, c: &Ctx, mut pool: Pool) -> Pool {
+    pub(super) fn candidates(
+        &self,
+        v: &SideView,
+        t: &PublicLevel,
+        c: &Ctx,
+        mut pool: Pool,
+    ) -> Pool {
         let me = v.side;
         pool.cands.reserve(v.available.len());
         pool.deltas.reserve(v.available.len() * pool.nf);
@@ -381,12 +387,16 @@ impl Counterpart {
 
     /// What the other side claimed for itself in its latest offer, as this side's model
     /// estimates it (on the same scale as a candidate's `theirs`).
-    pub(super) fn their_claim(&self, t: Table, pool: &Pool) -> Option<f32> {
+    pub(super) fn their_claim(&self, t: &PublicLevel, pool: &Pool) -> Option<f32> {
         Self::their_gain(t, pool, self.their_last.as_ref()?)
     }
 
     /// The other side's gain from a set of commitments, as this side's model estimates it.
-    pub(super) fn their_gain(t: Table, pool: &Pool, items: &[(String, Side)]) -> Option<f32> {
+    pub(super) fn their_gain(
+        t: &PublicLevel,
+        pool: &Pool,
+        items: &[(String, Side)],
+    ) -> Option<f32> {
         let claim: f32 = items
             .iter()
             .filter_map(|(id, by)| pool.index(t, id, *by))

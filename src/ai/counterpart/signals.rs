@@ -2,7 +2,8 @@
 
 use super::Counterpart;
 use super::value::{Ctx, own_utility};
-use crate::ai::{Decision, ReasonCode, Table};
+use crate::ai::{Decision, ReasonCode};
+use crate::sim::PublicLevel;
 use crate::sim::measures::item_cost;
 use crate::sim::scenario::{MeasureDef, Personality, Statement};
 use crate::sim::{Action, Item, SideView};
@@ -60,7 +61,7 @@ impl Counterpart {
     }
 
     /// A unilateral gesture, if this style makes one now (to open, or to answer theirs).
-    pub(super) fn gesture(&mut self, v: &SideView, t: Table, c: &Ctx) -> Option<Decision> {
+    pub(super) fn gesture(&mut self, v: &SideView, t: &PublicLevel, c: &Ctx) -> Option<Decision> {
         if !self.style.gestures || v.private.gesture_used {
             return None;
         }

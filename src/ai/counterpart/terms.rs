@@ -2,7 +2,7 @@
 
 use super::Counterpart;
 use super::value::{Ctx, own_utility};
-use crate::ai::Table;
+use crate::sim::PublicLevel;
 use crate::sim::SideView;
 use crate::sim::scenario::{MeasureDef, Side, Term, Verification};
 
@@ -12,7 +12,7 @@ impl Counterpart {
     pub(super) fn pick_verification(
         &self,
         v: &SideView,
-        t: Table,
+        t: &PublicLevel,
         c: &Ctx,
         m: &MeasureDef,
         by: Side,

@@ -3,7 +3,7 @@
 
 use super::Counterpart;
 use super::search::Pool;
-use crate::ai::Table;
+use crate::sim::PublicLevel;
 use crate::sim::measures::detection;
 use crate::sim::politics::reactions_to;
 use crate::sim::scenario::{Area, MeasureDef, Side};
@@ -58,7 +58,7 @@ fn weighted(v: &SideView, w: f32, m: &MeasureDef, by: Side) -> f32 {
 impl Counterpart {
     /// The catalogue's total stake for this side and, as the model sees it, for the other:
     /// the scale both sides' gains are measured on.
-    pub(super) fn spans(&self, v: &SideView, t: Table) -> (f32, f32) {
+    pub(super) fn spans(&self, v: &SideView, t: &PublicLevel) -> (f32, f32) {
         let seen = self.model.offers_seen();
         if let Some((n, a, b)) = self.spans
             && n == seen
@@ -80,7 +80,7 @@ impl Counterpart {
 
     /// Everything a decision needs; `with_pool` also scores what could be tabled now, which only
     /// talks need.
-    pub(super) fn ctx(&self, v: &SideView, t: Table, with_pool: bool) -> Ctx {
+    pub(super) fn ctx(&self, v: &SideView, t: &PublicLevel, with_pool: bool) -> Ctx {
         // Both sides' gains are measured as shares of everything at stake for them in the
         // catalogue, so one side's gain and the other's estimated gain weigh alike.
         let (span, their_span) = self.spans(v, t);
@@ -149,7 +149,7 @@ impl Counterpart {
     pub(super) fn worth(
         &self,
         v: &SideView,
-        t: Table,
+        t: &PublicLevel,
         c: &Ctx,
         m: &MeasureDef,
         by: Side,
@@ -174,7 +174,7 @@ impl Counterpart {
 
     /// 0..1: how close tension is to the clash line, as a careful counterpart (not an easy
     /// one) weighs it; a clash leaves both sides with nothing.
-    pub(super) fn peril(&self, v: &SideView, t: Table) -> f32 {
+    pub(super) fn peril(&self, v: &SideView, t: &PublicLevel) -> f32 {
         if !self.style.weighs_peril {
             return 0.0;
         }
@@ -194,7 +194,12 @@ impl Counterpart {
     }
 
     /// Approval change of each own faction if these commitments are signed.
-    pub(super) fn reactions(v: &SideView, t: Table, c: &Ctx, items: &[(usize, Side)]) -> Vec<f32> {
+    pub(super) fn reactions(
+        v: &SideView,
+        t: &PublicLevel,
+        c: &Ctx,
+        items: &[(usize, Side)],
+    ) -> Vec<f32> {
         let resolved: Vec<(&MeasureDef, bool)> = items
             .iter()
             .map(|&(i, by)| (&t.measures()[i], by == v.side))
@@ -217,7 +222,7 @@ impl Counterpart {
     }
 
     /// This side's worth of an offer, on the scale of `Ctx::best`.
-    pub(super) fn offer_gain(&self, v: &SideView, t: Table, c: &Ctx, offer: &Offer) -> f32 {
+    pub(super) fn offer_gain(&self, v: &SideView, t: &PublicLevel, c: &Ctx, offer: &Offer) -> f32 {
         offer
             .items
             .iter()

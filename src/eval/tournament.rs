@@ -1,25 +1,30 @@
 //! Every personality and difficulty against every other, in both roles, with the figures that
 //! say how well each bargains.
 
-use super::{Counterpart, DIFFICULTIES, Decision, Negotiator, PERSONALITIES, Style, Table};
+use crate::ai::{Counterpart, DIFFICULTIES, Decision, Negotiator, PERSONALITIES};
 use crate::runner;
+use crate::sim::PublicLevel;
 use crate::sim::scenario::{Difficulty, Personality, Scenario, Side};
 use crate::sim::{Ending, Event, SideView};
+use crate::table::Seat;
 use serde::Serialize;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-/// A negotiator that times its own decisions.
+/// A negotiator that times its own decisions into a list the tournament keeps.
 struct Timed {
     inner: Counterpart,
-    ms: Vec<f32>,
+    ms: Arc<Mutex<Vec<f32>>>,
 }
 
 impl Negotiator for Timed {
-    fn decide(&mut self, view: &SideView, table: Table) -> Decision {
+    fn decide(&mut self, view: &SideView, level: &PublicLevel) -> Decision {
         let t = Instant::now();
-        let d = self.inner.decide(view, table);
-        self.ms.push(t.elapsed().as_secs_f32() * 1000.0);
+        let d = self.inner.decide(view, level);
+        let ms = t.elapsed().as_secs_f32() * 1000.0;
+        if let Ok(mut v) = self.ms.lock() {
+            v.push(ms);
+        }
         d
     }
 }
@@ -145,17 +150,20 @@ pub fn run(
                 let s = seed
                     .wrapping_add(g as u64)
                     .wrapping_add(((a * n + b) as u64) << 20);
-                let mk = |k: usize, side: Side| Timed {
-                    inner: Counterpart::new(Style::new(pool[k].0, pool[k].1, &sc.ai), side, s),
-                    ms: Vec::new(),
+                let times = [(); 2].map(|_| Arc::new(Mutex::new(Vec::new())));
+                let mk = |k: usize, side: Side| {
+                    Seat::Counterpart(Box::new(Timed {
+                        inner: crate::table::counterpart(
+                            sc.public(),
+                            side,
+                            s,
+                            pool[k].0,
+                            pool[k].1,
+                        ),
+                        ms: times[side.idx()].clone(),
+                    }))
                 };
-                let mut ta = mk(a, Side::A);
-                let mut tb = mk(b, Side::B);
-                let m = {
-                    let mut agents: [Box<dyn Negotiator>; 2] =
-                        [Box::new(TimedRef(&mut ta)), Box::new(TimedRef(&mut tb))];
-                    runner::play_headless(sc.clone(), s, &mut agents)
-                };
+                let m = runner::play_headless(sc.clone(), s, [mk(a, Side::A), mk(b, Side::B)]);
                 let deals = m.deal_reports();
                 let scores = m.scores();
                 let first = m.log.iter().find_map(|l| match l.event {
@@ -173,7 +181,7 @@ pub fn run(
                     .get_or_insert_with(|| crate::sim::scoring::frontier_within(&sc, played));
                 let final_dist = fw.distance(end_point) as f64;
                 let final_nash = fw.nash_ratio(end_point) as f64;
-                for (k, side, t) in [(a, Side::A, &mut ta), (b, Side::B, &mut tb)] {
+                for (k, side) in [(a, Side::A), (b, Side::B)] {
                     let e = &mut acc[k];
                     e.games += 1;
                     e.own += scores.utility[side.idx()] as f64;
@@ -200,7 +208,9 @@ pub fn run(
                             e.nash += n as f64;
                         }
                     }
-                    e.ms.append(&mut t.ms);
+                    if let Ok(mut v) = times[side.idx()].lock() {
+                        e.ms.append(&mut v);
+                    }
                     let opp = if k == a { b } else { a };
                     matrix[k][opp].0 += scores.utility[side.idx()] as f64;
                     matrix[k][opp].1 += 1;
@@ -276,15 +286,6 @@ fn means(m: &[Vec<(f64, u32)>]) -> Vec<Vec<f64>> {
                 .collect()
         })
         .collect()
-}
-
-/// Lends a timed negotiator to a match without giving it away.
-struct TimedRef<'a>(&'a mut Timed);
-
-impl Negotiator for TimedRef<'_> {
-    fn decide(&mut self, view: &SideView, table: Table) -> Decision {
-        self.0.decide(view, table)
-    }
 }
 
 impl Tournament {
