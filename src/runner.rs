@@ -1,6 +1,6 @@
 //! Headless matches: counterparts on both sides, and the readable transcript of what happened.
 
-use crate::sim::{Action, Event, Match, Scenario, Side};
+use crate::sim::{Action, Event, Match, PublicLevel, Scenario, Side};
 use crate::table::{Seat, Table};
 use std::fmt::Write;
 use std::sync::Arc;
@@ -26,7 +26,7 @@ pub fn level_seats(sc: &Scenario, seed: u64) -> [Seat; 2] {
 }
 
 /// A readable line for an event, or `None` for bookkeeping events.
-pub fn describe(sc: &Scenario, e: &Event) -> Option<String> {
+pub fn describe(sc: &PublicLevel, e: &Event) -> Option<String> {
     let name = |s: Side| sc.side(s).name.as_str();
     let mname = |id: &str| {
         sc.measure_index(id)
@@ -217,7 +217,7 @@ fn write_events(out: &mut String, m: &Match, events: &[Event]) {
                 sc.rounds
             );
         }
-        if let Some(line) = describe(sc, e) {
+        if let Some(line) = describe(sc.public(), e) {
             let _ = writeln!(out, "  {line}");
         }
         if let Event::MatchEnded { .. } = e

@@ -24,7 +24,7 @@ pub struct Decision {
 }
 
 /// Anything that can sit at the table in a side's place.
-pub trait Negotiator: Send {
+pub trait Negotiator: Send + Sync {
     /// Decide the next action for the view's side; only called when the view has a need.
     fn decide(&mut self, view: &SideView, table: &PublicLevel) -> Decision;
     /// What the negotiator believes the other side values, normalised over areas
@@ -32,6 +32,24 @@ pub trait Negotiator: Send {
     fn beliefs(&self) -> Option<[f32; 7]> {
         None
     }
+    /// What the negotiator has learnt of the other side, for the debrief; `None` if it keeps
+    /// no model.
+    fn insight(&self) -> Option<Insight> {
+        None
+    }
+}
+
+/// What a counterpart learnt of the other side over a match.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Insight {
+    /// Believed priorities, normalised, in the order of `Area::ALL`.
+    pub believed: [f32; 7],
+    /// Areas from what it believes the other side values most to least.
+    pub ranking: Vec<Area>,
+    /// Whether its character acts on the model (or only keeps it).
+    pub acts_on_it: bool,
+    /// How many of the other side's offers it learnt from.
+    pub offers_seen: u32,
 }
 
 /// All personalities, in display order.

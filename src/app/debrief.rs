@@ -2,10 +2,9 @@
 //! scores, and the agreed package set against the Pareto frontier and the Nash point.
 //! Exportable as a self-contained HTML file.
 
-use crate::ai::Negotiator;
 use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
-use crate::app::game::{Game, Mode, Seat};
+use crate::app::game::{Game, Mode};
 use crate::app::ui::{Palette, card, fixed_label, key_button, key_pressed};
 use crate::sim::scoring::DealReport;
 use crate::sim::{Area, Event, Match, Side};
@@ -179,16 +178,15 @@ pub fn beliefs_of(g: &Game) -> Option<Beliefs> {
     let Mode::VsAi { human, .. } = g.mode else {
         return None;
     };
-    let Seat::Ai(c) = &g.seats[human.other().idx()] else {
-        return None;
-    };
+    let m = g.table.finished()?;
+    let i = g.table.insight(human.other())?;
     Some(Beliefs {
         about: human,
-        believed: c.beliefs()?,
-        truth: g.m.scenario.weights()[human.idx()],
-        ranking: c.model().ranking(),
-        acts_on_it: c.style.models,
-        offers_seen: c.model().offers_seen(),
+        believed: i.believed,
+        truth: m.scenario.weights()[human.idx()],
+        ranking: i.ranking,
+        acts_on_it: i.acts_on_it,
+        offers_seen: i.offers_seen,
     })
 }
 
@@ -633,8 +631,8 @@ pub fn timeline_lines(m: &Match) -> Vec<(u32, String, &'static str)> {
         if kind == "other" {
             continue;
         }
-        let short = crate::app::ui::summary::short_line(sc, &l.event);
-        if let Some(t) = short.or_else(|| crate::runner::describe(sc, &l.event)) {
+        let short = crate::app::ui::summary::short_line(sc.public(), &l.event);
+        if let Some(t) = short.or_else(|| crate::runner::describe(sc.public(), &l.event)) {
             out.push((round, t, kind));
         }
     }

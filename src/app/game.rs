@@ -1,9 +1,9 @@
-//! The match as a Bevy resource, and the one path every move takes: a [`Move`] message that a
-//! single system applies with `Match::apply`. Humans, the AI and (later) a network peer all
-//! write the same message.
+//! The table as a Bevy resource, and the one path every move takes: a person's click becomes a
+//! [`Move`] message that a single system submits to the table from the seat on screen; the
+//! computer's seats move through the same table.
 
-use crate::ai::{Counterpart, Negotiator, Style, Table};
-use crate::sim::{Action, Difficulty, Event, Match, Personality, Scenario, Side};
+use crate::sim::{Action, Difficulty, Event, Personality, PublicLevel, Scenario, Side, SideView};
+use crate::table::{Seat, Table, Takeover};
 use bevy::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -43,18 +43,6 @@ impl Mode {
     }
 }
 
-/// Who sits in one state's chair.
-pub enum Seat {
-    Human,
-    Ai(Box<Counterpart>),
-}
-
-impl Seat {
-    pub fn is_human(&self) -> bool {
-        matches!(self, Seat::Human)
-    }
-}
-
 /// Everything needed to start a match.
 #[derive(Debug, Clone)]
 pub struct Setup {
@@ -64,187 +52,156 @@ pub struct Setup {
     pub mode: Mode,
 }
 
-/// The match being played.
+/// The match being played: a table whose seats the mode fills, and what the window keeps
+/// about it. Screens draw from the viewer's view of the table, never from the match.
 #[derive(Resource)]
 pub struct Game {
-    pub m: Match,
+    pub table: Table,
     pub level_file: PathBuf,
     pub mode: Mode,
-    pub seats: [Seat; 2],
     /// The side whose screen is shown (in hotseat, the side that last confirmed the handover).
     pub viewer: Side,
     /// Whether each side has read its briefing.
     pub briefed: [bool; 2],
-    /// The latest reason each computer side gave for its move.
-    pub reasons: [Option<String>; 2],
     /// The last refused move, shown to the player.
     pub refused: Option<String>,
-    /// Sides whose fallen leader was replaced by a hardliner the computer now plays.
-    pub taken_over: [bool; 2],
     /// A lasting message for the table (e.g. who took over).
     pub notice: Option<String>,
 }
 
-fn seat_for(mode: Mode, scenario: &Scenario, side: Side, seed: u64) -> Seat {
-    if mode.is_human(side) {
-        return Seat::Human;
+fn seats_for(mode: Mode, scenario: &Scenario, seed: u64) -> [Seat; 2] {
+    Side::BOTH.map(|side| {
+        if mode.is_human(side) {
+            return Seat::Local;
+        }
+        let (p, d) = match mode {
+            Mode::VsAi {
+                personality,
+                difficulty,
+                ..
+            } => (personality, difficulty),
+            _ => (scenario.ai.personality, scenario.ai.difficulty),
+        };
+        Seat::Counterpart(Box::new(crate::table::counterpart(
+            scenario.public(),
+            side,
+            seed,
+            p,
+            d,
+        )))
+    })
+}
+
+/// How hard the counterparts the table brings in at a takeover play.
+fn difficulty_of(mode: Mode, scenario: &Scenario) -> Difficulty {
+    match mode {
+        Mode::VsAi { difficulty, .. } => difficulty,
+        _ => scenario.ai.difficulty,
     }
-    let (p, d) = match mode {
-        Mode::VsAi {
-            personality,
-            difficulty,
-            ..
-        } => (personality, difficulty),
-        _ => (scenario.ai.personality, scenario.ai.difficulty),
-    };
-    Seat::Ai(Box::new(Counterpart::new(
-        Style::new(p, d, &scenario.ai),
-        side,
-        seed,
-    )))
 }
 
 impl Game {
     /// A fresh match.
     pub fn new(setup: &Setup) -> Game {
-        let m = Match::new(setup.scenario.clone(), setup.seed);
-        Game::from_match(m, setup.level_file.clone(), setup.mode)
+        let sc = &setup.scenario;
+        let table = Table::new(
+            sc.clone(),
+            setup.seed,
+            seats_for(setup.mode, sc, setup.seed),
+        )
+        .with_difficulty(difficulty_of(setup.mode, sc));
+        Game::around(table, setup.level_file.clone(), setup.mode)
     }
 
-    /// Wrap a match already under way (a replayed save, a screenshot's prelude).
-    ///
-    /// Counterparts are rebuilt fresh: their learnt model of the other side starts over.
-    pub fn from_match(m: Match, level_file: PathBuf, mode: Mode) -> Game {
-        let sc = m.scenario.clone();
-        let seats = Side::BOTH.map(|s| seat_for(mode, &sc, s, m.seed));
+    fn around(table: Table, level_file: PathBuf, mode: Mode) -> Game {
         let viewer = match mode {
             Mode::VsAi { human, .. } => human,
             _ => Side::A,
         };
-        Game {
-            m,
+        let mut g = Game {
+            table,
             level_file,
             mode,
-            seats,
             viewer,
             briefed: [false; 2],
-            reasons: [None, None],
             refused: None,
-            taken_over: [false; 2],
             notice: None,
-        }
+        };
+        g.note_takeovers();
+        g
     }
 
-    /// Replay a recorded match move by move, letting each computer seat think before each of
-    /// its recorded moves, so its memory (what it learnt of the other side, its grievances,
-    /// its random stream) is the one it had when the match was saved. A successor takes over
-    /// when the log says a leader fell, as in play.
+    /// Replay a recorded match move by move through the table, so each computer seat thinks
+    /// before each of its recorded moves and ends with the memory it had when the match was
+    /// saved. A successor takes over when the log says a leader fell, as in play.
     pub fn replay(
         scenario: Arc<Scenario>,
         record: &crate::sim::MatchRecord,
         level_file: PathBuf,
         mode: Mode,
     ) -> Result<Game, (usize, crate::sim::ActionError)> {
-        let m = Match::new(scenario, record.seed);
-        let mut g = Game::from_match(m, level_file, mode);
-        for (i, a) in record.actions.iter().enumerate() {
-            let side = a.side();
-            if !g.seats[side.idx()].is_human()
-                && let Some((_, reason)) = g.ai_decide(side)
-            {
-                g.reasons[side.idx()] = Some(reason);
-            }
-            let ev = g.m.apply(a.clone()).map_err(|e| (i, e))?;
-            g.check_takeover(&ev);
-        }
-        Ok(g)
+        let seats = seats_for(mode, &scenario, record.seed);
+        let difficulty = difficulty_of(mode, &scenario);
+        let table = Table::replay(scenario, record, seats, difficulty)?;
+        Ok(Game::around(table, level_file, mode))
     }
 
-    /// A hardline successor takes `side` over: the computer plays it from now on, as the
-    /// design's home-front rule says.
-    pub fn take_over(&mut self, side: Side) {
-        let sc = self.m.scenario.clone();
-        let difficulty = match self.mode {
-            Mode::VsAi { difficulty, .. } => difficulty,
-            _ => sc.ai.difficulty,
-        };
-        self.seats[side.idx()] = Seat::Ai(Box::new(Counterpart::new(
-            Style::new(Personality::Hawk, difficulty, &sc.ai),
-            side,
-            self.m.seed ^ 0x05EC_017D,
-        )));
-        self.taken_over[side.idx()] = true;
-        self.notice = Some(format!(
-            "{} fell at home. A hardline successor, {}, now leads {}, and the computer plays that side to the end.",
-            sc.side(side).leader,
-            self.m.side(side).leader,
-            sc.side(side).name
-        ));
+    /// The public level.
+    pub fn level(&self) -> &Arc<PublicLevel> {
+        self.table.public()
     }
 
-    fn check_takeover(&mut self, events: &[Event]) {
-        for e in events {
-            if let Event::LeaderFell {
-                side,
-                successor: Some(_),
-            } = e
-                && self.seats[side.idx()].is_human()
-            {
-                self.take_over(*side);
+    /// What the viewer may see now.
+    pub fn view(&self) -> SideView {
+        self.table.view(self.viewer)
+    }
+
+    /// The latest reason `side`'s computer gave for its move.
+    pub fn reason(&self, side: Side) -> Option<&str> {
+        self.table.last_decision(side).map(|d| d.reason.as_str())
+    }
+
+    /// Whether a person plays `side` now.
+    pub fn is_human(&self, side: Side) -> bool {
+        self.table.is_person(side)
+    }
+
+    /// A lasting notice when a hardline successor took a person's seat.
+    fn note_takeovers(&mut self) {
+        for side in Side::BOTH {
+            if self.table.taken_over(side) == Some(Takeover::Successor) && self.notice.is_none() {
+                let level = self.table.public();
+                let view = self.table.view(side);
+                self.notice = Some(format!(
+                    "{} fell at home. A hardline successor, {}, now leads {}, and the computer plays that side to the end.",
+                    level.side(side).leader,
+                    view.me.leader,
+                    level.side(side).name
+                ));
             }
         }
     }
 
     /// The first side a person must act for now.
     pub fn human_need(&self) -> Option<Side> {
-        self.m
-            .needs()
-            .into_iter()
-            .map(|(s, _)| s)
-            .find(|s| self.seats[s.idx()].is_human())
+        self.table.person_need()
     }
 
     /// The first side the computer must act for now.
     pub fn ai_need(&self) -> Option<Side> {
-        self.m
-            .needs()
-            .into_iter()
-            .map(|(s, _)| s)
-            .find(|s| !self.seats[s.idx()].is_human())
+        self.table.counterpart_need()
     }
 
-    /// Let the computer decide for `side`; `None` if a person holds that seat.
-    pub fn ai_decide(&mut self, side: Side) -> Option<(Action, String)> {
-        let view = self.m.view(side);
-        let sc = self.m.scenario.clone();
-        match &mut self.seats[side.idx()] {
-            Seat::Ai(c) => {
-                let d = c.decide(&view, Table::new(&sc));
-                Some((d.action, d.reason))
-            }
-            Seat::Human => None,
-        }
-    }
-
-    /// Apply one move; a refused move changes nothing and is remembered for the player.
-    pub fn apply(&mut self, action: Action) -> Result<Vec<Event>, String> {
-        match self.m.apply(action.clone()) {
+    /// A person's move from `side`'s seat; a refused move changes nothing and is remembered
+    /// for the player.
+    pub fn submit(&mut self, side: Side, action: Action) -> Result<Vec<Event>, String> {
+        match self.table.submit(side, action) {
             Ok(ev) => {
                 self.refused = None;
-                self.check_takeover(&ev);
+                self.note_takeovers();
                 Ok(ev)
             }
             Err(e) => {
-                // A computer move the rules refuse falls back to one that always moves on.
-                let side = action.side();
-                if !self.seats[side.idx()].is_human() {
-                    let fb = crate::runner::safe_action(&self.m, side);
-                    if let Ok(ev) = self.m.apply(fb) {
-                        self.reasons[side.idx()] = Some(format!("(fell back: {e})"));
-                        self.check_takeover(&ev);
-                        return Ok(ev);
-                    }
-                }
                 let msg = e.to_string();
                 self.refused = Some(msg.clone());
                 Err(msg)
@@ -252,18 +209,23 @@ impl Game {
         }
     }
 
+    /// Let the computer make the move it owes now, if any.
+    pub fn ai_step(&mut self) -> bool {
+        let moved = self.table.step().is_some();
+        if moved {
+            self.note_takeovers();
+        }
+        moved
+    }
+
     /// Play the computer's moves until a person must act or `until_round` is passed.
     /// Used to set up screenshots and by tests.
     pub fn auto_play(&mut self, until_round: u32) {
         let mut guard = 0;
-        while !self.m.is_over() && self.m.round <= until_round && guard < 10_000 {
+        while !self.table.is_over() && self.table.round() <= until_round && guard < 10_000 {
             guard += 1;
-            let Some(side) = self.ai_need() else {
+            if !self.ai_step() {
                 break;
-            };
-            if let Some((a, r)) = self.ai_decide(side) {
-                self.reasons[side.idx()] = Some(r);
-                let _ = self.apply(a);
             }
         }
     }
@@ -279,14 +241,14 @@ impl Default for AiPace {
     }
 }
 
-/// The computer moves for its sides, after a short pause.
+/// The computer moves for its sides through the table, after a short pause.
 pub fn ai_moves(
     game: Option<ResMut<Game>>,
     pace: Res<AiPace>,
     time: Res<Time<Real>>,
     screen: Res<State<Screen>>,
+    save_path: Res<SavePath>,
     mut waited: Local<Duration>,
-    mut moves: MessageWriter<Move>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
 ) {
     let Some(mut game) = game else {
@@ -294,10 +256,10 @@ pub fn ai_moves(
     };
     // The computer waits while a person reads a briefing or passes the device.
     let playing = matches!(screen.get(), Screen::Table);
-    let Some(side) = game.ai_need().filter(|_| playing) else {
+    if game.ai_need().filter(|_| playing).is_none() {
         *waited = Duration::ZERO;
         return;
-    };
+    }
     *waited += time.delta();
     if *waited < pace.0 {
         // Keep the reactive loop ticking until the pause is over.
@@ -305,9 +267,22 @@ pub fn ai_moves(
         return;
     }
     *waited = Duration::ZERO;
-    if let Some((action, reason)) = game.ai_decide(side) {
-        game.reasons[side.idx()] = Some(reason);
-        moves.write(Move(action));
+    let round_before = game.table.round();
+    if game.ai_step() {
+        redraw.write(bevy::window::RequestRedraw);
+        if game.table.round() != round_before || game.table.is_over() {
+            autosave(&game, &save_path);
+        }
+    }
+}
+
+/// Write the autosave, if saving is on.
+fn autosave(game: &Game, save_path: &SavePath) {
+    if let Some(path) = &save_path.0 {
+        let file = save::SaveFile::of(game);
+        if let Err(e) = save::write_atomic(path, &file) {
+            warn!("autosave failed: {e}");
+        }
     }
 }
 
@@ -315,7 +290,8 @@ pub fn ai_moves(
 #[derive(Resource, Debug, Clone, Default)]
 pub struct SavePath(pub Option<PathBuf>);
 
-/// The single system that changes the match.
+/// The single system that takes a person's moves: each is submitted from the seat on screen,
+/// and the table checks the seat before the rules.
 pub fn apply_moves(
     game: Option<ResMut<Game>>,
     mut moves: MessageReader<Move>,
@@ -327,24 +303,21 @@ pub fn apply_moves(
         return;
     };
     let mut changed = false;
-    let round_before = game.m.round;
+    let round_before = game.table.round();
     for Move(action) in moves.read() {
-        if game.m.is_over() {
+        if game.table.is_over() {
             break;
         }
-        if let Err(e) = game.apply(action.clone()) {
+        let seat = game.viewer;
+        if let Err(e) = game.submit(seat, action.clone()) {
             warn!("move refused: {e}");
         }
         changed = true;
     }
     if changed {
         redraw.write(bevy::window::RequestRedraw);
-        let new_round = game.m.round != round_before || game.m.is_over();
-        if new_round && let Some(path) = &save_path.0 {
-            let file = save::SaveFile::of(&game);
-            if let Err(e) = save::write_atomic(path, &file) {
-                warn!("autosave failed: {e}");
-            }
+        if game.table.round() != round_before || game.table.is_over() {
+            autosave(&game, &save_path);
         }
     }
 }
@@ -360,7 +333,7 @@ pub fn route(
         return;
     };
     let here = *screen.get();
-    if game.m.is_over() {
+    if game.table.is_over() {
         if matches!(here, Screen::Table | Screen::Handover) {
             next.set(Screen::Debrief);
         }

@@ -20,7 +20,7 @@ use bevy::prelude::*;
 use bevy::winit::WinitSettings;
 use std::path::Path;
 
-pub use game::{AiPace, Game, Mode, Move, SavePath, Seat, Setup};
+pub use game::{AiPace, Game, Mode, Move, SavePath, Setup};
 pub use screens::{Nav, Screen, UiState};
 
 /// The match, the move path and the screen flow. Needs `StatesPlugin` and a time source.

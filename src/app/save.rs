@@ -28,11 +28,11 @@ impl SaveFile {
     pub fn of(game: &Game) -> SaveFile {
         SaveFile {
             version: VERSION,
-            record: game.m.record(Some(game.level_file.display().to_string())),
+            record: game.table.record(Some(absolute(&game.level_file))),
             mode: game.mode,
             briefed: game.briefed,
             viewer: game.viewer,
-            taken_over: game.taken_over,
+            taken_over: Side::BOTH.map(|s| game.table.taken_over(s).is_some()),
         }
     }
 
@@ -51,6 +51,14 @@ impl SaveFile {
                 self.record.level, sc.id
             ));
         }
+        if let Some(hash) = &self.record.level_hash
+            && *hash != sc.content_hash()
+        {
+            return Err(format!(
+                "{file} has been edited since this match was saved, so the match cannot be \
+                 replayed as it was played; start a new match on the edited level"
+            ));
+        }
         let mut g = Game::replay(Arc::new(sc), &self.record, PathBuf::from(&file), self.mode)
             .map_err(|(i, e)| {
                 format!(
@@ -59,16 +67,19 @@ impl SaveFile {
                 )
             })?;
         g.briefed = self.briefed;
-        for side in Side::BOTH {
-            if self.taken_over[side.idx()] && !g.taken_over[side.idx()] {
-                g.take_over(side);
-            }
-        }
         if self.mode == Mode::Hotseat {
             g.viewer = self.viewer;
         }
         Ok(g)
     }
+}
+
+/// The level file's full path, so a save finds its level whatever folder the game starts in.
+fn absolute(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 /// The folder for saves and settings: `$XDG_DATA_HOME/detente`, else `~/.local/share/detente`

@@ -1,7 +1,7 @@
 //! `detente screenshot`: play some rounds headless, open one screen at 1280x800, capture it
 //! from inside Bevy and exit.
 
-use super::game::{AiPace, Game, Mode, Seat};
+use super::game::{AiPace, Game, Mode};
 use super::screens::{self, Screen};
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
@@ -30,8 +30,12 @@ pub fn prepare(
         return Ok(None);
     }
     let sc = Arc::new(crate::level::load(level).map_err(|e| e.to_string())?);
-    let m = crate::sim::Match::new(sc.clone(), seed);
-    let mut g = Game::from_match(m, level.to_path_buf(), Mode::Watch);
+    let mut g = Game::new(&super::game::Setup {
+        level_file: level.to_path_buf(),
+        scenario: sc.clone(),
+        seed,
+        mode: Mode::Watch,
+    });
     let human = crate::sim::Side::A;
     if screen == Screen::Debrief {
         g.auto_play(u32::MAX);
@@ -39,15 +43,13 @@ pub fn prepare(
         g.auto_play(rounds);
         // Let the computer move on until the shown side has something to do.
         let mut guard = 0;
-        while !g.m.is_over() && guard < 1000 {
+        while !g.table.is_over() && guard < 1000 {
             guard += 1;
-            if g.m.needs().iter().any(|(s, _)| *s == human) {
+            if g.table.needs().iter().any(|(s, _)| *s == human) {
                 break;
             }
-            let Some(side) = g.ai_need() else { break };
-            if let Some((a, r)) = g.ai_decide(side) {
-                g.reasons[side.idx()] = Some(r);
-                let _ = g.apply(a);
+            if !g.ai_step() {
+                break;
             }
         }
     }
@@ -56,7 +58,7 @@ pub fn prepare(
         personality: sc.ai.personality,
         difficulty: sc.ai.difficulty,
     };
-    g.seats[human.idx()] = Seat::Human;
+    g.table.seat_local(human);
     g.viewer = human;
     g.briefed = [true, true];
     Ok(Some(g))

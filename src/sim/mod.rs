@@ -27,11 +27,22 @@ pub use view::SideView;
 
 use serde::{Deserialize, Serialize};
 
+/// The format of [`MatchRecord`]; a record of a later format is refused rather than misread.
+pub const RECORD_FORMAT: u32 = 2;
+
 /// Everything needed to replay a match: the level, the seed and the actions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MatchRecord {
+    /// The record's format ([`RECORD_FORMAT`]; records from before formats were numbered read
+    /// as 1).
+    #[serde(default = "first_format")]
+    pub format: u32,
     /// The level's id.
     pub level: String,
+    /// The level's content hash ([`Scenario::content_hash`]) when the match was played, so a
+    /// replay on an edited level is refused instead of becoming another match.
+    #[serde(default)]
+    pub level_hash: Option<String>,
     /// The level file it was loaded from, if any.
     #[serde(default)]
     pub level_file: Option<String>,
@@ -43,14 +54,17 @@ impl Match {
     /// The record that replays this match.
     pub fn record(&self, level_file: Option<String>) -> MatchRecord {
         MatchRecord {
+            format: RECORD_FORMAT,
             level: self.scenario.id.clone(),
+            level_hash: Some(self.scenario.content_hash()),
             level_file,
             seed: self.seed,
             actions: self.actions.clone(),
         }
     }
 
-    /// Replay a record on its scenario; stops at the first refused action.
+    /// Replay a record on its scenario; stops at the first refused action. Whether the record
+    /// fits this scenario is [`MatchRecord::fits`].
     pub fn replay(
         scenario: std::sync::Arc<Scenario>,
         record: &MatchRecord,
@@ -60,5 +74,61 @@ impl Match {
             m.apply(a.clone()).map_err(|e| (i, e))?;
         }
         Ok(m)
+    }
+}
+
+fn first_format() -> u32 {
+    1
+}
+
+/// Why a record cannot be replayed on a level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecordMismatch {
+    /// The record is of a later format than this program reads.
+    Format { found: u32, known: u32 },
+    /// The record was made on another level.
+    Level { recorded: String, found: String },
+    /// The level has been edited since the match was played.
+    Edited,
+}
+
+impl std::fmt::Display for RecordMismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordMismatch::Format { found, known } => write!(
+                f,
+                "the record is of format {found}, newer than this program reads ({known})"
+            ),
+            RecordMismatch::Level { recorded, found } => {
+                write!(f, "the record is for level '{recorded}', not '{found}'")
+            }
+            RecordMismatch::Edited => write!(f, "the level has been edited since the match"),
+        }
+    }
+}
+
+impl MatchRecord {
+    /// Whether this record can be replayed on `sc` as the match it records.
+    pub fn fits(&self, sc: &Scenario) -> Result<(), RecordMismatch> {
+        if self.format > RECORD_FORMAT {
+            return Err(RecordMismatch::Format {
+                found: self.format,
+                known: RECORD_FORMAT,
+            });
+        }
+        if self.level != sc.id {
+            return Err(RecordMismatch::Level {
+                recorded: self.level.clone(),
+                found: sc.id.clone(),
+            });
+        }
+        if self
+            .level_hash
+            .as_ref()
+            .is_some_and(|h| *h != sc.content_hash())
+        {
+            return Err(RecordMismatch::Edited);
+        }
+        Ok(())
     }
 }

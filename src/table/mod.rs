@@ -113,6 +113,12 @@ impl Table {
         Table::around(m, seats, difficulty)
     }
 
+    /// A table around a match already set up (tests, a level's special start).
+    pub fn from_match(m: Match, seats: [Seat; 2]) -> Table {
+        let difficulty = m.scenario.ai.difficulty;
+        Table::around(m, seats, difficulty)
+    }
+
     fn around(m: Match, seats: [Seat; 2], difficulty: Difficulty) -> Table {
         Table {
             m,
@@ -239,12 +245,19 @@ impl Table {
         self.taken_over[side.idx()]
     }
 
-    /// What `side`'s counterpart believes the other side values, if it models it.
-    pub fn beliefs(&self, side: Side) -> Option<[f32; 7]> {
+    /// What `side`'s counterpart learnt of the other side, if it models it.
+    pub fn insight(&self, side: Side) -> Option<crate::ai::Insight> {
         match &self.seats[side.idx()] {
-            Seat::Counterpart(c) => c.beliefs(),
+            Seat::Counterpart(c) => c.insight(),
             _ => None,
         }
+    }
+
+    /// Seat a person at this machine in `side`'s chair (a screenshot's prelude played by the
+    /// computer, a student taking a seat back).
+    pub fn seat_local(&mut self, side: Side) {
+        self.seats[side.idx()] = Seat::Local;
+        self.taken_over[side.idx()] = None;
     }
 
     /// Whether `action` would be taken from `seat` now, without making it.

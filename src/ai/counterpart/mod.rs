@@ -169,6 +169,14 @@ impl Negotiator for Counterpart {
     fn beliefs(&self) -> Option<[f32; 7]> {
         Some(self.model.weights())
     }
+    fn insight(&self) -> Option<crate::ai::Insight> {
+        Some(crate::ai::Insight {
+            believed: self.model.weights(),
+            ranking: self.model.ranking(),
+            acts_on_it: self.style.models,
+            offers_seen: self.model.offers_seen(),
+        })
+    }
 }
 
 #[cfg(test)]

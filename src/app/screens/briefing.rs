@@ -3,10 +3,10 @@
 use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
 use crate::app::ui::{Palette, card, factions::priorities, key_button};
-use crate::sim::{Scenario, SideView};
+use crate::sim::{PublicLevel, SideView};
 
 /// Draw the briefing for `view`'s side; true when the player is ready.
-pub fn briefing_ui(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) -> bool {
+pub fn briefing_ui(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView) -> bool {
     let mut go = false;
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {

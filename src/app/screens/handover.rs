@@ -4,10 +4,10 @@
 use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
 use crate::app::ui::{Palette, key_button};
-use crate::sim::{Scenario, Side};
+use crate::sim::{PublicLevel, Side};
 
 /// Draw the handover card for `next`; true when that player confirms. Draws nothing private.
-pub fn handover_ui(ui: &mut Ui, pal: &Palette, sc: &Scenario, next: Side) -> bool {
+pub fn handover_ui(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, next: Side) -> bool {
     let mut go = false;
     egui::CentralPanel::default().show(ui, |ui| {
         ui.vertical_centered(|ui| {

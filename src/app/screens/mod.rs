@@ -118,30 +118,32 @@ pub fn screen_ui(ui: &mut egui::Ui, inp: &Inputs, st: &mut UiState) -> Vec<Inten
             }
         }
         (Screen::Handover, Some(g)) => {
-            if handover::handover_ui(ui, &pal, &g.m.scenario, g.viewer) {
+            if handover::handover_ui(ui, &pal, g.level(), g.viewer) {
                 out.push(Intent::Nav(Nav::HandoverDone));
             }
         }
         (Screen::Briefing, Some(g)) => {
-            let view = g.m.view(g.viewer);
-            if briefing::briefing_ui(ui, &pal, &g.m.scenario, &view) {
+            let view = g.view();
+            if briefing::briefing_ui(ui, &pal, g.level(), &view) {
                 out.push(Intent::Nav(Nav::BriefingDone));
             }
         }
         (Screen::Table, Some(g)) => {
-            let view = g.m.view(g.viewer);
-            let log: Vec<_> = g.m.log_for(g.viewer).cloned().collect();
+            let view = g.view();
+            let log: Vec<_> = g.table.log_for(g.viewer).cloned().collect();
             let them = g.viewer.other();
             let opp = opponent(g);
+            let level = g.level();
+            let seen = crate::sim::rules::Seen::new(&view, level);
             let cx = table::TableCtx {
-                sc: &g.m.scenario,
+                sc: level,
                 view: &view,
-                rules: &g.m,
+                rules: &seen,
                 log: &log,
-                reason: g.reasons[them.idx()].as_deref(),
+                reason: g.reason(them),
                 refused: g.refused.as_deref(),
                 notice: g.notice.as_deref(),
-                can_act: g.seats[g.viewer.idx()].is_human(),
+                can_act: g.is_human(g.viewer),
                 opponent: &opp,
                 pal,
             };
@@ -151,18 +153,22 @@ pub fn screen_ui(ui: &mut egui::Ui, inp: &Inputs, st: &mut UiState) -> Vec<Inten
                     .map(Intent::Act),
             );
         }
-        (Screen::Debrief, Some(g)) => match debrief_ui(
-            ui,
-            &pal,
-            &g.m,
-            super::debrief::beliefs_of(g).as_ref(),
-            &mut st.debrief,
-        ) {
-            Some(DebriefIntent::Export) => out.push(Intent::Nav(Nav::ExportDebrief)),
-            Some(DebriefIntent::ToTitle) => out.push(Intent::Nav(Nav::ToTitle)),
-            None => {}
-        },
-        (_, None) => {
+        // The debrief, and only once the match is over, reads the whole record.
+        (Screen::Debrief, Some(g)) if g.table.finished().is_some() => {
+            let m = g.table.finished().expect("checked above");
+            match debrief_ui(
+                ui,
+                &pal,
+                m,
+                super::debrief::beliefs_of(g).as_ref(),
+                &mut st.debrief,
+            ) {
+                Some(DebriefIntent::Export) => out.push(Intent::Nav(Nav::ExportDebrief)),
+                Some(DebriefIntent::ToTitle) => out.push(Intent::Nav(Nav::ToTitle)),
+                None => {}
+            }
+        }
+        (_, _) => {
             egui::CentralPanel::default().show(ui, |ui| {
                 ui.label("No match is loaded.");
                 if ui.button("Back to title").clicked() {
@@ -203,7 +209,7 @@ pub fn handle_nav(
             Nav::Continue => match &save_info.0 {
                 SaveStatus::Ready(file, _) => match file.restore() {
                     Ok(mut g) => {
-                        let first = if g.m.is_over() {
+                        let first = if g.table.is_over() {
                             Screen::Debrief
                         } else {
                             first_screen(&mut g)
@@ -288,11 +294,14 @@ fn first_screen(g: &mut Game) -> Screen {
 
 /// Write the debrief HTML to the data folder; returns a line for the player.
 fn export(g: &Game) -> String {
+    let Some(m) = g.table.finished() else {
+        return "The debrief opens when the match is over.".into();
+    };
     let dir = save::data_dir().unwrap_or_else(|| PathBuf::from("."));
-    let path = dir.join(format!("debrief-{}-seed{}.html", g.m.scenario.id, g.m.seed));
+    let path = dir.join(format!("debrief-{}-seed{}.html", m.scenario.id, m.seed));
     match save::write_text_atomic(
         &path,
-        &super::debrief::export_html(&g.m, super::debrief::beliefs_of(g).as_ref()),
+        &super::debrief::export_html(m, super::debrief::beliefs_of(g).as_ref()),
     ) {
         Ok(()) => format!("Saved {}", path.display()),
         Err(e) => format!("Could not save {}: {e}", path.display()),

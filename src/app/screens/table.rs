@@ -6,12 +6,12 @@ use crate::app::egui::{RichText, Ui};
 use crate::app::ui::offer::{Draft, Rules, builder_ui, changes, item_line, preview_ui, short};
 use crate::app::ui::{self, Palette, card, key_button, key_pressed};
 use crate::sim::measures::item_cost;
-use crate::sim::{Action, Logged, Need, Scenario, Side, SideView, Stage};
+use crate::sim::{Action, Logged, Need, PublicLevel, Side, SideView, Stage};
 use std::collections::BTreeSet;
 
 /// What the table needs to draw one side's screen.
 pub struct TableCtx<'a> {
-    pub sc: &'a Scenario,
+    pub sc: &'a PublicLevel,
     pub view: &'a SideView,
     /// Previews and checks from the rules, for the view's side only.
     pub rules: &'a dyn Rules,
@@ -285,7 +285,7 @@ fn offer_columns(ui: &mut Ui, cx: &TableCtx, offer: &crate::sim::Offer) {
 }
 
 /// One commitment of an offer: the measure, then its verification and term in small print.
-fn commitment_line(ui: &mut Ui, pal: &Palette, sc: &Scenario, it: &crate::sim::Item) {
+fn commitment_line(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, it: &crate::sim::Item) {
     let Some(i) = sc.measure_index(&it.measure) else {
         ui.label(format!("• {}", item_line(sc, it)));
         return;

@@ -6,7 +6,7 @@ use super::offer::{Rules, short, term_short};
 use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
 use crate::sim::measures::{detection, verification_name};
-use crate::sim::{Action, Scenario, SideView};
+use crate::sim::{Action, PublicLevel, SideView};
 use std::collections::BTreeSet;
 
 /// The list of commitments in force; own ones the rules would let go get a Withdraw button.
@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 pub fn in_force(
     ui: &mut Ui,
     pal: &Palette,
-    sc: &Scenario,
+    sc: &PublicLevel,
     view: &SideView,
     rules: Option<&dyn Rules>,
 ) -> Option<Action> {
@@ -84,7 +84,7 @@ pub fn in_force(
 pub fn implement_ui(
     ui: &mut Ui,
     pal: &Palette,
-    sc: &Scenario,
+    sc: &PublicLevel,
     view: &SideView,
     breaks: &mut BTreeSet<u32>,
 ) -> Option<Action> {

@@ -4,13 +4,13 @@ use super::Palette;
 use super::offer::Rules;
 use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
-use crate::sim::{Action, Scenario, SideView};
+use crate::sim::{Action, PublicLevel, SideView};
 
 /// Draw the card; returns the answer chosen (click or number key).
 pub fn event_card(
     ui: &mut Ui,
     pal: &Palette,
-    sc: &Scenario,
+    sc: &PublicLevel,
     view: &SideView,
     rules: &dyn Rules,
 ) -> Option<Action> {

@@ -5,10 +5,10 @@ use super::Palette;
 use super::meters::{Baseline, Meter, meter};
 use crate::app::egui;
 use crate::app::egui::{Id, RichText, Ui};
-use crate::sim::{Area, Scenario, Side, SideView};
+use crate::sim::{Area, PublicLevel, Side, SideView};
 
 /// Own factions with private detail, then the other side's public approval.
-pub fn home_fronts(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) {
+pub fn home_fronts(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView) {
     let base = Baseline::of(view, sc);
     let me = view.side;
     let total: f32 = view

@@ -4,7 +4,7 @@
 use super::{Palette, delta_text};
 use crate::app::egui;
 use crate::app::egui::{Color32, Id, RichText, Sense, Ui, vec2};
-use crate::sim::{Scenario, Side, SideView, Stage};
+use crate::sim::{PublicLevel, Side, SideView, Stage};
 
 /// How long a changed meter flashes, in seconds.
 pub const FLASH_SECS: f64 = 1.6;
@@ -137,7 +137,7 @@ pub fn meter(ui: &mut Ui, pal: &Palette, m: Meter) {
 }
 
 /// The chain of phases with the current one lit.
-pub fn phase_track(ui: &mut Ui, pal: &Palette, sc: &Scenario, phase: usize) {
+pub fn phase_track(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, phase: usize) {
     ui.horizontal(|ui| {
         ui.label(RichText::new("Phase").color(pal.muted));
         for (i, p) in sc.phases.iter().enumerate() {
@@ -179,7 +179,7 @@ pub struct Baseline {
 
 impl Baseline {
     /// The snapshot before the latest one, or the level's start; `None` in round 1.
-    pub fn of(view: &SideView, sc: &Scenario) -> Option<Baseline> {
+    pub fn of(view: &SideView, sc: &PublicLevel) -> Option<Baseline> {
         let h = &view.history;
         if h.len() >= 2 {
             let s = &h[h.len() - 2];
@@ -204,7 +204,7 @@ impl Baseline {
 }
 
 /// The always-visible top bar: round, stage, phases, tension, trust both ways, capital.
-pub fn top_bar(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView) {
+pub fn top_bar(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView) {
     let base = Baseline::of(view, sc);
     let me = view.side;
     let them = me.other();
@@ -306,6 +306,6 @@ pub fn cap(id: &str) -> String {
 }
 
 /// A side's display name.
-pub fn side_name(sc: &Scenario, s: Side) -> &str {
+pub fn side_name(sc: &PublicLevel, s: Side) -> &str {
     &sc.side(s).name
 }

@@ -5,7 +5,7 @@ use super::Palette;
 use super::meters::{Baseline, Meter, meter};
 use crate::app::egui;
 use crate::app::egui::{Id, RichText, Ui};
-use crate::sim::{Event, Logged, Scenario, SideView};
+use crate::sim::{Event, Logged, PublicLevel, SideView};
 
 /// Headlines printed at the end of the last round (the press runs once a round; each headline
 /// is logged under the round it was printed in).
@@ -31,7 +31,7 @@ pub fn tone_word(t: f32) -> &'static str {
 }
 
 /// Every outlet of the view with its tone (and its change since last round) and front page.
-pub fn news_panel(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, log: &[Logged]) {
+pub fn news_panel(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView, log: &[Logged]) {
     let fresh = fresh_headlines(log, view);
     let base = Baseline::of(view, sc);
     for (i, o) in view.outlets.iter().enumerate() {

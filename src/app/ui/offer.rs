@@ -7,9 +7,10 @@ use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
 use crate::sim::measures::{detection, item_cost, verification_name};
 use crate::sim::offers::{MAX_ITEMS, Preview};
+use crate::sim::rules::Seen;
 use crate::sim::{
-    Action, ActionError, Area, Item, Match, MeasureDef, Offer, Requirement, Scenario, Side,
-    SideView, Statement, Term,
+    Action, ActionError, Area, Item, MeasureDef, Offer, PublicLevel, Requirement, Side, SideView,
+    Statement, Term,
 };
 
 /// What the interface may ask the rules without changing anything. Buttons are enabled by
@@ -21,12 +22,13 @@ pub trait Rules {
     fn check(&self, action: &Action) -> Result<(), ActionError>;
 }
 
-impl Rules for Match {
-    fn preview(&self, side: Side, items: &[Item]) -> Preview {
-        Match::preview(self, side, items)
+/// A seat asks the rules about its own moves from its view and the public level alone.
+impl Rules for Seen<'_> {
+    fn preview(&self, _side: Side, items: &[Item]) -> Preview {
+        crate::sim::rules::preview(self.view, self.level, items)
     }
     fn check(&self, action: &Action) -> Result<(), ActionError> {
-        Match::check(self, action)
+        crate::sim::rules::check(self, action)
     }
 }
 
@@ -107,12 +109,12 @@ pub fn default_item(m: &MeasureDef, by: Side) -> Item {
 }
 
 /// Short state name for labels ("Aldora").
-pub fn short(sc: &Scenario, s: Side) -> String {
+pub fn short(sc: &PublicLevel, s: Side) -> String {
     cap(&sc.side(s).id)
 }
 
 /// A measure's tooltip: description, cost, effects, verification and prerequisites.
-pub fn measure_hover(sc: &Scenario, m: &MeasureDef) -> String {
+pub fn measure_hover(sc: &PublicLevel, m: &MeasureDef) -> String {
     let mut t = String::new();
     if !m.description.is_empty() {
         t.push_str(&m.description);
@@ -174,7 +176,7 @@ pub fn measure_hover(sc: &Scenario, m: &MeasureDef) -> String {
 }
 
 /// One line for a commitment: "Lake hotline — Aldora · Self-report · treaty, review every 3 rounds".
-pub fn item_line(sc: &Scenario, it: &Item) -> String {
+pub fn item_line(sc: &PublicLevel, it: &Item) -> String {
     match sc.measure_index(&it.measure) {
         Some(i) => {
             let m = &sc.measures[i];
@@ -192,7 +194,7 @@ pub fn item_line(sc: &Scenario, it: &Item) -> String {
 
 /// What a counter-offer changed in the offer it answers, one line each, from `viewer`'s side:
 /// commitments dropped or added, and checks or terms changed on those kept.
-pub fn changes(sc: &Scenario, viewer: Side, before: &Offer, after: &Offer) -> Vec<String> {
+pub fn changes(sc: &PublicLevel, viewer: Side, before: &Offer, after: &Offer) -> Vec<String> {
     let who = |s: Side| {
         if s == viewer {
             "you".to_string()
@@ -257,7 +259,7 @@ pub fn term_short(t: Term) -> String {
 }
 
 /// The catalogue: every measure offerable now, grouped by area, with toggles for either side.
-pub fn catalogue(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, draft: &mut Draft) {
+pub fn catalogue(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView, draft: &mut Draft) {
     let me = view.side;
     // One name width for every area, so the switches line up in columns.
     let name_w = (ui.available_width() - 2.0 * 54.0 - 34.0 - 30.0).max(110.0);
@@ -306,7 +308,7 @@ pub fn catalogue(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, dra
 /// One "we do" / "they do" switch of the catalogue.
 fn toggle(
     ui: &mut Ui,
-    sc: &Scenario,
+    sc: &PublicLevel,
     view: &SideView,
     draft: &mut Draft,
     m: &MeasureDef,
@@ -359,7 +361,7 @@ fn toggle(
 }
 
 /// The package: each commitment with its verification and term, and the statement.
-pub fn package(ui: &mut Ui, pal: &Palette, sc: &Scenario, view: &SideView, draft: &mut Draft) {
+pub fn package(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView, draft: &mut Draft) {
     let observers = sc.observers.is_some();
     if draft.items.is_empty() {
         ui.label(
@@ -533,7 +535,7 @@ pub fn preview_ui(ui: &mut Ui, pal: &Palette, view: &SideView, p: &Preview) {
 pub fn builder_ui(
     ui: &mut Ui,
     pal: &Palette,
-    sc: &Scenario,
+    sc: &PublicLevel,
     view: &SideView,
     rules: &dyn Rules,
     draft: &mut Draft,

@@ -5,7 +5,7 @@ use super::Palette;
 use super::meters::Baseline;
 use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
-use crate::sim::{Event, Logged, Scenario, Side, SideView};
+use crate::sim::{Event, Logged, PublicLevel, Side, SideView};
 
 /// The log entries of round `round` (each event is logged under the round it happened in).
 pub fn round_events(log: &[Logged], round: u32) -> Vec<&Event> {
@@ -16,7 +16,7 @@ pub fn round_events(log: &[Logged], round: u32) -> Vec<&Event> {
 }
 
 /// A short line for one event, or `None` for what the summary leaves out.
-pub fn short_line(sc: &Scenario, e: &Event) -> Option<String> {
+pub fn short_line(sc: &PublicLevel, e: &Event) -> Option<String> {
     let name = |s: crate::sim::Side| crate::app::ui::offer::short(sc, s);
     Some(match e {
         Event::Headline { .. }
@@ -50,7 +50,7 @@ pub fn short_line(sc: &Scenario, e: &Event) -> Option<String> {
 
 /// Short lines for what happened in the previous round, as `viewer` saw it (headlines are
 /// left to the news panel).
-pub fn last_round_lines(sc: &Scenario, log: &[Logged], round: u32, viewer: Side) -> Vec<String> {
+pub fn last_round_lines(sc: &PublicLevel, log: &[Logged], round: u32, viewer: Side) -> Vec<String> {
     if round < 2 {
         return Vec::new();
     }
@@ -69,7 +69,7 @@ pub fn last_round_lines(sc: &Scenario, log: &[Logged], round: u32, viewer: Side)
 pub fn summary_card(
     ui: &mut Ui,
     pal: &Palette,
-    sc: &Scenario,
+    sc: &PublicLevel,
     view: &SideView,
     log: &[Logged],
 ) -> bool {
@@ -118,8 +118,10 @@ pub fn summary_card(
                 view.trust[me.idx()],
                 true,
             );
-            let approval_before =
-                crate::sim::state::weighted_approval(sc, me, &base.factions[me.idx()]);
+            let approval_before = crate::sim::state::weighted_factions(
+                &view.private.factions,
+                &base.factions[me.idx()],
+            );
             item("Your approval", approval_before, view.me.approval, true);
         });
         let lines = last_round_lines(sc, log, view.round, view.side);
