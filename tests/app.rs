@@ -2,6 +2,7 @@
 //! Bevy plugins played headless to the debrief.
 #![cfg(feature = "gui")]
 
+use detente::ai::{Counterpart, Negotiator};
 use detente::app::egui;
 use detente::app::save::{self, SaveStatus};
 use detente::app::screens::table::{TableCtx, TableState, table_ui};
@@ -9,6 +10,7 @@ use detente::app::screens::{Inputs, Intent, Screen, UiState, screen_ui};
 use detente::app::settings::Settings;
 use detente::app::ui::Palette;
 use detente::app::{AiPace, Game, Mode, Move, Nav, SavePath, Setup, core_plugin};
+use detente::sim::rules::Seen;
 use detente::sim::{Action, Event, Logged, Match, Need, Scenario, Side, SideView, Stage};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -20,21 +22,46 @@ fn tutorial() -> Arc<Scenario> {
     Arc::new(detente::level::load(Path::new("levels/tutorial.ron")).expect("tutorial loads"))
 }
 
+/// The level's own counterpart for each side, to play scripted seats.
+fn agents(sc: &Scenario, seed: u64) -> [Counterpart; 2] {
+    Side::BOTH.map(|s| detente::table::level_counterpart(sc.public(), s, seed))
+}
+
+/// One move for whoever must act, decided by `agents` from that side's view (a refused move
+/// falls back to one that always moves on). `None` once the match is over.
+fn step_match(m: &mut Match, agents: &mut [Counterpart; 2]) -> Option<()> {
+    let (s, _) = *m.needs().first()?;
+    let view = m.view(s);
+    let sc = m.scenario.clone();
+    let d = agents[s.idx()].decide(&view, sc.public());
+    if m.apply(d.action).is_err() {
+        m.apply(detente::table::fallback(&view))
+            .expect("the fallback applies");
+    }
+    Some(())
+}
+
+/// The same for a game: each person's move is submitted from that seat.
+fn step_game(g: &mut Game, agents: &mut [Counterpart; 2]) -> Option<()> {
+    let (s, _) = *g.table.needs().first()?;
+    let view = g.table.view(s);
+    let level = g.level().clone();
+    let d = agents[s.idx()].decide(&view, &level);
+    if g.submit(s, d.action).is_err() {
+        g.submit(s, detente::table::fallback(&view))
+            .expect("the fallback applies");
+    }
+    Some(())
+}
+
 /// Play safe moves for everyone until `side` is asked for `need`.
 fn advance_until(m: &mut Match, side: Side, need: Need) {
     for _ in 0..500 {
         if m.needs().contains(&(side, need)) {
             return;
         }
-        let (s, _) = *m.needs().first().expect("match still running");
-        let mut agents = detente::runner::level_agents(&m.scenario, 7);
-        let view = m.view(s);
         let sc = m.scenario.clone();
-        let d = agents[s.idx()].decide(&view, detente::ai::Table::new(&sc));
-        if m.apply(d.action).is_err() {
-            let a = detente::runner::safe_action(m, s);
-            m.apply(a).expect("safe action applies");
-        }
+        step_match(m, &mut agents(&sc, 7)).expect("match still running");
     }
     panic!("{side:?} was never asked to {need:?}");
 }
@@ -46,10 +73,12 @@ fn table_cx<'a>(
     log: &'a [Logged],
     reason: Option<&'a str>,
 ) -> TableCtx<'a> {
+    // The rules a seat asks, from its view and the public level (kept for the test's length).
+    let seen: &'a Seen<'a> = Box::leak(Box::new(Seen::new(view, m.scenario.public())));
     TableCtx {
-        sc: &m.scenario,
+        sc: m.scenario.public(),
         view,
-        rules: m,
+        rules: seen,
         log,
         reason,
         refused: None,
@@ -185,13 +214,17 @@ fn screen_harness(game: &Game, screen: Screen) -> Harness<'_, UiState> {
 fn handover_hides_every_private_part() {
     let mut g = game_for(Mode::Hotseat);
     // Bring side A to implementation with commitments of its own, so keep/break is on screen.
-    let sc = g.m.scenario.clone();
-    let mut agents = detente::runner::level_agents(&sc, 3);
-    while !(g.m.stage == Stage::Implementation
-        && g.m.needs().contains(&(Side::A, Need::Implement))
-        && g.m.commitments.iter().any(|c| c.by == Side::A))
+    let sc = tutorial();
+    let mut agents = agents(&sc, 3);
+    while !(g.table.stage() == Stage::Implementation
+        && g.table.needs().contains(&(Side::A, Need::Implement))
+        && g.table
+            .view(Side::A)
+            .commitments
+            .iter()
+            .any(|c| c.by == Side::A))
     {
-        detente::runner::step(&mut g.m, &mut agents).expect("match runs");
+        step_game(&mut g, &mut agents).expect("match runs");
     }
     g.viewer = Side::A;
     let brief_a = sc.side_a.brief.lines().next().unwrap().to_string();
@@ -253,7 +286,7 @@ fn screen_of(app: &bevy::app::App) -> Screen {
 /// level's counterpart, until the debrief.
 fn play_to_debrief(app: &mut bevy::app::App) -> Vec<Screen> {
     let mut seen = Vec::new();
-    let mut scripted = detente::runner::level_agents(&tutorial(), 11);
+    let mut scripted = agents(&tutorial(), 11);
     for _ in 0..5000 {
         app.update();
         let screen = screen_of(app);
@@ -272,9 +305,9 @@ fn play_to_debrief(app: &mut bevy::app::App) -> Vec<Screen> {
                 let g = app.world().resource::<Game>();
                 if let Some(side) = g.human_need() {
                     assert_eq!(side, g.viewer, "a person acts only on their own screen");
-                    let view = g.m.view(side);
-                    let sc = g.m.scenario.clone();
-                    let d = scripted[side.idx()].decide(&view, detente::ai::Table::new(&sc));
+                    let view = g.table.view(side);
+                    let level = g.level().clone();
+                    let d = scripted[side.idx()].decide(&view, &level);
                     app.world_mut().write_message(Move(d.action));
                 }
             }
@@ -308,15 +341,15 @@ fn a_full_match_against_the_ai_reaches_the_debrief_and_autosaves() {
         "no handover against the computer"
     );
     let g = app.world().resource::<Game>();
-    assert!(g.m.is_over());
+    assert!(g.table.is_over());
 
     // The autosave replays to the same match.
     let SaveStatus::Ready(file, _) = save::probe(Some(&save_file)) else {
         panic!("no usable autosave");
     };
     let restored = file.restore().expect("the save restores");
-    assert_eq!(restored.m.log, g.m.log);
-    assert_eq!(restored.m.history, g.m.history);
+    assert_eq!(restored.table.whole().log, g.table.whole().log);
+    assert_eq!(restored.table.whole().history, g.table.whole().history);
     // The computer's memory is replayed too: it believes what it believed.
     let beliefs = detente::app::debrief::beliefs_of(g).expect("an AI match has beliefs");
     assert_eq!(
@@ -325,8 +358,9 @@ fn a_full_match_against_the_ai_reaches_the_debrief_and_autosaves() {
     );
 
     // The debrief exports as one self-contained page, with what the computer believed.
-    let html = detente::app::debrief::export_html(&g.m, Some(&beliefs));
-    assert!(html.contains(&g.m.scenario.title) && html.contains("<svg"));
+    let html =
+        detente::app::debrief::export_html(g.table.finished().expect("over"), Some(&beliefs));
+    assert!(html.contains(&g.table.whole().scenario.title) && html.contains("<svg"));
     assert!(html.contains(detente::app::debrief::BELIEFS_TITLE));
     assert!(html.contains(detente::app::debrief::DEALS_TITLE));
     assert!(!html.contains("src=\"http"), "no outside resources");
@@ -367,7 +401,7 @@ fn the_debrief_shows_what_the_computer_believed_you_valued() {
     h.run();
     assert!(h.query_by_label(BELIEFS_TITLE).is_some());
     // Each deal is set against what was open when it was signed.
-    let reports = g.m.deal_reports();
+    let reports = g.table.whole().deal_reports();
     assert!(!reports.is_empty(), "the match signed something");
     assert!(
         h.query_by_label(detente::app::debrief::DEALS_TITLE)
@@ -541,7 +575,7 @@ fn continuing_the_autosave_picks_up_where_the_match_stopped() {
         },
     }));
     // Play until round 3 begins: two autosaves have been written.
-    let mut scripted = detente::runner::level_agents(&tutorial(), 1);
+    let mut scripted = agents(&tutorial(), 1);
     for _ in 0..2000 {
         app.update();
         match screen_of(&app) {
@@ -550,20 +584,20 @@ fn continuing_the_autosave_picks_up_where_the_match_stopped() {
             }
             Screen::Table => {
                 let g = app.world().resource::<Game>();
-                if g.m.round >= 3 {
+                if g.table.round() >= 3 {
                     break;
                 }
                 if let Some(side) = g.human_need() {
-                    let view = g.m.view(side);
-                    let sc = g.m.scenario.clone();
-                    let d = scripted[side.idx()].decide(&view, detente::ai::Table::new(&sc));
+                    let view = g.table.view(side);
+                    let level = g.level().clone();
+                    let d = scripted[side.idx()].decide(&view, &level);
                     app.world_mut().write_message(Move(d.action));
                 }
             }
             _ => {}
         }
     }
-    let round = app.world().resource::<Game>().m.round;
+    let round = app.world().resource::<Game>().table.round();
     assert!(round >= 3);
 
     // A fresh start of the game offers the save and continues it.
@@ -577,7 +611,7 @@ fn continuing_the_autosave_picks_up_where_the_match_stopped() {
     again.update();
     again.update();
     let g = again.world().resource::<Game>();
-    assert_eq!(g.m.round, round);
+    assert_eq!(g.table.round(), round);
     assert!(g.mode.is_human(Side::A));
     assert_eq!(
         screen_of(&again),
@@ -645,7 +679,10 @@ fn a_hardline_successor_is_played_by_the_computer_to_the_end() {
     app.update();
     app.world_mut().write_message(Nav::BriefingDone);
     app.update();
-    app.world_mut().resource_mut::<Game>().take_over(Side::A);
+    app.world_mut()
+        .resource_mut::<Game>()
+        .table
+        .successor_takes_over(Side::A);
     // Nobody scripts a single move: the computer plays both sides to the debrief.
     for _ in 0..3000 {
         app.update();
@@ -655,8 +692,12 @@ fn a_hardline_successor_is_played_by_the_computer_to_the_end() {
     }
     assert_eq!(screen_of(&app), Screen::Debrief);
     let g = app.world().resource::<Game>();
-    assert!(g.m.is_over());
-    assert!(g.notice.as_deref().is_some_and(|n| n.contains("hardline")));
+    assert!(g.table.is_over());
+    assert_eq!(
+        g.table.taken_over(Side::A),
+        Some(detente::table::Takeover::Successor)
+    );
+    assert!(!g.is_human(Side::A));
 }
 
 #[test]
@@ -810,9 +851,9 @@ fn buttons_follow_the_rules_dry_run() {
 fn the_press_panel_shows_every_outlets_front_page_from_the_view() {
     let mut m = Match::new(tutorial(), 3);
     // Once the first round is over the press has printed.
-    let mut agents = detente::runner::level_agents(&m.scenario.clone(), 3);
+    let mut agents = agents(&m.scenario.clone(), 3);
     while m.round < 2 {
-        detente::runner::step(&mut m, &mut agents).expect("match runs");
+        step_match(&mut m, &mut agents).expect("match runs");
     }
     let view = m.view(Side::A);
     assert_eq!(view.outlets.len(), m.scenario.outlets.len());
@@ -975,11 +1016,11 @@ fn esc_leaves_the_counter_offer_and_digits_choose_what_to_break() {
 
     // Implementation: 1 switches the first commitment to Break, Enter carries out.
     let mut m = Match::new(tutorial(), 3);
-    let mut agents = detente::runner::level_agents(&m.scenario.clone(), 3);
+    let mut agents = agents(&m.scenario.clone(), 3);
     while !(m.needs().contains(&(Side::A, Need::Implement))
         && m.commitments.iter().any(|c| c.by == Side::A))
     {
-        detente::runner::step(&mut m, &mut agents).expect("match runs");
+        step_match(&mut m, &mut agents).expect("match runs");
     }
     let first = m
         .view(Side::A)
@@ -1008,12 +1049,10 @@ fn esc_leaves_the_counter_offer_and_digits_choose_what_to_break() {
 #[test]
 fn the_debrief_works_from_the_keyboard() {
     use detente::app::debrief::Chart;
-    let mut g = game_for(Mode::VsAi {
-        human: Side::A,
-        personality: detente::sim::Personality::Dove,
-        difficulty: detente::sim::Difficulty::Easy,
-    });
+    // The debrief opens once the match is over: let the computer play it out.
+    let mut g = game_for(Mode::Watch);
     g.auto_play(u32::MAX);
+    assert!(g.table.is_over());
     let mut h = intent_harness(Some(&g), &[], Screen::Debrief);
     h.run();
     press(&mut h, egui::Key::Num2);
@@ -1035,9 +1074,9 @@ fn the_home_front_panel_fits_the_widest_numbers() {
     // past the left panel's edge.
     let sc = Arc::new(detente::level::load(Path::new("levels/river_accord.ron")).unwrap());
     let mut m = Match::new(sc, 3);
-    let mut agents = detente::runner::level_agents(&m.scenario.clone(), 3);
+    let mut agents = agents(&m.scenario.clone(), 3);
     while m.round < 3 {
-        detente::runner::step(&mut m, &mut agents).expect("match runs");
+        step_match(&mut m, &mut agents).expect("match runs");
     }
     let n = m.history.len();
     for side in Side::BOTH {

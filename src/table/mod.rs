@@ -390,16 +390,21 @@ impl Table {
             .collect();
         for side in fallen {
             if self.seats[side.idx()].is_person() {
-                let c = counterpart(
-                    self.public(),
-                    side,
-                    self.m.seed ^ 0x05EC_017D,
-                    Personality::Hawk,
-                    self.difficulty,
-                );
-                self.hand_over(side, Box::new(c), Takeover::Successor);
+                self.successor_takes_over(side);
             }
         }
+    }
+
+    /// A hardline successor, a hawk played by the computer, takes `side`'s seat.
+    pub fn successor_takes_over(&mut self, side: Side) {
+        let c = counterpart(
+            self.public(),
+            side,
+            self.m.seed ^ 0x05EC_017D,
+            Personality::Hawk,
+            self.difficulty,
+        );
+        self.hand_over(side, Box::new(c), Takeover::Successor);
     }
 }
 
