@@ -224,9 +224,12 @@ impl Match {
         for i in ids {
             let c = self.commitments[i].clone();
             let m = &sc.measures[c.measure];
+            // Every commitment draws its chance of detection, kept or not, so the stream of
+            // chance (the next event card, the next lapse) never tells whether one was broken.
+            let roll = self.rng.unit();
             if breaks.contains(&c.id) {
                 self.broken_now.push((c.id, side));
-                let caught = self.rng.chance(detection(m, c.verification));
+                let caught = roll < detection(m, c.verification);
                 self.breaches.push(super::state::Breach {
                     round: self.round,
                     side,

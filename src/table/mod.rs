@@ -44,8 +44,6 @@ impl std::fmt::Debug for Seat {
 /// Why the table refused a move. A refused move changes nothing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Refusal {
-    /// The move was sent for the other side's seat.
-    NotYourSeat,
     /// The seat is played by a counterpart; a person cannot move for it.
     HeldByCounterpart,
     /// The rules refused the move.
@@ -55,7 +53,6 @@ pub enum Refusal {
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Refusal::NotYourSeat => write!(f, "that move belongs to the other seat"),
             Refusal::HeldByCounterpart => write!(f, "the computer plays that side"),
             Refusal::Rules(e) => write!(f, "{e}"),
         }
@@ -260,10 +257,14 @@ impl Table {
         self.taken_over[side.idx()] = None;
     }
 
-    /// Whether `action` would be taken from `seat` now, without making it.
+    /// Whether `action` would be taken from `seat` now, without making it: the seat is checked
+    /// first (its own side, held by a person), then the rules.
     pub fn check(&self, seat: Side, action: &Action) -> Result<(), Refusal> {
         if action.side() != seat {
-            return Err(Refusal::NotYourSeat);
+            return Err(Refusal::Rules(ActionError::NotYourSide));
+        }
+        if !self.seats[seat.idx()].is_person() {
+            return Err(Refusal::HeldByCounterpart);
         }
         self.m.check(action).map_err(Refusal::Rules)
     }
@@ -271,12 +272,7 @@ impl Table {
     /// A person's move from `seat`: the seat is checked first, then the rules. Returns the
     /// events it caused that the seat may see.
     pub fn submit(&mut self, seat: Side, action: Action) -> Result<Vec<Event>, Refusal> {
-        if action.side() != seat {
-            return Err(Refusal::NotYourSeat);
-        }
-        if !self.seats[seat.idx()].is_person() {
-            return Err(Refusal::HeldByCounterpart);
-        }
+        self.check(seat, &action)?;
         let start = self.m.log.len();
         self.m.apply_quiet(action).map_err(Refusal::Rules)?;
         self.after(start);
@@ -324,8 +320,12 @@ impl Table {
                 reason: format!("The computer's move was refused ({e}), so it moved on."),
             };
             fell_back = Some(e);
-            // The fallback is legal in every state a need can be in.
-            let _ = self.m.apply_quiet(decision.action.clone());
+            // The fallback is legal in every state a need can be in; if a level ever made it
+            // not so, end the talks for that side rather than stall the table.
+            if self.m.apply_quiet(decision.action.clone()).is_err() {
+                decision.action = Action::EndTalks { side };
+                let _ = self.m.apply_quiet(decision.action.clone());
+            }
         }
         self.last[side.idx()] = Some(decision.clone());
         self.after(start);
