@@ -1,10 +1,12 @@
 //! Random moves from both sides: a refused move changes nothing, the meters stay in range,
-//! and the match replays from its record.
+//! the match replays from its record, and the level's counterparts can take over wherever it
+//! got to.
 
 use crate::common::*;
+use detente::runner;
 use detente::sim::rules::{self, Seen};
 use detente::sim::*;
-use detente::table::fallback;
+use detente::table::{Table, fallback};
 use proptest::prelude::*;
 
 fn random_action(m: &Match, r: &mut rng::Rng) -> Action {
@@ -147,5 +149,40 @@ proptest! {
         prop_assert!(m.is_over());
         let again = Match::replay(sc.clone(), &m.record(None)).unwrap();
         prop_assert_eq!(again, m);
+    }
+
+    #[test]
+    fn the_level_counterparts_take_over_any_position_and_play_legally(seed in any::<u64>(), level in 0usize..3, moves in any::<u64>(), cut in 0usize..80) {
+        // Random play reaches positions the counterparts would not play into themselves:
+        // unseen breaches, odd packages, meters far from the usual.
+        let levels = all_levels();
+        let sc = levels[level % levels.len()].clone();
+        let mut m = Match::new(sc.clone(), seed);
+        let mut r = rng::Rng::new(moves);
+        for _ in 0..cut {
+            if m.is_over() {
+                break;
+            }
+            let a = random_action(&m, &mut r);
+            if m.apply(a).is_err() {
+                let side = m.needs()[0].0;
+                m.apply(fallback(&m.view(side))).unwrap();
+            }
+        }
+        let mut t = Table::from_match(m, runner::level_seats(&sc, seed));
+        let mut turns = 0;
+        while let Some(turn) = t.step() {
+            prop_assert!(
+                turn.fell_back.is_none(),
+                "after {} random moves, {:?} tried {:?}: {:?}",
+                cut,
+                turn.side,
+                turn.decision.action,
+                turn.fell_back
+            );
+            turns += 1;
+            prop_assert!(turns < 10_000);
+        }
+        prop_assert!(t.is_over());
     }
 }
