@@ -29,7 +29,7 @@ fn main() {
             black_box(runner::play_headless(
                 sc.clone(),
                 s,
-                &mut runner::level_agents(&sc, s),
+                runner::level_seats(&sc, s),
             ));
         }
         let start = Instant::now();
@@ -37,7 +37,7 @@ fn main() {
         let mut rounds = 0u64;
         let mut decisions = 0u64;
         for s in 0..games {
-            let m = runner::play_headless(sc.clone(), s, &mut runner::level_agents(&sc, s));
+            let m = runner::play_headless(sc.clone(), s, runner::level_seats(&sc, s));
             rounds += m.round as u64;
             decisions += m.actions.len() as u64;
             if s < 500 {

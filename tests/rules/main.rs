@@ -1,0 +1,19 @@
+//! The rules, the level format and the counterparts, tested without rendering. One binary, one
+//! module per topic; `common` holds the levels, positions and moves they share.
+
+mod common;
+
+mod bargaining;
+mod counterparts;
+mod determinism;
+mod home_front;
+mod implementation;
+mod levels;
+mod press;
+mod random_play;
+mod relationship;
+mod scoring;
+mod table;
+mod talks;
+mod tournament;
+mod views;
