@@ -10,6 +10,7 @@ mod home_front;
 mod implementation;
 mod levels;
 mod press;
+mod privacy;
 mod random_play;
 mod relationship;
 mod scoring;

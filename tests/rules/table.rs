@@ -23,7 +23,11 @@ fn a_seat_moves_only_for_its_own_side() {
     };
     let before = t.whole().clone();
     let refusals = [
-        (Side::B, propose.clone(), Refusal::NotYourSeat),
+        (
+            Side::B,
+            propose.clone(),
+            Refusal::Rules(ActionError::NotYourSide),
+        ),
         (
             Side::B,
             Action::EndTalks { side: Side::B },

@@ -3,19 +3,11 @@
 //! seat asks from its own view agree with the match, and everything that crosses a wire
 //! survives the trip.
 
-use detente::level;
+use crate::common::all_levels as shipped;
 use detente::sim::rules::{self, Seen};
 use detente::sim::*;
 use proptest::prelude::*;
-use std::path::Path;
 use std::sync::Arc;
-
-fn shipped() -> Vec<Arc<Scenario>> {
-    level::load_dir(Path::new("levels"))
-        .into_iter()
-        .map(|e| Arc::new(e.result.expect("every shipped level is valid")))
-        .collect()
-}
 
 /// A small generator for the test's own choices, apart from the match's.
 struct Dice(u64);
@@ -29,7 +21,11 @@ impl Dice {
         z ^ (z >> 31)
     }
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
     fn chance(&mut self, p: f64) -> bool {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
@@ -73,7 +69,11 @@ fn random_offer(v: &SideView, level: &PublicLevel, d: &mut Dice) -> Offer {
 
 /// A random move for the side of `v`, legal or not.
 fn any_move(v: &SideView, level: &PublicLevel, d: &mut Dice) -> Action {
-    let side = if d.chance(0.05) { v.side.other() } else { v.side };
+    let side = if d.chance(0.05) {
+        v.side.other()
+    } else {
+        v.side
+    };
     let own: Vec<u32> = v
         .commitments
         .iter()
@@ -328,7 +328,9 @@ fn an_unseen_breach_looks_like_a_kept_promise() {
                     && m.commitments.iter().any(|c| c.by == Side::B))
             {
                 guard += 1;
-                let Some(a) = legal_move(&m, &mut d) else { break };
+                let Some(a) = legal_move(&m, &mut d) else {
+                    break;
+                };
                 // B keeps everything on the way, so the two matches differ in one breach.
                 let a = match a {
                     Action::Implement { side: Side::B, .. } => Action::Implement {
@@ -372,7 +374,9 @@ fn an_unseen_breach_looks_like_a_kept_promise() {
                     sc.id
                 );
                 compared += 1;
-                let Some(a) = legal_move(&kept, &mut d) else { break };
+                let Some(a) = legal_move(&kept, &mut d) else {
+                    break;
+                };
                 let a = match a {
                     Action::Implement { side: Side::B, .. } => Action::Implement {
                         side: Side::B,
@@ -457,11 +461,8 @@ fn a_record_refuses_an_edited_level() {
     old.format = RECORD_FORMAT + 1;
     assert!(matches!(old.fits(&sc), Err(RecordMismatch::Format { .. })));
     // Records written before levels were hashed still replay.
-    let legacy: MatchRecord = serde_json::from_str(&format!(
-        r#"{{"level":"{}","seed":3,"actions":[]}}"#,
-        sc.id
-    ))
-    .unwrap();
+    let legacy: MatchRecord =
+        serde_json::from_str(&format!(r#"{{"level":"{}","seed":3,"actions":[]}}"#, sc.id)).unwrap();
     assert_eq!(legacy.format, 1);
     assert_eq!(legacy.fits(&sc), Ok(()));
 }
