@@ -6,7 +6,7 @@ use detente::ai::{Counterpart, Negotiator};
 use detente::app::egui;
 use detente::app::save::{self, SaveStatus};
 use detente::app::screens::table::{TableCtx, TableState, table_ui};
-use detente::app::screens::{Inputs, Intent, Screen, UiState, screen_ui};
+use detente::app::screens::{self as pages, Intent, Page, Screen, Step, title::TitleState};
 use detente::app::settings::Settings;
 use detente::app::ui::Palette;
 use detente::app::{AiPace, Game, Mode, Move, Nav, SavePath, Setup, core_plugin};
@@ -191,20 +191,48 @@ fn game_for(mode: Mode) -> Game {
     Game::new(&setup)
 }
 
-fn screen_harness(game: &Game, screen: Screen) -> Harness<'_, UiState> {
+/// What the pages keep between frames, as the app keeps it while each page is up.
+#[derive(Default)]
+struct UiState {
+    title: TitleState,
+    table: detente::app::screens::table::TableState,
+    debrief: detente::app::debrief::DebriefState,
+}
+
+/// Draw one page as the app's systems do, outside the app.
+fn draw_page(
+    ui: &mut egui::Ui,
+    page: Page,
+    game: Option<&Game>,
+    levels: &[detente::app::screens::title::LevelEntry],
+    st: &mut UiState,
+) -> Vec<Intent> {
+    let settings = Settings::default();
+    let pal = Palette::new(settings.colour_blind);
+    match (page, game) {
+        (Page::Title, _) => pages::title_page(
+            ui,
+            &pal,
+            levels,
+            &SaveStatus::None,
+            None,
+            &mut st.title,
+            &settings,
+        ),
+        (Page::Briefing, Some(g)) => pages::briefing_page(ui, &pal, g),
+        (Page::Handover, Some(g)) => pages::handover_page(ui, &pal, g),
+        (Page::Table, Some(g)) => pages::table_page(ui, pal, g, &mut st.table),
+        (Page::Debrief, Some(g)) => pages::debrief_page(ui, &pal, g, &mut st.debrief),
+        (_, None) => Vec::new(),
+    }
+}
+
+fn screen_harness(game: &Game, screen: Page) -> Harness<'_, UiState> {
     Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_ui_state(
             move |ui, st: &mut UiState| {
-                let settings = Settings::default();
-                let inp = Inputs {
-                    screen,
-                    game: Some(game),
-                    levels: &[],
-                    save: &SaveStatus::None,
-                    settings: &settings,
-                };
-                let _: Vec<Intent> = screen_ui(ui, &inp, st);
+                let _: Vec<Intent> = draw_page(ui, screen, Some(game), &[], st);
             },
             UiState::default(),
         )
@@ -231,11 +259,11 @@ fn handover_hides_every_private_part() {
     let brief_b = sc.side_b.brief.lines().next().unwrap().to_string();
 
     // Control: the private parts are really drawn on A's own screens.
-    let mut h = screen_harness(&g, Screen::Table);
+    let mut h = screen_harness(&g, Page::Table);
     h.run();
     assert!(h.query_by_label_contains("Break quietly").is_some());
     drop(h);
-    let mut h = screen_harness(&g, Screen::Briefing);
+    let mut h = screen_harness(&g, Page::Briefing);
     h.run();
     assert!(h.query_by_label_contains(&brief_a).is_some());
     assert!(h.query_by_label_contains("What matters to you").is_some());
@@ -244,7 +272,7 @@ fn handover_hides_every_private_part() {
     // The handover shows none of it, for either side.
     for side in Side::BOTH {
         g.viewer = side;
-        let mut h = screen_harness(&g, Screen::Handover);
+        let mut h = screen_harness(&g, Page::Handover);
         h.run();
         assert!(h.query_by_label_contains("Hand over the screen").is_some());
         for secret in [
@@ -276,15 +304,21 @@ fn headless_app(save: Option<PathBuf>) -> bevy::app::App {
     app
 }
 
-fn screen_of(app: &bevy::app::App) -> Screen {
-    *app.world()
+fn screen_of(app: &bevy::app::App) -> Page {
+    let screen = *app
+        .world()
         .resource::<bevy::state::state::State<Screen>>()
-        .get()
+        .get();
+    let step = app
+        .world()
+        .get_resource::<bevy::state::state::State<Step>>()
+        .map(|s| *s.get());
+    Page::of(screen, step)
 }
 
 /// Drive the app: confirm briefings and handovers, and play the human seats with the
 /// level's counterpart, until the debrief.
-fn play_to_debrief(app: &mut bevy::app::App) -> Vec<Screen> {
+fn play_to_debrief(app: &mut bevy::app::App) -> Vec<Page> {
     let mut seen = Vec::new();
     let mut scripted = agents(&tutorial(), 11);
     for _ in 0..5000 {
@@ -294,14 +328,14 @@ fn play_to_debrief(app: &mut bevy::app::App) -> Vec<Screen> {
             seen.push(screen);
         }
         match screen {
-            Screen::Debrief => return seen,
-            Screen::Briefing => {
+            Page::Debrief => return seen,
+            Page::Briefing => {
                 app.world_mut().write_message(Nav::BriefingDone);
             }
-            Screen::Handover => {
+            Page::Handover => {
                 app.world_mut().write_message(Nav::HandoverDone);
             }
-            Screen::Table => {
+            Page::Table => {
                 let g = app.world().resource::<Game>();
                 if let Some(side) = g.human_need() {
                     assert_eq!(side, g.viewer, "a person acts only on their own screen");
@@ -311,7 +345,7 @@ fn play_to_debrief(app: &mut bevy::app::App) -> Vec<Screen> {
                     app.world_mut().write_message(Move(d.action));
                 }
             }
-            Screen::Title => {}
+            Page::Title => {}
         }
     }
     panic!("no debrief after 5000 frames; screens {seen:?}");
@@ -334,10 +368,10 @@ fn a_full_match_against_the_ai_reaches_the_debrief_and_autosaves() {
         },
     }));
     let seen = play_to_debrief(&mut app);
-    assert_eq!(seen.first(), Some(&Screen::Title));
-    assert!(seen.contains(&Screen::Briefing));
+    assert_eq!(seen.first(), Some(&Page::Title));
+    assert!(seen.contains(&Page::Briefing));
     assert!(
-        !seen.contains(&Screen::Handover),
+        !seen.contains(&Page::Handover),
         "no handover against the computer"
     );
     let g = app.world().resource::<Game>();
@@ -397,7 +431,7 @@ fn the_debrief_shows_what_the_computer_believed_you_valued() {
     assert!((b.truth.iter().sum::<f32>() - 1.0).abs() < 1e-3);
     let guess = b.believed_top().label();
     let truth = b.true_top().label();
-    let mut h = screen_harness(g, Screen::Debrief);
+    let mut h = screen_harness(g, Page::Debrief);
     h.run();
     assert!(h.query_by_label(BELIEFS_TITLE).is_some());
     // Each deal is set against what was open when it was signed.
@@ -436,7 +470,7 @@ fn the_debrief_shows_what_the_computer_believed_you_valued() {
     // Two people at one screen: there is no computer to have believed anything.
     let hot = game_for(Mode::Hotseat);
     assert!(beliefs_of(&hot).is_none());
-    let mut h = screen_harness(&hot, Screen::Debrief);
+    let mut h = screen_harness(&hot, Page::Debrief);
     h.run();
     assert!(h.query_by_label(BELIEFS_TITLE).is_none());
 }
@@ -451,10 +485,10 @@ fn a_hotseat_match_hands_over_between_players() {
         mode: Mode::Hotseat,
     }));
     let seen = play_to_debrief(&mut app);
-    let handovers = seen.iter().filter(|s| **s == Screen::Handover).count();
+    let handovers = seen.iter().filter(|s| **s == Page::Handover).count();
     assert!(handovers >= 3, "screens {seen:?}");
     // Each player read a briefing.
-    assert!(seen.iter().filter(|s| **s == Screen::Briefing).count() >= 2);
+    assert!(seen.iter().filter(|s| **s == Page::Briefing).count() >= 2);
 }
 
 #[test]
@@ -579,10 +613,10 @@ fn continuing_the_autosave_picks_up_where_the_match_stopped() {
     for _ in 0..2000 {
         app.update();
         match screen_of(&app) {
-            Screen::Briefing => {
+            Page::Briefing => {
                 app.world_mut().write_message(Nav::BriefingDone);
             }
-            Screen::Table => {
+            Page::Table => {
                 let g = app.world().resource::<Game>();
                 if g.table.round() >= 3 {
                     break;
@@ -615,7 +649,7 @@ fn continuing_the_autosave_picks_up_where_the_match_stopped() {
     assert!(g.mode.is_human(Side::A));
     assert_eq!(
         screen_of(&again),
-        Screen::Table,
+        Page::Table,
         "already briefed: straight to the table"
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -686,11 +720,11 @@ fn a_hardline_successor_is_played_by_the_computer_to_the_end() {
     // Nobody scripts a single move: the computer plays both sides to the debrief.
     for _ in 0..3000 {
         app.update();
-        if screen_of(&app) == Screen::Debrief {
+        if screen_of(&app) == Page::Debrief {
             break;
         }
     }
-    assert_eq!(screen_of(&app), Screen::Debrief);
+    assert_eq!(screen_of(&app), Page::Debrief);
     let g = app.world().resource::<Game>();
     assert!(g.table.is_over());
     assert_eq!(
@@ -745,15 +779,7 @@ fn the_tutorial_comes_first_and_is_chosen_for_a_new_student() {
         .with_size(egui::vec2(1280.0, 800.0))
         .build_ui_state(
             |ui, st: &mut UiState| {
-                let settings = Settings::default();
-                let inp = Inputs {
-                    screen: Screen::Title,
-                    game: None,
-                    levels: &levels,
-                    save: &SaveStatus::None,
-                    settings: &settings,
-                };
-                let _ = screen_ui(ui, &inp, st);
+                let _ = draw_page(ui, Page::Title, None, &levels, st);
             },
             UiState::default(),
         );
@@ -873,21 +899,13 @@ fn the_press_panel_shows_every_outlets_front_page_from_the_view() {
 fn intent_harness<'a>(
     game: Option<&'a Game>,
     levels: &'a [detente::app::screens::title::LevelEntry],
-    screen: Screen,
+    screen: Page,
 ) -> Harness<'a, (UiState, Vec<Intent>)> {
     Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_ui_state(
             move |ui, st: &mut (UiState, Vec<Intent>)| {
-                let settings = Settings::default();
-                let inp = Inputs {
-                    screen,
-                    game,
-                    levels,
-                    save: &SaveStatus::None,
-                    settings: &settings,
-                };
-                let got = screen_ui(ui, &inp, &mut st.0);
+                let got = draw_page(ui, screen, game, levels, &mut st.0);
                 st.1.extend(got);
             },
             (UiState::default(), Vec::new()),
@@ -903,7 +921,7 @@ fn press(h: &mut Harness<'_, impl Sized>, key: egui::Key) {
 fn the_title_screen_works_from_the_keyboard() {
     use detente::app::screens::title::load_levels;
     let levels = load_levels(Path::new("levels"));
-    let mut h = intent_harness(None, &levels, Screen::Title);
+    let mut h = intent_harness(None, &levels, Page::Title);
     h.run();
     assert_eq!(h.state().0.title.selected, Some(0));
     press(&mut h, egui::Key::ArrowDown);
@@ -1053,7 +1071,7 @@ fn the_debrief_works_from_the_keyboard() {
     let mut g = game_for(Mode::Watch);
     g.auto_play(u32::MAX);
     assert!(g.table.is_over());
-    let mut h = intent_harness(Some(&g), &[], Screen::Debrief);
+    let mut h = intent_harness(Some(&g), &[], Page::Debrief);
     h.run();
     press(&mut h, egui::Key::Num2);
     assert_eq!(h.state().0.debrief.chart, Chart::Approval);
@@ -1162,4 +1180,51 @@ fn a_counter_offer_shows_what_it_changed() {
     );
     // The line naming our own unchanged hotline is not there.
     assert!(h.query_by_label_contains("Lake hotline (you)").is_none());
+}
+
+#[test]
+fn a_pages_state_lives_only_while_the_page_is_up() {
+    use detente::app::screens::table::TableState;
+    let mut app = headless_app(None);
+    let start = || {
+        Nav::Start(Setup {
+            level_file: PathBuf::from("levels/tutorial.ron"),
+            scenario: tutorial(),
+            seed: 2,
+            mode: Mode::VsAi {
+                human: Side::A,
+                personality: detente::sim::Personality::Dove,
+                difficulty: detente::sim::Difficulty::Easy,
+            },
+        })
+    };
+    app.world_mut().write_message(start());
+    // A state set by a system shows after the next frame.
+    app.update();
+    app.update();
+    app.update();
+    assert_eq!(screen_of(&app), Page::Briefing);
+    assert!(app.world().get_resource::<TableState>().is_none());
+    app.world_mut().write_message(Nav::BriefingDone);
+    app.update();
+    app.update();
+    assert_eq!(screen_of(&app), Page::Table);
+    // A half-built offer at the table...
+    app.world_mut().resource_mut::<TableState>().gesture = Some("hotline".into());
+    app.world_mut().write_message(Nav::ToTitle);
+    app.update();
+    app.update();
+    assert_eq!(screen_of(&app), Page::Title);
+    assert!(
+        app.world().get_resource::<TableState>().is_none(),
+        "gone with its page"
+    );
+    // ...is not carried into the next match.
+    app.world_mut().write_message(start());
+    app.update();
+    app.world_mut().write_message(Nav::BriefingDone);
+    app.update();
+    app.update();
+    assert_eq!(screen_of(&app), Page::Table);
+    assert_eq!(app.world().resource::<TableState>().gesture, None);
 }

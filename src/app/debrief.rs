@@ -11,7 +11,7 @@ use crate::sim::{Area, Event, Match, Side};
 use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoints, Points};
 
 /// What the debrief remembers between frames.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, bevy::prelude::Resource)]
 pub struct DebriefState {
     /// Which chart is shown.
     pub chart: Chart,

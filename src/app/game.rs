@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::save;
-use super::screens::Screen;
+use super::screens::{Screen, Step};
 
 /// A move for the rules: the only way the match changes.
 #[derive(Message, Debug, Clone, PartialEq)]
@@ -246,7 +246,7 @@ pub fn ai_moves(
     game: Option<ResMut<Game>>,
     pace: Res<AiPace>,
     time: Res<Time<Real>>,
-    screen: Res<State<Screen>>,
+    step: Option<Res<State<Step>>>,
     save_path: Res<SavePath>,
     mut waited: Local<Duration>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
@@ -255,7 +255,7 @@ pub fn ai_moves(
         return;
     };
     // The computer waits while a person reads a briefing or passes the device.
-    let playing = matches!(screen.get(), Screen::Table);
+    let playing = step.is_some_and(|s| *s.get() == Step::Table);
     if game.ai_need().filter(|_| playing).is_none() {
         *waited = Duration::ZERO;
         return;
@@ -322,34 +322,37 @@ pub fn apply_moves(
     }
 }
 
-/// Move between screens as the match demands: hand the device over between two people,
-/// and go to the debrief at the end.
+/// Move between pages as the match demands: hand the device over between two people, and go
+/// to the debrief at the end.
 pub fn route(
     game: Option<ResMut<Game>>,
     screen: Res<State<Screen>>,
-    mut next: ResMut<NextState<Screen>>,
+    step: Option<Res<State<Step>>>,
+    mut next_screen: ResMut<NextState<Screen>>,
+    mut next_step: ResMut<NextState<Step>>,
 ) {
     let Some(mut game) = game else {
         return;
     };
-    let here = *screen.get();
+    if *screen.get() != Screen::Match {
+        return;
+    }
+    let step = step.map(|s| *s.get());
     if game.table.is_over() {
-        if matches!(here, Screen::Table | Screen::Handover) {
-            next.set(Screen::Debrief);
+        if matches!(step, Some(Step::Table | Step::Handover)) {
+            next_screen.set(Screen::Debrief);
         }
         return;
     }
-    if here != Screen::Table {
+    if step != Some(Step::Table) {
         return;
     }
     if let Some(side) = game.human_need()
         && side != game.viewer
     {
+        game.viewer = side;
         if game.mode == Mode::Hotseat {
-            game.viewer = side;
-            next.set(Screen::Handover);
-        } else {
-            game.viewer = side;
+            next_step.set(Step::Handover);
         }
     }
 }

@@ -66,7 +66,7 @@ pub use watcher::plugin;
 #[cfg(feature = "dev")]
 mod watcher {
     use super::*;
-    use crate::app::screens::{LevelDir, Levels, UiState, reload_levels};
+    use crate::app::screens::{LevelDir, Levels, Notice, TitleState, reload_levels};
     use bevy::prelude::*;
     use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
     use std::sync::{Arc, Mutex};
@@ -121,7 +121,8 @@ mod watcher {
         pending: Res<Pending>,
         dir: Option<Res<LevelDir>>,
         mut levels: ResMut<Levels>,
-        mut st: ResMut<UiState>,
+        mut title: ResMut<TitleState>,
+        mut notice_res: ResMut<Notice>,
         mut redraw: MessageWriter<bevy::window::RequestRedraw>,
     ) {
         let files: Vec<PathBuf> = match pending.0.lock() {
@@ -132,10 +133,10 @@ mod watcher {
         let mut files = files;
         files.sort();
         files.dedup();
-        reload_levels(&mut levels, &dir.0, &mut st.title);
+        reload_levels(&mut levels, &dir.0, &mut *title);
         let notice = reload_notice(&files, &levels.0);
         info!("dev: {notice}");
-        st.notice = Some(notice);
+        notice_res.0 = Some(notice);
         redraw.write(bevy::window::RequestRedraw);
     }
 }

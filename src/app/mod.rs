@@ -1,8 +1,11 @@
 //! The game window: Bevy plugins that show the `sim` model and turn clicks into actions.
 //!
 //! Layout follows one plugin function per module: [`core_plugin`] holds the match, the move
-//! path and the screen flow (no window needed, so tests run it headless); [`ui_plugin`] adds
-//! egui drawing, which only calls pure functions from [`ui`], [`screens`] and [`debrief`].
+//! path and the screen flow (no window needed, so tests run it headless), with
+//! [`screens::plugin`] for the screens' states (a match's steps are a sub-state) and the state
+//! each page keeps while it is up; [`ui_plugin`] adds egui drawing ([`screens::draw_plugin`]: one
+//! system per screen, gated by its state), which only calls pure functions from [`ui`],
+//! [`screens`] and [`debrief`].
 
 pub use bevy_egui::egui;
 
@@ -21,17 +24,16 @@ use bevy::winit::WinitSettings;
 use std::path::Path;
 
 pub use game::{AiPace, Game, Mode, Move, SavePath, Setup};
-pub use screens::{Nav, Screen, UiState};
+pub use screens::{Nav, Page, Screen, Step};
 
 /// The match, the move path and the screen flow. Needs `StatesPlugin` and a time source.
 pub fn core_plugin(app: &mut App) {
-    app.init_state::<Screen>()
-        .add_message::<Move>()
+    screens::plugin(app);
+    app.add_message::<Move>()
         .add_message::<Nav>()
         .add_message::<bevy::window::RequestRedraw>()
         .init_resource::<game::AiPace>()
         .init_resource::<game::SavePath>()
-        .init_resource::<screens::UiState>()
         .init_resource::<screens::Levels>()
         .init_resource::<settings::Settings>()
         .insert_resource(screens::SaveInfo(save::SaveStatus::None))
@@ -49,9 +51,12 @@ pub fn core_plugin(app: &mut App) {
 }
 
 /// Log each screen change (handy when driving the window from a script).
-fn log_screen(screen: Res<State<Screen>>) {
-    if screen.is_changed() {
-        info!("screen: {:?}", screen.get());
+fn log_screen(screen: Res<State<Screen>>, step: Option<Res<State<Step>>>) {
+    if screen.is_changed() || step.as_ref().is_some_and(|s| s.is_changed()) {
+        info!(
+            "screen: {:?}",
+            Page::of(*screen.get(), step.map(|s| *s.get()))
+        );
     }
 }
 
@@ -62,11 +67,11 @@ pub fn ui_plugin(app: &mut App) {
         .add_systems(Startup, |mut commands: Commands| {
             commands.spawn(Camera2d);
         })
-        .add_systems(bevy_egui::EguiPrimaryContextPass, screens::draw)
         .add_systems(
             Update,
             (screens::apply_window_settings, screenshot::f12_screenshot),
         );
+    screens::draw_plugin(app);
     idle::plugin(app);
 }
 

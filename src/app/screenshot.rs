@@ -2,7 +2,7 @@
 //! from inside Bevy and exit.
 
 use super::game::{AiPace, Game, Mode};
-use super::screens::{self, Screen};
+use super::screens::{self, Page, Screen, Step};
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 use bevy::winit::WinitSettings;
@@ -20,13 +20,8 @@ struct Job {
 }
 
 /// Put a match in the state the screen should show.
-pub fn prepare(
-    level: &Path,
-    seed: u64,
-    rounds: u32,
-    screen: Screen,
-) -> Result<Option<Game>, String> {
-    if screen == Screen::Title {
+pub fn prepare(level: &Path, seed: u64, rounds: u32, screen: Page) -> Result<Option<Game>, String> {
+    if screen == Page::Title {
         return Ok(None);
     }
     let sc = Arc::new(crate::level::load(level).map_err(|e| e.to_string())?);
@@ -37,7 +32,7 @@ pub fn prepare(
         mode: Mode::Watch,
     });
     let human = crate::sim::Side::A;
-    if screen == Screen::Debrief {
+    if screen == Page::Debrief {
         g.auto_play(u32::MAX);
     } else {
         g.auto_play(rounds);
@@ -67,11 +62,11 @@ pub fn prepare(
 /// Run the screenshot job; returns the exit code.
 pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i32 {
     let screen = match screen {
-        "title" => Screen::Title,
-        "briefing" => Screen::Briefing,
-        "table" => Screen::Table,
-        "debrief" => Screen::Debrief,
-        "handover" => Screen::Handover,
+        "title" => Page::Title,
+        "briefing" => Page::Briefing,
+        "table" => Page::Table,
+        "debrief" => Page::Debrief,
+        "handover" => Page::Handover,
         other => {
             eprintln!("unknown screen '{other}': use title, briefing, table or debrief");
             return 2;
@@ -110,7 +105,12 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i3
             requested: false,
             done: false,
         })
-        .insert_state(screen)
+        .add_systems(
+            Startup,
+            move |mut next: ResMut<NextState<Screen>>, mut step: ResMut<NextState<Step>>| {
+                screen.set(&mut next, &mut step);
+            },
+        )
         .add_systems(Update, capture);
     if let Some(g) = game {
         app.insert_resource(g);

@@ -15,17 +15,69 @@ use crate::app::egui;
 use crate::sim::Action;
 use bevy::prelude::*;
 use std::path::PathBuf;
-use title::{LevelEntry, TitleIntent, TitleState};
+pub use title::{LevelEntry, TitleIntent, TitleState};
 
-/// Which screen is up.
+/// Which screen is up. A match's own steps are the sub-state [`Step`].
 #[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Screen {
     #[default]
+    Title,
+    /// A match under way.
+    Match,
+    Debrief,
+}
+
+/// The step of a match on screen: only while a match is under way.
+#[derive(SubStates, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[source(Screen = Screen::Match)]
+pub enum Step {
+    /// A side reads its private brief.
+    #[default]
+    Briefing,
+    /// Two players at one screen pass it over; nothing private is shown.
+    Handover,
+    /// The negotiation table.
+    Table,
+}
+
+/// One page the window can draw: a screen, or a step of a match (for screenshots and tests
+/// that draw a page without running the app).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Page {
     Title,
     Briefing,
     Handover,
     Table,
     Debrief,
+}
+
+impl Page {
+    /// The page the states show.
+    pub fn of(screen: Screen, step: Option<Step>) -> Page {
+        match (screen, step) {
+            (Screen::Title, _) => Page::Title,
+            (Screen::Debrief, _) => Page::Debrief,
+            (Screen::Match, Some(Step::Handover)) => Page::Handover,
+            (Screen::Match, Some(Step::Table)) => Page::Table,
+            (Screen::Match, _) => Page::Briefing,
+        }
+    }
+
+    /// Go to this page.
+    pub fn set(self, screen: &mut NextState<Screen>, step: &mut NextState<Step>) {
+        match self {
+            Page::Title => screen.set(Screen::Title),
+            Page::Debrief => screen.set(Screen::Debrief),
+            Page::Briefing | Page::Handover | Page::Table => {
+                screen.set(Screen::Match);
+                step.set(match self {
+                    Page::Handover => Step::Handover,
+                    Page::Table => Step::Table,
+                    _ => Step::Briefing,
+                });
+            }
+        }
+    }
 }
 
 /// Requests to move between screens.
@@ -53,24 +105,9 @@ pub struct LevelDir(pub PathBuf);
 #[derive(Resource, Debug, Clone)]
 pub struct SaveInfo(pub SaveStatus);
 
-/// Interface state kept between frames.
+/// A message for the title screen (e.g. why a save could not be continued).
 #[derive(Resource, Debug, Clone, Default)]
-pub struct UiState {
-    pub title: TitleState,
-    pub table: table::TableState,
-    pub debrief: DebriefState,
-    /// A message for the title screen (e.g. why a save could not be continued).
-    pub notice: Option<String>,
-}
-
-/// Everything a screen may read.
-pub struct Inputs<'a> {
-    pub screen: Screen,
-    pub game: Option<&'a Game>,
-    pub levels: &'a [LevelEntry],
-    pub save: &'a SaveStatus,
-    pub settings: &'a Settings,
-}
+pub struct Notice(pub Option<String>);
 
 /// What a screen asked for.
 #[derive(Debug, Clone)]
@@ -93,91 +130,94 @@ fn opponent(game: &Game) -> String {
     }
 }
 
-/// Draw the current screen. Pure: reads the inputs, returns intents.
-pub fn screen_ui(ui: &mut egui::Ui, inp: &Inputs, st: &mut UiState) -> Vec<Intent> {
-    let pal = Palette::new(inp.settings.colour_blind);
-    let mut out = Vec::new();
-    match (inp.screen, inp.game) {
-        (Screen::Title, _) => {
-            if let Some(i) = title::title_ui(
-                ui,
-                &pal,
-                inp.levels,
-                inp.save,
-                st.notice.as_deref(),
-                &mut st.title,
-                inp.settings,
-            ) {
-                out.push(match i {
-                    TitleIntent::Start(s) => Intent::Nav(Nav::Start(s)),
-                    TitleIntent::Continue => Intent::Nav(Nav::Continue),
-                    TitleIntent::Settings(s) => Intent::Settings(s),
-                    TitleIntent::ReloadLevels => Intent::Nav(Nav::ReloadLevels),
-                    TitleIntent::Quit => Intent::Nav(Nav::Quit),
-                });
-            }
-        }
-        (Screen::Handover, Some(g)) => {
-            if handover::handover_ui(ui, &pal, g.level(), g.viewer) {
-                out.push(Intent::Nav(Nav::HandoverDone));
-            }
-        }
-        (Screen::Briefing, Some(g)) => {
-            let view = g.view();
-            if briefing::briefing_ui(ui, &pal, g.level(), &view) {
-                out.push(Intent::Nav(Nav::BriefingDone));
-            }
-        }
-        (Screen::Table, Some(g)) => {
-            let view = g.view();
-            let log: Vec<_> = g.table.log_for(g.viewer).cloned().collect();
-            let them = g.viewer.other();
-            let opp = opponent(g);
-            let level = g.level();
-            let seen = crate::sim::rules::Seen::new(&view, level);
-            let cx = table::TableCtx {
-                sc: level,
-                view: &view,
-                rules: &seen,
-                log: &log,
-                reason: g.reason(them),
-                refused: g.refused.as_deref(),
-                notice: g.notice.as_deref(),
-                can_act: g.is_human(g.viewer),
-                opponent: &opp,
-                pal,
-            };
-            out.extend(
-                table::table_ui(ui, &cx, &mut st.table)
-                    .into_iter()
-                    .map(Intent::Act),
-            );
-        }
-        // The debrief, and only once the match is over, reads the whole record.
-        (Screen::Debrief, Some(g)) if g.table.finished().is_some() => {
-            let m = g.table.finished().expect("checked above");
-            match debrief_ui(
-                ui,
-                &pal,
-                m,
-                super::debrief::beliefs_of(g).as_ref(),
-                &mut st.debrief,
-            ) {
-                Some(DebriefIntent::Export) => out.push(Intent::Nav(Nav::ExportDebrief)),
-                Some(DebriefIntent::ToTitle) => out.push(Intent::Nav(Nav::ToTitle)),
-                None => {}
-            }
-        }
-        (_, _) => {
-            egui::CentralPanel::default().show(ui, |ui| {
-                ui.label("No match is loaded.");
-                if ui.button("Back to title").clicked() {
-                    out.push(Intent::Nav(Nav::ToTitle));
-                }
-            });
-        }
+/// The title page: the levels, the choices of a match, settings. Pure: returns intents.
+pub fn title_page(
+    ui: &mut egui::Ui,
+    pal: &Palette,
+    levels: &[LevelEntry],
+    save: &SaveStatus,
+    notice: Option<&str>,
+    st: &mut TitleState,
+    settings: &Settings,
+) -> Vec<Intent> {
+    title::title_ui(ui, pal, levels, save, notice, st, settings)
+        .map(|i| match i {
+            TitleIntent::Start(s) => Intent::Nav(Nav::Start(s)),
+            TitleIntent::Continue => Intent::Nav(Nav::Continue),
+            TitleIntent::Settings(s) => Intent::Settings(s),
+            TitleIntent::ReloadLevels => Intent::Nav(Nav::ReloadLevels),
+            TitleIntent::Quit => Intent::Nav(Nav::Quit),
+        })
+        .into_iter()
+        .collect()
+}
+
+/// The handover page: the next player's name and nothing private.
+pub fn handover_page(ui: &mut egui::Ui, pal: &Palette, g: &Game) -> Vec<Intent> {
+    if handover::handover_ui(ui, pal, g.level(), g.viewer) {
+        vec![Intent::Nav(Nav::HandoverDone)]
+    } else {
+        Vec::new()
     }
-    out
+}
+
+/// The briefing page, drawn from the viewer's view.
+pub fn briefing_page(ui: &mut egui::Ui, pal: &Palette, g: &Game) -> Vec<Intent> {
+    let view = g.view();
+    if briefing::briefing_ui(ui, pal, g.level(), &view) {
+        vec![Intent::Nav(Nav::BriefingDone)]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The table page, drawn from the viewer's view, its log and the public level; the buttons ask
+/// the rules from that view alone.
+pub fn table_page(
+    ui: &mut egui::Ui,
+    pal: Palette,
+    g: &Game,
+    st: &mut table::TableState,
+) -> Vec<Intent> {
+    let view = g.view();
+    let log: Vec<_> = g.table.log_for(g.viewer).cloned().collect();
+    let them = g.viewer.other();
+    let opp = opponent(g);
+    let level = g.level();
+    let seen = crate::sim::rules::Seen::new(&view, level);
+    let cx = table::TableCtx {
+        sc: level,
+        view: &view,
+        rules: &seen,
+        log: &log,
+        reason: g.reason(them),
+        refused: g.refused.as_deref(),
+        notice: g.notice.as_deref(),
+        can_act: g.is_human(g.viewer),
+        opponent: &opp,
+        pal,
+    };
+    table::table_ui(ui, &cx, st)
+        .into_iter()
+        .map(Intent::Act)
+        .collect()
+}
+
+/// The debrief page. It reads the whole match, and only once the match is over.
+pub fn debrief_page(
+    ui: &mut egui::Ui,
+    pal: &Palette,
+    g: &Game,
+    st: &mut DebriefState,
+) -> Vec<Intent> {
+    let Some(m) = g.table.finished() else {
+        return Vec::new();
+    };
+    match debrief_ui(ui, pal, m, super::debrief::beliefs_of(g).as_ref(), st) {
+        Some(DebriefIntent::Export) => vec![Intent::Nav(Nav::ExportDebrief)],
+        Some(DebriefIntent::ToTitle) => vec![Intent::Nav(Nav::ToTitle)],
+        None => Vec::new(),
+    }
 }
 
 /// Apply navigation requests.
@@ -186,73 +226,68 @@ pub fn handle_nav(
     mut commands: Commands,
     mut nav: MessageReader<Nav>,
     game: Option<ResMut<Game>>,
-    mut next: ResMut<NextState<Screen>>,
-    mut st: ResMut<UiState>,
+    mut screen: ResMut<NextState<Screen>>,
+    mut step: ResMut<NextState<Step>>,
+    mut notice: ResMut<Notice>,
+    mut title: ResMut<TitleState>,
     mut save_info: ResMut<SaveInfo>,
     save_path: Res<super::game::SavePath>,
     mut exit: MessageWriter<AppExit>,
     mut levels: ResMut<Levels>,
     level_dir: Option<Res<LevelDir>>,
+    mut exported: ResMut<Exported>,
 ) {
     let mut game = game;
     for n in nav.read() {
         match n {
             Nav::Start(setup) => {
                 let mut g = Game::new(setup);
-                let first = first_screen(&mut g);
+                let first = first_page(&mut g);
                 commands.insert_resource(g);
-                st.table = Default::default();
-                st.debrief = Default::default();
-                st.notice = None;
-                next.set(first);
+                notice.0 = None;
+                first.set(&mut screen, &mut step);
             }
             Nav::Continue => match &save_info.0 {
                 SaveStatus::Ready(file, _) => match file.restore() {
                     Ok(mut g) => {
                         let first = if g.table.is_over() {
-                            Screen::Debrief
+                            Page::Debrief
                         } else {
-                            first_screen(&mut g)
+                            first_page(&mut g)
                         };
                         commands.insert_resource(g);
-                        st.table = Default::default();
-                        st.debrief = Default::default();
-                        st.notice = None;
-                        next.set(first);
+                        notice.0 = None;
+                        first.set(&mut screen, &mut step);
                     }
-                    Err(e) => st.notice = Some(format!("Cannot continue the saved match: {e}")),
+                    Err(e) => notice.0 = Some(format!("Cannot continue the saved match: {e}")),
                 },
-                SaveStatus::Broken(e) => st.notice = Some(e.clone()),
-                SaveStatus::None => st.notice = Some("There is no saved match.".into()),
+                SaveStatus::Broken(e) => notice.0 = Some(e.clone()),
+                SaveStatus::None => notice.0 = Some("There is no saved match.".into()),
             },
             Nav::BriefingDone => {
                 if let Some(g) = game.as_mut() {
                     let v = g.viewer;
                     g.briefed[v.idx()] = true;
                 }
-                next.set(Screen::Table);
+                step.set(Step::Table);
             }
             Nav::HandoverDone => {
                 let briefed = game.as_ref().is_some_and(|g| g.briefed[g.viewer.idx()]);
-                next.set(if briefed {
-                    Screen::Table
-                } else {
-                    Screen::Briefing
-                });
+                step.set(if briefed { Step::Table } else { Step::Briefing });
             }
             Nav::ExportDebrief => {
                 if let Some(g) = game.as_ref() {
-                    st.debrief.exported = Some(export(g));
+                    exported.0 = Some(export(g));
                 }
             }
             Nav::ToTitle => {
                 commands.remove_resource::<Game>();
                 save_info.0 = save::probe(save_path.0.as_deref());
-                next.set(Screen::Title);
+                screen.set(Screen::Title);
             }
             Nav::ReloadLevels => {
                 if let Some(dir) = &level_dir {
-                    reload_levels(&mut levels, &dir.0, &mut st.title);
+                    reload_levels(&mut levels, &dir.0, &mut *title);
                 }
             }
             Nav::Quit => {
@@ -261,6 +296,10 @@ pub fn handle_nav(
         }
     }
 }
+
+/// The line the debrief shows after an export, kept until the next match.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Exported(pub Option<String>);
 
 /// Read the levels folder again, keeping the chosen level chosen if it still loads.
 pub fn reload_levels(levels: &mut Levels, dir: &std::path::Path, title: &mut TitleState) {
@@ -277,18 +316,18 @@ pub fn reload_levels(levels: &mut Levels, dir: &std::path::Path, title: &mut Tit
     });
 }
 
-/// The first screen of a match: the handover in hotseat, else the briefing (or the table if
+/// The first page of a match: the handover in hotseat, else the briefing (or the table if
 /// already read).
-fn first_screen(g: &mut Game) -> Screen {
+fn first_page(g: &mut Game) -> Page {
     if g.mode == Mode::Hotseat {
         if let Some(s) = g.human_need() {
             g.viewer = s;
         }
-        Screen::Handover
+        Page::Handover
     } else if g.briefed[g.viewer.idx()] {
-        Screen::Table
+        Page::Table
     } else {
-        Screen::Briefing
+        Page::Briefing
     }
 }
 
@@ -319,18 +358,13 @@ pub fn root_ui(ctx: &egui::Context) -> egui::Ui {
     )
 }
 
-/// The egui system: draw the screen, then send what the player asked for.
-#[allow(clippy::too_many_arguments)]
-pub fn draw(
+/// Style and zoom for every page, before any page draws.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Prepare;
+
+fn prepare(
     mut contexts: bevy_egui::EguiContexts,
-    screen: Res<State<Screen>>,
-    game: Option<Res<Game>>,
-    levels: Res<Levels>,
-    save_info: Res<SaveInfo>,
-    mut settings: ResMut<Settings>,
-    mut st: ResMut<UiState>,
-    mut moves: MessageWriter<Move>,
-    mut nav: MessageWriter<Nav>,
+    settings: Res<Settings>,
     mut styled: Local<bool>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -341,30 +375,146 @@ pub fn draw(
     if (ctx.zoom_factor() - settings.ui_scale).abs() > 1e-3 {
         ctx.set_zoom_factor(settings.ui_scale);
     }
-    let mut root = root_ui(ctx);
-    let inp = Inputs {
-        screen: *screen.get(),
-        game: game.as_deref(),
-        levels: &levels.0,
-        save: &save_info.0,
-        settings: &settings,
-    };
-    let intents = screen_ui(&mut root, &inp, &mut st);
-    for i in intents {
-        match i {
-            Intent::Act(a) => {
-                moves.write(Move(a));
-            }
-            Intent::Nav(n) => {
-                nav.write(n);
-            }
-            Intent::Settings(s) => {
-                *settings = s;
-                s.store();
+    Ok(())
+}
+
+/// Where a page's intents go: moves to the table, navigation to the screen flow, settings to
+/// disk.
+#[derive(bevy::ecs::system::SystemParam)]
+pub struct Outbox<'w> {
+    moves: MessageWriter<'w, Move>,
+    nav: MessageWriter<'w, Nav>,
+    settings: ResMut<'w, Settings>,
+}
+
+impl Outbox<'_> {
+    fn send(&mut self, intents: Vec<Intent>) {
+        for i in intents {
+            match i {
+                Intent::Act(a) => {
+                    self.moves.write(Move(a));
+                }
+                Intent::Nav(n) => {
+                    self.nav.write(n);
+                }
+                Intent::Settings(s) => {
+                    *self.settings = s;
+                    s.store();
+                }
             }
         }
     }
+
+    fn palette(&self) -> Palette {
+        Palette::new(self.settings.colour_blind)
+    }
+}
+
+/// Draw the title page.
+fn draw_title(
+    mut contexts: bevy_egui::EguiContexts,
+    levels: Res<Levels>,
+    save_info: Res<SaveInfo>,
+    notice: Res<Notice>,
+    mut st: ResMut<TitleState>,
+    mut out: Outbox,
+) -> Result {
+    let mut root = root_ui(contexts.ctx_mut()?);
+    let settings = out.settings.clone();
+    let intents = title_page(
+        &mut root,
+        &out.palette(),
+        &levels.0,
+        &save_info.0,
+        notice.0.as_deref(),
+        &mut *st,
+        &settings,
+    );
+    out.send(intents);
     Ok(())
+}
+
+/// Draw a match page (briefing, handover or table) from the viewer's view.
+fn draw_match(
+    mut contexts: bevy_egui::EguiContexts,
+    step: Res<State<Step>>,
+    game: Option<Res<Game>>,
+    table: Option<ResMut<table::TableState>>,
+    mut out: Outbox,
+) -> Result {
+    let mut root = root_ui(contexts.ctx_mut()?);
+    let Some(g) = game else {
+        return Ok(());
+    };
+    let pal = out.palette();
+    let intents = match (step.get(), table) {
+        (Step::Briefing, _) => briefing_page(&mut root, &pal, &g),
+        (Step::Handover, _) => handover_page(&mut root, &pal, &g),
+        (Step::Table, Some(mut st)) => table_page(&mut root, pal, &g, &mut *st),
+        (Step::Table, None) => Vec::new(),
+    };
+    out.send(intents);
+    Ok(())
+}
+
+/// Draw the debrief page.
+fn draw_debrief(
+    mut contexts: bevy_egui::EguiContexts,
+    game: Option<Res<Game>>,
+    st: Option<ResMut<DebriefState>>,
+    exported: Res<Exported>,
+    mut out: Outbox,
+) -> Result {
+    let mut root = root_ui(contexts.ctx_mut()?);
+    let (Some(g), Some(mut st)) = (game, st) else {
+        return Ok(());
+    };
+    if st.exported != exported.0 {
+        st.exported = exported.0.clone();
+    }
+    let intents = debrief_page(&mut root, &out.palette(), &g, &mut *st);
+    out.send(intents);
+    Ok(())
+}
+
+/// The screens' state and flow: what each page keeps lives while its page is up.
+pub fn plugin(app: &mut App) {
+    app.init_state::<Screen>()
+        .add_sub_state::<Step>()
+        .init_resource::<TitleState>()
+        .init_resource::<Notice>()
+        .init_resource::<Exported>()
+        .add_systems(OnEnter(Step::Table), |mut c: Commands| {
+            c.init_resource::<table::TableState>();
+        })
+        .add_systems(OnExit(Step::Table), |mut c: Commands| {
+            c.remove_resource::<table::TableState>();
+        })
+        .add_systems(OnEnter(Screen::Match), |mut e: ResMut<Exported>| {
+            e.0 = None;
+        })
+        .add_systems(OnEnter(Screen::Debrief), |mut c: Commands| {
+            c.init_resource::<DebriefState>();
+        })
+        .add_systems(OnExit(Screen::Debrief), |mut c: Commands| {
+            c.remove_resource::<DebriefState>();
+        });
+}
+
+/// The egui drawing of every page, each system gated by its state.
+pub fn draw_plugin(app: &mut App) {
+    use bevy_egui::EguiPrimaryContextPass as Pass;
+    app.configure_sets(Pass, Prepare)
+        .add_systems(Pass, prepare.in_set(Prepare))
+        .add_systems(
+            Pass,
+            (
+                draw_title.run_if(in_state(Screen::Title)),
+                draw_match.run_if(in_state(Screen::Match)),
+                draw_debrief.run_if(in_state(Screen::Debrief)),
+            )
+                .after(Prepare),
+        );
 }
 
 /// Full screen on or off when the setting changes.

@@ -31,7 +31,7 @@ pub struct TableCtx<'a> {
 }
 
 /// What the table remembers between frames.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, bevy::prelude::Resource)]
 pub struct TableState {
     pub draft: Draft,
     pub breaks: BTreeSet<u32>,

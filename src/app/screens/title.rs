@@ -46,7 +46,7 @@ pub fn sort_levels(levels: &mut [LevelEntry]) {
 }
 
 /// Choices on the title screen.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, bevy::prelude::Resource)]
 pub struct TitleState {
     pub selected: Option<usize>,
     pub vs_ai: bool,
