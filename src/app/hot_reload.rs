@@ -133,7 +133,7 @@ mod watcher {
         let mut files = files;
         files.sort();
         files.dedup();
-        reload_levels(&mut levels, &dir.0, &mut *title);
+        reload_levels(&mut levels, &dir.0, title.as_mut());
         let notice = reload_notice(&files, &levels.0);
         info!("dev: {notice}");
         notice_res.0 = Some(notice);

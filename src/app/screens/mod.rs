@@ -287,7 +287,7 @@ pub fn handle_nav(
             }
             Nav::ReloadLevels => {
                 if let Some(dir) = &level_dir {
-                    reload_levels(&mut levels, &dir.0, &mut *title);
+                    reload_levels(&mut levels, &dir.0, title.as_mut());
                 }
             }
             Nav::Quit => {
@@ -420,14 +420,14 @@ fn draw_title(
     mut out: Outbox,
 ) -> Result {
     let mut root = root_ui(contexts.ctx_mut()?);
-    let settings = out.settings.clone();
+    let settings = *out.settings;
     let intents = title_page(
         &mut root,
         &out.palette(),
         &levels.0,
         &save_info.0,
         notice.0.as_deref(),
-        &mut *st,
+        st.as_mut(),
         &settings,
     );
     out.send(intents);
@@ -450,7 +450,7 @@ fn draw_match(
     let intents = match (step.get(), table) {
         (Step::Briefing, _) => briefing_page(&mut root, &pal, &g),
         (Step::Handover, _) => handover_page(&mut root, &pal, &g),
-        (Step::Table, Some(mut st)) => table_page(&mut root, pal, &g, &mut *st),
+        (Step::Table, Some(mut st)) => table_page(&mut root, pal, &g, st.as_mut()),
         (Step::Table, None) => Vec::new(),
     };
     out.send(intents);
@@ -472,7 +472,7 @@ fn draw_debrief(
     if st.exported != exported.0 {
         st.exported = exported.0.clone();
     }
-    let intents = debrief_page(&mut root, &out.palette(), &g, &mut *st);
+    let intents = debrief_page(&mut root, &out.palette(), &g, st.as_mut());
     out.send(intents);
     Ok(())
 }
