@@ -791,55 +791,93 @@ fn the_tutorial_comes_first_and_is_chosen_for_a_new_student() {
     );
 }
 
+/// A headless app that reads levels as assets from `dir`.
+fn level_asset_app(dir: &Path) -> bevy::app::App {
+    use bevy::prelude::*;
+    let mut app = App::new();
+    app.insert_resource(detente::app::screens::LevelDir(dir.to_path_buf()));
+    detente::app::levels::register_source(&mut app, dir);
+    app.add_plugins((
+        MinimalPlugins,
+        bevy::state::app::StatesPlugin,
+        bevy::asset::AssetPlugin::default(),
+    ));
+    core_plugin(&mut app);
+    detente::app::levels::plugin(&mut app);
+    app
+}
+
 #[test]
-fn hot_reload_sees_which_level_files_changed() {
-    use detente::app::hot_reload::{changed, reload_notice, stamps};
-    use detente::app::screens::title::load_levels;
-    use std::time::{Duration, SystemTime};
-    let dir = std::env::temp_dir().join(format!("detente-hot-{}", std::process::id()));
+fn level_files_load_as_assets_and_changes_refresh_the_list() {
+    use detente::app::levels::LevelAsset;
+    use detente::app::screens::{Levels, Notice};
+    let dir = std::env::temp_dir().join(format!("detente-assets-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let tut = dir.join("tutorial.ron");
     let river = dir.join("river_accord.ron");
     std::fs::copy("levels/tutorial.ron", &tut).unwrap();
-    std::fs::copy("levels/river_accord.ron", &river).unwrap();
+    let text = std::fs::read_to_string("levels/river_accord.ron").unwrap();
+    // One broken file: it loads as an asset carrying its errors.
+    std::fs::write(&river, text.replacen("rounds:", "roundz:", 1)).unwrap();
     std::fs::write(dir.join("notes.txt"), "not a level").unwrap();
-    let set_time = |p: &Path, secs: u64| {
-        let f = std::fs::File::options().write(true).open(p).unwrap();
-        f.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
-            .unwrap();
-    };
-    set_time(&tut, 1_000);
-    set_time(&river, 1_000);
 
-    let before = stamps(&dir);
-    assert_eq!(before.len(), 2, "only .ron files: {before:?}");
+    let mut app = level_asset_app(&dir);
+    let loaded = |app: &bevy::app::App| app.world().resource::<Levels>().0.len();
+    for _ in 0..400 {
+        app.update();
+        if loaded(&app) == 2
+            && app
+                .world()
+                .resource::<bevy::asset::Assets<LevelAsset>>()
+                .len()
+                == 2
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let levels = &app.world().resource::<Levels>().0;
+    assert_eq!(levels.len(), 2, "only .ron files are levels");
+    assert!(levels.iter().any(|l| l.path == tut && l.result.is_ok()));
+    assert!(levels.iter().any(|l| l.path == river && l.result.is_err()));
     assert!(
-        changed(&before, &stamps(&dir)).is_empty(),
-        "nothing changed"
+        app.world().resource::<Notice>().0.is_none(),
+        "the first load is not news"
     );
 
-    // An edit that breaks the river level: it is reported, with its errors.
-    let text = std::fs::read_to_string(&river).unwrap();
-    std::fs::write(&river, text.replacen("rounds:", "roundz:", 1)).unwrap();
-    set_time(&river, 2_000);
-    let now = stamps(&dir);
-    assert_eq!(changed(&before, &now), vec![river.clone()]);
-    let levels = load_levels(&dir);
-    let notice = reload_notice(&changed(&before, &now), &levels);
-    assert!(notice.contains("river_accord.ron has errors"), "{notice}");
-    assert!(levels.iter().any(|l| l.path == river && l.result.is_err()));
-
-    // A new file and a removed one both count.
-    let copy = dir.join("copy.ron");
-    std::fs::copy("levels/tutorial.ron", &copy).unwrap();
-    std::fs::remove_file(&tut).unwrap();
-    let later = stamps(&dir);
-    assert_eq!(changed(&now, &later), vec![copy.clone(), tut.clone()]);
-    let levels = load_levels(&dir);
-    let notice = reload_notice(&changed(&now, &later), &levels);
-    assert!(notice.contains("copy.ron reloaded"), "{notice}");
-    assert!(notice.contains("tutorial.ron removed"), "{notice}");
+    // The file is fixed on disk and the asset server reports it modified (what the file
+    // watcher does in the `dev` build): the list follows, with a notice naming the file.
+    std::fs::write(&river, &text).unwrap();
+    let id = {
+        let assets = app.world().resource::<bevy::asset::Assets<LevelAsset>>();
+        assets
+            .iter()
+            .find(|(_, a)| a.path == river)
+            .map(|(id, _)| id)
+            .expect("the broken file is an asset")
+    };
+    {
+        let mut assets = app
+            .world_mut()
+            .resource_mut::<bevy::asset::Assets<LevelAsset>>();
+        let mut asset = assets.get_mut(id).expect("still loaded");
+        // A write through the handle is what marks it modified.
+        let asset: &mut LevelAsset = &mut asset;
+        asset.result = Err("stale".into());
+    }
+    // The event is sent at the end of one frame and read in the next.
+    app.update();
+    app.update();
+    let levels = &app.world().resource::<Levels>().0;
+    assert!(levels.iter().any(|l| l.path == river && l.result.is_ok()));
+    let notice = app
+        .world()
+        .resource::<Notice>()
+        .0
+        .clone()
+        .expect("a notice");
+    assert!(notice.contains("river_accord.ron"), "{notice}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

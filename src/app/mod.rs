@@ -13,6 +13,7 @@ pub mod debrief;
 pub mod game;
 pub mod hot_reload;
 pub mod idle;
+pub mod levels;
 pub mod save;
 pub mod screens;
 pub mod screenshot;
@@ -75,9 +76,11 @@ pub fn ui_plugin(app: &mut App) {
     idle::plugin(app);
 }
 
-/// A windowed app of the given size with both plugins.
-pub fn window_app(width: u32, height: u32) -> App {
+/// A windowed app of the given size with both plugins, reading levels from `levels`.
+pub fn window_app(width: u32, height: u32, levels: &Path) -> App {
     let mut app = App::new();
+    app.insert_resource(screens::LevelDir(levels.to_path_buf()));
+    levels::register_source(&mut app, levels);
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window {
             title: "Détente".into(),
@@ -90,6 +93,7 @@ pub fn window_app(width: u32, height: u32) -> App {
     .insert_resource(quiet_winit());
     core_plugin(&mut app);
     ui_plugin(&mut app);
+    levels::plugin(&mut app);
     app
 }
 
@@ -122,17 +126,14 @@ fn exit_code(e: AppExit) -> i32 {
 
 /// Open the game window; returns the exit code.
 pub fn run() -> i32 {
-    let mut app = window_app(1280, 800);
+    let dir = levels_dir();
+    let mut app = window_app(1280, 800, &dir);
     let save_path = save::autosave_path();
     let settings = settings::Settings::load();
-    let dir = levels_dir();
     app.insert_resource(screens::Levels(screens::title::load_levels(&dir)))
-        .insert_resource(screens::LevelDir(dir))
         .insert_resource(screens::SaveInfo(save::probe(save_path.as_deref())))
         .insert_resource(game::SavePath(save_path))
         .insert_resource(settings);
-    #[cfg(feature = "dev")]
-    hot_reload::plugin(&mut app);
     exit_code(app.run())
 }
 

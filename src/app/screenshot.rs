@@ -88,16 +88,13 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i3
         let _ = std::fs::create_dir_all(dir);
     }
     let _ = std::fs::remove_file(&out);
-    let mut app = super::window_app(1280, 800);
+    let mut app = super::window_app(1280, 800, level.parent().unwrap_or(Path::new(".")));
     // Draw continuously so the capture happens on schedule; the computer stays still.
     app.insert_resource(WinitSettings::game())
         .insert_resource(AiPace(Duration::from_secs(3600)))
         .insert_resource(screens::Levels(screens::title::load_levels(
             level.parent().unwrap_or(Path::new(".")),
         )))
-        .insert_resource(screens::LevelDir(
-            level.parent().unwrap_or(Path::new(".")).to_path_buf(),
-        ))
         .insert_resource(Job {
             out: out.clone(),
             frames: 0,
