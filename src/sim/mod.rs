@@ -3,7 +3,9 @@
 
 pub mod action;
 pub mod deck;
+pub mod derived;
 pub mod event;
+pub mod hash;
 pub mod measures;
 pub mod media;
 pub mod offers;
