@@ -17,6 +17,7 @@ pub mod rules;
 pub mod scenario;
 pub mod scoring;
 pub mod state;
+pub mod tuning;
 pub mod view;
 
 pub use action::{Action, ActionError, Item, Offer};

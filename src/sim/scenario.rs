@@ -4,6 +4,10 @@
 
 pub use super::derived::{Derived, FactionRates, Needs, SharedNames, rates_of};
 pub use super::hash::{Fnv, FnvHasher};
+use super::tuning::{
+    DEFAULT_AI_DECEIT, DEFAULT_AI_FLEXIBILITY, DEFAULT_CLASH_AT, DEFAULT_INDEX,
+    DEFAULT_MAX_CAPITAL, DEFAULT_OUSTER_BELOW, DEFAULT_RATIFY_AT, DEFAULT_REACH, DEFAULT_TONE,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -309,10 +313,10 @@ pub struct SideDef {
     #[serde(default = "capital_cap")]
     pub max_capital: f32,
     /// Economy index at the start, 0..100.
-    #[serde(default = "fifty")]
+    #[serde(default = "index_default")]
     pub economy: f32,
     /// Security index at the start, 0..100.
-    #[serde(default = "fifty")]
+    #[serde(default = "index_default")]
     pub security: f32,
     /// A deal is ratified only when the weighted approval after it is at least this (0..100).
     #[serde(default = "ratify_default")]
@@ -326,16 +330,16 @@ pub struct SideDef {
 }
 
 fn capital_cap() -> f32 {
-    30.0
+    DEFAULT_MAX_CAPITAL
 }
-fn fifty() -> f32 {
-    50.0
+fn index_default() -> f32 {
+    DEFAULT_INDEX
 }
 fn ratify_default() -> f32 {
-    40.0
+    DEFAULT_RATIFY_AT
 }
 fn ouster_default() -> f32 {
-    25.0
+    DEFAULT_OUSTER_BELOW
 }
 fn defeat() -> OnOuster {
     OnOuster::Defeat
@@ -429,18 +433,21 @@ pub struct OutletDef {
     #[serde(default)]
     pub side: Option<Side>,
     /// Starting tone, 0 (doom-laden) .. 100 (pragmatic).
-    #[serde(default = "fifty")]
+    #[serde(default = "tone_default")]
     pub tone: f32,
     /// -1 (dovish) .. 1 (hawkish): how it spins what happens.
     #[serde(default)]
     pub slant: f32,
     /// 0..1: how much its tone moves its public's approval.
-    #[serde(default = "half")]
+    #[serde(default = "reach_default")]
     pub reach: f32,
 }
 
-fn half() -> f32 {
-    0.5
+fn tone_default() -> f32 {
+    DEFAULT_TONE
+}
+fn reach_default() -> f32 {
+    DEFAULT_REACH
 }
 
 /// What a headline template is about.
@@ -524,6 +531,7 @@ pub struct PhaseDef {
     pub areas: Vec<Area>,
 }
 
+/// No cap: tension never exceeds 100.
 fn hundred() -> f32 {
     100.0
 }
@@ -533,7 +541,7 @@ fn hundred() -> f32 {
 #[serde(deny_unknown_fields)]
 pub struct EndDef {
     /// Tension at or above which an armed clash ends the match.
-    #[serde(default = "hundred")]
+    #[serde(default = "clash_default")]
     pub clash_at: f32,
     /// Normalization: this phase held for `hold_rounds` consecutive rounds...
     pub normalize_phase: String,
@@ -541,6 +549,10 @@ pub struct EndDef {
     /// ...with at least this many treaties in force.
     #[serde(default)]
     pub treaties: u32,
+}
+
+fn clash_default() -> f32 {
+    DEFAULT_CLASH_AT
 }
 
 /// Personality of an AI counterpart.
@@ -577,8 +589,8 @@ impl Default for AiDef {
         AiDef {
             personality: Personality::Pragmatist,
             difficulty: Difficulty::Normal,
-            flexibility: 0.5,
-            deceit: 0.2,
+            flexibility: DEFAULT_AI_FLEXIBILITY,
+            deceit: DEFAULT_AI_DECEIT,
         }
     }
 }
