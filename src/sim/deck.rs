@@ -3,6 +3,7 @@
 use super::event::Event;
 use super::scenario::{EventDef, NewsKind, ResponseDef, Side, Target, Trigger};
 use super::state::{ActiveEvent, Match, News};
+use super::tuning::{EVENT_STORY_WEIGHT, EVENT_VALENCE_SCALE};
 
 impl Match {
     /// Whether a card's trigger holds now.
@@ -67,12 +68,14 @@ impl Match {
             title: def.title.clone(),
             struck: struck.clone(),
         });
-        let valence = (-def.effects.tension / 10.0 + def.effects.trust / 10.0).clamp(-1.0, 1.0);
+        let valence = (-def.effects.tension / EVENT_VALENCE_SCALE
+            + def.effects.trust / EVENT_VALENCE_SCALE)
+            .clamp(-1.0, 1.0);
         self.news.push(News {
             kind: NewsKind::Event,
             actor: struck[0],
             valence,
-            weight: 2.5,
+            weight: EVENT_STORY_WEIGHT,
             slots: vec![("event", def.title.clone())],
             concession: [false; 2],
         });

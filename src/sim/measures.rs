@@ -3,6 +3,7 @@
 use super::action::{ActionError, Item};
 use super::scenario::{Effects, MeasureDef, Side};
 use super::state::{Match, clamp100};
+pub use super::tuning::SELF_REPORT_DETECTION;
 
 /// Political capital a commitment costs its undertaker when signed.
 pub fn item_cost(m: &MeasureDef, verification: Option<usize>) -> f32 {
@@ -18,9 +19,6 @@ pub fn detection(m: &MeasureDef, verification: Option<usize>) -> f32 {
         .and_then(|v| m.verification.get(v))
         .map_or(SELF_REPORT_DETECTION, |v| v.detection.clamp(0.0, 1.0))
 }
-
-/// Detection when no verification is chosen: the other side notices only by chance.
-pub const SELF_REPORT_DETECTION: f32 = 0.1;
 
 /// Name of the verification chosen.
 pub fn verification_name(m: &MeasureDef, verification: Option<usize>) -> String {

@@ -3,9 +3,12 @@
 use super::event::Event;
 use super::scenario::{HeadlineDef, NewsKind, Side, Spin};
 use super::state::{Match, News, clamp100};
-
-/// Most headlines an outlet prints per round.
-pub const FRONT_PAGE: usize = 2;
+pub use super::tuning::FRONT_PAGE;
+use super::tuning::{
+    FOREIGN_STORY_WEIGHT, HOSTILE_BREACH_SLANT, NEUTRAL_TENSION, NEUTRAL_TONE, OWN_VOICE_CHANCE,
+    PRESS_TENSION_PULL, QUIET_STORY, SPIN_THRESHOLD, STORY_WEIGHT_CAP, TONE_RECOVERY, TONE_SHIFT,
+    TONE_SHIFT_WEIGHT,
+};
 
 /// Fill `{slot}` placeholders; unknown slots stay as written (the level check refuses them).
 pub fn fill(template: &str, slots: &[(&str, String)]) -> String {
@@ -78,7 +81,7 @@ impl Match {
             r -= d.slant;
         }
         if d.side.is_some() && d.side != Some(n.actor) && n.kind == NewsKind::BreachCaught {
-            r -= 0.3 * d.slant.max(0.0);
+            r -= HOSTILE_BREACH_SLANT * d.slant.max(0.0);
         }
         r.clamp(-1.0, 1.0)
     }
@@ -89,8 +92,8 @@ impl Match {
             self.news.push(News {
                 kind: NewsKind::Quiet,
                 actor: Side::A,
-                valence: 0.0,
-                weight: 0.5,
+                valence: QUIET_STORY.valence,
+                weight: QUIET_STORY.weight,
                 slots: Vec::new(),
                 concession: [false; 2],
             });
@@ -103,7 +106,7 @@ impl Match {
                 .iter()
                 .filter(|n| {
                     side.is_none()
-                        || n.weight >= 2.0
+                        || n.weight >= FOREIGN_STORY_WEIGHT
                         || Some(n.actor) == side
                         || n.kind == NewsKind::Quiet
                 })
@@ -113,10 +116,10 @@ impl Match {
             let mut front = Vec::new();
             for n in mine.iter().take(FRONT_PAGE) {
                 let r = self.reading(o, n);
-                shift += r * 6.0 * n.weight.min(4.0) / 2.0;
-                let spin = if r > 0.2 {
+                shift += r * TONE_SHIFT * n.weight.min(STORY_WEIGHT_CAP) / TONE_SHIFT_WEIGHT;
+                let spin = if r > SPIN_THRESHOLD {
                     Spin::Upbeat
-                } else if r < -0.2 {
+                } else if r < -SPIN_THRESHOLD {
                     Spin::Grim
                 } else {
                     Spin::Neutral
@@ -125,9 +128,10 @@ impl Match {
                     front.push(line);
                 }
             }
-            let tension_pull = -(self.tension - 50.0) * 0.05;
+            let tension_pull = -(self.tension - NEUTRAL_TENSION) * PRESS_TENSION_PULL;
             let st = &mut self.outlets[o];
-            st.tone = clamp100(st.tone + shift + tension_pull + (50.0 - st.tone) * 0.03);
+            st.tone =
+                clamp100(st.tone + shift + tension_pull + (NEUTRAL_TONE - st.tone) * TONE_RECOVERY);
             if !self.headlines {
                 continue;
             }
@@ -189,7 +193,7 @@ impl Match {
             .copied()
             .filter(|&i| sc.headlines[i].outlet.is_some())
             .collect();
-        let choices = if !own.is_empty() && self.rng.chance(0.7) {
+        let choices = if !own.is_empty() && self.rng.chance(OWN_VOICE_CHANCE) {
             own
         } else {
             pool

@@ -3,7 +3,9 @@
 
 pub mod action;
 pub mod deck;
+pub mod derived;
 pub mod event;
+pub mod hash;
 pub mod measures;
 pub mod media;
 pub mod offers;
@@ -15,6 +17,7 @@ pub mod rules;
 pub mod scenario;
 pub mod scoring;
 pub mod state;
+pub mod tuning;
 pub mod view;
 
 pub use action::{Action, ActionError, Item, Offer};

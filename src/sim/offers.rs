@@ -4,10 +4,12 @@ use super::action::{ActionError, Item, Offer};
 use super::event::Event;
 use super::scenario::{NewsKind, Side};
 use super::state::{Commitment, Match, News};
+pub use super::tuning::MAX_ITEMS;
+use super::tuning::{
+    AGREEMENT_STORY, AGREEMENT_STORY_PER_ITEM, FAILED_RATIFICATION_APPROVAL,
+    FAILED_RATIFICATION_CAPITAL, FAILED_RATIFICATION_TRUST, RATIFICATION_FAILED_STORY,
+};
 use serde::{Deserialize, Serialize};
-
-/// Most commitments one offer may hold.
-pub const MAX_ITEMS: usize = 8;
 
 /// What a package would do to one side, computed before sending or accepting it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,22 +102,22 @@ impl Match {
                 self.news.push(News {
                     kind: NewsKind::RatificationFailed,
                     actor: s,
-                    valence: -0.5,
-                    weight: 4.0,
+                    valence: RATIFICATION_FAILED_STORY.valence,
+                    weight: RATIFICATION_FAILED_STORY.weight,
                     slots: vec![("support", format!("{support:.0}%"))],
                     concession: [false; 2],
                 });
                 self.apply_effects(
                     s,
                     &super::scenario::Effects {
-                        approval: -3.0,
-                        capital: -2.0,
+                        approval: -FAILED_RATIFICATION_APPROVAL,
+                        capital: -FAILED_RATIFICATION_CAPITAL,
                         ..Default::default()
                     },
                     1.0,
                 );
                 let o = s.other().idx();
-                self.trust[o] = super::state::clamp100(self.trust[o] - 3.0);
+                self.trust[o] = super::state::clamp100(self.trust[o] - FAILED_RATIFICATION_TRUST);
             }
         }
         if !passed {
@@ -137,8 +139,8 @@ impl Match {
         self.news.push(News {
             kind: NewsKind::Agreement,
             actor: proposer,
-            valence: 0.6 + 0.05 * ids.len() as f32,
-            weight: 3.0 + ids.len() as f32 * 0.5,
+            valence: AGREEMENT_STORY.valence + AGREEMENT_STORY_PER_ITEM.valence * ids.len() as f32,
+            weight: AGREEMENT_STORY.weight + ids.len() as f32 * AGREEMENT_STORY_PER_ITEM.weight,
             slots: vec![("measure", first), ("count", ids.len().to_string())],
             concession: Side::BOTH.map(|s| offer.items.iter().any(|it| it.by == s)),
         });

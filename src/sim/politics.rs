@@ -6,6 +6,13 @@ use super::scenario::{
     FactionRates, MeasureDef, NewsKind, OnOuster, Scenario, Side, Statement, Term,
 };
 use super::state::{Match, News, clamp100, weighted_approval};
+use super::tuning::{
+    ACKNOWLEDGE_HARM_EFFECT, FACTION_DRIFT, FEAR_SPAN, HARDLINER_RATIFY_MARGIN, LEADER_FELL_STORY,
+    MILESTONE_DELIVERED_EFFECT, MILESTONE_EMPTY_EFFECT, NEUTRAL_TENSION, NEUTRAL_TONE,
+    PARTISAN_DEAFNESS, PLEDGE_LAPSE_CHANCE, PRESS_SWAY, REASSURE_EFFECT, SHARED_INTEREST_EFFECT,
+    STATEMENT_STORY_WEIGHT, STATEMENT_VALENCE_SCALE, SUCCESSION_TENSION, SUCCESSOR_APPROVAL_FLOOR,
+    StatementEffect, WARN_EFFECT,
+};
 
 /// Approval change of each of `side`'s factions if `items` are signed.
 pub fn package_reaction(sc: &Scenario, side: Side, items: &[Item]) -> Vec<f32> {
@@ -41,14 +48,14 @@ pub fn reaction((gives, gets): &FactionRates, m: &MeasureDef, own: bool) -> f32 
 
 /// Share of statement effects: how a message moves the sender's factions and the other's trust.
 /// Returns (other side's trust, tension, approval for all, approval scaled by hawkishness).
-pub fn statement_effects(st: Statement, delivered: bool) -> (f32, f32, f32, f32) {
+pub fn statement_effects(st: Statement, delivered: bool) -> StatementEffect {
     match st {
-        Statement::Reassure => (2.0, -1.0, 0.0, -1.0),
-        Statement::Warn => (-3.0, 3.0, 0.0, 3.0),
-        Statement::AcknowledgeHarm => (5.0, -1.0, -1.0, -4.0),
-        Statement::SharedInterest => (1.0, 0.0, 1.0, 0.0),
-        Statement::Milestone if delivered => (1.0, -1.0, 3.0, 0.0),
-        Statement::Milestone => (-1.0, 0.0, -2.0, 0.0),
+        Statement::Reassure => REASSURE_EFFECT,
+        Statement::Warn => WARN_EFFECT,
+        Statement::AcknowledgeHarm => ACKNOWLEDGE_HARM_EFFECT,
+        Statement::SharedInterest => SHARED_INTEREST_EFFECT,
+        Statement::Milestone if delivered => MILESTONE_DELIVERED_EFFECT,
+        Statement::Milestone => MILESTONE_EMPTY_EFFECT,
     }
 }
 
@@ -70,7 +77,7 @@ impl Match {
     pub fn ratify_at(&self, side: Side) -> f32 {
         let base = self.scenario.side(side).ratify_at;
         if self.side(side).hardliner {
-            base + 5.0
+            base + HARDLINER_RATIFY_MARGIN
         } else {
             base
         }
@@ -110,12 +117,12 @@ impl Match {
                 side: s,
                 statement: st,
             });
-            let valence = trust / 5.0;
+            let valence = trust / STATEMENT_VALENCE_SCALE;
             self.news.push(News {
                 kind: NewsKind::Statement,
                 actor: s,
                 valence,
-                weight: 1.0,
+                weight: STATEMENT_STORY_WEIGHT,
                 slots: vec![("statement", st.label().to_lowercase())],
                 concession: Side::BOTH.map(|x| x == s && st == Statement::AcknowledgeHarm),
             });
@@ -136,15 +143,15 @@ impl Match {
                 .collect();
             let press: f32 = tones
                 .iter()
-                .map(|(t, r)| (t - 50.0) / 50.0 * r * 1.5)
+                .map(|(t, r)| (t - NEUTRAL_TONE) / NEUTRAL_TONE * r * PRESS_SWAY)
                 .sum::<f32>()
                 / tones.len().max(1) as f32;
             let sc = self.scenario.clone();
             let st = self.side_mut(s);
             for (a, f) in st.approval.iter_mut().zip(&sc.side(s).factions) {
-                let drift = (f.approval - *a) * 0.05;
-                let fear = f.hawkish * (tension - 50.0) / 25.0;
-                let read = press * (1.0 - 0.5 * f.hawkish.abs());
+                let drift = (f.approval - *a) * FACTION_DRIFT;
+                let fear = f.hawkish * (tension - NEUTRAL_TENSION) / FEAR_SPAN;
+                let read = press * (1.0 - PARTISAN_DEAFNESS * f.hawkish.abs());
                 *a = clamp100(*a + drift + fear + read);
             }
         }
@@ -167,14 +174,17 @@ impl Match {
                     st.hardliner = true;
                     st.capital = def.capital.min(def.max_capital);
                     for (a, f) in st.approval.iter_mut().zip(&def.factions) {
-                        *a = clamp100((*a + f.approval.max(50.0)) / 2.0);
+                        *a = clamp100((*a + f.approval.max(SUCCESSOR_APPROVAL_FLOOR)) / 2.0);
                     }
                     // Bare pledges go with the leader who gave them; treaties outlast leaders.
                     let mut lapsed = Vec::new();
                     let mut i = 0;
                     while i < self.commitments.len() {
                         let c = &self.commitments[i];
-                        if c.by == s && c.term == Term::Pledge && self.rng.chance(0.5) {
+                        if c.by == s
+                            && c.term == Term::Pledge
+                            && self.rng.chance(PLEDGE_LAPSE_CHANCE)
+                        {
                             lapsed.push(self.commitments.remove(i));
                         } else {
                             i += 1;
@@ -189,7 +199,7 @@ impl Match {
                             reason: EndReason::Lapsed,
                         });
                     }
-                    self.tension = clamp100(self.tension + 5.0);
+                    self.tension = clamp100(self.tension + SUCCESSION_TENSION);
                     self.emit(Event::LeaderFell {
                         side: s,
                         successor: Some(name.clone()),
@@ -197,8 +207,8 @@ impl Match {
                     self.news.push(News {
                         kind: NewsKind::LeaderFell,
                         actor: s,
-                        valence: -0.6,
-                        weight: 5.0,
+                        valence: LEADER_FELL_STORY.valence,
+                        weight: LEADER_FELL_STORY.weight,
                         slots: vec![("successor", name.clone())],
                         concession: [false; 2],
                     });
@@ -211,8 +221,8 @@ impl Match {
                     self.news.push(News {
                         kind: NewsKind::LeaderFell,
                         actor: s,
-                        valence: -0.6,
-                        weight: 5.0,
+                        valence: LEADER_FELL_STORY.valence,
+                        weight: LEADER_FELL_STORY.weight,
                         slots: vec![("successor", "no one".into())],
                         concession: [false; 2],
                     });

@@ -5,16 +5,14 @@ use super::event::{EndReason, Ending, Event, Logged};
 use super::measures::{detection, verification_name};
 use super::scenario::{NewsKind, Side, Term};
 use super::state::{Match, News, Snapshot, Stage, clamp100};
+use super::tuning::{
+    BREACH_CAUGHT_STORY, CLASH_STORY, GESTURE_STORY, MAX_ITEMS, MEDIATOR_DRY_ROUNDS,
+    PHASE_CHANGED_STORY, TALKS_FAILED_STORY,
+};
+pub use super::tuning::{
+    CAUGHT_TENSION, CAUGHT_TRUST, TENSION_DRIFT, TREATY_RENEWAL_TRUST, WITHDRAW_TRUST,
+};
 use serde::{Deserialize, Serialize};
-
-/// Tension rises this much each round by itself: the security dilemma does not rest.
-pub const TENSION_DRIFT: f32 = 1.0;
-/// A caught breach costs this much of the other side's trust...
-pub const CAUGHT_TRUST: f32 = 15.0;
-/// ...and adds this much tension.
-pub const CAUGHT_TENSION: f32 = 8.0;
-/// Trust lost when a commitment is withdrawn.
-pub const WITHDRAW_TRUST: f32 = 5.0;
 
 /// What a side is being asked to do now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,8 +166,8 @@ impl Match {
         self.news.push(News {
             kind: NewsKind::Gesture,
             actor: side,
-            valence: 0.5,
-            weight: 2.0,
+            valence: GESTURE_STORY.valence,
+            weight: GESTURE_STORY.weight,
             slots: vec![("measure", name), ("count", "1".into())],
             concession: Side::BOTH.map(|s| s == side),
         });
@@ -201,8 +199,8 @@ impl Match {
             self.news.push(News {
                 kind: NewsKind::TalksFailed,
                 actor: by.unwrap_or(self.talks.turn),
-                valence: -0.4,
-                weight: 1.5,
+                valence: TALKS_FAILED_STORY.valence,
+                weight: TALKS_FAILED_STORY.weight,
                 slots: Vec::new(),
                 concession: [false; 2],
             });
@@ -253,8 +251,8 @@ impl Match {
                     self.news.push(News {
                         kind: NewsKind::BreachCaught,
                         actor: side,
-                        valence: -0.8,
-                        weight: 4.5,
+                        valence: BREACH_CAUGHT_STORY.valence,
+                        weight: BREACH_CAUGHT_STORY.weight,
                         slots: vec![("measure", m.name.clone()), ("count", "1".into())],
                         concession: [false; 2],
                     });
@@ -306,8 +304,12 @@ impl Match {
             self.news.push(News {
                 kind: NewsKind::PhaseChanged,
                 actor: Side::A,
-                valence: if up { 0.7 } else { -0.7 },
-                weight: 3.5,
+                valence: if up {
+                    PHASE_CHANGED_STORY.valence
+                } else {
+                    -PHASE_CHANGED_STORY.valence
+                },
+                weight: PHASE_CHANGED_STORY.weight,
                 slots: vec![("phase", to)],
                 concession: [false; 2],
             });
@@ -318,8 +320,8 @@ impl Match {
             self.news.push(News {
                 kind: NewsKind::Clash,
                 actor: Side::A,
-                valence: -1.0,
-                weight: 10.0,
+                valence: CLASH_STORY.valence,
+                weight: CLASH_STORY.weight,
                 slots: Vec::new(),
                 concession: [false; 2],
             });
@@ -455,7 +457,7 @@ impl Match {
             st.statement = None;
         }
         self.emit(Event::RoundStarted { round: self.round });
-        self.bridge = if self.dry_rounds >= 2 {
+        self.bridge = if self.dry_rounds >= MEDIATOR_DRY_ROUNDS {
             self.mediator_bridge()
         } else {
             None
@@ -496,7 +498,7 @@ impl Match {
         for &(i, by) in &sc.frontier().nash_package {
             let m = &self.scenario.measures[i];
             let it = Item::first_options(m, by);
-            if items.len() < super::offers::MAX_ITEMS && self.check_item(&it, &items).is_ok() {
+            if items.len() < MAX_ITEMS && self.check_item(&it, &items).is_ok() {
                 items.push(it);
             }
         }
@@ -506,6 +508,3 @@ impl Match {
         })
     }
 }
-
-/// Minimum trust (both ways) for a treaty to be renewed at review.
-pub const TREATY_RENEWAL_TRUST: f32 = 25.0;

@@ -5,11 +5,12 @@
 
 use super::action::{Action, ActionError, Item, Offer};
 use super::measures::item_cost;
-use super::offers::{MAX_ITEMS, Preview};
+use super::offers::Preview;
 use super::public::PublicLevel;
 use super::rounds::Need;
 use super::scenario::{Area, EventDef, MeasureDef, Needs, Requirement, ResponseDef, Side, Term};
 use super::state::{Match, Stage, clamp100};
+use super::tuning::MAX_ITEMS;
 use super::view::SideView;
 
 /// What the rules read of a position to judge a move.

@@ -1,5 +1,13 @@
 //! The scenario definition a level file describes. Pure data: the rules read it, never change it.
+//! What is worked out from it once (the frontier, lookups, shared texts) lives in
+//! [`super::derived`].
 
+pub use super::derived::{Derived, FactionRates, Needs, SharedNames, rates_of};
+pub use super::hash::{Fnv, FnvHasher};
+use super::tuning::{
+    DEFAULT_AI_DECEIT, DEFAULT_AI_FLEXIBILITY, DEFAULT_CLASH_AT, DEFAULT_INDEX,
+    DEFAULT_MAX_CAPITAL, DEFAULT_OUSTER_BELOW, DEFAULT_RATIFY_AT, DEFAULT_REACH, DEFAULT_TONE,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -305,10 +313,10 @@ pub struct SideDef {
     #[serde(default = "capital_cap")]
     pub max_capital: f32,
     /// Economy index at the start, 0..100.
-    #[serde(default = "fifty")]
+    #[serde(default = "index_default")]
     pub economy: f32,
     /// Security index at the start, 0..100.
-    #[serde(default = "fifty")]
+    #[serde(default = "index_default")]
     pub security: f32,
     /// A deal is ratified only when the weighted approval after it is at least this (0..100).
     #[serde(default = "ratify_default")]
@@ -322,16 +330,16 @@ pub struct SideDef {
 }
 
 fn capital_cap() -> f32 {
-    30.0
+    DEFAULT_MAX_CAPITAL
 }
-fn fifty() -> f32 {
-    50.0
+fn index_default() -> f32 {
+    DEFAULT_INDEX
 }
 fn ratify_default() -> f32 {
-    40.0
+    DEFAULT_RATIFY_AT
 }
 fn ouster_default() -> f32 {
-    25.0
+    DEFAULT_OUSTER_BELOW
 }
 fn defeat() -> OnOuster {
     OnOuster::Defeat
@@ -425,18 +433,21 @@ pub struct OutletDef {
     #[serde(default)]
     pub side: Option<Side>,
     /// Starting tone, 0 (doom-laden) .. 100 (pragmatic).
-    #[serde(default = "fifty")]
+    #[serde(default = "tone_default")]
     pub tone: f32,
     /// -1 (dovish) .. 1 (hawkish): how it spins what happens.
     #[serde(default)]
     pub slant: f32,
     /// 0..1: how much its tone moves its public's approval.
-    #[serde(default = "half")]
+    #[serde(default = "reach_default")]
     pub reach: f32,
 }
 
-fn half() -> f32 {
-    0.5
+fn tone_default() -> f32 {
+    DEFAULT_TONE
+}
+fn reach_default() -> f32 {
+    DEFAULT_REACH
 }
 
 /// What a headline template is about.
@@ -520,6 +531,7 @@ pub struct PhaseDef {
     pub areas: Vec<Area>,
 }
 
+/// No cap: tension never exceeds 100.
 fn hundred() -> f32 {
     100.0
 }
@@ -529,7 +541,7 @@ fn hundred() -> f32 {
 #[serde(deny_unknown_fields)]
 pub struct EndDef {
     /// Tension at or above which an armed clash ends the match.
-    #[serde(default = "hundred")]
+    #[serde(default = "clash_default")]
     pub clash_at: f32,
     /// Normalization: this phase held for `hold_rounds` consecutive rounds...
     pub normalize_phase: String,
@@ -537,6 +549,10 @@ pub struct EndDef {
     /// ...with at least this many treaties in force.
     #[serde(default)]
     pub treaties: u32,
+}
+
+fn clash_default() -> f32 {
+    DEFAULT_CLASH_AT
 }
 
 /// Personality of an AI counterpart.
@@ -573,8 +589,8 @@ impl Default for AiDef {
         AiDef {
             personality: Personality::Pragmatist,
             difficulty: Difficulty::Normal,
-            flexibility: 0.5,
-            deceit: 0.2,
+            flexibility: DEFAULT_AI_FLEXIBILITY,
+            deceit: DEFAULT_AI_DECEIT,
         }
     }
 }
@@ -639,94 +655,6 @@ pub struct Scenario {
     pub derived: Derived,
 }
 
-/// Values computed from a scenario on first use. Never part of equality or the file format, and
-/// a clone starts afresh: a copy of a level that is then changed can never keep stale values.
-#[derive(Debug, Default)]
-pub struct Derived {
-    public: std::sync::OnceLock<std::sync::Arc<super::public::PublicLevel>>,
-    hash: std::sync::OnceLock<String>,
-    frontier: std::sync::OnceLock<super::scoring::Frontier>,
-    weights: std::sync::OnceLock<[[f32; 7]; 2]>,
-    candidates: std::sync::OnceLock<Vec<(usize, Side)>>,
-    measure_ids: std::sync::OnceLock<std::collections::HashMap<String, usize, Fnv>>,
-    requirements: std::sync::OnceLock<Vec<Vec<Needs>>>,
-    ranges: std::sync::OnceLock<[(f32, f32); 2]>,
-    factions: std::sync::OnceLock<[std::sync::Arc<[FactionDef]>; 2]>,
-    briefs: std::sync::OnceLock<[std::sync::Arc<str>; 2]>,
-    shares: std::sync::OnceLock<[std::sync::Arc<std::collections::BTreeMap<Area, f32>>; 2]>,
-    shared_ids: std::sync::OnceLock<Vec<std::sync::Arc<str>>>,
-    shared_index: std::sync::OnceLock<std::collections::HashMap<usize, usize, Fnv>>,
-    rates: std::sync::OnceLock<[std::sync::Arc<[FactionRates]>; 2]>,
-    names: std::sync::OnceLock<[SharedNames; 2]>,
-}
-
-/// A side's name and its factions' names, shared between views.
-pub type SharedNames = (std::sync::Arc<str>, Vec<std::sync::Arc<str>>);
-
-/// A faction's approval change per unit of burden it sees its own side take on (`gives`) and
-/// per unit of value it sees its side receive (`gets`), by `Area as usize`.
-pub type FactionRates = ([f32; 7], [f32; 7]);
-
-/// A faction's reactions by area, as tables.
-pub fn rates_of(f: &FactionDef) -> FactionRates {
-    let table = |t: &BTreeMap<Area, f32>| Area::ALL.map(|a| t.get(&a).copied().unwrap_or(0.0));
-    (table(&f.gives), table(&f.gets))
-}
-
-/// A prerequisite resolved to indices, for quick checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Needs {
-    Measure(usize),
-    Phase(usize),
-    /// Names nothing in the level (the level check refuses this).
-    Unknown,
-}
-
-/// An FNV-style hash taken a word at a time: ids are short and trusted, so a simple fast hash
-/// serves better than SipHash.
-#[derive(Debug, Clone, Default)]
-pub struct Fnv;
-
-/// The running state of an FNV-1a hash.
-pub struct FnvHasher(u64);
-
-impl std::hash::BuildHasher for Fnv {
-    type Hasher = FnvHasher;
-    fn build_hasher(&self) -> FnvHasher {
-        FnvHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Eight bytes a step: ids are looked up many times a decision.
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            self.0 = (self.0 ^ w).wrapping_mul(0x0100_0000_01b3);
-            self.0 ^= self.0 >> 29;
-        }
-        for b in chunks.remainder() {
-            self.0 = (self.0 ^ *b as u64).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-impl Clone for Derived {
-    fn clone(&self) -> Self {
-        Derived::default()
-    }
-}
-
-impl PartialEq for Derived {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
 impl Scenario {
     /// The definition of one side.
     pub fn side(&self, side: Side) -> &SideDef {
@@ -734,189 +662,6 @@ impl Scenario {
             Side::A => &self.side_a,
             Side::B => &self.side_b,
         }
-    }
-
-    /// The public part of the level, built once and shared by every seat.
-    pub fn public(&self) -> &std::sync::Arc<super::public::PublicLevel> {
-        self.derived
-            .public
-            .get_or_init(|| std::sync::Arc::new(super::public::PublicLevel::of(self)))
-    }
-
-    /// A hash of everything the level says (16 hex digits), so a record or a remote seat can
-    /// tell whether it meets the same level it was made on.
-    pub fn content_hash(&self) -> String {
-        self.derived
-            .hash
-            .get_or_init(|| {
-                let bytes = serde_json::to_vec(self).unwrap_or_default();
-                let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-                for b in bytes {
-                    h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-                }
-                format!("{h:016x}")
-            })
-            .clone()
-    }
-
-    /// Index of a measure by id.
-    pub fn measure_index(&self, id: &str) -> Option<usize> {
-        self.derived
-            .measure_ids
-            .get_or_init(|| {
-                let mut map = std::collections::HashMap::with_hasher(Fnv);
-                for (i, m) in self.measures.iter().enumerate() {
-                    map.entry(m.id.clone()).or_insert(i);
-                }
-                map
-            })
-            .get(id)
-            .copied()
-    }
-
-    /// Measure `i`'s id, shared so views can hand it out without copying the text.
-    pub fn shared_id(&self, i: usize) -> std::sync::Arc<str> {
-        self.derived
-            .shared_ids
-            .get_or_init(|| self.measures.iter().map(|m| m.id.as_str().into()).collect())[i]
-            .clone()
-    }
-
-    /// The index of a measure id handed out by [`Scenario::shared_id`], found by its address
-    /// (no hashing of the text); `None` for any other string.
-    pub fn shared_index(&self, id: &std::sync::Arc<str>) -> Option<usize> {
-        self.derived
-            .shared_index
-            .get_or_init(|| {
-                let mut map = std::collections::HashMap::with_hasher(Fnv);
-                for i in 0..self.measures.len() {
-                    map.insert(self.shared_id(i).as_ptr() as usize, i);
-                }
-                map
-            })
-            .get(&(id.as_ptr() as usize))
-            .copied()
-    }
-
-    /// The best joint outcomes the catalogue allows, worked out once.
-    pub fn frontier(&self) -> &super::scoring::Frontier {
-        self.derived
-            .frontier
-            .get_or_init(|| super::scoring::frontier(self))
-    }
-
-    /// Prerequisites of measure `i`, resolved to indices.
-    pub fn requirements(&self, i: usize) -> &[Needs] {
-        &self.derived.requirements.get_or_init(|| {
-            self.measures
-                .iter()
-                .map(|m| {
-                    m.requires
-                        .iter()
-                        .map(|r| match r {
-                            Requirement::Measure(id) => self
-                                .measure_index(id)
-                                .map_or(Needs::Unknown, Needs::Measure),
-                            Requirement::Phase(id) => {
-                                self.phase_index(id).map_or(Needs::Unknown, Needs::Phase)
-                            }
-                        })
-                        .collect()
-                })
-                .collect()
-        })[i]
-    }
-
-    /// Every commitment the catalogue allows: (measure index, undertaker).
-    pub fn candidates(&self) -> &[(usize, Side)] {
-        self.derived
-            .candidates
-            .get_or_init(|| super::scoring::candidates(self))
-    }
-
-    /// Each side's lowest and highest raw utility over the catalogue.
-    pub fn ranges(&self) -> [(f32, f32); 2] {
-        *self
-            .derived
-            .ranges
-            .get_or_init(|| Side::BOTH.map(|s| super::scoring::utility_range(self, s)))
-    }
-
-    /// A side's private brief, shared so views can hand it out without copying.
-    pub fn brief(&self, side: Side) -> std::sync::Arc<str> {
-        self.derived.briefs.get_or_init(|| {
-            [
-                self.side_a.brief.as_str().into(),
-                self.side_b.brief.as_str().into(),
-            ]
-        })[side.idx()]
-        .clone()
-    }
-
-    /// A side's priorities as shares summing to 1, shared so views can hand them out without
-    /// rebuilding them.
-    pub fn priority_shares(
-        &self,
-        side: Side,
-    ) -> std::sync::Arc<std::collections::BTreeMap<Area, f32>> {
-        self.derived.shares.get_or_init(|| {
-            Side::BOTH.map(|s| {
-                let p = &self.side(s).priorities;
-                let total: f32 = p.values().map(|w| w.max(0.0)).sum::<f32>().max(1e-6);
-                std::sync::Arc::new(p.iter().map(|(a, w)| (*a, w.max(0.0) / total)).collect())
-            })
-        })[side.idx()]
-        .clone()
-    }
-
-    /// A side's name and its factions' names, shared so views can hand them out without
-    /// copying the text.
-    pub fn shared_names(&self, side: Side) -> &SharedNames {
-        &self.derived.names.get_or_init(|| {
-            Side::BOTH.map(|s| {
-                let d = self.side(s);
-                (
-                    d.name.as_str().into(),
-                    d.factions.iter().map(|f| f.name.as_str().into()).collect(),
-                )
-            })
-        })[side.idx()]
-    }
-
-    /// Each of a side's factions' reactions by area, as tables (for quick sums), shared so
-    /// views can hand them out without rebuilding them.
-    pub fn faction_rates(&self, side: Side) -> &std::sync::Arc<[FactionRates]> {
-        &self.derived.rates.get_or_init(|| {
-            Side::BOTH.map(|s| self.side(s).factions.iter().map(rates_of).collect())
-        })[side.idx()]
-    }
-
-    /// Each side's factions, shared so views can hand them out without copying.
-    pub fn factions(&self, side: Side) -> std::sync::Arc<[FactionDef]> {
-        self.derived.factions.get_or_init(|| {
-            [
-                self.side_a.factions.clone().into(),
-                self.side_b.factions.clone().into(),
-            ]
-        })[side.idx()]
-        .clone()
-    }
-
-    /// Each side's private priorities, normalised to sum to 1, indexed by `Area as usize`.
-    pub fn weights(&self) -> &[[f32; 7]; 2] {
-        self.derived.weights.get_or_init(|| {
-            Side::BOTH.map(|s| {
-                let p = &self.side(s).priorities;
-                let total: f32 = p.values().map(|w| w.max(0.0)).sum();
-                Area::ALL.map(|a| {
-                    if total <= 0.0 {
-                        1.0 / 7.0
-                    } else {
-                        p.get(&a).copied().unwrap_or(0.0).max(0.0) / total
-                    }
-                })
-            })
-        })
     }
 
     /// Index of a phase by id.

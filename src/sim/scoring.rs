@@ -3,6 +3,10 @@
 use super::event::Ending;
 use super::scenario::{Scenario, Side};
 use super::state::Match;
+use super::tuning::{
+    FRONTIER_STEPS, LOAD_FLOOR, MAX_ITEMS, OUSTED_UTILITY_SHARE, SESSION_FRONTIER_STEPS,
+    STABILITY_CALM_WEIGHT, STABILITY_PHASE_POINTS, STABILITY_TRUST_WEIGHT,
+};
 use serde::{Deserialize, Serialize};
 
 /// A side's priority weight for an area, normalised so a side's weights sum to 1.
@@ -193,7 +197,7 @@ impl Catalogue {
             if worth > 0.0 {
                 let key = if by_load {
                     let load = self.costs[j] / self.budget[self.cands[j].1.idx()].max(1e-6);
-                    worth / (load + 0.02)
+                    worth / (load + LOAD_FLOOR)
                 } else {
                     worth
                 };
@@ -295,18 +299,18 @@ pub fn frontier(sc: &Scenario) -> Frontier {
 pub fn frontier_within(sc: &Scenario, rounds: u32) -> Frontier {
     let budget = Side::BOTH.map(|s| capital_budget(sc, s, rounds));
     let cat = Catalogue::new(sc, candidates(sc), budget, usize::MAX);
-    cat.frontier(sc.ranges(), 200)
+    cat.frontier(sc.ranges(), FRONTIER_STEPS)
 }
 
 /// The deals open at one moment of a match: every commitment that could be tabled now (not in
-/// force, prerequisites met), at most [`super::offers::MAX_ITEMS`] to a package, paid from the
+/// force, prerequisites met), at most [`MAX_ITEMS`] to a package, paid from the
 /// capital each side holds now. Utilities are normalised over this moment's possible packages,
 /// as a one-shot bargaining domain would be, so an agreement's distance to this frontier says
 /// how much value the two sides left on the table in that deal.
 pub fn session_frontier(sc: &Scenario, open: Vec<(usize, Side)>, capital: [f32; 2]) -> Frontier {
-    let cat = Catalogue::new(sc, open, capital, super::offers::MAX_ITEMS);
+    let cat = Catalogue::new(sc, open, capital, MAX_ITEMS);
     let ranges = cat.ranges();
-    cat.frontier(ranges, 60)
+    cat.frontier(ranges, SESSION_FRONTIER_STEPS)
 }
 
 /// One signed agreement against the deals open when it was signed.
@@ -440,7 +444,10 @@ impl Match {
         let phases = self.scenario.phases.len().max(2) - 1;
         let phase = self.phase as f32 / phases as f32;
         let trust = (self.trust[0] + self.trust[1]) / 2.0;
-        (0.4 * (100.0 - self.tension) + 0.4 * trust + 20.0 * phase).clamp(0.0, 100.0)
+        (STABILITY_CALM_WEIGHT * (100.0 - self.tension)
+            + STABILITY_TRUST_WEIGHT * trust
+            + STABILITY_PHASE_POINTS * phase)
+            .clamp(0.0, 100.0)
     }
 
     /// Scores as they stand.
@@ -458,7 +465,7 @@ impl Match {
                 });
             }
             Some(Ending::Clash) => utility = [0.0, 0.0],
-            Some(Ending::Ousted(s)) => utility[s.idx()] *= 0.5,
+            Some(Ending::Ousted(s)) => utility[s.idx()] *= OUSTED_UTILITY_SHARE,
             _ => {}
         }
         Scores {
