@@ -9,7 +9,7 @@ use detente::app::screens::table::{TableCtx, TableState, table_ui};
 use detente::app::screens::{self as pages, Intent, Page, Screen, Step, title::TitleState};
 use detente::app::settings::Settings;
 use detente::app::ui::Palette;
-use detente::app::{AiPace, Game, Mode, Move, Nav, SavePath, Setup, core_plugin};
+use detente::app::{AiPace, Game, Mode, Move, Nav, SaveDir, Setup, core_plugin};
 use detente::sim::rules::Seen;
 use detente::sim::{Action, Event, Logged, Match, Need, Scenario, Side, SideView, Stage};
 use egui_kittest::Harness;
@@ -210,15 +210,9 @@ fn draw_page(
     let settings = Settings::default();
     let pal = Palette::new(settings.colour_blind);
     match (page, game) {
-        (Page::Title, _) => pages::title_page(
-            ui,
-            &pal,
-            levels,
-            &SaveStatus::None,
-            None,
-            &mut st.title,
-            &settings,
-        ),
+        (Page::Title, _) => {
+            pages::title_page(ui, &pal, levels, &[], None, &mut st.title, &settings)
+        }
         (Page::Briefing, Some(g)) => pages::briefing_page(ui, &pal, g),
         (Page::Handover, Some(g)) => pages::handover_page(ui, &pal, g),
         (Page::Table, Some(g)) => pages::table_page(ui, pal, g, &mut st.table),
@@ -300,7 +294,7 @@ fn headless_app(save: Option<PathBuf>) -> bevy::app::App {
     app.add_plugins((MinimalPlugins, bevy::state::app::StatesPlugin));
     core_plugin(&mut app);
     app.insert_resource(AiPace(Duration::ZERO))
-        .insert_resource(SavePath(save));
+        .insert_resource(SaveDir(save));
     app
 }
 
@@ -355,8 +349,7 @@ fn play_to_debrief(app: &mut bevy::app::App) -> Vec<Page> {
 fn a_full_match_against_the_ai_reaches_the_debrief_and_autosaves() {
     let dir = std::env::temp_dir().join(format!("detente-test-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let save_file = dir.join("autosave.json");
-    let mut app = headless_app(Some(save_file.clone()));
+    let mut app = headless_app(Some(dir.clone()));
     app.world_mut().write_message(Nav::Start(Setup {
         level_file: PathBuf::from("levels/tutorial.ron"),
         scenario: tutorial(),
@@ -377,7 +370,11 @@ fn a_full_match_against_the_ai_reaches_the_debrief_and_autosaves() {
     let g = app.world().resource::<Game>();
     assert!(g.table.is_over());
 
-    // The autosave replays to the same match.
+    // The match saved itself, in a file of its own, and the save replays to the same match.
+    let slots = save::list(Some(&dir));
+    assert_eq!(slots.len(), 1);
+    let save_file = slots[0].path.clone();
+    assert_eq!(g.slot.as_ref(), Some(&save_file));
     let SaveStatus::Ready(file, _) = save::probe(Some(&save_file)) else {
         panic!("no usable autosave");
     };
@@ -596,8 +593,7 @@ fn repeated_modifier_events_are_dropped_before_egui_sees_them() {
 fn continuing_the_autosave_picks_up_where_the_match_stopped() {
     let dir = std::env::temp_dir().join(format!("detente-continue-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let save_file = dir.join("autosave.json");
-    let mut app = headless_app(Some(save_file.clone()));
+    let mut app = headless_app(Some(dir.clone()));
     app.world_mut().write_message(Nav::Start(Setup {
         level_file: PathBuf::from("levels/tutorial.ron"),
         scenario: tutorial(),
@@ -634,19 +630,27 @@ fn continuing_the_autosave_picks_up_where_the_match_stopped() {
     let round = app.world().resource::<Game>().table.round();
     assert!(round >= 3);
 
-    // A fresh start of the game offers the save and continues it.
-    let mut again = headless_app(Some(save_file.clone()));
-    let status = save::probe(Some(&save_file));
-    assert!(matches!(status, SaveStatus::Ready(..)), "{status:?}");
+    // A fresh start of the game lists the save and continues it.
+    let slots = save::list(Some(&dir));
+    assert_eq!(slots.len(), 1);
+    let SaveStatus::Ready(file, _) = &slots[0].status else {
+        panic!("{:?}", slots[0].status);
+    };
+    assert_eq!((file.round, file.over), (round, false));
+    let mut again = headless_app(Some(dir.clone()));
     again
         .world_mut()
-        .insert_resource(detente::app::screens::SaveInfo(status));
-    again.world_mut().write_message(Nav::Continue);
+        .write_message(Nav::Continue(slots[0].path.clone()));
     again.update();
     again.update();
     let g = again.world().resource::<Game>();
     assert_eq!(g.table.round(), round);
     assert!(g.mode.is_human(Side::A));
+    assert_eq!(
+        g.slot.as_ref(),
+        Some(&slots[0].path),
+        "it goes on saving to its own file"
+    );
     assert_eq!(
         screen_of(&again),
         Page::Table,
@@ -1265,4 +1269,221 @@ fn a_pages_state_lives_only_while_the_page_is_up() {
     app.update();
     assert_eq!(screen_of(&app), Page::Table);
     assert_eq!(app.world().resource::<TableState>().gesture, None);
+}
+
+#[test]
+fn the_match_menu_pauses_hides_the_table_and_asks_before_giving_up() {
+    use detente::app::screens::menu::{MatchMenu, menu_ui};
+    let g = game_for(Mode::Hotseat);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(
+            |ui, st: &mut (MatchMenu, UiState, Vec<Intent>)| {
+                st.0.toggle_on_escape(ui);
+                let got = if st.0.open {
+                    menu_ui(
+                        ui,
+                        &Palette::default(),
+                        &mut st.0,
+                        &Settings::default(),
+                        true,
+                    )
+                } else {
+                    draw_page(ui, Page::Briefing, Some(&g), &[], &mut st.1)
+                };
+                st.2.extend(got);
+            },
+            (MatchMenu::default(), UiState::default(), Vec::new()),
+        );
+    h.run();
+    let brief = tutorial().side_a.brief.lines().next().unwrap().to_string();
+    assert!(
+        h.query_by_label_contains(&brief).is_some(),
+        "the brief is on screen"
+    );
+    press(&mut h, egui::Key::Escape);
+    assert!(h.state().0.open);
+    assert!(
+        h.query_by_label_contains(&brief).is_none(),
+        "the menu hides the private page"
+    );
+    // Giving up asks first; No keeps the match.
+    h.get_by_label("Give the match up…").click();
+    h.run();
+    assert!(h.state().2.is_empty(), "one press gives nothing up");
+    press(&mut h, egui::Key::N);
+    assert!(!h.state().0.confirm_abandon);
+    h.get_by_label("Give the match up…").click();
+    h.run();
+    press(&mut h, egui::Key::Y);
+    assert!(matches!(h.state().2[..], [Intent::Nav(Nav::Abandon)]));
+    // Esc resumes.
+    press(&mut h, egui::Key::Escape);
+    assert!(!h.state().0.open);
+    assert!(h.query_by_label_contains(&brief).is_some());
+}
+
+#[test]
+fn every_match_saves_to_its_own_file_and_leaving_keeps_it() {
+    use detente::app::screens::Saves;
+    let dir = std::env::temp_dir().join(format!("detente-slots-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut app = headless_app(Some(dir.clone()));
+    let start = |seed: u64| {
+        Nav::Start(Setup {
+            level_file: PathBuf::from("levels/tutorial.ron"),
+            scenario: tutorial(),
+            seed,
+            mode: Mode::Hotseat,
+        })
+    };
+    let settle = |app: &mut bevy::app::App| {
+        app.update();
+        app.update();
+    };
+    // Two matches, one after the other: saving and leaving the first keeps it.
+    app.world_mut().write_message(start(1));
+    settle(&mut app);
+    app.world_mut().write_message(Nav::SaveAndLeave);
+    settle(&mut app);
+    assert_eq!(screen_of(&app), Page::Title);
+    app.world_mut().write_message(start(2));
+    settle(&mut app);
+    app.world_mut().write_message(Nav::SaveAndLeave);
+    settle(&mut app);
+    let slots = app.world().resource::<Saves>().0.clone();
+    assert_eq!(slots.len(), 2, "nothing overwritten: {slots:?}");
+    let seeds: Vec<u64> = slots
+        .iter()
+        .filter_map(|s| match &s.status {
+            SaveStatus::Ready(f, _) => Some(f.record.seed),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(seeds.len(), 2);
+    assert!(seeds.contains(&1) && seeds.contains(&2));
+
+    // Continue one, then give it up: only its file goes.
+    let keep = slots[1].path.clone();
+    app.world_mut()
+        .write_message(Nav::Continue(slots[0].path.clone()));
+    settle(&mut app);
+    assert_eq!(screen_of(&app), Page::Handover);
+    app.world_mut().write_message(Nav::Abandon);
+    settle(&mut app);
+    assert_eq!(screen_of(&app), Page::Title);
+    assert!(!slots[0].path.exists());
+    assert!(keep.exists());
+    assert_eq!(app.world().resource::<Saves>().0.len(), 1);
+
+    // Deleting from the title removes the last one.
+    app.world_mut().write_message(Nav::DeleteSave(keep.clone()));
+    settle(&mut app);
+    assert!(!keep.exists());
+    assert!(app.world().resource::<Saves>().0.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_saved_scale_outside_the_safe_range_is_brought_back() {
+    let wild = Settings {
+        ui_scale: 2.0,
+        ..Settings::default()
+    };
+    assert_eq!(wild.sane().ui_scale, 1.5);
+    let tiny = Settings {
+        ui_scale: 0.2,
+        ..Settings::default()
+    };
+    assert_eq!(tiny.sane().ui_scale, 0.75);
+    let nan = Settings {
+        ui_scale: f32::NAN,
+        ..Settings::default()
+    };
+    assert_eq!(nan.sane().ui_scale, 1.0);
+    for s in Settings::SCALES {
+        let ok = Settings {
+            ui_scale: s,
+            ..Settings::default()
+        };
+        assert_eq!(ok.sane(), ok);
+    }
+}
+
+#[test]
+fn the_counterpart_a_level_names_is_chosen_for_it() {
+    use detente::app::screens::title::load_levels;
+    let levels = load_levels(Path::new("levels"));
+    let playable: Vec<usize> = (0..levels.len())
+        .filter(|i| levels[*i].result.is_ok())
+        .collect();
+    let named = |i: usize| levels[i].result.as_ref().unwrap().ai.personality;
+    // Two levels whose guides name different counterparts.
+    let (a, b) = playable
+        .iter()
+        .flat_map(|&a| playable.iter().map(move |&b| (a, b)))
+        .find(|&(a, b)| a < b && named(a) != named(b))
+        .expect("the shipped levels name different counterparts");
+    let mut h = intent_harness(None, &levels, Page::Title);
+    h.state_mut().0.title.selected = Some(a);
+    h.run();
+    assert_eq!(h.state().0.title.personality, Some(named(a)));
+    // The player picks another one for this level...
+    press(&mut h, egui::Key::P);
+    assert_ne!(h.state().0.title.personality, Some(named(a)));
+    // ...and a level that names its own counterpart starts from that one.
+    h.state_mut().0.title.selected = Some(b);
+    h.run();
+    h.run();
+    assert_eq!(h.state().0.title.personality, Some(named(b)));
+}
+
+#[test]
+fn withdrawing_a_commitment_asks_first() {
+    let sc = tutorial();
+    let mut m = Match::new(sc.clone(), 3);
+    // Play until side A may propose with a withdrawable commitment of its own in force.
+    let mut agents = agents(&sc, 3);
+    let mut found = false;
+    for _ in 0..600 {
+        if m.is_over() {
+            break;
+        }
+        if m.needs().contains(&(Side::A, Need::Propose))
+            && m.commitments.iter().any(|c| {
+                c.by == Side::A
+                    && m.check(&Action::Withdraw {
+                        side: Side::A,
+                        commitment: c.id,
+                    })
+                    .is_ok()
+            })
+        {
+            found = true;
+            break;
+        }
+        step_match(&mut m, &mut agents);
+    }
+    assert!(found, "no withdrawable commitment came up");
+    let mut h = table_harness(&m, Side::A);
+    h.run();
+    h.get_all_by_label("↩")
+        .next()
+        .expect("a withdraw button")
+        .click();
+    h.run();
+    assert!(h.state().1.is_empty(), "one press withdraws nothing");
+    assert!(h.state().0.confirm_withdraw.is_some());
+    h.get_by_label("Keep it").click();
+    h.run();
+    assert!(h.state().1.is_empty());
+    assert!(h.state().0.confirm_withdraw.is_none());
+    h.get_all_by_label("↩").next().unwrap().click();
+    h.run();
+    h.get_by_label("Withdraw it").click();
+    h.run();
+    assert!(matches!(
+        h.state().1[..],
+        [Action::Withdraw { side: Side::A, .. }]
+    ));
 }

@@ -67,6 +67,8 @@ pub struct Game {
     pub refused: Option<String>,
     /// A lasting message for the table (e.g. who took over).
     pub notice: Option<String>,
+    /// The file this match saves to (its own: no other match writes it).
+    pub slot: Option<PathBuf>,
 }
 
 fn seats_for(mode: Mode, scenario: &Scenario, seed: u64) -> [Seat; 2] {
@@ -126,6 +128,7 @@ impl Game {
             briefed: [false; 2],
             refused: None,
             notice: None,
+            slot: None,
         };
         g.note_takeovers();
         g
@@ -247,7 +250,7 @@ pub fn ai_moves(
     pace: Res<AiPace>,
     time: Res<Time<Real>>,
     step: Option<Res<State<Step>>>,
-    save_path: Res<SavePath>,
+    save_path: Res<SaveDir>,
     mut waited: Local<Duration>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
 ) {
@@ -267,35 +270,38 @@ pub fn ai_moves(
         return;
     }
     *waited = Duration::ZERO;
-    let round_before = game.table.round();
     if game.ai_step() {
         redraw.write(bevy::window::RequestRedraw);
-        if game.table.round() != round_before || game.table.is_over() {
-            autosave(&game, &save_path);
-        }
+        autosave(&mut game, &save_path);
     }
 }
 
-/// Write the autosave, if saving is on.
-fn autosave(game: &Game, save_path: &SavePath) {
-    if let Some(path) = &save_path.0 {
-        let file = save::SaveFile::of(game);
-        if let Err(e) = save::write_atomic(path, &file) {
-            warn!("autosave failed: {e}");
-        }
+/// Save the match to its own file, if saving is on; a match without a file yet gets one.
+pub fn autosave(game: &mut Game, saves: &SaveDir) {
+    let Some(dir) = &saves.0 else {
+        return;
+    };
+    let level = game.level().id.clone();
+    let slot = game
+        .slot
+        .get_or_insert_with(|| save::new_slot(dir, &level))
+        .clone();
+    let file = save::SaveFile::of(game);
+    if let Err(e) = save::write_atomic(&slot, &file) {
+        warn!("saving the match failed: {e}");
     }
 }
 
-/// Where autosaves go; `None` turns saving off (tests, screenshots).
+/// The folder saved matches go to; `None` turns saving off (tests, screenshots).
 #[derive(Resource, Debug, Clone, Default)]
-pub struct SavePath(pub Option<PathBuf>);
+pub struct SaveDir(pub Option<PathBuf>);
 
 /// The single system that takes a person's moves: each is submitted from the seat on screen,
 /// and the table checks the seat before the rules.
 pub fn apply_moves(
     game: Option<ResMut<Game>>,
     mut moves: MessageReader<Move>,
-    save_path: Res<SavePath>,
+    save_path: Res<SaveDir>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
 ) {
     let Some(mut game) = game else {
@@ -303,7 +309,6 @@ pub fn apply_moves(
         return;
     };
     let mut changed = false;
-    let round_before = game.table.round();
     for Move(action) in moves.read() {
         if game.table.is_over() {
             break;
@@ -316,9 +321,7 @@ pub fn apply_moves(
     }
     if changed {
         redraw.write(bevy::window::RequestRedraw);
-        if game.table.round() != round_before || game.table.is_over() {
-            autosave(&game, &save_path);
-        }
+        autosave(&mut game, &save_path);
     }
 }
 

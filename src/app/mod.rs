@@ -24,7 +24,7 @@ use bevy::prelude::*;
 use bevy::winit::WinitSettings;
 use std::path::Path;
 
-pub use game::{AiPace, Game, Mode, Move, SavePath, Setup};
+pub use game::{AiPace, Game, Mode, Move, SaveDir, Setup};
 pub use screens::{Nav, Page, Screen, Step};
 
 /// The match, the move path and the screen flow. Needs `StatesPlugin` and a time source.
@@ -34,10 +34,9 @@ pub fn core_plugin(app: &mut App) {
         .add_message::<Nav>()
         .add_message::<bevy::window::RequestRedraw>()
         .init_resource::<game::AiPace>()
-        .init_resource::<game::SavePath>()
+        .init_resource::<game::SaveDir>()
         .init_resource::<screens::Levels>()
         .init_resource::<settings::Settings>()
-        .insert_resource(screens::SaveInfo(save::SaveStatus::None))
         .add_systems(
             Update,
             (
@@ -128,11 +127,14 @@ fn exit_code(e: AppExit) -> i32 {
 pub fn run() -> i32 {
     let dir = levels_dir();
     let mut app = window_app(1280, 800, &dir);
-    let save_path = save::autosave_path();
+    let saves = save::saves_dir();
+    if let (Some(data), Some(saves)) = (save::data_dir(), &saves) {
+        save::adopt_legacy_autosave(&data, saves);
+    }
     let settings = settings::Settings::load();
     app.insert_resource(screens::Levels(screens::title::load_levels(&dir)))
-        .insert_resource(screens::SaveInfo(save::probe(save_path.as_deref())))
-        .insert_resource(game::SavePath(save_path))
+        .insert_resource(screens::Saves(save::list(saves.as_deref())))
+        .insert_resource(game::SaveDir(saves))
         .insert_resource(settings);
     exit_code(app.run())
 }

@@ -1,5 +1,6 @@
-//! Autosave: a match is its level file, seed and action log (`Match::record`), written as JSON
-//! after every round with an atomic replace, so a crash never leaves half a file.
+//! Saved matches: one file per match in the saves folder, so starting a match never overwrites
+//! another. A match is its level file, seed and action log (`Match::record`), written as JSON
+//! after every move with an atomic replace, so a crash never leaves half a file.
 
 use super::game::{Game, Mode};
 use crate::sim::{MatchRecord, Side};
@@ -21,6 +22,18 @@ pub struct SaveFile {
     /// Sides a hardline successor took over (played by the computer).
     #[serde(default)]
     pub taken_over: [bool; 2],
+    /// What the title screen lists: the level's title, the round reached of how many, whether
+    /// the match is over, and when it was saved (seconds since 1970, UTC).
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub round: u32,
+    #[serde(default)]
+    pub rounds: u32,
+    #[serde(default)]
+    pub over: bool,
+    #[serde(default)]
+    pub saved_at: u64,
 }
 
 impl SaveFile {
@@ -33,6 +46,11 @@ impl SaveFile {
             briefed: game.briefed,
             viewer: game.viewer,
             taken_over: Side::BOTH.map(|s| game.table.taken_over(s).is_some()),
+            title: game.level().title.clone(),
+            round: game.table.round(),
+            rounds: game.level().rounds,
+            over: game.table.is_over(),
+            saved_at: now(),
         }
     }
 
@@ -97,9 +115,141 @@ pub fn data_dir() -> Option<PathBuf> {
     non_empty("HOME").map(|h| PathBuf::from(h).join(".local/share/detente"))
 }
 
-/// The autosave file.
-pub fn autosave_path() -> Option<PathBuf> {
-    data_dir().map(|d| d.join("autosave.json"))
+/// Where exports a student keeps go (debriefs, screenshots): a `Détente` folder in their
+/// documents when there is one, else in the home folder, else the data folder.
+pub fn exports_dir() -> PathBuf {
+    let home = std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from);
+    if let Some(home) = home {
+        let docs = home.join("Documents");
+        return if docs.is_dir() {
+            docs.join("Détente")
+        } else {
+            home.join("Détente")
+        };
+    }
+    data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("exports")
+}
+
+/// Open a folder in the desktop's file manager (best effort, never blocks).
+pub fn open_folder(dir: &Path) -> std::io::Result<()> {
+    let program = if cfg!(target_os = "windows") {
+        "explorer"
+    } else if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(program)
+        .arg(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+}
+
+/// The folder of saved matches.
+pub fn saves_dir() -> Option<PathBuf> {
+    data_dir().map(|d| d.join("saves"))
+}
+
+/// Seconds since 1970 (UTC).
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// A file of its own for a new match on `level` in `dir`: never one that exists.
+pub fn new_slot(dir: &Path, level: &str) -> PathBuf {
+    let stamp = now();
+    let safe: String = level
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (0..)
+        .map(|n| {
+            let name = if n == 0 {
+                format!("{safe}-{stamp}.json")
+            } else {
+                format!("{safe}-{stamp}-{n}.json")
+            };
+            dir.join(name)
+        })
+        .find(|p| !p.exists())
+        .expect("some name is free")
+}
+
+/// Move the single save of earlier versions into the saves folder, once.
+pub fn adopt_legacy_autosave(data: &Path, saves: &Path) {
+    let old = data.join("autosave.json");
+    if old.exists() {
+        let _ = std::fs::create_dir_all(saves);
+        let _ = std::fs::rename(&old, saves.join("autosave-earlier.json"));
+    }
+}
+
+/// One saved match as the title screen lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slot {
+    pub path: PathBuf,
+    pub status: SaveStatus,
+}
+
+/// The saved matches in `dir`, the most recently saved first.
+pub fn list(dir: Option<&Path>) -> Vec<Slot> {
+    let Some(dir) = dir else {
+        return Vec::new();
+    };
+    let mut v: Vec<(u64, Slot)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|path| {
+            let status = probe(Some(&path));
+            let when = match &status {
+                SaveStatus::Ready(f, _) => f.saved_at,
+                _ => 0,
+            };
+            (when, Slot { path, status })
+        })
+        .filter(|(_, s)| s.status != SaveStatus::None)
+        .collect();
+    v.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.path.cmp(&b.1.path)));
+    v.into_iter().map(|(_, s)| s).collect()
+}
+
+/// A date and time (UTC) as people write it: `2026-12-01 17:06`.
+pub fn date(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil from days since 1970-01-01 (proleptic Gregorian).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60
+    )
 }
 
 /// Write JSON to a temporary file beside `path`, then rename it over `path`.
@@ -157,16 +307,23 @@ pub fn probe(path: Option<&Path>) -> SaveStatus {
                 Mode::VsAi { personality, .. } => format!("against the computer ({personality:?})"),
                 Mode::Watch => "computer against computer".into(),
             };
-            let line = format!(
-                "{} — seed {}, {} moves, {who}",
-                s.record.level,
-                s.record.seed,
-                s.record.actions.len()
-            );
+            let progress = if s.over {
+                "finished".to_string()
+            } else if s.rounds > 0 {
+                format!("round {} of {}", s.round, s.rounds)
+            } else {
+                format!("{} moves", s.record.actions.len())
+            };
+            let when = if s.saved_at > 0 {
+                format!(", saved {} UTC", date(s.saved_at))
+            } else {
+                String::new()
+            };
+            let line = format!("{progress}, {who}, seed {}{when}", s.record.seed);
             SaveStatus::Ready(s, line)
         }
         Err(e) => SaveStatus::Broken(format!(
-            "the autosave {} is damaged and cannot be continued ({e}). Start a new match; it will be replaced.",
+            "the save {} is damaged and cannot be continued ({e}); delete it, or start a new match",
             path.display()
         )),
     }

@@ -155,17 +155,37 @@ fn capture(
     }
 }
 
-/// F12 saves what the window shows as a PNG in the data folder.
-pub fn f12_screenshot(mut commands: Commands, keys: Res<ButtonInput<KeyCode>>) {
+/// F12 saves what the window shows as a PNG in the exports folder, and says where. With two
+/// players at one screen it is off: a capture could keep a private brief for the other player.
+pub fn f12_screenshot(
+    mut commands: Commands,
+    keys: Res<ButtonInput<KeyCode>>,
+    game: Option<Res<Game>>,
+    screen: Res<State<Screen>>,
+    mut toast: ResMut<screens::Toast>,
+) {
     if !keys.just_pressed(KeyCode::F12) {
         return;
     }
-    let dir = super::save::data_dir().unwrap_or_else(|| PathBuf::from("."));
-    let _ = std::fs::create_dir_all(&dir);
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let hotseat = game.is_some_and(|g| g.mode == Mode::Hotseat);
+    if hotseat && *screen.get() == Screen::Match {
+        toast.0 = Some(
+            "Screenshots (F12) are off while two players share the screen: a picture could keep the other player's brief."
+                .into(),
+        );
+        return;
+    }
+    let dir = super::save::exports_dir();
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        toast.0 = Some(format!(
+            "Could not save a screenshot in {}: {e}",
+            dir.display()
+        ));
+        return;
+    }
+    let stamp = super::save::now();
     let path = dir.join(format!("detente-{stamp}.png"));
+    toast.0 = Some(format!("Screenshot saved: {}", path.display()));
     commands
         .spawn(Screenshot::primary_window())
         .observe(save_to_disk(path));

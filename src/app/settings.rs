@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[derive(Resource, Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
-    /// Interface zoom, 0.75..2.0.
+    /// Interface zoom, within [`Settings::SCALES`].
     pub ui_scale: f32,
     /// Blue/orange instead of green/red, and never colour alone.
     pub colour_blind: bool,
@@ -26,6 +26,20 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The interface scales offered: every screen is laid out to fit at each of them.
+    pub const SCALES: [f32; 6] = [0.75, 0.9, 1.0, 1.1, 1.25, 1.5];
+
+    /// The same settings with the scale brought into the range every screen fits.
+    pub fn sane(mut self) -> Settings {
+        let (lo, hi) = (Self::SCALES[0], Self::SCALES[Self::SCALES.len() - 1]);
+        self.ui_scale = if self.ui_scale.is_finite() {
+            self.ui_scale.clamp(lo, hi)
+        } else {
+            1.0
+        };
+        self
+    }
+
     fn path() -> Option<PathBuf> {
         super::save::data_dir().map(|d| d.join("settings.json"))
     }
@@ -34,8 +48,9 @@ impl Settings {
     pub fn load() -> Settings {
         Self::path()
             .and_then(|p| std::fs::read_to_string(p).ok())
-            .and_then(|t| serde_json::from_str(&t).ok())
+            .and_then(|t| serde_json::from_str::<Settings>(&t).ok())
             .unwrap_or_default()
+            .sane()
     }
 
     /// Save the settings (best effort).

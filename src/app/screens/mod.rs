@@ -3,6 +3,7 @@
 
 pub mod briefing;
 pub mod handover;
+pub mod menu;
 pub mod table;
 pub mod title;
 
@@ -84,7 +85,14 @@ impl Page {
 #[derive(Message, Debug, Clone)]
 pub enum Nav {
     Start(Setup),
-    Continue,
+    /// Continue the saved match in this file.
+    Continue(PathBuf),
+    /// Delete this saved match (the title asked first).
+    DeleteSave(PathBuf),
+    /// Save the match now and go back to the title.
+    SaveAndLeave,
+    /// Give the match up: its save is deleted (the menu asked first).
+    Abandon,
     BriefingDone,
     HandoverDone,
     ExportDebrief,
@@ -101,9 +109,9 @@ pub struct Levels(pub Vec<LevelEntry>);
 #[derive(Resource, Debug, Clone)]
 pub struct LevelDir(pub PathBuf);
 
-/// What the title screen knows about the autosave.
-#[derive(Resource, Debug, Clone)]
-pub struct SaveInfo(pub SaveStatus);
+/// The saved matches the title screen lists, the most recent first.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Saves(pub Vec<save::Slot>);
 
 /// A message for the title screen (e.g. why a save could not be continued).
 #[derive(Resource, Debug, Clone, Default)]
@@ -135,15 +143,16 @@ pub fn title_page(
     ui: &mut egui::Ui,
     pal: &Palette,
     levels: &[LevelEntry],
-    save: &SaveStatus,
+    saves: &[save::Slot],
     notice: Option<&str>,
     st: &mut TitleState,
     settings: &Settings,
 ) -> Vec<Intent> {
-    title::title_ui(ui, pal, levels, save, notice, st, settings)
+    title::title_ui(ui, pal, levels, saves, notice, st, settings)
         .map(|i| match i {
             TitleIntent::Start(s) => Intent::Nav(Nav::Start(s)),
-            TitleIntent::Continue => Intent::Nav(Nav::Continue),
+            TitleIntent::Continue(p) => Intent::Nav(Nav::Continue(p)),
+            TitleIntent::Delete(p) => Intent::Nav(Nav::DeleteSave(p)),
             TitleIntent::Settings(s) => Intent::Settings(s),
             TitleIntent::ReloadLevels => Intent::Nav(Nav::ReloadLevels),
             TitleIntent::Quit => Intent::Nav(Nav::Quit),
@@ -230,8 +239,8 @@ pub fn handle_nav(
     mut step: ResMut<NextState<Step>>,
     mut notice: ResMut<Notice>,
     mut title: ResMut<TitleState>,
-    mut save_info: ResMut<SaveInfo>,
-    save_path: Res<super::game::SavePath>,
+    mut saves: ResMut<Saves>,
+    save_dir: Res<super::game::SaveDir>,
     mut exit: MessageWriter<AppExit>,
     mut levels: ResMut<Levels>,
     level_dir: Option<Res<LevelDir>>,
@@ -247,9 +256,10 @@ pub fn handle_nav(
                 notice.0 = None;
                 first.set(&mut screen, &mut step);
             }
-            Nav::Continue => match &save_info.0 {
+            Nav::Continue(path) => match save::probe(Some(path)) {
                 SaveStatus::Ready(file, _) => match file.restore() {
                     Ok(mut g) => {
+                        g.slot = Some(path.clone());
                         let first = if g.table.is_over() {
                             Page::Debrief
                         } else {
@@ -261,9 +271,35 @@ pub fn handle_nav(
                     }
                     Err(e) => notice.0 = Some(format!("Cannot continue the saved match: {e}")),
                 },
-                SaveStatus::Broken(e) => notice.0 = Some(e.clone()),
-                SaveStatus::None => notice.0 = Some("There is no saved match.".into()),
+                SaveStatus::Broken(e) => notice.0 = Some(e),
+                SaveStatus::None => notice.0 = Some("That saved match is gone.".into()),
             },
+            Nav::DeleteSave(path) => {
+                if let Err(e) = std::fs::remove_file(path) {
+                    notice.0 = Some(format!("Could not delete {}: {e}", path.display()));
+                }
+                saves.0 = save::list(save_dir.0.as_deref());
+            }
+            Nav::SaveAndLeave => {
+                if let Some(g) = game.as_mut() {
+                    super::game::autosave(g, &save_dir);
+                    notice.0 = g.slot.as_ref().filter(|_| save_dir.0.is_some()).map(|p| {
+                        format!("Saved. Continue it from the list below ({}).", p.display())
+                    });
+                }
+                commands.remove_resource::<Game>();
+                saves.0 = save::list(save_dir.0.as_deref());
+                screen.set(Screen::Title);
+            }
+            Nav::Abandon => {
+                if let Some(path) = game.as_ref().and_then(|g| g.slot.clone()) {
+                    let _ = std::fs::remove_file(path);
+                }
+                commands.remove_resource::<Game>();
+                saves.0 = save::list(save_dir.0.as_deref());
+                notice.0 = None;
+                screen.set(Screen::Title);
+            }
             Nav::BriefingDone => {
                 if let Some(g) = game.as_mut() {
                     let v = g.viewer;
@@ -282,7 +318,7 @@ pub fn handle_nav(
             }
             Nav::ToTitle => {
                 commands.remove_resource::<Game>();
-                save_info.0 = save::probe(save_path.0.as_deref());
+                saves.0 = save::list(save_dir.0.as_deref());
                 screen.set(Screen::Title);
             }
             Nav::ReloadLevels => {
@@ -358,19 +394,138 @@ pub fn root_ui(ctx: &egui::Context) -> egui::Ui {
     )
 }
 
+/// The settings a player can change from the title and the in-match menu. The scale is chosen
+/// from fixed steps, not dragged: a drag rescales the slider under the pointer.
+pub fn settings_controls(ui: &mut egui::Ui, s: &mut Settings) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Interface scale:");
+        for v in Settings::SCALES {
+            ui.selectable_value(&mut s.ui_scale, v, format!("{:.0}%", v * 100.0));
+        }
+    });
+    ui.checkbox(
+        &mut s.colour_blind,
+        "Colour-blind-safe palette (blue/orange)",
+    );
+    ui.checkbox(&mut s.fullscreen, "Full screen");
+}
+
+/// A new interface scale on trial: kept only if the player confirms it, as displays do, so a
+/// scale that hides the controls undoes itself.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct ScaleTrial {
+    /// The scale to go back to.
+    pub previous: f32,
+    /// When the trial began (seconds of real time).
+    pub started: f64,
+}
+
+/// A short message over any page (a screenshot saved, or why not), until the next key or click.
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct Toast(pub Option<String>);
+
+fn toast(mut contexts: bevy_egui::EguiContexts, mut toast: ResMut<Toast>) -> Result {
+    let Some(text) = toast.0.clone() else {
+        return Ok(());
+    };
+    let ctx = contexts.ctx_mut()?;
+    let dismissed = ctx.input(|i| {
+        i.pointer.any_click()
+            || i.events
+                .iter()
+                .any(|e| matches!(e, egui::Event::Key { pressed: true, .. }))
+    });
+    egui::Area::new(egui::Id::new("toast"))
+        .anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -12.0))
+        .order(egui::Order::Foreground)
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.label(text);
+            });
+        });
+    if dismissed {
+        toast.0 = None;
+    }
+    Ok(())
+}
+
+/// How long a new scale waits for a yes before it is undone.
+pub const SCALE_TRIAL_SECS: f64 = 12.0;
+
+/// Ask whether to keep a new scale; undo it when the time runs out or on Revert.
+fn scale_trial(
+    mut contexts: bevy_egui::EguiContexts,
+    mut commands: Commands,
+    trial: Option<Res<ScaleTrial>>,
+    mut settings: ResMut<Settings>,
+    time: Res<Time<Real>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) -> Result {
+    let Some(trial) = trial else {
+        return Ok(());
+    };
+    let ctx = contexts.ctx_mut()?;
+    let left = SCALE_TRIAL_SECS - (time.elapsed_secs_f64() - trial.started);
+    let mut keep = None;
+    egui::Area::new(egui::Id::new("scale-trial"))
+        .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 8.0))
+        .order(egui::Order::Foreground)
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.label(format!(
+                    "Keep the interface at {:.0}%? It goes back to {:.0}% in {:.0} s.",
+                    settings.ui_scale * 100.0,
+                    trial.previous * 100.0,
+                    left.max(0.0).ceil()
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Keep").clicked() {
+                        keep = Some(true);
+                    }
+                    if ui.button("Go back").clicked() {
+                        keep = Some(false);
+                    }
+                });
+            });
+        });
+    if left <= 0.0 {
+        keep = Some(false);
+    }
+    match keep {
+        Some(true) => commands.remove_resource::<ScaleTrial>(),
+        Some(false) => {
+            settings.ui_scale = trial.previous;
+            settings.store();
+            commands.remove_resource::<ScaleTrial>();
+        }
+        // The countdown needs frames while it runs.
+        None => {
+            redraw.write(bevy::window::RequestRedraw);
+        }
+    }
+    Ok(())
+}
+
 /// Style and zoom for every page, before any page draws.
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Prepare;
 
 fn prepare(
     mut contexts: bevy_egui::EguiContexts,
-    settings: Res<Settings>,
+    mut settings: ResMut<Settings>,
     mut styled: Local<bool>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     if !*styled {
         ui::apply_style(ctx);
         *styled = true;
+    }
+    // Ctrl+0 always brings the interface back to its normal size.
+    if ctx.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Num0))
+        && settings.ui_scale != 1.0
+    {
+        settings.ui_scale = 1.0;
+        settings.store();
     }
     if (ctx.zoom_factor() - settings.ui_scale).abs() > 1e-3 {
         ctx.set_zoom_factor(settings.ui_scale);
@@ -381,13 +536,16 @@ fn prepare(
 /// Where a page's intents go: moves to the table, navigation to the screen flow, settings to
 /// disk.
 #[derive(bevy::ecs::system::SystemParam)]
-pub struct Outbox<'w> {
+pub struct Outbox<'w, 's> {
     moves: MessageWriter<'w, Move>,
     nav: MessageWriter<'w, Nav>,
     settings: ResMut<'w, Settings>,
+    trial: Option<Res<'w, ScaleTrial>>,
+    time: Res<'w, Time<Real>>,
+    commands: Commands<'w, 's>,
 }
 
-impl Outbox<'_> {
+impl Outbox<'_, '_> {
     fn send(&mut self, intents: Vec<Intent>) {
         for i in intents {
             match i {
@@ -398,6 +556,13 @@ impl Outbox<'_> {
                     self.nav.write(n);
                 }
                 Intent::Settings(s) => {
+                    let s = s.sane();
+                    if s.ui_scale != self.settings.ui_scale && self.trial.is_none() {
+                        self.commands.insert_resource(ScaleTrial {
+                            previous: self.settings.ui_scale,
+                            started: self.time.elapsed_secs_f64(),
+                        });
+                    }
                     *self.settings = s;
                     s.store();
                 }
@@ -414,7 +579,7 @@ impl Outbox<'_> {
 fn draw_title(
     mut contexts: bevy_egui::EguiContexts,
     levels: Res<Levels>,
-    save_info: Res<SaveInfo>,
+    saves: Res<Saves>,
     notice: Res<Notice>,
     mut st: ResMut<TitleState>,
     mut out: Outbox,
@@ -425,7 +590,7 @@ fn draw_title(
         &mut root,
         &out.palette(),
         &levels.0,
-        &save_info.0,
+        &saves.0,
         notice.0.as_deref(),
         st.as_mut(),
         &settings,
@@ -440,6 +605,8 @@ fn draw_match(
     step: Res<State<Step>>,
     game: Option<Res<Game>>,
     table: Option<ResMut<table::TableState>>,
+    menu: Option<ResMut<menu::MatchMenu>>,
+    saves: Res<super::game::SaveDir>,
     mut out: Outbox,
 ) -> Result {
     let mut root = root_ui(contexts.ctx_mut()?);
@@ -447,6 +614,15 @@ fn draw_match(
         return Ok(());
     };
     let pal = out.palette();
+    if let Some(mut menu) = menu {
+        menu.toggle_on_escape(&root);
+        if menu.open {
+            let settings = *out.settings;
+            let intents = menu::menu_ui(&mut root, &pal, &mut menu, &settings, saves.0.is_some());
+            out.send(intents);
+            return Ok(());
+        }
+    }
     let intents = match (step.get(), table) {
         (Step::Briefing, _) => briefing_page(&mut root, &pal, &g),
         (Step::Handover, _) => handover_page(&mut root, &pal, &g),
@@ -483,6 +659,8 @@ pub fn plugin(app: &mut App) {
         .add_sub_state::<Step>()
         .init_resource::<TitleState>()
         .init_resource::<Notice>()
+        .init_resource::<Saves>()
+        .init_resource::<Toast>()
         .init_resource::<Exported>()
         .add_systems(OnEnter(Step::Table), |mut c: Commands| {
             c.init_resource::<table::TableState>();
@@ -490,8 +668,15 @@ pub fn plugin(app: &mut App) {
         .add_systems(OnExit(Step::Table), |mut c: Commands| {
             c.remove_resource::<table::TableState>();
         })
-        .add_systems(OnEnter(Screen::Match), |mut e: ResMut<Exported>| {
-            e.0 = None;
+        .add_systems(
+            OnEnter(Screen::Match),
+            |mut e: ResMut<Exported>, mut c: Commands| {
+                e.0 = None;
+                c.init_resource::<menu::MatchMenu>();
+            },
+        )
+        .add_systems(OnExit(Screen::Match), |mut c: Commands| {
+            c.remove_resource::<menu::MatchMenu>();
         })
         .add_systems(OnEnter(Screen::Debrief), |mut c: Commands| {
             c.init_resource::<DebriefState>();
@@ -506,6 +691,21 @@ pub fn draw_plugin(app: &mut App) {
     use bevy_egui::EguiPrimaryContextPass as Pass;
     app.configure_sets(Pass, Prepare)
         .add_systems(Pass, prepare.in_set(Prepare))
+        .add_systems(
+            Pass,
+            toast
+                .after(draw_title)
+                .after(draw_match)
+                .after(draw_debrief),
+        )
+        .add_systems(
+            Pass,
+            scale_trial
+                .after(Prepare)
+                .after(draw_title)
+                .after(draw_match)
+                .after(draw_debrief),
+        )
         .add_systems(
             Pass,
             (

@@ -41,6 +41,8 @@ pub struct TableState {
     pub summary_seen: [u32; 2],
     /// Chosen gesture measure.
     pub gesture: Option<String>,
+    /// The own commitment a Withdraw was pressed for, waiting for a yes.
+    pub confirm_withdraw: Option<u32>,
     /// (side, round, exchanges left) the draft belongs to; a new turn resets transient choices.
     pub turn_key: Option<(Side, u32, u32)>,
 }
@@ -82,7 +84,9 @@ pub fn table_ui(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Vec<Action> 
                 ui.separator();
                 ui.label(RichText::new("In force").strong());
                 let rules = cx.can_act.then_some(cx.rules);
-                if let Some(a) = ui::commitments::in_force(ui, pal, sc, view, rules) {
+                if let Some(a) =
+                    ui::commitments::in_force(ui, pal, sc, view, rules, &mut st.confirm_withdraw)
+                {
                     out.push(a);
                 }
                 ui.separator();

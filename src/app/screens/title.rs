@@ -3,7 +3,7 @@
 use crate::app::egui;
 use crate::app::egui::{RichText, Ui};
 use crate::app::game::{Mode, Setup};
-use crate::app::save::SaveStatus;
+use crate::app::save::{SaveStatus, Slot};
 use crate::app::settings::Settings;
 use crate::app::ui::{Palette, card, cycle, key_button, key_hint, key_pressed};
 use crate::sim::{Difficulty, Personality, Scenario, Side};
@@ -55,6 +55,11 @@ pub struct TitleState {
     pub human: Side,
     pub seed: u64,
     pub show_settings: bool,
+    /// The saved match the player asked to delete, waiting for a yes.
+    pub confirm_delete: Option<std::path::PathBuf>,
+    /// The level the counterpart choices belong to: another level starts from the counterpart
+    /// its guide names.
+    pub choices_for: Option<String>,
 }
 
 impl Default for TitleState {
@@ -70,6 +75,8 @@ impl Default for TitleState {
             human: Side::A,
             seed,
             show_settings: false,
+            choices_for: None,
+            confirm_delete: None,
         }
     }
 }
@@ -78,7 +85,10 @@ impl Default for TitleState {
 #[derive(Debug, Clone)]
 pub enum TitleIntent {
     Start(Setup),
-    Continue,
+    /// Continue the saved match in this file.
+    Continue(std::path::PathBuf),
+    /// Delete the saved match in this file (confirmed).
+    Delete(std::path::PathBuf),
     Settings(Settings),
     ReloadLevels,
     Quit,
@@ -103,7 +113,7 @@ pub fn title_ui(
     ui: &mut Ui,
     pal: &Palette,
     levels: &[LevelEntry],
-    save: &SaveStatus,
+    saves: &[Slot],
     notice: Option<&str>,
     st: &mut TitleState,
     settings: &Settings,
@@ -128,6 +138,8 @@ pub fn title_ui(
         }
     }
     egui::CentralPanel::default().show(ui, |ui| {
+        // At a large interface scale the page scrolls: settings stay reachable.
+        egui::ScrollArea::vertical().id_salt("title-page").show(ui, |ui| {
         ui.vertical_centered(|ui| {
             ui.add_space(16.0);
             ui.label(RichText::new("Détente").size(44.0).strong().color(pal.accent));
@@ -152,6 +164,11 @@ pub fn title_ui(
                     ui.label("Choose a level that loads.");
                     return;
                 };
+                if st.choices_for.as_deref() != Some(sc.id.as_str()) {
+                    st.choices_for = Some(sc.id.clone());
+                    st.personality = None;
+                    st.difficulty = None;
+                }
                 ui.label(RichText::new(&sc.title).strong());
                 ui.label(&sc.summary);
                 ui.label(
@@ -236,27 +253,8 @@ pub fn title_ui(
                 }
             });
             ui.add_space(8.0);
-            card(ui, pal, "Continue", |ui| match save {
-                SaveStatus::None => {
-                    ui.label(RichText::new("No saved match yet. The game saves after every round.").color(pal.muted));
-                }
-                SaveStatus::Ready(file, line) => {
-                    let title = levels
-                        .iter()
-                        .filter_map(|l| l.result.as_ref().ok())
-                        .find(|sc| sc.id == file.record.level)
-                        .map(|sc| sc.title.clone());
-                    if let Some(t) = title {
-                        ui.label(RichText::new(t).strong());
-                    }
-                    ui.label(line);
-                    if key_button(ui, "Continue last match", egui::Key::C, true) {
-                        out = Some(TitleIntent::Continue);
-                    }
-                }
-                SaveStatus::Broken(why) => {
-                    ui.label(RichText::new(why).color(pal.bad));
-                }
+            card(ui, pal, "Saved matches", |ui| {
+                saved_matches(ui, pal, saves, st, &mut out);
             });
             ui.add_space(8.0);
             ui.horizontal(|ui| {
@@ -282,17 +280,86 @@ pub fn title_ui(
             if st.show_settings {
                 let mut s = *settings;
                 card(ui, pal, "Settings", |ui| {
-                    ui.add(egui::Slider::new(&mut s.ui_scale, 0.75..=2.0).text("Interface scale"));
-                    ui.checkbox(&mut s.colour_blind, "Colour-blind-safe palette (blue/orange)");
-                    ui.checkbox(&mut s.fullscreen, "Full screen");
+                    super::settings_controls(ui, &mut s);
                 });
                 if s != *settings {
                     out = Some(TitleIntent::Settings(s));
                 }
             }
         });
+        });
     });
     out
+}
+
+/// Each saved match with its level, progress and date: Continue, or Delete after a yes. The
+/// most recent one also answers to C.
+fn saved_matches(
+    ui: &mut Ui,
+    pal: &Palette,
+    saves: &[Slot],
+    st: &mut TitleState,
+    out: &mut Option<TitleIntent>,
+) {
+    if saves.is_empty() {
+        ui.label(
+            RichText::new("No saved match yet. Every match saves itself after each move, in a file of its own.")
+                .color(pal.muted),
+        );
+        return;
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("saves")
+        .max_height(220.0)
+        .show(ui, |ui| {
+            for (n, slot) in saves.iter().enumerate() {
+                let asking = st.confirm_delete.as_ref() == Some(&slot.path);
+                match &slot.status {
+                    SaveStatus::Ready(file, line) => {
+                        let title = if file.title.is_empty() {
+                            file.record.level.clone()
+                        } else {
+                            file.title.clone()
+                        };
+                        ui.label(RichText::new(title).strong());
+                        ui.label(RichText::new(line).small().color(pal.muted));
+                    }
+                    SaveStatus::Broken(why) => {
+                        ui.label(RichText::new(why).small().color(pal.bad));
+                    }
+                    SaveStatus::None => continue,
+                }
+                ui.horizontal(|ui| {
+                    if asking {
+                        ui.label(
+                            RichText::new("Delete this saved match for good?").color(pal.warn),
+                        );
+                        if ui.button("Yes, delete").clicked() {
+                            *out = Some(TitleIntent::Delete(slot.path.clone()));
+                            st.confirm_delete = None;
+                        }
+                        if ui.button("No, keep it").clicked() {
+                            st.confirm_delete = None;
+                        }
+                        return;
+                    }
+                    let ready = matches!(slot.status, SaveStatus::Ready(..));
+                    let go = if n == 0 {
+                        key_button(ui, "Continue", egui::Key::C, ready)
+                    } else {
+                        ui.add_enabled(ready, egui::Button::new("Continue"))
+                            .clicked()
+                    };
+                    if go {
+                        *out = Some(TitleIntent::Continue(slot.path.clone()));
+                    }
+                    if ui.button("Delete…").clicked() {
+                        st.confirm_delete = Some(slot.path.clone());
+                    }
+                });
+                ui.add_space(4.0);
+            }
+        });
 }
 
 fn level_list(ui: &mut Ui, pal: &Palette, levels: &[LevelEntry], st: &mut TitleState) {

@@ -9,14 +9,16 @@ use crate::sim::measures::{detection, verification_name};
 use crate::sim::{Action, PublicLevel, SideView};
 use std::collections::BTreeSet;
 
-/// The list of commitments in force; own ones the rules would let go get a Withdraw button.
-/// `rules` is `None` when the viewer may not act (the computer plays their side).
+/// The list of commitments in force; own ones the rules would let go get a Withdraw button,
+/// which asks once more before it acts (`confirm` holds the one asked about). `rules` is
+/// `None` when the viewer may not act (the computer plays their side).
 pub fn in_force(
     ui: &mut Ui,
     pal: &Palette,
     sc: &PublicLevel,
     view: &SideView,
     rules: Option<&dyn Rules>,
+    confirm: &mut Option<u32>,
 ) -> Option<Action> {
     let mut out = None;
     if view.commitments.is_empty() {
@@ -64,16 +66,39 @@ pub fn in_force(
                         side: view.side,
                         commitment: c.id,
                     };
-                    if mine
-                        && rules.is_some_and(|r| r.check(&withdraw).is_ok())
+                    let allowed = mine && rules.is_some_and(|r| r.check(&withdraw).is_ok());
+                    if allowed
+                        && *confirm != Some(c.id)
                         && ui
                             .small_button("↩")
                             .on_hover_text("Withdraw it: costs their trust in you.")
                             .clicked()
                     {
-                        out = Some(withdraw);
+                        *confirm = Some(c.id);
                     }
                 });
+                if *confirm == Some(c.id) {
+                    ui.label(
+                        RichText::new(format!(
+                            "Withdraw '{}'? Their trust in you falls by {:.0}, and it leaves force now.",
+                            m.name,
+                            crate::sim::tuning::WITHDRAW_TRUST
+                        ))
+                        .color(pal.warn),
+                    );
+                    ui.horizontal(|ui| {
+                        if ui.button("Withdraw it").clicked() {
+                            out = Some(Action::Withdraw {
+                                side: view.side,
+                                commitment: c.id,
+                            });
+                            *confirm = None;
+                        }
+                        if ui.button("Keep it").clicked() {
+                            *confirm = None;
+                        }
+                    });
+                }
             }
         }
     }

@@ -1,0 +1,101 @@
+//! The in-match menu (Esc): resume, settings, save and leave, or give the match up after a
+//! yes. While it is open the match page is hidden, so two players at one screen can open it
+//! without showing a brief.
+
+use super::Intent;
+use super::Nav;
+use crate::app::egui::{self, RichText, Ui};
+use crate::app::settings::Settings;
+use crate::app::ui::{Palette, card, key_button};
+use bevy::prelude::Resource;
+
+/// What the menu keeps while a match is up.
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct MatchMenu {
+    pub open: bool,
+    /// Give up was pressed once; the second press must confirm.
+    pub confirm_abandon: bool,
+}
+
+impl MatchMenu {
+    /// Esc opens and closes the menu (unless a text field has the keyboard).
+    pub fn toggle_on_escape(&mut self, ui: &Ui) {
+        let typing = ui.ctx().text_edit_focused();
+        if !typing && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            self.open = !self.open;
+            self.confirm_abandon = false;
+        }
+    }
+}
+
+/// Draw the menu; returns what the player chose.
+pub fn menu_ui(
+    ui: &mut Ui,
+    pal: &Palette,
+    st: &mut MatchMenu,
+    settings: &Settings,
+    saving: bool,
+) -> Vec<Intent> {
+    let mut out = Vec::new();
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(24.0);
+                ui.set_max_width(520.0);
+                card(ui, pal, "Match paused", |ui| {
+                    ui.label(
+                        RichText::new("The table is hidden while this menu is open.")
+                            .small()
+                            .color(pal.muted),
+                    );
+                    ui.add_space(6.0);
+                    if key_button(ui, "Resume", egui::Key::R, true) {
+                        st.open = false;
+                    }
+                    let leave = if saving {
+                        "Save and leave to the title"
+                    } else {
+                        "Leave to the title (saving is off)"
+                    };
+                    if key_button(ui, leave, egui::Key::L, true) {
+                        out.push(Intent::Nav(Nav::SaveAndLeave));
+                    }
+                    ui.add_space(6.0);
+                    if st.confirm_abandon {
+                        ui.label(
+                            RichText::new(
+                                "Give this match up for good? Its save is deleted and it cannot be continued.",
+                            )
+                            .color(pal.warn),
+                        );
+                        ui.horizontal(|ui| {
+                            if key_button(ui, "Yes, give it up", egui::Key::Y, true) {
+                                out.push(Intent::Nav(Nav::Abandon));
+                            }
+                            if key_button(ui, "No", egui::Key::N, true) {
+                                st.confirm_abandon = false;
+                            }
+                        });
+                    } else if ui.button("Give the match up…").clicked() {
+                        st.confirm_abandon = true;
+                    }
+                });
+                ui.add_space(8.0);
+                let mut s = *settings;
+                card(ui, pal, "Settings", |ui| {
+                    crate::app::screens::settings_controls(ui, &mut s);
+                });
+                if s != *settings {
+                    out.push(Intent::Settings(s));
+                }
+                ui.add_space(6.0);
+                ui.label(
+                    RichText::new("Esc or R resumes · L leaves (the match is kept) · Ctrl+0 resets the interface scale")
+                        .small()
+                        .color(pal.muted),
+                );
+            });
+        });
+    });
+    out
+}
