@@ -1487,3 +1487,55 @@ fn withdrawing_a_commitment_asks_first() {
         [Action::Withdraw { side: Side::A, .. }]
     ));
 }
+
+#[test]
+fn every_answer_to_a_players_move_is_announced() {
+    use detente::app::ui::summary::{Tone, since_my_move};
+    use detente::sim::{Item, Offer, Statement, Term};
+    let sc = tutorial();
+    let mut calm = sc.as_ref().clone();
+    calm.event_chance = 0.0;
+    calm.mediator = None;
+    let sc = Arc::new(calm);
+    let hotline = |by| Item {
+        measure: "hotline".into(),
+        by,
+        verification: None,
+        term: Term::Pledge,
+    };
+    let offer = Offer {
+        items: vec![hotline(Side::A), hotline(Side::B)],
+        statement: Statement::Reassure,
+    };
+    let lines = |m: &Match| {
+        let log: Vec<Logged> = m.log_for(Side::A).cloned().collect();
+        since_my_move(sc.public(), &m.view(Side::A), &log, Some("A reason."))
+    };
+    // A offers; nothing has answered yet.
+    let mut m = Match::new(sc.clone(), 1);
+    advance_until(&mut m, Side::A, Need::Propose);
+    m.apply(Action::Propose {
+        side: Side::A,
+        offer: offer.clone(),
+    })
+    .unwrap();
+    assert!(lines(&m).is_empty(), "{:?}", lines(&m));
+    // B turns it down: A reads that, and B's reason.
+    let mut refused = m.clone();
+    refused.apply(Action::Reject { side: Side::B }).unwrap();
+    let l = lines(&refused);
+    assert_eq!(l.first().map(|x| x.1), Some(Tone::Bad), "{l:?}");
+    assert!(l.iter().any(|x| x.0.contains("A reason.")));
+    // B accepts: A reads the acceptance and the signing, both good news.
+    let mut signed = m.clone();
+    signed.apply(Action::Accept { side: Side::B }).unwrap();
+    let l = lines(&signed);
+    if signed.commitments.is_empty() {
+        assert!(
+            l.iter().any(|x| x.1 == Tone::Bad),
+            "a failed vote is told: {l:?}"
+        );
+    } else {
+        assert!(l.len() >= 2 && l.iter().all(|x| x.1 != Tone::Bad), "{l:?}");
+    }
+}

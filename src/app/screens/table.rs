@@ -115,6 +115,19 @@ pub fn table_ui(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Vec<Action> 
         if let Some(r) = cx.refused {
             ui.label(RichText::new(format!("The rules refused that: {r}")).color(pal.bad));
         }
+        let news = ui::summary::since_my_move(sc, view, cx.log, cx.reason);
+        if !news.is_empty() {
+            card(ui, pal, "Since your last move", |ui| {
+                for (line, tone) in news {
+                    let colour = match tone {
+                        ui::summary::Tone::Good => pal.good,
+                        ui::summary::Tone::Bad => pal.bad,
+                        ui::summary::Tone::Plain => ui.visuals().text_color(),
+                    };
+                    ui.label(RichText::new(line).color(colour));
+                }
+            });
+        }
         let me = view.side.idx();
         if view.round >= 2
             && st.summary_seen[me] < view.round
@@ -166,6 +179,7 @@ fn central(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Action
                         .color(pal.muted),
                 );
             });
+            last_exchange(ui, cx);
             bridge(ui, cx, st);
             st.draft.counter = true;
             if let Some(a) = builder_ui(ui, pal, sc, view, cx.rules, &mut st.draft, true) {
@@ -186,6 +200,7 @@ fn central(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Action
                     out.push(a);
                 }
             });
+            last_exchange(ui, cx);
             bridge(ui, cx, st);
             st.draft.counter = false;
             if let Some(a) = builder_ui(ui, pal, sc, view, cx.rules, &mut st.draft, true) {
@@ -193,6 +208,19 @@ fn central(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Action
             }
         }
         None => waiting(ui, cx),
+    }
+}
+
+/// Warn before the round's last exchange is used: an offer then refused closes the talks.
+fn last_exchange(ui: &mut Ui, cx: &TableCtx) {
+    if cx.view.exchanges_left == 1 {
+        ui.label(
+            RichText::new(
+                "This is the round's last exchange: if they turn this offer down, the talks close without agreement until next round.",
+            )
+            .strong()
+            .color(cx.pal.warn),
+        );
     }
 }
 
@@ -245,6 +273,12 @@ fn incoming(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Actio
             if key_button(ui, "Counter", egui::Key::C, can_counter) {
                 st.draft = Draft::from_offer(offer, true);
                 st.countering = true;
+            }
+            if !can_counter {
+                ui.label(
+                    RichText::new("No exchanges left: rejecting closes the talks for this round.")
+                        .color(pal.warn),
+                );
             }
             ui.label(
                 RichText::new(format!(

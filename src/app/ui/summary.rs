@@ -150,3 +150,93 @@ pub fn summary_card(
     });
     close
 }
+
+/// How a line of news reads for the viewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Good,
+    Bad,
+    Plain,
+}
+
+/// What happened at the table since the viewer's own last move this round, in words: the
+/// other side's answer to an offer (and why, when the computer said), a vote that failed, the
+/// talks closing and why, an answer given to an event. Nothing moves without a word.
+pub fn since_my_move(
+    sc: &PublicLevel,
+    view: &SideView,
+    log: &[Logged],
+    their_reason: Option<&str>,
+) -> Vec<(String, Tone)> {
+    let me = view.side;
+    let them = crate::app::ui::offer::short(sc, me.other());
+    let this_round: Vec<&Event> = round_events(log, view.round);
+    // From the viewer's last move on (offers and answers are moves; events they set off follow).
+    let start = this_round
+        .iter()
+        .rposition(|e| match e {
+            Event::OfferMade { side, .. } => *side == me,
+            Event::OfferAccepted { side } | Event::OfferRejected { side } => *side == me,
+            Event::GestureMade { side, .. } | Event::EventAnswered { side, .. } => *side == me,
+            Event::TalksEnded { by, .. } => *by == Some(me),
+            _ => false,
+        })
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    let mut answered_by_them = false;
+    for e in &this_round[start..] {
+        match e {
+            Event::EventAnswered { side, label, .. } if *side == me => {
+                out.push((format!("You answered the event: {label}."), Tone::Plain));
+            }
+            Event::OfferAccepted { side } if *side != me => {
+                answered_by_them = true;
+                out.push((
+                    format!("{them} accepted your offer. It goes to both parliaments."),
+                    Tone::Good,
+                ));
+            }
+            Event::OfferRejected { side } if *side != me => {
+                answered_by_them = true;
+                out.push((format!("{them} turned your offer down."), Tone::Bad));
+            }
+            Event::Ratification {
+                side,
+                support,
+                passed: false,
+            } => out.push((
+                format!(
+                    "{} parliament voted it down ({support:.0}% support): the package does not enter force.",
+                    if *side == me {
+                        "Your".to_string()
+                    } else {
+                        format!("{them}'s")
+                    }
+                ),
+                Tone::Bad,
+            )),
+            Event::AgreementSigned { .. } => {
+                out.push((
+                    "Signed: the package is in force from now on.".into(),
+                    Tone::Good,
+                ));
+            }
+            Event::TalksEnded { by, agreed: false } => out.push((
+                match by {
+                    Some(s) if *s != me => {
+                        format!("{them} closed this round's talks without agreement.")
+                    }
+                    Some(_) => "You closed this round's talks.".into(),
+                    None => "The round's exchanges are used up: the talks close without agreement."
+                        .into(),
+                },
+                Tone::Bad,
+            )),
+            _ => {}
+        }
+    }
+    if answered_by_them && let Some(r) = their_reason {
+        out.push((format!("Their reason: “{r}”"), Tone::Plain));
+    }
+    out
+}
