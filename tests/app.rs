@@ -1539,3 +1539,40 @@ fn every_answer_to_a_players_move_is_announced() {
         assert!(l.len() >= 2 && l.iter().all(|x| x.1 != Tone::Bad), "{l:?}");
     }
 }
+
+#[test]
+fn a_measure_missing_from_the_catalogue_says_what_it_waits_for() {
+    use detente::app::ui::offer::missing_prerequisites;
+    let mut locked_seen = 0;
+    for entry in detente::level::load_dir(Path::new("levels")) {
+        let sc = Arc::new(entry.result.expect("shipped levels load"));
+        for seed in 0..4 {
+            let mut m = Match::new(sc.clone(), seed);
+            let mut agents = agents(&sc, seed);
+            for _ in 0..200 {
+                if m.stage == Stage::Negotiation {
+                    let v = m.view(Side::A);
+                    for d in &sc.measures {
+                        let open = v.available.iter().any(|(id, _)| **id == *d.id);
+                        let in_force_both = Side::BOTH
+                            .iter()
+                            .filter(|s| d.by.allows(**s))
+                            .all(|s| m.in_force_by(sc.measure_index(&d.id).unwrap(), *s));
+                        let needs = missing_prerequisites(sc.public(), &v, d);
+                        if !open && !in_force_both {
+                            assert!(!needs.is_empty(), "{}: '{}' vanished unexplained", sc.id, d.id);
+                            locked_seen += 1;
+                        }
+                        if open {
+                            assert!(needs.is_empty(), "{}: '{}' open yet waiting", sc.id, d.id);
+                        }
+                    }
+                }
+                if step_match(&mut m, &mut agents).is_none() {
+                    break;
+                }
+            }
+        }
+    }
+    assert!(locked_seen > 0, "no locked measure was ever checked");
+}

@@ -303,6 +303,57 @@ pub fn catalogue(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView, 
                 }
             });
     }
+    locked(ui, pal, sc, view);
+}
+
+/// What a measure still needs before it can be offered: the prerequisites not met now.
+pub fn missing_prerequisites(sc: &PublicLevel, view: &SideView, m: &MeasureDef) -> Vec<String> {
+    let in_force = |id: &str| view.commitments.iter().any(|c| &*c.measure == id);
+    m.requires
+        .iter()
+        .filter_map(|r| match r {
+            Requirement::Measure(id) if !in_force(id) => Some(format!(
+                "'{}' in force",
+                sc.measure(id).map_or(id.as_str(), |(_, d)| d.name.as_str())
+            )),
+            Requirement::Phase(p) => {
+                let i = sc.phase_index(p)?;
+                (view.phase < i).then(|| format!("the {} phase", sc.phases[i].name))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The measures not open for offers yet, each with what it is waiting for, so a measure named
+/// in a briefing never seems to be missing.
+fn locked(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView) {
+    let waiting: Vec<(&MeasureDef, Vec<String>)> = sc
+        .measures
+        .iter()
+        .filter(|m| !view.available.iter().any(|(id, _)| **id == *m.id))
+        .map(|m| (m, missing_prerequisites(sc, view, m)))
+        .filter(|(_, needs)| !needs.is_empty())
+        .collect();
+    if waiting.is_empty() {
+        return;
+    }
+    egui::CollapsingHeader::new(
+        RichText::new(format!("Not open yet ({})", waiting.len())).strong(),
+    )
+    .id_salt("locked")
+    .default_open(false)
+    .show(ui, |ui| {
+        for (m, needs) in waiting {
+            ui.label(RichText::new(&m.name).color(pal.muted))
+                .on_hover_text(measure_hover(sc, m));
+            ui.label(
+                RichText::new(format!("needs {}", needs.join(" and ")))
+                    .small()
+                    .color(pal.muted),
+            );
+        }
+    });
 }
 
 /// One "we do" / "they do" switch of the catalogue.
