@@ -1560,7 +1560,12 @@ fn a_measure_missing_from_the_catalogue_says_what_it_waits_for() {
                             .all(|s| m.in_force_by(sc.measure_index(&d.id).unwrap(), *s));
                         let needs = missing_prerequisites(sc.public(), &v, d);
                         if !open && !in_force_both {
-                            assert!(!needs.is_empty(), "{}: '{}' vanished unexplained", sc.id, d.id);
+                            assert!(
+                                !needs.is_empty(),
+                                "{}: '{}' vanished unexplained",
+                                sc.id,
+                                d.id
+                            );
                             locked_seen += 1;
                         }
                         if open {
@@ -1575,4 +1580,31 @@ fn a_measure_missing_from_the_catalogue_says_what_it_waits_for() {
         }
     }
     assert!(locked_seen > 0, "no locked measure was ever checked");
+}
+
+#[test]
+fn changes_never_read_minus_zero_or_disagree_with_their_figures() {
+    use detente::app::ui::delta_text;
+    use detente::app::ui::offer::signed_points;
+    for d in [-0.5f32, -0.49, -0.0, 0.0, 0.49, 0.5, 1.5, -1.5] {
+        let t = delta_text(d);
+        let shown: i64 = t
+            .trim_start_matches(['+', '−', '±'])
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(shown, (d.round() as i64).abs(), "{d} → {t}");
+        assert_eq!(
+            shown == 0,
+            !t.contains('▲') && !t.contains('▼'),
+            "{d} → {t}"
+        );
+    }
+    for x in [-0.4f32, -0.0, 0.3] {
+        assert_eq!(signed_points(x), "0");
+    }
+    assert_eq!(signed_points(9.4), "+9");
+    assert_eq!(signed_points(-9.6), "-10");
 }

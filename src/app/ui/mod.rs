@@ -83,12 +83,12 @@ impl Default for Palette {
 
 /// "+3 ▲" / "−2 ▼" / "±0".
 pub fn delta_text(d: f32) -> String {
-    if d.abs() < 0.5 {
-        "±0".into()
-    } else if d > 0.0 {
-        format!("+{d:.0} ▲")
-    } else {
-        format!("−{:.0} ▼", -d)
+    // Round once, and print that number: a change that shows as 0 never carries an arrow.
+    let r = d.round() as i64;
+    match r.signum() {
+        0 => "±0".into(),
+        1 => format!("+{r} ▲"),
+        _ => format!("−{} ▼", -r),
     }
 }
 

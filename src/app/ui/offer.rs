@@ -548,16 +548,19 @@ pub fn preview_ui(ui: &mut Ui, pal: &Palette, view: &SideView, p: &Preview) {
         .strong()
         .color(if p.ratifies { pal.good } else { pal.bad }),
     );
+    // In points of a 100-point scale a student can read: 0 is the worst package the catalogue
+    // allows for us, 100 the best.
+    let points = p.utility * 100.0;
     row(
         ui,
-        "Worth to us:",
-        RichText::new(format!("{:+.2}", p.utility))
+        "Worth to us, each round:",
+        RichText::new(format!("{} points of 100", signed_points(points)))
             .strong()
-            .color(pal.delta(p.utility * 100.0, true)),
+            .color(pal.delta(points, true)),
     )
     .response
     .on_hover_text(
-        "Change of your private score: 1.0 would be everything the catalogue could give you.",
+        "How much this package moves your private score for every round it stays in force, on a scale where 0 is the worst package the catalogue allows for you and 100 the best (your priorities decide). Your score at the end is the average over the rounds.",
     );
     row(
         ui,
@@ -579,6 +582,16 @@ pub fn preview_ui(ui: &mut Ui, pal: &Palette, view: &SideView, p: &Preview) {
             );
         }
     });
+}
+
+/// A signed whole number of points; a value that rounds to zero is shown as 0, never as −0.
+pub fn signed_points(x: f32) -> String {
+    let r = x.round();
+    if r == 0.0 {
+        "0".into()
+    } else {
+        format!("{r:+.0}")
+    }
 }
 
 /// The whole builder: catalogue on the left, package, preview and send on the right.

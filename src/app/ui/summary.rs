@@ -86,7 +86,9 @@ pub fn summary_card(
                 let d = now.round() - before.round();
                 let style = ui.style().clone();
                 let mut job = egui::text::LayoutJob::default();
-                RichText::new(format!("{name} {before:.0} → {now:.0}  ")).append_to(
+                // Shown as the same whole numbers the change is taken from.
+                let (b, n) = (before.round() as i64, now.round() as i64);
+                RichText::new(format!("{name} {b} → {n}  ")).append_to(
                     &mut job,
                     &style,
                     egui::FontSelection::Default,
