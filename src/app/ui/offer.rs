@@ -448,7 +448,7 @@ pub fn package(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView, dr
             ui.add_space(10.0);
             let vname = |v: Option<usize>| {
                 format!(
-                    "{} · {:.0}% · {:.0} cap",
+                    "{} · {:.0}% caught · {:.0} cap",
                     verification_name(m, v),
                     detection(m, v) * 100.0,
                     item_cost(m, v)
@@ -467,7 +467,11 @@ pub fn package(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView, dr
                         }
                         ui.selectable_value(&mut it.verification, Some(k), vname(Some(k)));
                     }
-                });
+                })
+                .response
+                .on_hover_text(
+                    "How this commitment is checked. The percentage is the chance, each round, that a quiet breach of it is caught; the capital is what the undertaking side pays once, at signing.",
+                );
             let terms = if m.terms.is_empty() {
                 vec![Term::Pledge]
             } else {
