@@ -48,6 +48,9 @@ pub enum Command {
         /// Who plays state B, likewise.
         #[arg(long, value_parser = parse_agent)]
         b: Option<(Personality, Difficulty)>,
+        /// Also write the game's debrief to this HTML file (a single game only).
+        #[arg(long, value_name = "FILE.html")]
+        debrief: Option<PathBuf>,
     },
     /// Every AI personality and difficulty against every other, in both roles.
     Tournament {
@@ -104,7 +107,8 @@ pub fn run(cli: Cli) -> i32 {
             json,
             a,
             b,
-        }) => sim(&level, seed, games, json, [a, b]),
+            debrief,
+        }) => sim(&level, seed, games, json, [a, b], debrief.as_deref()),
         Some(Command::Tournament {
             level,
             games,
@@ -294,14 +298,32 @@ fn seats_for(sc: &Scenario, seats: Seats, seed: u64) -> [Seat; 2] {
     })
 }
 
-fn sim(path: &std::path::Path, seed: u64, games: u32, json: bool, seats: Seats) -> i32 {
+fn sim(
+    path: &std::path::Path,
+    seed: u64,
+    games: u32,
+    json: bool,
+    seats: Seats,
+    debrief: Option<&std::path::Path>,
+) -> i32 {
+    if debrief.is_some() && (games > 1 || json) {
+        eprintln!("--debrief reports a single game: leave out --games and --json");
+        return 2;
+    }
     let Some(sc) = load_or_report(path) else {
         return 1;
     };
     if games <= 1 && !json {
         let seats = seats_for(&sc, seats, seed);
-        let (_, text) = runner::transcript(sc, seed, seats);
+        let (m, text) = runner::transcript(sc, seed, seats);
         say(&text);
+        // Counterparts on both sides: nobody's beliefs about a person to show.
+        if let Some(out) = debrief
+            && let Err(e) = std::fs::write(out, crate::report::export_html(&m, None))
+        {
+            eprintln!("cannot write {}: {e}", out.display());
+            return 1;
+        }
         return 0;
     }
     let games = games.max(1);

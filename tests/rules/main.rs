@@ -13,6 +13,7 @@ mod press;
 mod privacy;
 mod random_play;
 mod relationship;
+mod report;
 mod scoring;
 mod table;
 mod talks;

@@ -15,38 +15,7 @@ pub fn round_events(log: &[Logged], round: u32) -> Vec<&Event> {
         .collect()
 }
 
-/// A short line for one event, or `None` for what the summary leaves out.
-pub fn short_line(sc: &PublicLevel, e: &Event) -> Option<String> {
-    let name = |s: crate::sim::Side| crate::app::ui::offer::short(sc, s);
-    Some(match e {
-        Event::Headline { .. }
-        | Event::StatementMade { .. }
-        | Event::Implemented { .. }
-        | Event::RoundStarted { .. } => return None,
-        Event::Ratification { passed: true, .. } => return None,
-        Event::OfferMade {
-            side,
-            offer,
-            counter,
-        } => format!(
-            "{} {} a package of {} commitment(s)",
-            name(*side),
-            if *counter { "counters with" } else { "offers" },
-            offer.items.len()
-        ),
-        Event::AgreementSigned { measures, .. } => {
-            let mut uniq: Vec<&String> = Vec::new();
-            for m in measures {
-                if !uniq.contains(&m) {
-                    uniq.push(m);
-                }
-            }
-            let names: Vec<&str> = uniq.iter().map(|s| s.as_str()).collect();
-            format!("Signed: {}", names.join(", "))
-        }
-        other => crate::runner::describe(sc, other)?,
-    })
-}
+pub use crate::report::short_line;
 
 /// Short lines for what happened in the previous round, as `viewer` saw it (headlines are
 /// left to the news panel).
