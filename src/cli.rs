@@ -21,11 +21,26 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Check level files; prints every problem as file:line:col: field: message.
+    /// Check level files; prints every problem as file:line:col: field: message. With --play,
+    /// a valid level is also played AI against AI and reported on. Exit 0 when clean, 1 when a
+    /// file has errors, 3 when the play found only warnings.
     Check {
         /// Level files (.ron) to check.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// After validation, play every counterpart against every other and report how games
+        /// end, how often each mechanic fires, and content that never comes into play.
+        #[arg(long)]
+        play: bool,
+        /// With --play: print each report as one JSON object (one line per file).
+        #[arg(long, requires = "play")]
+        json: bool,
+        /// With --play: seed of the run; every game's seed is derived from it.
+        #[arg(long, default_value_t = 1, requires = "play")]
+        seed: u64,
+        /// With --play: games per ordered pairing of counterparts.
+        #[arg(long, default_value_t = crate::eval::playtest::GAMES_PER_PAIRING, requires = "play")]
+        games: u32,
     },
     /// Play AI against AI without a window: a transcript for one game, a summary for many.
     Sim {
@@ -99,7 +114,13 @@ pub fn load_or_report(path: &std::path::Path) -> Option<Arc<Scenario>> {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         None => window(),
-        Some(Command::Check { files }) => check(&files),
+        Some(Command::Check {
+            files,
+            play,
+            json,
+            seed,
+            games,
+        }) => check(&files, play.then_some((seed, games.max(1))), json),
         Some(Command::Sim {
             level,
             seed,
@@ -176,27 +197,52 @@ fn tournament(path: &std::path::Path, games: u32, seed: u64, json: bool) -> i32 
     0
 }
 
-fn check(files: &[PathBuf]) -> i32 {
+/// Validate each file and, when `play` gives a seed and games per pairing, playtest the valid
+/// ones.
+fn check(files: &[PathBuf], play: Option<(u64, u32)>, json: bool) -> i32 {
     let mut bad = 0;
+    let mut warned = false;
     for f in files {
-        match level::load(f) {
-            Ok(s) => println!(
+        let s = match level::load(f) {
+            Ok(s) => s,
+            Err(e) => {
+                bad += 1;
+                eprintln!("{e}");
+                continue;
+            }
+        };
+        if !json {
+            println!(
                 "{}: ok ({}: {} measures, {} events, {} outlets)",
                 f.display(),
                 s.title,
                 s.measures.len(),
                 s.events.len(),
                 s.outlets.len()
-            ),
-            Err(e) => {
-                bad += 1;
-                eprintln!("{e}");
+            );
+        }
+        let Some((seed, games)) = play else {
+            continue;
+        };
+        let report = crate::eval::playtest::run(Arc::new(s), games, seed);
+        warned |= !report.warnings.is_empty();
+        if json {
+            match serde_json::to_string(&report) {
+                Ok(j) => say(&format!("{j}\n")),
+                Err(e) => {
+                    eprintln!("cannot write JSON: {e}");
+                    return 1;
+                }
             }
+        } else {
+            say(&report.text());
         }
     }
     if bad > 0 {
         eprintln!("{bad} of {} level file(s) have errors", files.len());
         1
+    } else if warned {
+        3
     } else {
         0
     }

@@ -9,6 +9,7 @@ mod determinism;
 mod home_front;
 mod implementation;
 mod levels;
+mod playtest;
 mod press;
 mod privacy;
 mod random_play;

@@ -1,0 +1,1124 @@
+//! Will this level teach? Every counterpart plays every counterpart on one level, and the games
+//! say how matches end, how often each mechanic comes into play, and which content never does,
+//! with the likely cause, in words an instructor can act on.
+
+use super::tournament::pool;
+use crate::sim::scenario::{EventDef, MeasureDef, Requirement, Scenario, Side, Trigger};
+use crate::sim::state::Snapshot;
+use crate::sim::{Ending, Event, Match};
+use crate::table::{Seat, Table};
+use serde::Serialize;
+use std::fmt::Write;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Games per ordered pairing unless asked otherwise. With 144 pairings this is 2,880 games:
+/// about a second for a full level on one idle core, and enough that a card or a measure seen
+/// in none of them is one a class will hardly ever meet.
+pub const GAMES_PER_PAIRING: u32 = 20;
+
+/// A meter counts as pinned in a match when it sits at its bound for more than half of the
+/// rounds; the report warns when that happens in more than half of the games.
+const PINNED_SHARE: f64 = 0.5;
+
+/// What a warning is about, so that tools and tests need not read the wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    /// No game reached normalization, the ending the level is built for.
+    BestEndingNever,
+    /// One ending came in every game.
+    EndingAlways,
+    /// A measure no side allowed to undertake it can ever pay for.
+    MeasureUnaffordable,
+    /// A measure no game signed.
+    MeasureNeverSigned,
+    /// An event card no game drew.
+    EventNeverDrawn,
+    /// A phase no game reached.
+    PhaseNeverReached,
+    /// A meter sat at its bound for most of most matches.
+    MeterPinned,
+}
+
+/// One thing an instructor should look at, with its likely cause and what to change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Warning {
+    pub kind: WarningKind,
+    /// The id of what it is about: a measure, event card or phase, an ending (`normalization`,
+    /// `clash`, `ousted`, `round_limit`) or a meter (`tension`, `trust_a`, `trust_b`,
+    /// `approval_a`, `approval_b`).
+    pub subject: String,
+    pub message: String,
+}
+
+/// How often something happened: in all, and in how many games at least once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Tally {
+    pub times: u32,
+    pub games: u32,
+}
+
+impl Tally {
+    fn add(&mut self, times: u32) {
+        self.times += times;
+        self.games += u32::from(times > 0);
+    }
+}
+
+/// How the games ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Endings {
+    pub normalization: u32,
+    pub clash: u32,
+    pub ousted: u32,
+    pub round_limit: u32,
+}
+
+impl Endings {
+    /// Every game ends one way, so this is the number of games.
+    pub fn total(&self) -> u32 {
+        self.normalization + self.clash + self.ousted + self.round_limit
+    }
+
+    fn rows(&self) -> [(&'static str, &'static str, u32); 4] {
+        [
+            ("normalization", "normalization", self.normalization),
+            ("clash", "armed clash", self.clash),
+            ("ousted", "leader ousted", self.ousted),
+            ("round_limit", "round limit", self.round_limit),
+        ]
+    }
+}
+
+/// How often each mechanic came into play.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Mechanics {
+    /// Packages signed (not gestures).
+    pub agreements: Tally,
+    pub gestures: Tally,
+    /// Votes lost at home, one per side that rejected a package.
+    pub ratification_failures: Tally,
+    pub leader_falls: Tally,
+    /// Rounds that opened with the mediator's bridging package on the table.
+    pub mediator_proposals: Tally,
+    pub breaches_caught: Tally,
+    pub breaches_hidden: Tally,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhaseStat {
+    pub id: String,
+    pub name: String,
+    /// Games in which the relationship reached this phase or a later one.
+    pub games_reached: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventStat {
+    pub id: String,
+    pub title: String,
+    pub drawn: Tally,
+    /// Round starts at which the card could have been drawn.
+    pub eligible_rounds: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeasureStat {
+    pub id: String,
+    pub name: String,
+    /// Commitments put in force, by agreement or gesture (one per side that undertook it).
+    pub signed: Tally,
+    /// Times it was part of an offer or a counter-offer.
+    pub offered: u32,
+}
+
+/// A meter and the games in which it sat at its bound for more than half the rounds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeterStat {
+    /// `tension`, `trust_a`, `trust_b`, `approval_a` or `approval_b`.
+    pub meter: String,
+    pub games: u32,
+}
+
+/// What the games said about a level.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub level: String,
+    pub title: String,
+    pub seed: u64,
+    pub games_per_pairing: u32,
+    /// Ordered pairings of counterparts (each against each, itself included, in both seats).
+    pub pairings: u32,
+    pub games: u32,
+    /// Rounds played over all games.
+    pub rounds: u32,
+    pub elapsed_s: f64,
+    pub endings: Endings,
+    /// Over the games with an agreement; `None` when there was none.
+    pub mean_first_agreement_round: Option<f64>,
+    pub mechanics: Mechanics,
+    pub phases: Vec<PhaseStat>,
+    pub events: Vec<EventStat>,
+    pub measures: Vec<MeasureStat>,
+    pub pinned: Vec<MeterStat>,
+    pub warnings: Vec<Warning>,
+}
+
+/// The seed of game `g` of the pairing numbered `pairing`: `(seed << 32) + (pairing << 16) + g`.
+/// Runs with different seeds share no game, so a second seed is a second sample.
+pub fn game_seed(seed: u64, pairing: usize, g: u32) -> u64 {
+    (seed << 32)
+        .wrapping_add((pairing as u64) << 16)
+        .wrapping_add(g as u64)
+}
+
+/// Play `games_per_pairing` games for every ordered pairing of the tournament's counterparts,
+/// mirror pairings included, and report. Pairing `a * n + b` puts entry `a` of [`pool`] (of
+/// size `n`) in state A's seat and entry `b` in state B's; each game's counterparts are built
+/// from its [`game_seed`] as `detente sim --seed` builds them, so any game can be watched
+/// again. The same level and seed give the same report (but for `elapsed_s`).
+pub fn run(sc: Arc<Scenario>, games_per_pairing: u32, seed: u64) -> Report {
+    let start = Instant::now();
+    let pool = pool();
+    let n = pool.len();
+    let mut obs = Obs::new(&sc);
+    for a in 0..n {
+        for b in 0..n {
+            for g in 0..games_per_pairing {
+                let s = game_seed(seed, a * n + b, g);
+                let seat = |k: usize, side: Side| {
+                    let (p, d) = pool[k];
+                    Seat::Counterpart(Box::new(crate::table::counterpart(
+                        sc.public(),
+                        side,
+                        s,
+                        p,
+                        d,
+                    )))
+                };
+                obs.play(&sc, s, [seat(a, Side::A), seat(b, Side::B)]);
+            }
+        }
+    }
+    let mut r = obs.report(&sc, seed, games_per_pairing, (n * n) as u32);
+    r.elapsed_s = start.elapsed().as_secs_f64();
+    r
+}
+
+/// The conditions a trigger may set, in the order of [`Trigger`]'s fields.
+const CONDITIONS: [&str; 8] = [
+    "min_round",
+    "max_round",
+    "min_tension",
+    "max_tension",
+    "min_phase",
+    "max_phase",
+    "measure_in_force",
+    "measure_absent",
+];
+
+/// One condition of a card's trigger, checked on its own.
+enum Check {
+    /// Asked of the rules, through a trigger that sets only this condition.
+    Rule(Trigger),
+    /// Tension moves when a card is drawn, so the tension a card was drawn against is the one
+    /// the last round ended with, not the one seen after the draw.
+    MinTension(f32),
+    MaxTension(f32),
+}
+
+fn checks(t: &Trigger) -> Vec<(usize, Check)> {
+    let only = |f: &dyn Fn(&mut Trigger)| {
+        let mut x = Trigger::default();
+        f(&mut x);
+        Check::Rule(x)
+    };
+    let mut v = Vec::new();
+    if t.min_round.is_some() {
+        v.push((0, only(&|x| x.min_round = t.min_round)));
+    }
+    if t.max_round.is_some() {
+        v.push((1, only(&|x| x.max_round = t.max_round)));
+    }
+    if let Some(x) = t.min_tension {
+        v.push((2, Check::MinTension(x)));
+    }
+    if let Some(x) = t.max_tension {
+        v.push((3, Check::MaxTension(x)));
+    }
+    if t.min_phase.is_some() {
+        v.push((4, only(&|x| x.min_phase = t.min_phase.clone())));
+    }
+    if t.max_phase.is_some() {
+        v.push((5, only(&|x| x.max_phase = t.max_phase.clone())));
+    }
+    if t.measure_in_force.is_some() {
+        v.push((
+            6,
+            only(&|x| x.measure_in_force = t.measure_in_force.clone()),
+        ));
+    }
+    if t.measure_absent.is_some() {
+        v.push((7, only(&|x| x.measure_absent = t.measure_absent.clone())));
+    }
+    v
+}
+
+#[derive(Default)]
+struct CardObs {
+    drawn: Tally,
+    eligible: u32,
+    /// Draws to expect from the rounds it was eligible in, given the other cards eligible then.
+    expected: f64,
+    /// Round starts at which each condition held, by [`CONDITIONS`] index.
+    held: [u32; 8],
+}
+
+/// How often each of a phase's conditions held at the end of a round.
+#[derive(Default, Clone, Copy)]
+struct PhaseObs {
+    reached: u32,
+    trust: u32,
+    tension: u32,
+    areas: u32,
+}
+
+/// One game under way.
+struct Game {
+    signed: Vec<u32>,
+    next_id: u32,
+    snapshots: usize,
+    round: u32,
+    mediator: u32,
+    streak: u32,
+}
+
+/// Everything observed over all games.
+struct Obs {
+    probes: Vec<Vec<(usize, Check)>>,
+    normalize: usize,
+    games: u32,
+    endings: Endings,
+    ending_rounds: [u64; 4],
+    mechanics: Mechanics,
+    first_sum: u64,
+    round_starts: u32,
+    round_ends: u32,
+    cards: Vec<CardObs>,
+    phases: Vec<PhaseObs>,
+    area_rounds: [u32; 7],
+    best_trust: f32,
+    low_tension: f32,
+    /// Round ends in the normalization phase with the treaties it needs.
+    norm_treaty_rounds: u32,
+    best_streak: u32,
+    offered: Vec<u32>,
+    signed: Vec<Tally>,
+    pinned: [u32; 5],
+    eligible: Vec<usize>,
+}
+
+impl Obs {
+    fn new(sc: &Scenario) -> Obs {
+        Obs {
+            probes: sc.events.iter().map(|e| checks(&e.trigger)).collect(),
+            normalize: sc
+                .phase_index(&sc.end.normalize_phase)
+                .unwrap_or(usize::MAX),
+            games: 0,
+            endings: Endings::default(),
+            ending_rounds: [0; 4],
+            mechanics: Mechanics::default(),
+            first_sum: 0,
+            round_starts: 0,
+            round_ends: 0,
+            cards: sc.events.iter().map(|_| CardObs::default()).collect(),
+            phases: vec![PhaseObs::default(); sc.phases.len()],
+            area_rounds: [0; 7],
+            best_trust: 0.0,
+            low_tension: 100.0,
+            norm_treaty_rounds: 0,
+            best_streak: 0,
+            offered: vec![0; sc.measures.len()],
+            signed: vec![Tally::default(); sc.measures.len()],
+            pinned: [0; 5],
+            eligible: Vec::new(),
+        }
+    }
+
+    /// One game, move by move through the table (the same match `runner::play_headless`
+    /// plays), watching what the final match no longer shows: the mediator's packages, the
+    /// commitments that have since ended, and what held when each card was drawn.
+    fn play(&mut self, sc: &Arc<Scenario>, seed: u64, seats: [Seat; 2]) {
+        let mut t = Table::headless(sc.clone(), seed, seats);
+        let mut g = Game {
+            signed: vec![0; sc.measures.len()],
+            next_id: 1,
+            snapshots: 0,
+            round: 1,
+            mediator: 0,
+            streak: 0,
+        };
+        self.round_start(t.whole(), sc.start.tension.clamp(0.0, 100.0));
+        let mut guard = 0;
+        while guard < 10_000 && t.step().is_some() {
+            guard += 1;
+            self.observe(t.whole(), &mut g);
+        }
+        self.finish(&t.into_match(), &g);
+    }
+
+    fn observe(&mut self, m: &Match, g: &mut Game) {
+        if m.next_id > g.next_id {
+            for c in m.commitments.iter().filter(|c| c.id >= g.next_id) {
+                g.signed[c.measure] += 1;
+            }
+            g.next_id = m.next_id;
+        }
+        while g.snapshots < m.history.len() {
+            self.round_end(m, &m.history[g.snapshots], g);
+            g.snapshots += 1;
+        }
+        if m.round > g.round {
+            g.round = m.round;
+            g.mediator += u32::from(m.bridge.is_some());
+            let tension = m.history.last().map_or(m.tension, |h| h.tension);
+            self.round_start(m, tension);
+        }
+    }
+
+    /// Which cards could have been drawn as this round began, and which of their conditions
+    /// held.
+    fn round_start(&mut self, m: &Match, tension: f32) {
+        let sc = &m.scenario;
+        self.round_starts += 1;
+        let this = m.event.as_ref().map(|e| e.card);
+        self.eligible.clear();
+        let mut weight = 0.0f64;
+        for (i, card) in sc.events.iter().enumerate() {
+            let before = m.drawn[i] - u32::from(this == Some(i));
+            let mut all = !(card.once && before > 0);
+            for (k, check) in &self.probes[i] {
+                let ok = match check {
+                    Check::Rule(t) => m.trigger_holds(t),
+                    Check::MinTension(x) => tension >= *x,
+                    Check::MaxTension(x) => tension <= *x,
+                };
+                self.cards[i].held[*k] += u32::from(ok);
+                all &= ok;
+            }
+            if all {
+                self.cards[i].eligible += 1;
+                weight += card.weight as f64;
+                self.eligible.push(i);
+            }
+        }
+        if weight > 0.0 {
+            for &i in &self.eligible {
+                self.cards[i].expected +=
+                    sc.event_chance as f64 * sc.events[i].weight as f64 / weight;
+            }
+        }
+    }
+
+    /// Which of each phase's conditions held as this round ended (the commitments are those the
+    /// phase was judged on: the next round's start changes none).
+    fn round_end(&mut self, m: &Match, h: &Snapshot, g: &mut Game) {
+        let sc = &m.scenario;
+        self.round_ends += 1;
+        let trust = h.trust[0].min(h.trust[1]);
+        self.best_trust = self.best_trust.max(trust);
+        self.low_tension = self.low_tension.min(h.tension);
+        let mut areas = [false; 7];
+        for c in &m.commitments {
+            areas[sc.measures[c.measure].area as usize] = true;
+        }
+        for (a, in_force) in areas.iter().enumerate() {
+            self.area_rounds[a] += u32::from(*in_force);
+        }
+        for (p, def) in sc.phases.iter().enumerate() {
+            let o = &mut self.phases[p];
+            o.trust += u32::from(trust >= def.min_trust);
+            o.tension += u32::from(h.tension <= def.max_tension);
+            o.areas += u32::from(def.areas.iter().all(|a| areas[*a as usize]));
+        }
+        if h.phase >= self.normalize && m.treaties() >= sc.end.treaties {
+            self.norm_treaty_rounds += 1;
+            g.streak += 1;
+            self.best_streak = self.best_streak.max(g.streak);
+        } else {
+            g.streak = 0;
+        }
+    }
+
+    fn finish(&mut self, m: &Match, g: &Game) {
+        let sc = &m.scenario;
+        self.games += 1;
+        let e = &mut self.endings;
+        let k = match m.ending {
+            Some(Ending::Normalization) => {
+                e.normalization += 1;
+                0
+            }
+            Some(Ending::Clash) => {
+                e.clash += 1;
+                1
+            }
+            Some(Ending::Ousted(_)) => {
+                e.ousted += 1;
+                2
+            }
+            Some(Ending::RoundLimit) | None => {
+                e.round_limit += 1;
+                3
+            }
+        };
+        self.ending_rounds[k] += m.round as u64;
+        let (mut agreements, mut gestures, mut failed, mut fell) = (0, 0, 0, 0);
+        let mut first = None;
+        for l in &m.log {
+            match &l.event {
+                Event::AgreementSigned { .. } => {
+                    agreements += 1;
+                    first.get_or_insert(l.round);
+                }
+                Event::GestureMade { .. } => gestures += 1,
+                Event::Ratification { passed: false, .. } => failed += 1,
+                Event::LeaderFell { .. } => fell += 1,
+                Event::OfferMade { offer, .. } => {
+                    for it in &offer.items {
+                        if let Some(i) = sc.measure_index(&it.measure) {
+                            self.offered[i] += 1;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.first_sum += first.unwrap_or(0) as u64;
+        let caught = m.breaches.iter().filter(|b| b.caught).count() as u32;
+        let mech = &mut self.mechanics;
+        mech.agreements.add(agreements);
+        mech.gestures.add(gestures);
+        mech.ratification_failures.add(failed);
+        mech.leader_falls.add(fell);
+        mech.mediator_proposals.add(g.mediator);
+        mech.breaches_caught.add(caught);
+        mech.breaches_hidden.add(m.breaches.len() as u32 - caught);
+        for (c, &d) in self.cards.iter_mut().zip(&m.drawn) {
+            c.drawn.add(d);
+        }
+        for (t, &s) in self.signed.iter_mut().zip(&g.signed) {
+            t.add(s);
+        }
+        let top = m.history.iter().map(|h| h.phase).max().unwrap_or(m.phase);
+        for p in self.phases.iter_mut().take(top + 1) {
+            p.reached += 1;
+        }
+        let half = |f: &dyn Fn(&Snapshot) -> bool| {
+            let n = m.history.iter().filter(|h| f(h)).count();
+            n as f64 > PINNED_SHARE * m.history.len() as f64
+        };
+        // The round's drift lands after the commitments have pulled tension to the floor, so a
+        // tension held there ends each round one drift above it.
+        let floor = crate::sim::rounds::TENSION_DRIFT + 1e-3;
+        let pinned = [
+            half(&|h| h.tension <= floor),
+            half(&|h| h.trust[0] >= 99.0),
+            half(&|h| h.trust[1] >= 99.0),
+            half(&|h| !(1.0..99.0).contains(&h.approval[0])),
+            half(&|h| !(1.0..99.0).contains(&h.approval[1])),
+        ];
+        for (c, p) in self.pinned.iter_mut().zip(pinned) {
+            *c += u32::from(p);
+        }
+    }
+
+    fn report(&self, sc: &Scenario, seed: u64, games_per_pairing: u32, pairings: u32) -> Report {
+        let agreed = self.mechanics.agreements.games;
+        let mut r = Report {
+            level: sc.id.clone(),
+            title: sc.title.clone(),
+            seed,
+            games_per_pairing,
+            pairings,
+            games: self.games,
+            rounds: self.round_ends,
+            elapsed_s: 0.0,
+            endings: self.endings,
+            mean_first_agreement_round: (agreed > 0).then(|| self.first_sum as f64 / agreed as f64),
+            mechanics: self.mechanics,
+            phases: sc
+                .phases
+                .iter()
+                .zip(&self.phases)
+                .map(|(p, o)| PhaseStat {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    games_reached: o.reached,
+                })
+                .collect(),
+            events: sc
+                .events
+                .iter()
+                .zip(&self.cards)
+                .map(|(e, o)| EventStat {
+                    id: e.id.clone(),
+                    title: e.title.clone(),
+                    drawn: o.drawn,
+                    eligible_rounds: o.eligible,
+                })
+                .collect(),
+            measures: sc
+                .measures
+                .iter()
+                .enumerate()
+                .map(|(i, m)| MeasureStat {
+                    id: m.id.clone(),
+                    name: m.name.clone(),
+                    signed: self.signed[i],
+                    offered: self.offered[i],
+                })
+                .collect(),
+            pinned: METERS
+                .iter()
+                .zip(self.pinned)
+                .map(|(m, games)| MeterStat {
+                    meter: m.to_string(),
+                    games,
+                })
+                .collect(),
+            warnings: Vec::new(),
+        };
+        r.warnings = self.warnings(sc, &r);
+        r
+    }
+}
+
+const METERS: [&str; 5] = ["tension", "trust_a", "trust_b", "approval_a", "approval_b"];
+
+fn pct(n: u32, of: u32) -> f64 {
+    n as f64 * 100.0 / of.max(1) as f64
+}
+
+fn num(x: f32) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+/// The most capital `side` can hold in the level's rounds without windfalls: the cap, or what
+/// it starts with plus what every round brings.
+fn savings(sc: &Scenario, side: Side) -> f32 {
+    let d = sc.side(side);
+    let start = d.capital.min(d.max_capital);
+    (start + d.capital_per_round * sc.rounds.saturating_sub(1) as f32).min(d.max_capital)
+}
+
+/// The least capital signing `m` costs a player: its cost plus its cheapest verification (the
+/// table offers no self-report once a measure lists its checks).
+fn least_cost(sc: &Scenario, m: &MeasureDef) -> (f32, f32) {
+    let ver = m
+        .verification
+        .iter()
+        .filter(|v| !v.needs_observers || sc.observers.is_some())
+        .map(|v| v.cost)
+        .min_by(f32::total_cmp)
+        .unwrap_or(0.0);
+    (m.cost, ver)
+}
+
+impl Obs {
+    fn warnings(&self, sc: &Scenario, r: &Report) -> Vec<Warning> {
+        let mut w = Vec::new();
+        let mut warn = |kind, subject: &str, message: String| {
+            w.push(Warning {
+                kind,
+                subject: subject.to_string(),
+                message,
+            })
+        };
+        let games = self.games;
+        let norm_name = sc
+            .phases
+            .get(self.normalize)
+            .map_or(sc.end.normalize_phase.as_str(), |p| p.name.as_str());
+        if games > 0 && r.endings.normalization == 0 {
+            let reached = self.phases.get(self.normalize).map_or(0, |p| p.reached);
+            let cause = if reached == 0 {
+                format!(
+                    "no game reached the '{norm_name}' phase that normalization needs (see that phase's warning)"
+                )
+            } else if self.norm_treaty_rounds == 0 {
+                format!(
+                    "'{norm_name}' was reached in {reached} games but never with {} treaties in force: offer a Treaty term on measures the sides sign, or lower end.treaties",
+                    sc.end.treaties
+                )
+            } else {
+                format!(
+                    "'{norm_name}' held with its treaties for at most {} rounds in a row of the {} needed (reached in {reached} games): lower end.hold_rounds, ease the phase's conditions, or add rounds",
+                    self.best_streak, sc.end.hold_rounds
+                )
+            };
+            warn(
+                WarningKind::BestEndingNever,
+                &sc.end.normalize_phase,
+                format!("no game ended in normalization: {cause}"),
+            );
+        }
+        for (k, (key, _, n)) in r.endings.rows().into_iter().enumerate() {
+            if games == 0 || n < games {
+                continue;
+            }
+            let mean = self.ending_rounds[k] as f64 / games as f64;
+            let cause = match key {
+                "normalization" => format!(
+                    "every game normalized, in round {mean:.1} on average: nothing is at stake; demand more of the '{norm_name}' phase, end.hold_rounds or end.treaties"
+                ),
+                "clash" => format!(
+                    "every game ended in an armed clash, in round {mean:.1} on average: tension starts at {} and end.clash_at is {}; raise clash_at, lower the starting tension or the cards' tension effects, or make the first calming measures cheaper",
+                    num(sc.start.tension),
+                    num(sc.end.clash_at)
+                ),
+                "ousted" => format!(
+                    "a leader fell and the match ended in every game, in round {mean:.1} on average: raise the factions' starting approval, soften their reactions (gives, gets) or lower ouster_below"
+                ),
+                _ => format!(
+                    "every game ran to the round limit ({}) without normalization or a clash: see why normalization never came",
+                    sc.rounds
+                ),
+            };
+            warn(WarningKind::EndingAlways, key, cause);
+        }
+        for (p, def) in sc.phases.iter().enumerate().skip(1) {
+            if games == 0 || self.phases[p].reached > 0 {
+                continue;
+            }
+            let prev = &sc.phases[p - 1];
+            let cause = if self.phases[p - 1].reached == 0 {
+                format!(
+                    "the phase before it, '{}', was never reached either",
+                    prev.name
+                )
+            } else {
+                self.phase_cause(sc, p)
+            };
+            warn(
+                WarningKind::PhaseNeverReached,
+                &def.id,
+                format!("no game reached '{}': {cause}", def.name),
+            );
+        }
+        for (i, m) in sc.measures.iter().enumerate() {
+            let signed = self.signed[i].times > 0;
+            // Above the cap no windfall helps; short of it, capital effects might, so only a
+            // measure the games never signed counts as out of reach.
+            if let Some((capped, cause)) = unaffordable(sc, m)
+                && (capped || !signed)
+            {
+                warn(WarningKind::MeasureUnaffordable, &m.id, cause);
+                continue;
+            }
+            if games == 0 || signed {
+                continue;
+            }
+            let cause = self.unsigned_cause(sc, m, i);
+            warn(
+                WarningKind::MeasureNeverSigned,
+                &m.id,
+                format!("no game signed '{}': {cause}", m.name),
+            );
+        }
+        for (i, e) in sc.events.iter().enumerate() {
+            if games == 0 || self.cards[i].drawn.times > 0 {
+                continue;
+            }
+            let cause = self.undrawn_cause(sc, e, i);
+            warn(
+                WarningKind::EventNeverDrawn,
+                &e.id,
+                format!("no game drew '{}': {cause}", e.title),
+            );
+        }
+        for (k, meter) in METERS.iter().enumerate() {
+            let n = self.pinned[k];
+            if games == 0 || (n as f64) <= PINNED_SHARE * games as f64 {
+                continue;
+            }
+            let side = |i: usize| &sc.side(Side::BOTH[i]).name;
+            let what = match k {
+                0 => "tension sat at 0".to_string(),
+                1 | 2 => format!("{}'s trust in {} sat at 100", side(k - 1), side(2 - k)),
+                _ => format!("{}'s approval sat at 0 or 100", side(k - 3)),
+            };
+            let fix = match k {
+                0 => {
+                    "the measures' per-round tension effects outweigh the drift of +1 a round, so later steps cannot show; make them smaller"
+                }
+                1 | 2 => {
+                    "trust effects are too generous for a caught breach or a failed vote to matter; lower effects.trust and on_sign.trust"
+                }
+                _ => {
+                    "the factions' reactions (gives, gets) or the events' approval effects are too strong; make them smaller"
+                }
+            };
+            warn(
+                WarningKind::MeterPinned,
+                meter,
+                format!("{what} for more than half the rounds in {n} of {games} games: {fix}"),
+            );
+        }
+        w
+    }
+
+    /// Which of phase `p`'s conditions held least, at the ends of rounds.
+    fn phase_cause(&self, sc: &Scenario, p: usize) -> String {
+        let def = &sc.phases[p];
+        let o = self.phases[p];
+        let of = self.round_ends;
+        if of == 0 {
+            return "no game played a whole round".into();
+        }
+        let mut parts = Vec::new();
+        if o.trust < of {
+            parts.push(format!(
+                "both trusts at {} or more ({:.0}% of round ends, highest seen {:.0})",
+                num(def.min_trust),
+                pct(o.trust, of),
+                self.best_trust
+            ));
+        }
+        if o.tension < of {
+            parts.push(format!(
+                "tension at {} or less ({:.0}%, lowest seen {:.0})",
+                num(def.max_tension),
+                pct(o.tension, of),
+                self.low_tension
+            ));
+        }
+        if o.areas < of {
+            let areas: Vec<&str> = def.areas.iter().map(|a| a.label()).collect();
+            let mut s = match areas.as_slice() {
+                [one] => format!("a {one} measure in force"),
+                _ => format!("a measure of each of {} in force", areas.join(", ")),
+            };
+            s += &format!(" ({:.0}%", pct(o.areas, of));
+            for a in def
+                .areas
+                .iter()
+                .filter(|a| self.area_rounds[**a as usize] == 0)
+            {
+                let ids: Vec<&str> = sc
+                    .measures
+                    .iter()
+                    .filter(|m| m.area == *a)
+                    .map(|m| m.id.as_str())
+                    .collect();
+                s += &format!(
+                    ", never any {}: see why {} went unsigned",
+                    a.label(),
+                    ids.join(", ")
+                );
+            }
+            parts.push(s + ")");
+        }
+        let never = [o.trust, o.tension, o.areas].contains(&0);
+        let lead = if never || parts.len() < 2 {
+            "it needs"
+        } else {
+            "its conditions held apart but never together"
+        };
+        format!(
+            "{lead} {}; lower min_trust, raise max_tension, or make measures of its areas easier to sign",
+            parts.join(", ")
+        )
+    }
+
+    fn unsigned_cause(&self, sc: &Scenario, m: &MeasureDef, i: usize) -> String {
+        if self.offered.iter().all(|&n| n == 0) && self.mechanics.gestures.times == 0 {
+            return "no game got as far as an offer or a gesture (see how the games ended)".into();
+        }
+        if self.offered[i] > 0 {
+            return format!(
+                "offered {} times but never signed: turned down, or its package failed at home; lower its burden or its own factions' resentment (gives), or raise its value",
+                self.offered[i]
+            );
+        }
+        // A prerequisite met in few games is the likelier cause than the counterparts' taste.
+        let scarcest = m
+            .requires
+            .iter()
+            .filter_map(|req| match req {
+                Requirement::Phase(id) => sc.phase_index(id).map(|p| {
+                    let name = format!("the '{}' phase", sc.phases[p].name);
+                    (self.phases[p].reached, name, "reached")
+                }),
+                Requirement::Measure(id) => sc.measure_index(id).map(|k| {
+                    let name = format!("'{}' in force", sc.measures[k].name);
+                    (self.signed[k].games, name, "signed")
+                }),
+            })
+            .min_by_key(|(games, ..)| *games);
+        if let Some((n, what, done)) = scarcest
+            && (n as f64) < 0.5 * self.games as f64
+        {
+            let how = if n == 0 {
+                format!("which no game {done}")
+            } else {
+                format!("{done} in only {n} games ({:.1}%)", pct(n, self.games))
+            };
+            return format!(
+                "never offered: it needs {what}, {how}; make that easier or drop the prerequisite"
+            );
+        }
+        format!(
+            "never offered: the counterparts never found it worth asking for or giving (value {}, burden {}, cost {}); raise its value, or lower its burden or cost",
+            num(m.value),
+            num(m.burden),
+            num(m.cost)
+        )
+    }
+
+    fn undrawn_cause(&self, sc: &Scenario, e: &EventDef, i: usize) -> String {
+        let t = &e.trigger;
+        let phase = |id: &Option<String>| id.as_ref().and_then(|id| sc.phase_index(id));
+        if t.measure_in_force.is_some() && t.measure_in_force == t.measure_absent {
+            return "its trigger asks for the same measure both in force and absent; drop one of the two"
+                .into();
+        }
+        if let (Some(a), Some(b)) = (phase(&t.min_phase), phase(&t.max_phase))
+            && a > b
+        {
+            return "its trigger's min_phase comes after its max_phase; swap or drop one".into();
+        }
+        if let Some(x) = t.min_tension
+            && x >= sc.end.clash_at
+        {
+            return format!(
+                "its min_tension {} is at or above end.clash_at {}: a match that tense has ended before the next card; lower min_tension",
+                num(x),
+                num(sc.end.clash_at)
+            );
+        }
+        let o = &self.cards[i];
+        if o.eligible == 0 {
+            let held: Vec<String> = self.probes[i]
+                .iter()
+                .map(|(k, _)| {
+                    format!("{} {}", CONDITIONS[*k], condition_value(t, *k),)
+                        + &format!(
+                            " held in {:.0}% of rounds",
+                            pct(o.held[*k], self.round_starts)
+                        )
+                })
+                .collect();
+            let never = self.probes[i].iter().any(|(k, _)| o.held[*k] == 0);
+            return format!(
+                "its trigger never held{}: {}; loosen the condition that never held",
+                if never {
+                    ""
+                } else {
+                    " with all its conditions at once"
+                },
+                held.join(", ")
+            );
+        }
+        format!(
+            "it could be drawn at {} of {} round starts, about {:.1} draws expected in all: raise its weight ({}) or event_chance ({}), or loosen its trigger",
+            o.eligible,
+            self.round_starts,
+            o.expected,
+            num(e.weight),
+            num(sc.event_chance)
+        )
+    }
+}
+
+fn condition_value(t: &Trigger, k: usize) -> String {
+    let s = |x: &Option<String>| format!("'{}'", x.as_deref().unwrap_or(""));
+    let n = |x: Option<u32>| x.map_or(String::new(), |x| x.to_string());
+    let f = |x: Option<f32>| x.map_or(String::new(), num);
+    match k {
+        0 => n(t.min_round),
+        1 => n(t.max_round),
+        2 => f(t.min_tension),
+        3 => f(t.max_tension),
+        4 => s(&t.min_phase),
+        5 => s(&t.max_phase),
+        6 => s(&t.measure_in_force),
+        _ => s(&t.measure_absent),
+    }
+}
+
+/// Why no side allowed to undertake `m` can ever pay for it, if none can, and whether that is
+/// because it costs more than every such side's `max_capital`.
+fn unaffordable(sc: &Scenario, m: &MeasureDef) -> Option<(bool, String)> {
+    let (cost, ver) = least_cost(sc, m);
+    let need = cost + ver;
+    let mut why = Vec::new();
+    let mut capped = true;
+    for side in Side::BOTH {
+        if !m.by.allows(side) {
+            continue;
+        }
+        let d = sc.side(side);
+        let can = savings(sc, side);
+        if need <= can + 1e-4 {
+            return None;
+        }
+        let over = need > d.max_capital + 1e-4;
+        capped &= over;
+        why.push(if over {
+            format!(
+                "{} holds at most {} (max_capital)",
+                d.name,
+                num(d.max_capital)
+            )
+        } else {
+            format!(
+                "{} saves at most {} in {} rounds ({} to start, {} a round)",
+                d.name,
+                num(can),
+                sc.rounds,
+                num(d.capital.min(d.max_capital)),
+                num(d.capital_per_round)
+            )
+        });
+    }
+    let price = if ver > 0.0 {
+        format!(
+            "{} + {} for its cheapest verification = {}",
+            num(cost),
+            num(ver),
+            num(need)
+        )
+    } else {
+        num(need)
+    };
+    Some((
+        capped,
+        format!(
+            "'{}' costs {price} capital, but {}: lower its cost, or raise max_capital or capital_per_round",
+            m.name,
+            why.join(", and ")
+        ),
+    ))
+}
+
+impl Report {
+    /// The report as an instructor reads it.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        let g = self.games;
+        let _ = writeln!(
+            s,
+            "{} ({}): {g} games, every counterpart against each, itself included, in both seats ({} pairings x {}), seed {}, {:.1} s",
+            self.title,
+            self.level,
+            self.pairings,
+            self.games_per_pairing,
+            self.seed,
+            self.elapsed_s
+        );
+        // One column of ids, as wide as the longest, so the figures line up whatever the level.
+        let w = self
+            .phases
+            .iter()
+            .map(|p| p.id.len())
+            .chain(self.events.iter().map(|e| e.id.len()))
+            .chain(self.measures.iter().map(|m| m.id.len()))
+            .fold(22, usize::max);
+        let head = |s: &mut String, title: &str, columns: &str| {
+            let _ = writeln!(s, "{title:<x$}{columns}", x = w + 2);
+        };
+        let row = |s: &mut String, id: &str, times: u32, games: u32, rest: &str| {
+            let _ = writeln!(s, "  {id:<w$} {times:>6}  {:>5.1}%{rest}", pct(games, g));
+        };
+        head(&mut s, "Endings", "  games");
+        for (_, label, n) in self.endings.rows() {
+            row(&mut s, label, n, n, "");
+        }
+        match self.mean_first_agreement_round {
+            Some(r) => {
+                let _ = writeln!(
+                    s,
+                    "First agreement in {:.1}% of games, in round {r:.1} on average",
+                    pct(self.mechanics.agreements.games, g)
+                );
+            }
+            None => {
+                let _ = writeln!(s, "No game reached an agreement");
+            }
+        }
+        head(&mut s, "Mechanics", "  times   games");
+        let m = &self.mechanics;
+        for (label, t) in [
+            ("agreements", m.agreements),
+            ("gestures", m.gestures),
+            ("ratification failures", m.ratification_failures),
+            ("leaders fallen", m.leader_falls),
+            ("mediator's proposals", m.mediator_proposals),
+            ("breaches caught", m.breaches_caught),
+            ("breaches hidden", m.breaches_hidden),
+        ] {
+            row(&mut s, label, t.times, t.games, "");
+        }
+        head(&mut s, "Phases reached", "  games");
+        for p in &self.phases {
+            let rest = format!("  {}", p.name);
+            row(&mut s, &p.id, p.games_reached, p.games_reached, &rest);
+        }
+        head(&mut s, "Event cards drawn", "  times   games");
+        for e in &self.events {
+            let rest = format!("  {}", e.title);
+            row(&mut s, &e.id, e.drawn.times, e.drawn.games, &rest);
+        }
+        head(&mut s, "Measures signed", "  times   games  offered");
+        for ms in &self.measures {
+            let rest = format!("  {:>7}  {}", ms.offered, ms.name);
+            row(&mut s, &ms.id, ms.signed.times, ms.signed.games, &rest);
+        }
+        head(&mut s, "Meters stuck for most of a match", "  games");
+        for p in &self.pinned {
+            let bound = match p.meter.as_str() {
+                "tension" => "at 0",
+                m if m.starts_with("trust") => "at 100",
+                _ => "at 0 or 100",
+            };
+            row(
+                &mut s,
+                &format!("{} {bound}", p.meter),
+                p.games,
+                p.games,
+                "",
+            );
+        }
+        if self.warnings.is_empty() {
+            let _ = writeln!(s, "No warnings");
+        } else {
+            let _ = writeln!(s, "Warnings ({})", self.warnings.len());
+            for w in &self.warnings {
+                let _ = writeln!(s, "  {} {}: {}", w.kind.name(), w.subject, w.message);
+            }
+        }
+        s
+    }
+}
+
+impl WarningKind {
+    /// The snake_case name the JSON report uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            WarningKind::BestEndingNever => "best_ending_never",
+            WarningKind::EndingAlways => "ending_always",
+            WarningKind::MeasureUnaffordable => "measure_unaffordable",
+            WarningKind::MeasureNeverSigned => "measure_never_signed",
+            WarningKind::EventNeverDrawn => "event_never_drawn",
+            WarningKind::PhaseNeverReached => "phase_never_reached",
+            WarningKind::MeterPinned => "meter_pinned",
+        }
+    }
+}
