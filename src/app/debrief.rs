@@ -23,6 +23,8 @@ pub struct DebriefState {
     pub show_press: bool,
     /// The report of the match shown, built once: working out the deals replays the match.
     pub report: Option<Report>,
+    /// The end-of-match card was read; the debrief proper follows it.
+    pub ending_seen: bool,
 }
 
 impl DebriefState {
@@ -42,6 +44,8 @@ impl DebriefState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DebriefIntent {
     Export,
+    /// Open the folder the export went to.
+    OpenFolder,
     ToTitle,
 }
 
@@ -83,9 +87,72 @@ pub fn debrief_ui(
     st.refresh(m, beliefs);
     // Held apart for the frame, so the widgets may change the rest of the state.
     let r = st.report.take().expect("refreshed above");
-    let out = draw(ui, pal, &r, st);
+    let out = if st.ending_seen {
+        draw(ui, pal, &r, st)
+    } else {
+        ending_card(ui, pal, &r, st);
+        None
+    };
     st.report = Some(r);
     out
+}
+
+/// The headline of an ending and the lesson it illustrates.
+pub fn ending_lesson(ending: Option<Ending>) -> (&'static str, &'static str) {
+    match ending {
+        Some(Ending::Normalization) => (
+            "Normalization",
+            "Small steps, kept and checked, added up to institutions that can outlast the leaders who signed them.",
+        ),
+        Some(Ending::Clash) => (
+            "Armed clash",
+            "Tension fed on itself. Hotlines and incident reporting damp the spiral; warnings and broken promises feed it.",
+        ),
+        Some(Ending::Ousted(_)) => (
+            "A leader falls",
+            "A deal must also pass at home: a leader who gives more than the factions will carry does not stay to keep it.",
+        ),
+        Some(Ending::RoundLimit) | None => (
+            "The seasons ran out",
+            "Time ran out before the relationship was settled. What was in force, and kept, is what counted.",
+        ),
+    }
+}
+
+/// The end of the match, on its own, before the debrief: what happened and what it teaches.
+fn ending_card(ui: &mut Ui, pal: &Palette, r: &Report, st: &mut DebriefState) {
+    let (title, lesson) = ending_lesson(r.ending);
+    let colour = match r.ending {
+        Some(Ending::Normalization) => pal.good,
+        Some(Ending::RoundLimit) | None => pal.warn,
+        _ => pal.bad,
+    };
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(40.0);
+                ui.label(RichText::new("The match is over").color(pal.muted));
+                ui.label(RichText::new(title).size(40.0).strong().color(colour));
+                ui.add_space(8.0);
+                ui.label(RichText::new(r.ending_text()).strong());
+                ui.add_space(8.0);
+                ui.label(RichText::new(lesson).italics());
+                ui.add_space(12.0);
+                for side in Side::BOTH {
+                    ui.label(format!(
+                        "{}: score {:.2}, approval {:.0}%",
+                        r.side(side).name,
+                        r.scores.utility[side.idx()],
+                        r.scores.approval[side.idx()]
+                    ));
+                }
+                ui.add_space(16.0);
+                if key_button(ui, "Open the debrief", egui::Key::Enter, true) {
+                    st.ending_seen = true;
+                }
+            });
+        });
+    });
 }
 
 fn draw(ui: &mut Ui, pal: &Palette, r: &Report, st: &mut DebriefState) -> Option<DebriefIntent> {
@@ -133,7 +200,12 @@ fn draw(ui: &mut Ui, pal: &Palette, r: &Report, st: &mut DebriefState) -> Option
             }
         });
         if let Some(e) = &st.exported {
-            ui.label(RichText::new(e).small().color(pal.muted));
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(e).small().color(pal.muted));
+                if ui.small_button("Open the folder").clicked() {
+                    out = Some(DebriefIntent::OpenFolder);
+                }
+            });
         }
         ui.add_space(2.0);
     });

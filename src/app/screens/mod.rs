@@ -96,6 +96,8 @@ pub enum Nav {
     BriefingDone,
     HandoverDone,
     ExportDebrief,
+    /// Open the folder exports go to in the desktop's file manager.
+    OpenExports,
     ToTitle,
     ReloadLevels,
     Quit,
@@ -224,6 +226,7 @@ pub fn debrief_page(
     };
     match debrief_ui(ui, pal, m, super::debrief::beliefs_of(g).as_ref(), st) {
         Some(DebriefIntent::Export) => vec![Intent::Nav(Nav::ExportDebrief)],
+        Some(DebriefIntent::OpenFolder) => vec![Intent::Nav(Nav::OpenExports)],
         Some(DebriefIntent::ToTitle) => vec![Intent::Nav(Nav::ToTitle)],
         None => Vec::new(),
     }
@@ -316,6 +319,12 @@ pub fn handle_nav(
                     exported.0 = Some(export(g));
                 }
             }
+            Nav::OpenExports => {
+                let dir = save::exports_dir();
+                if let Err(e) = save::open_folder(&dir) {
+                    exported.0 = Some(format!("Could not open {}: {e}", dir.display()));
+                }
+            }
             Nav::ToTitle => {
                 commands.remove_resource::<Game>();
                 saves.0 = save::list(save_dir.0.as_deref());
@@ -372,7 +381,8 @@ fn export(g: &Game) -> String {
     let Some(m) = g.table.finished() else {
         return "The debrief opens when the match is over.".into();
     };
-    let dir = save::data_dir().unwrap_or_else(|| PathBuf::from("."));
+    // Where the student keeps documents, not a hidden data folder.
+    let dir = save::exports_dir();
     let path = dir.join(format!("debrief-{}-seed{}.html", m.scenario.id, m.seed));
     match save::write_text_atomic(
         &path,
