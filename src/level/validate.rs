@@ -606,7 +606,11 @@ fn check_responses(c: &mut Checker, list: &Place, responses: &[ResponseDef], nam
             .iter()
             .all(|r| r.needs_measure.is_some() || r.cost > 0.0)
     {
-        c.err(list, ErrorKind::Inconsistent, "give at least one free response that needs no measure, so a struck state can always answer");
+        c.err(
+            list,
+            ErrorKind::Inconsistent,
+            "give this event a free answer: a response with no `cost` (or `cost: 0.0`) and no `needs_measure`, so that a struck state can always answer",
+        );
     }
 }
 
@@ -813,6 +817,7 @@ impl<'a> Checker<'a> {
             kind,
             message: message.into(),
             source: pos.and_then(|(l, _)| super::source_line(self.src.text, l)),
+            hint: None,
         });
     }
 
