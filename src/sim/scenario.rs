@@ -148,6 +148,17 @@ impl Statement {
             Statement::Milestone => "Announce a milestone",
         }
     }
+
+    /// What the leader says, as the press quotes it in the `{statement}` slot.
+    pub fn words(self) -> &'static str {
+        match self {
+            Statement::Reassure => "'We seek no quarrel, and we keep our word'",
+            Statement::Warn => "'Our patience has limits'",
+            Statement::AcknowledgeHarm => "'We acknowledge the wrongs of the past'",
+            Statement::SharedInterest => "'What we share matters more than what divides us'",
+            Statement::Milestone => "'Today we have taken a real step forward'",
+        }
+    }
 }
 
 /// Changes to the world, seen from one actor's side (the state that undertakes a measure,

@@ -6,6 +6,7 @@ mod common;
 mod bargaining;
 mod counterparts;
 mod determinism;
+mod headlines;
 mod home_front;
 mod implementation;
 mod levels;
