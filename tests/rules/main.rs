@@ -4,6 +4,7 @@
 mod common;
 
 mod bargaining;
+mod cli;
 mod counterparts;
 mod determinism;
 mod headlines;
