@@ -236,6 +236,9 @@ pub fn debrief_ui(
                     }),
             );
         });
+        if let Some(epilogue) = m.epilogue() {
+            ui.label(RichText::new(epilogue).italics());
+        }
         ui.horizontal(|ui| {
             for side in Side::BOTH {
                 ui.label(
@@ -761,6 +764,9 @@ pub fn export_html(m: &Match, beliefs: Option<&Beliefs>) -> String {
         m.history.len(),
         esc(&ending_text(m))
     ));
+    if let Some(epilogue) = m.epilogue() {
+        h.push_str(&format!("<p><em>{}</em></p>", esc(epilogue)));
+    }
     h.push_str("<table><tr><th></th><th>score</th><th>approval</th></tr>");
     for side in Side::BOTH {
         h.push_str(&format!(

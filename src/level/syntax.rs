@@ -396,6 +396,7 @@ fn thing(name: &str) -> String {
         "OutletDef" => "a news outlet",
         "HeadlineDef" => "a headline template",
         "EndDef" => "`end`",
+        "EndingKind" => "an ending in `epilogues`",
         "AiDef" => "`ai`",
         "MediatorDef" => "`mediator`",
         "Area" => "an area",

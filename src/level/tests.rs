@@ -739,3 +739,45 @@ fn an_event_needs_a_free_answer() {
         line,
     );
 }
+
+#[test]
+fn epilogues_are_read_and_checked() {
+    let text = edited(
+        "end: (",
+        "treaties: 1,",
+        "treaties: 1,\n        epilogues: {\n            Normalization: \"The fishers share the lake again.\",\n            Clash: \"   \",\n        },",
+    );
+    let line = line_after(&text, "epilogues:", "Clash:");
+    assert_reported(
+        &refused(&text),
+        "end.epilogues[Clash]",
+        ErrorKind::Inconsistent,
+        line,
+    );
+    let fixed = text.replace("Clash: \"   \"", "Clash: \"Smoke over the water.\"");
+    let sc = parse("epilogues.ron", fixed.as_bytes()).unwrap();
+    assert_eq!(
+        sc.end
+            .epilogues
+            .get(&crate::sim::EndingKind::Clash)
+            .map(String::as_str),
+        Some("Smoke over the water.")
+    );
+    // An ending the game does not have is named in the guide's words.
+    let errors = refused(&text.replace("Clash:", "Victory:"));
+    assert_eq!(errors[0].kind, ErrorKind::Syntax);
+    assert!(
+        errors[0].message.contains("`Victory`"),
+        "{}",
+        errors[0].message
+    );
+    assert_plain(&errors[0].message);
+}
+
+#[test]
+fn a_level_without_epilogues_keeps_its_content_hash() {
+    // Levels saved with a match before epilogues existed must still match their records.
+    let sc = parse("tutorial.ron", tutorial().as_bytes()).unwrap();
+    let json = serde_json::to_string(&sc).unwrap();
+    assert!(!json.contains("epilogues"));
+}

@@ -704,8 +704,18 @@ fn check_end(c: &mut Checker, sc: &Scenario) {
         normalize_phase,
         hold_rounds,
         treaties,
+        epilogues,
     } = &sc.end;
     let p = Place::root().field("end");
+    for (kind, text) in epilogues {
+        if text.trim().is_empty() {
+            c.err(
+                &p.field("epilogues").entry(&format!("{kind:?}")),
+                ErrorKind::Inconsistent,
+                "an epilogue cannot be empty; leave that ending out instead",
+            );
+        }
+    }
     match sc.phase_index(normalize_phase) {
         None => c.err(
             &p.field("normalize_phase"),

@@ -560,6 +560,24 @@ pub struct EndDef {
     /// ...with at least this many treaties in force.
     #[serde(default)]
     pub treaties: u32,
+    /// The level's own closing text for each way the match can end, shown after it; an ending
+    /// left out has none. Left out of the content hash while empty, so adding the field did not
+    /// change the hash of levels without it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub epilogues: BTreeMap<EndingKind, String>,
+}
+
+/// The ways a match can end, as a level names them for its epilogues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum EndingKind {
+    /// The normalization condition was met.
+    Normalization,
+    /// An armed clash.
+    Clash,
+    /// A leader fell and the level ends the match then (`on_ouster: Defeat`), either state's.
+    Ousted,
+    /// The round limit came first.
+    RoundLimit,
 }
 
 fn clash_default() -> f32 {

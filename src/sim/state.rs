@@ -284,6 +284,12 @@ impl Match {
         m
     }
 
+    /// The level's epilogue for the way the match ended, if it wrote one.
+    pub fn epilogue(&self) -> Option<&str> {
+        let kind = self.ending?.kind();
+        self.scenario.end.epilogues.get(&kind).map(String::as_str)
+    }
+
     /// Per-side state.
     pub fn side(&self, s: Side) -> &SideState {
         &self.sides[s.idx()]

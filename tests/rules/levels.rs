@@ -164,3 +164,26 @@ fn some_may_be_left_out_around_optional_values() {
             .any(|h| h.outlet.as_deref() == Some("brevik_post"))
     );
 }
+
+#[test]
+fn the_transcript_ends_with_the_levels_epilogue() {
+    let text = std::fs::read_to_string("levels/tutorial.ron").unwrap();
+    let words = "Ten years on, the Silver Perch still fishes the northern bay.";
+    let with = text.replacen(
+        "treaties: 1,",
+        &format!("treaties: 1, epilogues: {{ Normalization: \"{words}\", RoundLimit: \"{words}\", Clash: \"{words}\", Ousted: \"{words}\" }},"),
+        1,
+    );
+    let sc = std::sync::Arc::new(level::parse("epilogue.ron", with.as_bytes()).unwrap());
+    let (m, transcript) =
+        detente::runner::transcript(sc.clone(), 5, detente::runner::level_seats(&sc, 5));
+    assert!(m.ending.is_some());
+    assert_eq!(m.epilogue(), Some(words));
+    assert!(transcript.trim_end().ends_with(words), "{transcript}");
+    // Without one, nothing is added.
+    let plain = tutorial();
+    let (m, transcript) =
+        detente::runner::transcript(plain.clone(), 5, detente::runner::level_seats(&plain, 5));
+    assert_eq!(m.epilogue(), None);
+    assert!(!transcript.contains("Epilogue"));
+}
