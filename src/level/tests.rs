@@ -781,3 +781,19 @@ fn a_level_without_epilogues_keeps_its_content_hash() {
     let json = serde_json::to_string(&sc).unwrap();
     assert!(!json.contains("epilogues"));
 }
+
+#[test]
+fn a_measure_dearer_than_the_capital_cap_is_refused() {
+    // Aldora alone may open the fishing grounds (cost 3.0); capped at 2, it never could.
+    let text = edited("id: \"aldora\"", "max_capital: 30.0", "max_capital: 2.0");
+    let line = line_after(&text, "id: \"fishing_grounds\"", "cost:");
+    assert_reported(
+        &refused(&text),
+        "measures[3].cost",
+        ErrorKind::Inconsistent,
+        line,
+    );
+    // A measure either state may undertake needs only one that can afford it.
+    let errors = refused(&text);
+    assert!(!errors.iter().any(|e| e.field == "measures[0].cost"));
+}

@@ -302,8 +302,31 @@ fn check_measures(c: &mut Checker, sc: &Scenario, names: &Names) {
     c.ids(&list, sc.measures.iter().map(|m| &m.id));
     for (i, m) in sc.measures.iter().enumerate() {
         check_measure(c, &list.index(i), m, sc.observers.is_some(), names);
+        check_affordable(c, sc, &list.index(i), m);
     }
     check_cycles(c, sc);
+}
+
+/// Capital never rises above `max_capital`, so a measure that costs more than every state that
+/// may undertake it can hold could never be signed. (A verification option may always be left
+/// out, so only the measure's own cost counts.)
+fn check_affordable(c: &mut Checker, sc: &Scenario, p: &Place, m: &MeasureDef) {
+    let caps: Vec<f32> = Side::BOTH
+        .into_iter()
+        .filter(|s| m.by.allows(*s))
+        .map(|s| sc.side(s).max_capital)
+        .collect();
+    if m.cost.is_finite() && caps.iter().all(|cap| m.cost > *cap) {
+        let most = caps.iter().copied().fold(0.0, f32::max);
+        c.err(
+            &p.field("cost"),
+            ErrorKind::Inconsistent,
+            format!(
+                "costs {}, more than the {most} a state that may undertake it can ever hold (`max_capital`): it could never be signed",
+                m.cost
+            ),
+        );
+    }
 }
 
 /// One measure: its numbers, effects, verification, terms and prerequisites.
