@@ -50,8 +50,8 @@ pub enum Command {
         /// Seed of the first game; game k uses seed + k.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Number of games.
-        #[arg(long, default_value_t = 1)]
+        /// Number of games, 1 to 1,000,000.
+        #[arg(long, default_value_t = 1, value_parser = parse_sim_games)]
         games: u32,
         /// Print one JSON object instead of text.
         #[arg(long)]
@@ -72,8 +72,9 @@ pub enum Command {
         /// The level file.
         #[arg(long)]
         level: PathBuf,
-        /// Games per ordered pairing.
-        #[arg(long, default_value_t = 10)]
+        /// Games per ordered pairing, 1 to 10,000 (every pairing of the 12 counterparts, in
+        /// both roles, plays this many).
+        #[arg(long, default_value_t = 10, value_parser = parse_tournament_games)]
         games: u32,
         /// Seed of the first game.
         #[arg(long, default_value_t = 1)]
@@ -99,12 +100,27 @@ pub enum Command {
     },
 }
 
+/// Most games `sim` plays in one run: on a full level, at about a thousand games a second,
+/// a quarter of an hour. A mistyped extra digit or two is refused instead of running for days.
+pub const MAX_SIM_GAMES: u32 = 1_000_000;
+
+/// Most games per ordered pairing in a `tournament`: with 144 pairings, about as many games as
+/// [`MAX_SIM_GAMES`].
+pub const MAX_TOURNAMENT_GAMES: u32 = 10_000;
+
+/// Exit code when the reader of the output went away (`detente sim | head -1`): the code a
+/// shell reports for a program stopped by a closed pipe.
+pub const EXIT_PIPE_CLOSED: i32 = 141;
+
+/// A command's exit code; `Err` when it stopped early because its output could not be written.
+type Done = Result<i32, i32>;
+
 /// Load one level or print its errors.
 pub fn load_or_report(path: &std::path::Path) -> Option<Arc<Scenario>> {
     match level::load(path) {
         Ok(s) => Some(Arc::new(s)),
         Err(e) => {
-            eprintln!("{e}");
+            tell(&e.to_string());
             None
         }
     }
@@ -112,8 +128,8 @@ pub fn load_or_report(path: &std::path::Path) -> Option<Arc<Scenario>> {
 
 /// Run the command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
-    match cli.command {
-        None => window(),
+    let done = match cli.command {
+        None => Ok(window()),
         Some(Command::Check {
             files,
             play,
@@ -142,8 +158,9 @@ pub fn run(cli: Cli) -> i32 {
             rounds,
             screen,
             out,
-        }) => screenshot(&level, seed, rounds, &screen, &out),
-    }
+        }) => Ok(screenshot(&level, seed, rounds, &screen, &out)),
+    };
+    done.unwrap_or_else(|code| code)
 }
 
 #[cfg(feature = "gui")]
@@ -153,7 +170,7 @@ fn window() -> i32 {
 
 #[cfg(not(feature = "gui"))]
 fn window() -> i32 {
-    eprintln!("this build has no game window; rebuild with the default `gui` feature");
+    tell("this build has no game window; rebuild with the default `gui` feature");
     2
 }
 
@@ -173,33 +190,33 @@ fn screenshot(_: &std::path::Path, _: u64, _: u32, _: &str, _: &std::path::Path)
     window()
 }
 
-fn tournament(path: &std::path::Path, games: u32, seed: u64, json: bool) -> i32 {
+fn tournament(path: &std::path::Path, games: u32, seed: u64, json: bool) -> Done {
     let Some(sc) = load_or_report(path) else {
-        return 1;
+        return Ok(1);
     };
     let mut bar = Progress::new(1, "tournament");
-    let t = crate::eval::tournament::run(sc, games.max(1), seed, |done, total| {
+    let t = crate::eval::tournament::run(sc, games, seed, |done, total| {
         bar.total = total;
         bar.tick(done)
     });
     bar.finish();
     if json {
         match serde_json::to_string(&t) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => say(&format!("{s}\n"))?,
             Err(e) => {
-                eprintln!("cannot write JSON: {e}");
-                return 1;
+                tell(&format!("cannot write JSON: {e}"));
+                return Ok(1);
             }
         }
     } else {
-        say(&t.table());
+        say(&t.table())?;
     }
-    0
+    Ok(0)
 }
 
 /// Validate each file and, when `play` gives a seed and games per pairing, playtest the valid
 /// ones.
-fn check(files: &[PathBuf], play: Option<(u64, u32)>, json: bool) -> i32 {
+fn check(files: &[PathBuf], play: Option<(u64, u32)>, json: bool) -> Done {
     let mut bad = 0;
     let mut warned = false;
     for f in files {
@@ -207,19 +224,19 @@ fn check(files: &[PathBuf], play: Option<(u64, u32)>, json: bool) -> i32 {
             Ok(s) => s,
             Err(e) => {
                 bad += 1;
-                eprintln!("{e}");
+                tell(&e.to_string());
                 continue;
             }
         };
         if !json {
-            println!(
-                "{}: ok ({}: {} measures, {} events, {} outlets)",
+            say(&format!(
+                "{}: ok ({}: {} measures, {} events, {} outlets)\n",
                 f.display(),
                 s.title,
                 s.measures.len(),
                 s.events.len(),
                 s.outlets.len()
-            );
+            ))?;
         }
         let Some((seed, games)) = play else {
             continue;
@@ -228,23 +245,26 @@ fn check(files: &[PathBuf], play: Option<(u64, u32)>, json: bool) -> i32 {
         warned |= !report.warnings.is_empty();
         if json {
             match serde_json::to_string(&report) {
-                Ok(j) => say(&format!("{j}\n")),
+                Ok(j) => say(&format!("{j}\n"))?,
                 Err(e) => {
-                    eprintln!("cannot write JSON: {e}");
-                    return 1;
+                    tell(&format!("cannot write JSON: {e}"));
+                    return Ok(1);
                 }
             }
         } else {
-            say(&report.text());
+            say(&report.text())?;
         }
     }
     if bad > 0 {
-        eprintln!("{bad} of {} level file(s) have errors", files.len());
-        1
+        tell(&format!(
+            "{bad} of {} level file(s) have errors",
+            files.len()
+        ));
+        Ok(1)
     } else if warned {
-        3
+        Ok(3)
     } else {
-        0
+        Ok(0)
     }
 }
 
@@ -282,30 +302,88 @@ impl Progress {
         }
         self.last = now;
         self.shown = true;
-        let frac = done as f64 / self.total.max(1) as f64;
+        let frac = (done as f64 / self.total.max(1) as f64).min(1.0);
         let width = 30;
         let filled = (frac * width as f64) as usize;
-        eprint!(
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
             "\r{} [{}{}] {done}/{} ",
             self.label,
             "#".repeat(filled),
             "-".repeat(width - filled),
             self.total
-        );
-        let _ = std::io::stderr().flush();
+        )
+        .and_then(|_| err.flush());
     }
 
     pub fn finish(&self) {
         if self.shown {
-            eprintln!();
+            tell("");
         }
     }
 }
 
-/// Print to stdout; a closed pipe (e.g. `| head`) ends the output quietly instead of panicking.
-fn say(text: &str) {
+/// Write to stdout, the one way commands print their results. A reader that went away (`| head`)
+/// stops the command quietly with [`EXIT_PIPE_CLOSED`]; any other failure, such as a full disk,
+/// is reported on stderr and stops it with 1. `Err` holds the exit code.
+pub fn say(text: &str) -> Result<(), i32> {
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(EXIT_PIPE_CLOSED),
+        Err(e) => {
+            tell(&format!("detente: cannot write the output: {e}"));
+            Err(1)
+        }
+    }
+}
+
+/// Write a line to stderr. Unlike `eprintln!`, a stderr that cannot be written is ignored
+/// rather than a panic: there is nowhere left to report it.
+pub fn tell(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+}
+
+/// `--games` of `sim`: at least 1, at most [`MAX_SIM_GAMES`].
+fn parse_sim_games(s: &str) -> Result<u32, String> {
+    parse_games(s, MAX_SIM_GAMES, "")
+}
+
+/// `--games` of `tournament`: at least 1, at most [`MAX_TOURNAMENT_GAMES`] per pairing.
+fn parse_tournament_games(s: &str) -> Result<u32, String> {
+    parse_games(s, MAX_TOURNAMENT_GAMES, " per pairing")
+}
+
+/// `1000000` as `1,000,000`.
+fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn parse_games(s: &str, max: u32, per: &str) -> Result<u32, String> {
+    let n: u64 =
+        s.trim().replace(['_', ','], "").parse().map_err(|_| {
+            format!("'{s}' is not a number of games; write a whole number such as 100")
+        })?;
+    if n == 0 {
+        return Err("at least 1 game is needed".into());
+    }
+    if n > u64::from(max) {
+        return Err(format!(
+            "at most {} games{per} in one run; run several with different --seed values instead",
+            thousands(max)
+        ));
+    }
+    Ok(n as u32)
 }
 
 /// Parse `personality[:difficulty]`, e.g. `hawk:hard` or `dove`.
@@ -351,28 +429,27 @@ fn sim(
     json: bool,
     seats: Seats,
     debrief: Option<&std::path::Path>,
-) -> i32 {
+) -> Done {
     if debrief.is_some() && (games > 1 || json) {
-        eprintln!("--debrief reports a single game: leave out --games and --json");
-        return 2;
+        tell("--debrief reports a single game: leave out --games and --json");
+        return Ok(2);
     }
     let Some(sc) = load_or_report(path) else {
-        return 1;
+        return Ok(1);
     };
-    if games <= 1 && !json {
+    if games == 1 && !json {
         let seats = seats_for(&sc, seats, seed);
         let (m, text) = runner::transcript(sc, seed, seats);
-        say(&text);
+        say(&text)?;
         // Counterparts on both sides: nobody's beliefs about a person to show.
         if let Some(out) = debrief
             && let Err(e) = std::fs::write(out, crate::report::export_html(&m, None))
         {
-            eprintln!("cannot write {}: {e}", out.display());
-            return 1;
+            tell(&format!("cannot write {}: {e}", out.display()));
+            return Ok(1);
         }
-        return 0;
+        return Ok(0);
     }
-    let games = games.max(1);
     let start = Instant::now();
     let mut outcomes: BTreeMap<String, u32> = BTreeMap::new();
     let (mut rounds, mut ua, mut ub, mut stab, mut agreed) = (0u64, 0f64, 0f64, 0f64, 0u32);
@@ -437,26 +514,27 @@ fn sim(
             "elapsed_s": elapsed,
             "games_per_second": n / elapsed.max(1e-9),
         });
-        println!("{obj}");
+        say(&format!("{obj}\n"))?;
     } else {
-        println!("{}: {games} games from seed {seed}", sc.title);
+        let mut out = format!("{}: {games} games from seed {seed}\n", sc.title);
         for (k, v) in &outcomes {
-            println!("  {k:<14} {v:>6}  ({:.1}%)", *v as f64 * 100.0 / n);
+            out += &format!("  {k:<14} {v:>6}  ({:.1}%)\n", *v as f64 * 100.0 / n);
         }
-        println!("  mean rounds    {:.2}", rounds as f64 / n);
-        println!(
-            "  agreements     {:.1}% of games",
+        out += &format!("  mean rounds    {:.2}\n", rounds as f64 / n);
+        out += &format!(
+            "  agreements     {:.1}% of games\n",
             agreed as f64 * 100.0 / n
         );
-        println!(
-            "  mean utility   {} {:.3}, {} {:.3}",
+        out += &format!(
+            "  mean utility   {} {:.3}, {} {:.3}\n",
             sc.side_a.name,
             ua / n,
             sc.side_b.name,
             ub / n
         );
-        println!("  mean stability {:.1}", stab / n);
-        println!("  {:.2} s, {:.0} games/s", elapsed, n / elapsed.max(1e-9));
+        out += &format!("  mean stability {:.1}\n", stab / n);
+        out += &format!("  {:.2} s, {:.0} games/s\n", elapsed, n / elapsed.max(1e-9));
+        say(&out)?;
     }
-    0
+    Ok(0)
 }

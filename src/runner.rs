@@ -200,6 +200,9 @@ pub fn transcript(scenario: Arc<Scenario>, seed: u64, seats: [Seat; 2]) -> (Matc
         s.approval[1],
         s.stability
     );
+    if let Some(epilogue) = m.epilogue() {
+        let _ = writeln!(out, "\nEpilogue: {epilogue}");
+    }
     (m, out)
 }
 

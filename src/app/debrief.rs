@@ -135,6 +135,10 @@ fn ending_card(ui: &mut Ui, pal: &Palette, r: &Report, st: &mut DebriefState) {
                 ui.label(RichText::new(title).size(40.0).strong().color(colour));
                 ui.add_space(8.0);
                 ui.label(RichText::new(r.ending_text()).strong());
+                if let Some(epilogue) = &r.epilogue {
+                    ui.add_space(6.0);
+                    ui.label(epilogue);
+                }
                 ui.add_space(8.0);
                 ui.label(RichText::new(lesson).italics());
                 ui.add_space(12.0);

@@ -155,7 +155,9 @@ impl<'a> Source<'a> {
         Source { text, depth, class }
     }
 
-    /// The 1-based line and column of `place`, or of the closest enclosing field found.
+    /// The 1-based line and column of `place`, or of the closest enclosing field found, or of
+    /// the level's opening bracket when not even the first field is written (it was left to its
+    /// default). `None` only for a text without code.
     pub fn locate(&self, place: &Place) -> Option<(usize, usize)> {
         // Inside the scenario's own parentheses, top-level fields sit one level deep.
         let (mut from, mut inside) = (0, 1);
@@ -174,7 +176,11 @@ impl<'a> Source<'a> {
                 Needle::Text(t) => (i + t.len(), self.depth[i]),
             };
         }
-        let before = &self.text[..found?];
+        let at = found.or_else(|| {
+            let b = self.text.as_bytes();
+            (0..b.len()).find(|&i| self.class[i] == Class::Code && b[i] == b'(')
+        })?;
+        let before = &self.text[..at];
         let line = before.matches('\n').count() + 1;
         let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         Some((line, col))

@@ -32,6 +32,33 @@ pub enum ErrorKind {
     /// Values that are fine one by one but cannot work together, such as a loop of
     /// prerequisites or an end condition that can never be met.
     Inconsistent,
+    /// The file is larger than [`MAX_LEVEL_BYTES`]; it is refused before it is read as a level.
+    TooLarge,
+}
+
+/// A mistake people often make, recognised behind an error; the message then says how to fix
+/// it instead of what the reader expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Hint {
+    /// A decimal point in a whole-number field: `rounds: 13.0`, `Some(3.0)`, `Sunset(4.0)`.
+    DecimalInWholeNumber,
+    /// A percent sign after a number: `60%`.
+    PercentSign,
+    /// A decimal comma: `2,5` for `2.5`.
+    DecimalComma,
+    /// Curly quotes (“ ” ‘ ’), as word processors type them, instead of straight `"`.
+    CurlyQuote,
+    /// A double quote inside text not written as `\"`, which ends the text early.
+    UnescapedQuote,
+    /// Text that is never closed, so it runs on into the fields after it.
+    UnclosedText,
+    /// Text written without double quotes.
+    UnquotedText,
+    /// `Some(...)` or `None` in a field that is not optional.
+    NotOptional,
+    /// A comma missing between two fields or list items.
+    MissingComma,
 }
 
 /// One problem in a level file.
@@ -49,6 +76,9 @@ pub struct LevelError {
     pub message: String,
     /// The source line the position points into, shown under the message.
     pub source: Option<String>,
+    /// The common mistake recognised behind this error, if any; the message then says how to
+    /// fix it.
+    pub hint: Option<Hint>,
 }
 
 impl LevelError {
@@ -110,8 +140,40 @@ fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
+/// The largest level file read, in bytes. The shipped levels are under 100 kB; a file many
+/// times that is not a level, and refusing it keeps a mistaken path from filling memory.
+pub const MAX_LEVEL_BYTES: u64 = 4 * 1024 * 1024;
+
+/// An error about the file as a whole, before its text is read as a level.
+fn file_error(file: &str, kind: ErrorKind, message: String) -> LevelErrors {
+    LevelErrors(vec![LevelError {
+        file: file.into(),
+        pos: None,
+        field: String::new(),
+        kind,
+        message,
+        source: None,
+        hint: None,
+    }])
+}
+
+fn too_large(file: &str, len: u64) -> LevelErrors {
+    file_error(
+        file,
+        ErrorKind::TooLarge,
+        format!(
+            "the file is {:.1} MB; a level may be at most {} MB, so this is probably not a level file",
+            len as f64 / (1024.0 * 1024.0),
+            MAX_LEVEL_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
 /// Parse and check a level from bytes; `file` names it in errors.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Scenario, LevelErrors> {
+    if bytes.len() as u64 > MAX_LEVEL_BYTES {
+        return Err(too_large(file, bytes.len() as u64));
+    }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -125,18 +187,22 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scenario, LevelErrors> {
                 kind: ErrorKind::Unreadable,
                 message: "the file is not valid UTF-8 text (save it as UTF-8)".into(),
                 source: None,
+                hint: None,
             }]));
         }
     };
+    // Editors on Windows often save UTF-8 with a byte-order mark; it is not part of the level.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let scenario: Scenario = ron_options().from_str(text).map_err(|e| {
-        let (line, col) = (e.span.start.line.max(1), e.span.start.col.max(1));
+        let d = syntax::diagnose(text, &e);
         LevelErrors(vec![LevelError {
             file: file.into(),
-            pos: Some((line, col)),
+            pos: Some(d.pos),
             field: String::new(),
             kind: ErrorKind::Syntax,
-            message: syntax::message(&e.code),
-            source: source_line(text, line),
+            message: d.message,
+            source: source_line(text, d.pos.0),
+            hint: d.hint,
         }])
     })?;
     let errors = validate(file, text, &scenario);
@@ -147,19 +213,28 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scenario, LevelErrors> {
     }
 }
 
-/// Read, parse and check a level file.
+/// Read, parse and check a level file. A file larger than [`MAX_LEVEL_BYTES`] is refused
+/// before it is read.
 pub fn load(path: &Path) -> Result<Scenario, LevelErrors> {
+    use std::io::Read;
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        LevelErrors(vec![LevelError {
-            file: file.clone(),
-            pos: None,
-            field: String::new(),
-            kind: ErrorKind::Unreadable,
-            message: format!("cannot read the file: {e}"),
-            source: None,
-        }])
-    })?;
+    let unreadable = |e: std::io::Error| {
+        file_error(
+            &file,
+            ErrorKind::Unreadable,
+            format!("cannot read the file: {e}"),
+        )
+    };
+    let f = std::fs::File::open(path).map_err(unreadable)?;
+    let len = f.metadata().map_err(unreadable)?.len();
+    if len > MAX_LEVEL_BYTES {
+        return Err(too_large(&file, len));
+    }
+    // The limit holds even if the file grows, or its size was not known, while it is read.
+    let mut bytes = Vec::with_capacity(len as usize);
+    f.take(MAX_LEVEL_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
     parse(&file, &bytes)
 }
 

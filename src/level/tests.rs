@@ -500,3 +500,300 @@ fn fields_are_found_by_nesting_not_by_first_match() {
         line,
     );
 }
+
+#[test]
+fn common_mistakes_are_named_where_they_are() {
+    // (anchor, from, to, the mistake, lines from the edit to where it must be reported)
+    let cases = [
+        (
+            "rounds: 6",
+            "rounds: 6",
+            "rounds: 13.0",
+            Hint::DecimalInWholeNumber,
+            0,
+        ),
+        (
+            "id: \"fog_collision\"",
+            "max_round: Some(4)",
+            "max_round: Some(4.0)",
+            Hint::DecimalInWholeNumber,
+            0,
+        ),
+        (
+            "id: \"hotline\"",
+            "Treaty(3)",
+            "Treaty(3.0)",
+            Hint::DecimalInWholeNumber,
+            0,
+        ),
+        ("event_chance:", "0.55", "60%", Hint::PercentSign, 0),
+        (
+            "id: \"fishers\"",
+            "approval: 50.0",
+            "approval: 50%",
+            Hint::PercentSign,
+            0,
+        ),
+        (
+            "id: \"hotline\"",
+            "cost: 2.0",
+            "cost: 2,5",
+            Hint::DecimalComma,
+            0,
+        ),
+        (
+            "id: \"fishers\"",
+            "\"Fishing cooperatives\"",
+            "\u{201c}Fishing cooperatives\u{201d}",
+            Hint::CurlyQuote,
+            0,
+        ),
+        (
+            "id: \"fishers\"",
+            "\"Fishing cooperatives\"",
+            "\u{2018}Fishing cooperatives\u{2019}",
+            Hint::CurlyQuote,
+            0,
+        ),
+        // Only the closing quote is curly: the text runs on, and RON stops lines later.
+        (
+            "id: \"fishers\"",
+            "cooperatives\"",
+            "cooperatives\u{201d}",
+            Hint::CurlyQuote,
+            0,
+        ),
+        (
+            "id: \"opposition_rally\"",
+            "'Not one fish more'",
+            "\"Not one fish more\"",
+            Hint::UnescapedQuote,
+            0,
+        ),
+        (
+            "id: \"hotline\"",
+            "\"Lake hotline\",",
+            "\"Lake hotline,",
+            Hint::UnclosedText,
+            0,
+        ),
+        (
+            "id: \"hotline\"",
+            "\"Lake hotline\"",
+            "Lake hotline",
+            Hint::UnquotedText,
+            0,
+        ),
+        (
+            "rounds: 6",
+            "rounds: 6",
+            "rounds: Some(6)",
+            Hint::NotOptional,
+            0,
+        ),
+        (
+            "id: \"hotline\"",
+            "cost: 2.0",
+            "cost: Some(2.0)",
+            Hint::NotOptional,
+            0,
+        ),
+        (
+            "id: \"hotline\"",
+            "area: Communication",
+            "area: None",
+            Hint::NotOptional,
+            0,
+        ),
+        (
+            "id: \"hotline\"",
+            "\"Lake hotline\",",
+            "\"Lake hotline\" area: Communication,",
+            Hint::MissingComma,
+            0,
+        ),
+        (
+            "id: \"hotline\"",
+            "cost: 2.0,",
+            "cost: 2.0",
+            Hint::MissingComma,
+            1,
+        ),
+    ];
+    for (anchor, from, to, hint, below) in cases {
+        let text = edited(anchor, from, to);
+        let errors = refused(&text);
+        assert_eq!(errors.len(), 1, "{to}");
+        let e = &errors[0];
+        let line = line_after(&tutorial(), anchor, from) + below;
+        assert_eq!(e.kind, ErrorKind::Syntax, "{to}");
+        assert_eq!(e.hint, Some(hint), "{to}: {e}");
+        assert_eq!(e.pos.map(|(l, _)| l), Some(line), "{to}: {e}");
+        assert!(e.source.is_some(), "{to}");
+        assert_plain(&e.message);
+    }
+}
+
+#[test]
+fn a_mistake_is_pointed_at_its_column() {
+    // The decimal point in `rounds: 13.0` is reported at the number, not past it.
+    let text = edited("rounds: 6", "rounds: 6", "rounds: 13.0");
+    let e = &refused(&text)[0];
+    let line = line_after(&tutorial(), "rounds: 6", "rounds:");
+    let src = text.lines().nth(line - 1).unwrap();
+    let col = src.find("13.0").unwrap() + 1;
+    assert_eq!(e.pos, Some((line, col)));
+    // A curly quote inside text is only a character, and the level stays valid.
+    let text = edited(
+        "id: \"hotline\"",
+        "Lake hotline",
+        "Lake \u{201c}hot\u{201d} line",
+    );
+    assert!(parse("curly.ron", text.as_bytes()).is_ok());
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let text = format!("\u{feff}{}", tutorial());
+    assert!(parse("bom.ron", text.as_bytes()).is_ok());
+    // Lines and columns are those an editor shows, which hides the mark.
+    let bad = format!(
+        "\u{feff}{}",
+        edited("rounds: 6", "rounds: 6", "rounds: 6.0")
+    );
+    let e = &refused(&bad)[0];
+    let line = line_after(&tutorial(), "rounds: 6", "rounds:");
+    assert_eq!(e.pos, Some((line, 13)));
+    // Only at the start: elsewhere it is a stray character.
+    let stray = edited("rounds: 6", "rounds: 6", "rounds: \u{feff}6");
+    assert_eq!(refused(&stray)[0].kind, ErrorKind::Syntax);
+}
+
+#[test]
+fn every_error_has_a_line_and_column() {
+    // A group left out entirely takes its default; a problem in it is reported at the level's
+    // opening bracket rather than nowhere.
+    let text = tutorial();
+    let from = text.find("    ai: (").unwrap();
+    let to = from + text[from..].find("),\n").unwrap() + 3;
+    let text = format!("{}{}", &text[..from], &text[to..]);
+    let mut sc = parse("no_ai.ron", text.as_bytes()).expect("the default ai is valid");
+    sc.ai.flexibility = 3.0;
+    let errors = validate("no_ai.ron", &text, &sc);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].field, "ai.flexibility");
+    let opening = line_after(&text, "Scenario(", "Scenario(");
+    assert_eq!(errors[0].pos, Some((opening, 9)));
+}
+
+#[test]
+fn a_file_too_large_is_refused_before_parsing() {
+    let mut big = tutorial().into_bytes();
+    big.resize(MAX_LEVEL_BYTES as usize + 1, b' ');
+    let e = parse("big.ron", &big).unwrap_err();
+    assert_eq!(e.0.len(), 1);
+    assert_eq!(e.0[0].kind, ErrorKind::TooLarge);
+    assert_eq!(e.0[0].file, "big.ron");
+}
+
+#[test]
+fn good_practice_is_not_enforced() {
+    // The guide advises an upbeat, a neutral and a grim template for every kind; one neutral
+    // template of a kind is enough for the checker.
+    let text = tutorial();
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.contains("kind: TalksFailed") || l.contains("spin: Neutral"))
+        .filter(|l| !l.contains("kind: Clash"))
+        .collect();
+    let text = kept.join("\n");
+    assert!(parse("sparse.ron", text.as_bytes()).is_ok());
+    // An event may offer no choice at all.
+    let text = tutorial();
+    let from = text
+        .find(
+            "            responses: [\n                (\n                    id: \"show_market\"",
+        )
+        .unwrap();
+    let to = from + text[from..].find("\n            ],").unwrap() + "\n            ],".len();
+    let text = format!("{}responses: [],{}", &text[..from], &text[to..]);
+    assert!(parse("no_choice.ron", text.as_bytes()).is_ok());
+}
+
+#[test]
+fn an_event_needs_a_free_answer() {
+    // Asking a cost of the only answer that needs no measure leaves none free.
+    let text = edited(
+        "id: \"stay_quiet\"",
+        "label: \"Say nothing and hope it blows over\",",
+        "label: \"Say nothing\", cost: 1.0,",
+    );
+    let protest = "effects: (tension: 2.0, trust: -2.0, hawks: 2.0),";
+    assert_eq!(text.matches(protest).count(), 1);
+    let text = text.replace(protest, &format!("{protest} cost: 0.5,"));
+    let line = line_after(&text, "id: \"fog_collision\"", "responses:");
+    assert_reported(
+        &refused(&text),
+        "events[0].responses",
+        ErrorKind::Inconsistent,
+        line,
+    );
+}
+
+#[test]
+fn epilogues_are_read_and_checked() {
+    let text = edited(
+        "end: (",
+        "treaties: 1,",
+        "treaties: 1,\n        epilogues: {\n            Normalization: \"The fishers share the lake again.\",\n            Clash: \"   \",\n        },",
+    );
+    let line = line_after(&text, "epilogues:", "Clash:");
+    assert_reported(
+        &refused(&text),
+        "end.epilogues[Clash]",
+        ErrorKind::Inconsistent,
+        line,
+    );
+    let fixed = text.replace("Clash: \"   \"", "Clash: \"Smoke over the water.\"");
+    let sc = parse("epilogues.ron", fixed.as_bytes()).unwrap();
+    assert_eq!(
+        sc.end
+            .epilogues
+            .get(&crate::sim::EndingKind::Clash)
+            .map(String::as_str),
+        Some("Smoke over the water.")
+    );
+    // An ending the game does not have is named in the guide's words.
+    let errors = refused(&text.replace("Clash:", "Victory:"));
+    assert_eq!(errors[0].kind, ErrorKind::Syntax);
+    assert!(
+        errors[0].message.contains("`Victory`"),
+        "{}",
+        errors[0].message
+    );
+    assert_plain(&errors[0].message);
+}
+
+#[test]
+fn a_level_without_epilogues_keeps_its_content_hash() {
+    // Levels saved with a match before epilogues existed must still match their records.
+    let sc = parse("tutorial.ron", tutorial().as_bytes()).unwrap();
+    let json = serde_json::to_string(&sc).unwrap();
+    assert!(!json.contains("epilogues"));
+}
+
+#[test]
+fn a_measure_dearer_than_the_capital_cap_is_refused() {
+    // Aldora alone may open the fishing grounds (cost 3.0); capped at 2, it never could.
+    let text = edited("id: \"aldora\"", "max_capital: 30.0", "max_capital: 2.0");
+    let line = line_after(&text, "id: \"fishing_grounds\"", "cost:");
+    assert_reported(
+        &refused(&text),
+        "measures[3].cost",
+        ErrorKind::Inconsistent,
+        line,
+    );
+    // A measure either state may undertake needs only one that can afford it.
+    let errors = refused(&text);
+    assert!(!errors.iter().any(|e| e.field == "measures[0].cost"));
+}

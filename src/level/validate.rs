@@ -302,8 +302,31 @@ fn check_measures(c: &mut Checker, sc: &Scenario, names: &Names) {
     c.ids(&list, sc.measures.iter().map(|m| &m.id));
     for (i, m) in sc.measures.iter().enumerate() {
         check_measure(c, &list.index(i), m, sc.observers.is_some(), names);
+        check_affordable(c, sc, &list.index(i), m);
     }
     check_cycles(c, sc);
+}
+
+/// Capital never rises above `max_capital`, so a measure that costs more than every state that
+/// may undertake it can hold could never be signed. (A verification option may always be left
+/// out, so only the measure's own cost counts.)
+fn check_affordable(c: &mut Checker, sc: &Scenario, p: &Place, m: &MeasureDef) {
+    let caps: Vec<f32> = Side::BOTH
+        .into_iter()
+        .filter(|s| m.by.allows(*s))
+        .map(|s| sc.side(s).max_capital)
+        .collect();
+    if m.cost.is_finite() && caps.iter().all(|cap| m.cost > *cap) {
+        let most = caps.iter().copied().fold(0.0, f32::max);
+        c.err(
+            &p.field("cost"),
+            ErrorKind::Inconsistent,
+            format!(
+                "costs {}, more than the {most} a state that may undertake it can ever hold (`max_capital`): it could never be signed",
+                m.cost
+            ),
+        );
+    }
 }
 
 /// One measure: its numbers, effects, verification, terms and prerequisites.
@@ -606,7 +629,11 @@ fn check_responses(c: &mut Checker, list: &Place, responses: &[ResponseDef], nam
             .iter()
             .all(|r| r.needs_measure.is_some() || r.cost > 0.0)
     {
-        c.err(list, ErrorKind::Inconsistent, "give at least one free response that needs no measure, so a struck state can always answer");
+        c.err(
+            list,
+            ErrorKind::Inconsistent,
+            "give this event a free answer: a response with no `cost` (or `cost: 0.0`) and no `needs_measure`, so that a struck state can always answer",
+        );
     }
 }
 
@@ -700,8 +727,18 @@ fn check_end(c: &mut Checker, sc: &Scenario) {
         normalize_phase,
         hold_rounds,
         treaties,
+        epilogues,
     } = &sc.end;
     let p = Place::root().field("end");
+    for (kind, text) in epilogues {
+        if text.trim().is_empty() {
+            c.err(
+                &p.field("epilogues").entry(&format!("{kind:?}")),
+                ErrorKind::Inconsistent,
+                "an epilogue cannot be empty; leave that ending out instead",
+            );
+        }
+    }
     match sc.phase_index(normalize_phase) {
         None => c.err(
             &p.field("normalize_phase"),
@@ -813,6 +850,7 @@ impl<'a> Checker<'a> {
             kind,
             message: message.into(),
             source: pos.and_then(|(l, _)| super::source_line(self.src.text, l)),
+            hint: None,
         });
     }
 

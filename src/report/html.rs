@@ -132,6 +132,9 @@ pub(super) fn page(r: &Report) -> String {
         r.rounds,
         esc(&r.ending_text())
     );
+    if let Some(epilogue) = &r.epilogue {
+        let _ = write!(h, "<p><em>{}</em></p>", esc(epilogue));
+    }
     h.push_str("<table><tr><th></th><th>score</th><th>approval</th></tr>");
     for side in Side::BOTH {
         let _ = write!(

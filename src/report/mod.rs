@@ -88,6 +88,8 @@ pub struct Report {
     /// States A and B.
     pub sides: [SideNames; 2],
     pub ending: Option<Ending>,
+    /// The level's own words for this ending, when it has them.
+    pub epilogue: Option<String>,
     pub scores: Scores,
     /// Each chart of [`Chart::ALL`], in that order.
     pub charts: [ChartData; Chart::ALL.len()],
@@ -125,6 +127,7 @@ impl Report {
                 name: sc.side(s).name.clone(),
             }),
             ending: m.ending,
+            epilogue: m.epilogue().map(str::to_string),
             charts: Chart::ALL.map(|c| ChartData::of(m, c)),
             deals: Deals {
                 gap: frontier.distance(scores.final_point),

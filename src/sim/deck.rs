@@ -2,7 +2,7 @@
 
 use super::event::Event;
 use super::scenario::{EventDef, NewsKind, ResponseDef, Side, Target, Trigger};
-use super::state::{ActiveEvent, Match, News};
+use super::state::{ActiveEvent, Match, News, Subject};
 use super::tuning::{EVENT_STORY_WEIGHT, EVENT_VALENCE_SCALE};
 
 impl Match {
@@ -74,9 +74,15 @@ impl Match {
         self.news.push(News {
             kind: NewsKind::Event,
             actor: struck[0],
+            subject: if struck.len() > 1 {
+                Subject::Both
+            } else {
+                Subject::Actor
+            },
             valence,
             weight: EVENT_STORY_WEIGHT,
             slots: vec![("event", def.title.clone())],
+            actor_slots: Default::default(),
             concession: [false; 2],
         });
         let mut answered = [Some(usize::MAX), Some(usize::MAX)];

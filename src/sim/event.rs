@@ -1,7 +1,7 @@
 //! What happened: the rules' output after each action, and the match log.
 
 use super::action::Offer;
-use super::scenario::{Side, Spin, Statement};
+use super::scenario::{EndingKind, Side, Spin, Statement};
 use serde::{Deserialize, Serialize};
 
 /// Why a commitment left force.
@@ -43,6 +43,16 @@ pub enum Ending {
 }
 
 impl Ending {
+    /// Which kind of ending it is, as a level's `epilogues` name it.
+    pub fn kind(self) -> EndingKind {
+        match self {
+            Ending::Normalization => EndingKind::Normalization,
+            Ending::Clash => EndingKind::Clash,
+            Ending::Ousted(_) => EndingKind::Ousted,
+            Ending::RoundLimit => EndingKind::RoundLimit,
+        }
+    }
+
     /// A short label.
     pub fn label(self) -> String {
         match self {

@@ -2,7 +2,7 @@
 
 use super::event::Event;
 use super::scenario::{HeadlineDef, NewsKind, Side, Spin};
-use super::state::{Match, News, clamp100};
+use super::state::{Match, News, Subject, clamp100};
 pub use super::tuning::FRONT_PAGE;
 use super::tuning::{
     FOREIGN_STORY_WEIGHT, HOSTILE_BREACH_SLANT, NEUTRAL_TENSION, NEUTRAL_TONE, OWN_VOICE_CHANCE,
@@ -92,9 +92,11 @@ impl Match {
             self.news.push(News {
                 kind: NewsKind::Quiet,
                 actor: Side::A,
+                subject: Subject::Relationship,
                 valence: QUIET_STORY.valence,
                 weight: QUIET_STORY.weight,
                 slots: Vec::new(),
+                actor_slots: Default::default(),
                 concession: [false; 2],
             });
         }
@@ -106,6 +108,7 @@ impl Match {
                 .iter()
                 .filter(|n| {
                     side.is_none()
+                        || n.subject != Subject::Actor
                         || n.weight >= FOREIGN_STORY_WEIGHT
                         || Some(n.actor) == side
                         || n.kind == NewsKind::Quiet
@@ -205,23 +208,56 @@ impl Match {
             return Some((String::new(), pick.spin));
         }
         use std::borrow::Cow;
-        let leader = &self.side(n.actor).leader;
-        let text = fill_with(&pick.text, |key| match key {
-            "actor" => Some(Cow::Borrowed(sc.side(n.actor).name.as_str())),
-            "other" => Some(Cow::Borrowed(sc.side(n.actor.other()).name.as_str())),
-            "leader" => Some(Cow::Borrowed(leader.as_str())),
-            "outlet" => Some(Cow::Borrowed(sc.outlets[outlet].name.as_str())),
-            "round" => Some(Cow::Owned(self.round.to_string())),
-            "tension" => Some(Cow::Owned(format!("{:.0}", self.tension))),
-            _ => n
-                .slots
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| Cow::Borrowed(v.as_str())),
+        let written = self.subject_for(outlet, n);
+        let name = |s: Side| sc.side(s).name.as_str();
+        let (actor, other, leader) = match written {
+            Some(s) => (
+                Cow::Borrowed(name(s)),
+                Cow::Borrowed(name(s.other())),
+                Cow::Borrowed(self.side(s).leader.as_str()),
+            ),
+            None => (
+                Cow::Owned(format!("{} and {}", name(Side::A), name(Side::B))),
+                Cow::Borrowed(BOTH_OTHER),
+                Cow::Owned(format!(
+                    "{} and {}",
+                    self.sides[0].leader, self.sides[1].leader
+                )),
+            ),
+        };
+        let own = written.map_or(&[][..], |s| n.actor_slots[s.idx()].as_slice());
+        // The story's own values come first: a fallen leader's story names the leader who fell,
+        // not the successor already in office.
+        let text = fill_with(&pick.text, |key| {
+            if let Some((_, v)) = own.iter().chain(&n.slots).find(|(k, _)| *k == key) {
+                return Some(Cow::Borrowed(v.as_str()));
+            }
+            match key {
+                "actor" => Some(actor.clone()),
+                "other" => Some(other.clone()),
+                "leader" => Some(leader.clone()),
+                "outlet" => Some(Cow::Borrowed(sc.outlets[outlet].name.as_str())),
+                "round" => Some(Cow::Owned(self.round.to_string())),
+                "tension" => Some(Cow::Owned(format!("{:.0}", self.tension))),
+                _ => None,
+            }
         });
         Some((text, pick.spin))
     }
+
+    /// The state `outlet` writes as `{actor}` in story `n`, or `None` for both at once.
+    fn subject_for(&self, outlet: usize, n: &News) -> Option<Side> {
+        match (n.subject, self.scenario.outlets[outlet].side) {
+            (Subject::Actor, _) => Some(n.actor),
+            (Subject::Relationship | Subject::Both, Some(home)) => Some(home),
+            (Subject::Relationship, None) => Some(n.actor),
+            (Subject::Both, None) => None,
+        }
+    }
 }
+
+/// `{other}` when `{actor}` names both states: "Aldora and Brevik blame each other".
+const BOTH_OTHER: &str = "each other";
 
 #[cfg(test)]
 mod tests {

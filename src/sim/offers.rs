@@ -3,7 +3,7 @@
 use super::action::{ActionError, Item, Offer};
 use super::event::Event;
 use super::scenario::{NewsKind, Side};
-use super::state::{Commitment, Match, News};
+use super::state::{Commitment, Match, News, Subject};
 pub use super::tuning::MAX_ITEMS;
 use super::tuning::{
     AGREEMENT_STORY, AGREEMENT_STORY_PER_ITEM, FAILED_RATIFICATION_APPROVAL,
@@ -102,9 +102,11 @@ impl Match {
                 self.news.push(News {
                     kind: NewsKind::RatificationFailed,
                     actor: s,
+                    subject: Subject::Actor,
                     valence: RATIFICATION_FAILED_STORY.valence,
                     weight: RATIFICATION_FAILED_STORY.weight,
                     slots: vec![("support", format!("{support:.0}%"))],
+                    actor_slots: Default::default(),
                     concession: [false; 2],
                 });
                 self.apply_effects(
@@ -136,12 +138,24 @@ impl Match {
             .collect();
         self.talks.agreed = true;
         let first = measures.first().cloned().unwrap_or_default();
+        // Written as the subject, a state is named with a measure it undertook itself.
+        let own = Side::BOTH.map(|s| {
+            offer
+                .items
+                .iter()
+                .zip(&measures)
+                .find(|(it, _)| it.by == s)
+                .map(|(_, name)| vec![("measure", name.clone())])
+                .unwrap_or_default()
+        });
         self.news.push(News {
             kind: NewsKind::Agreement,
             actor: proposer,
+            subject: Subject::Relationship,
             valence: AGREEMENT_STORY.valence + AGREEMENT_STORY_PER_ITEM.valence * ids.len() as f32,
             weight: AGREEMENT_STORY.weight + ids.len() as f32 * AGREEMENT_STORY_PER_ITEM.weight,
             slots: vec![("measure", first), ("count", ids.len().to_string())],
+            actor_slots: own,
             concession: Side::BOTH.map(|s| offer.items.iter().any(|it| it.by == s)),
         });
         self.emit(Event::AgreementSigned {

@@ -5,7 +5,7 @@ use super::event::{EndReason, Ending, Event};
 use super::scenario::{
     FactionRates, MeasureDef, NewsKind, OnOuster, Scenario, Side, Statement, Term,
 };
-use super::state::{Match, News, clamp100, weighted_approval};
+use super::state::{Match, News, Subject, clamp100, weighted_approval};
 use super::tuning::{
     ACKNOWLEDGE_HARM_EFFECT, FACTION_DRIFT, FEAR_SPAN, HARDLINER_RATIFY_MARGIN, LEADER_FELL_STORY,
     MILESTONE_DELIVERED_EFFECT, MILESTONE_EMPTY_EFFECT, NEUTRAL_TENSION, NEUTRAL_TONE,
@@ -121,9 +121,11 @@ impl Match {
             self.news.push(News {
                 kind: NewsKind::Statement,
                 actor: s,
+                subject: Subject::Actor,
                 valence,
                 weight: STATEMENT_STORY_WEIGHT,
-                slots: vec![("statement", st.label().to_lowercase())],
+                slots: vec![("statement", st.words().into())],
+                actor_slots: Default::default(),
                 concession: Side::BOTH.map(|x| x == s && st == Statement::AcknowledgeHarm),
             });
         }
@@ -169,6 +171,7 @@ impl Match {
             let def = self.scenario.side(s).clone();
             match (&def.on_ouster, self.side(s).hardliner) {
                 (OnOuster::Successor(name), false) => {
+                    let fallen = self.side(s).leader.clone();
                     let st = self.side_mut(s);
                     st.leader = name.clone();
                     st.hardliner = true;
@@ -207,9 +210,11 @@ impl Match {
                     self.news.push(News {
                         kind: NewsKind::LeaderFell,
                         actor: s,
+                        subject: Subject::Actor,
                         valence: LEADER_FELL_STORY.valence,
                         weight: LEADER_FELL_STORY.weight,
-                        slots: vec![("successor", name.clone())],
+                        slots: vec![("successor", name.clone()), ("leader", fallen)],
+                        actor_slots: Default::default(),
                         concession: [false; 2],
                     });
                 }
@@ -221,9 +226,11 @@ impl Match {
                     self.news.push(News {
                         kind: NewsKind::LeaderFell,
                         actor: s,
+                        subject: Subject::Actor,
                         valence: LEADER_FELL_STORY.valence,
                         weight: LEADER_FELL_STORY.weight,
                         slots: vec![("successor", "no one".into())],
+                        actor_slots: Default::default(),
                         concession: [false; 2],
                     });
                     self.ending = Some(Ending::Ousted(s));

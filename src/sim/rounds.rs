@@ -4,7 +4,7 @@ use super::action::{Action, ActionError, Item, Offer};
 use super::event::{EndReason, Ending, Event, Logged};
 use super::measures::{detection, verification_name};
 use super::scenario::{NewsKind, Side, Term};
-use super::state::{Match, News, Snapshot, Stage, clamp100};
+use super::state::{Match, News, Snapshot, Stage, Subject, clamp100};
 use super::tuning::{
     BREACH_CAUGHT_STORY, CLASH_STORY, GESTURE_STORY, MAX_ITEMS, MEDIATOR_DRY_ROUNDS,
     PHASE_CHANGED_STORY, TALKS_FAILED_STORY,
@@ -166,9 +166,11 @@ impl Match {
         self.news.push(News {
             kind: NewsKind::Gesture,
             actor: side,
+            subject: Subject::Actor,
             valence: GESTURE_STORY.valence,
             weight: GESTURE_STORY.weight,
             slots: vec![("measure", name), ("count", "1".into())],
+            actor_slots: Default::default(),
             concession: Side::BOTH.map(|s| s == side),
         });
     }
@@ -199,9 +201,11 @@ impl Match {
             self.news.push(News {
                 kind: NewsKind::TalksFailed,
                 actor: by.unwrap_or(self.talks.turn),
+                subject: Subject::Actor,
                 valence: TALKS_FAILED_STORY.valence,
                 weight: TALKS_FAILED_STORY.weight,
                 slots: Vec::new(),
+                actor_slots: Default::default(),
                 concession: [false; 2],
             });
         }
@@ -251,9 +255,11 @@ impl Match {
                     self.news.push(News {
                         kind: NewsKind::BreachCaught,
                         actor: side,
+                        subject: Subject::Actor,
                         valence: BREACH_CAUGHT_STORY.valence,
                         weight: BREACH_CAUGHT_STORY.weight,
                         slots: vec![("measure", m.name.clone()), ("count", "1".into())],
+                        actor_slots: Default::default(),
                         concession: [false; 2],
                     });
                 } else {
@@ -304,6 +310,7 @@ impl Match {
             self.news.push(News {
                 kind: NewsKind::PhaseChanged,
                 actor: Side::A,
+                subject: Subject::Relationship,
                 valence: if up {
                     PHASE_CHANGED_STORY.valence
                 } else {
@@ -311,6 +318,7 @@ impl Match {
                 },
                 weight: PHASE_CHANGED_STORY.weight,
                 slots: vec![("phase", to)],
+                actor_slots: Default::default(),
                 concession: [false; 2],
             });
         }
@@ -320,9 +328,11 @@ impl Match {
             self.news.push(News {
                 kind: NewsKind::Clash,
                 actor: Side::A,
+                subject: Subject::Relationship,
                 valence: CLASH_STORY.valence,
                 weight: CLASH_STORY.weight,
                 slots: Vec::new(),
+                actor_slots: Default::default(),
                 concession: [false; 2],
             });
         }

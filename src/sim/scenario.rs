@@ -148,6 +148,17 @@ impl Statement {
             Statement::Milestone => "Announce a milestone",
         }
     }
+
+    /// What the leader says, as the press quotes it in the `{statement}` slot.
+    pub fn words(self) -> &'static str {
+        match self {
+            Statement::Reassure => "'We seek no quarrel, and we keep our word'",
+            Statement::Warn => "'Our patience has limits'",
+            Statement::AcknowledgeHarm => "'We acknowledge the wrongs of the past'",
+            Statement::SharedInterest => "'What we share matters more than what divides us'",
+            Statement::Milestone => "'Today we have taken a real step forward'",
+        }
+    }
 }
 
 /// Changes to the world, seen from one actor's side (the state that undertakes a measure,
@@ -549,6 +560,24 @@ pub struct EndDef {
     /// ...with at least this many treaties in force.
     #[serde(default)]
     pub treaties: u32,
+    /// The level's own closing text for each way the match can end, shown after it; an ending
+    /// left out has none. Left out of the content hash while empty, so adding the field did not
+    /// change the hash of levels without it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub epilogues: BTreeMap<EndingKind, String>,
+}
+
+/// The ways a match can end, as a level names them for its epilogues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum EndingKind {
+    /// The normalization condition was met.
+    Normalization,
+    /// An armed clash.
+    Clash,
+    /// A leader fell and the level ends the match then (`on_ouster: Defeat`), either state's.
+    Ousted,
+    /// The round limit came first.
+    RoundLimit,
 }
 
 fn clash_default() -> f32 {

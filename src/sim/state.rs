@@ -132,17 +132,35 @@ pub struct Snapshot {
     pub tones: Vec<f32>,
 }
 
+/// Whom a story is about, which decides the state an outlet writes as `{actor}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// What `actor` did or suffered: every outlet writes `actor`.
+    Actor,
+    /// Something both states did or share (an agreement, a phase change, a clash, a quiet
+    /// round): each state's press writes its own state, the international press `actor`.
+    Relationship,
+    /// An event card that struck both states: each state's press writes its own state, the
+    /// international press both of them.
+    Both,
+}
+
 /// Something newsworthy this round, waiting for the press.
 #[derive(Debug, Clone, PartialEq)]
 pub struct News {
     pub kind: super::scenario::NewsKind,
     pub actor: Side,
+    /// Whom it is about; see [`Subject`].
+    pub subject: Subject,
     /// How good it is for peace, -1..1, before an outlet's slant.
     pub valence: f32,
     /// How big a story it is.
     pub weight: f32,
     /// Slot values specific to the kind.
     pub slots: Vec<(&'static str, String)>,
+    /// Slot values that replace those of `slots` when an outlet writes this state as `{actor}`:
+    /// an agreement's `{measure}` is then one the state itself undertook.
+    pub actor_slots: [Vec<(&'static str, String)>; 2],
     /// Whether each side gave something up (its hawkish press reads that darker).
     pub concession: [bool; 2],
 }
@@ -264,6 +282,12 @@ impl Match {
         m.log
             .extend(first.into_iter().map(|event| Logged { round: 1, event }));
         m
+    }
+
+    /// The level's epilogue for the way the match ended, if it wrote one.
+    pub fn epilogue(&self) -> Option<&str> {
+        let kind = self.ending?.kind();
+        self.scenario.end.epilogues.get(&kind).map(String::as_str)
     }
 
     /// Per-side state.

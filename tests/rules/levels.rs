@@ -48,14 +48,23 @@ fn first_errors(path: &str) -> Vec<String> {
     }
 }
 
+/// The only error of a file that must fail.
+fn only_error(path: &str) -> level::LevelError {
+    match level::load(Path::new(path)) {
+        Ok(_) => panic!("{path} should fail"),
+        Err(e) => {
+            assert_eq!(e.0.len(), 1, "{e}");
+            e.0[0].clone()
+        }
+    }
+}
+
 #[test]
 fn syntax_error_names_line_and_column() {
-    assert_eq!(
-        first_errors("tests/fixtures/missing_comma.ron"),
-        vec![
-            "tests/fixtures/missing_comma.ron:10:5: Expected comma (probably missing at the end of the line before)"
-        ]
-    );
+    let e = only_error("tests/fixtures/missing_comma.ron");
+    assert_eq!(e.kind, level::ErrorKind::Syntax);
+    assert_eq!(e.pos, Some((10, 5)));
+    assert_eq!(e.hint, Some(level::Hint::MissingComma));
 }
 
 #[test]
@@ -71,10 +80,11 @@ fn unknown_field_names_line_column_and_choices() {
 
 #[test]
 fn wrong_type_names_line_and_column() {
-    assert_eq!(
-        first_errors("tests/fixtures/wrong_type.ron"),
-        vec!["tests/fixtures/wrong_type.ron:10:15: Expected integer"]
-    );
+    let e = only_error("tests/fixtures/wrong_type.ron");
+    assert_eq!(e.kind, level::ErrorKind::Syntax);
+    // At the text, not at the space before it.
+    assert_eq!(e.pos, Some((10, 16)));
+    assert_eq!(e.source.as_deref(), Some("    exchanges: \"three\","));
 }
 
 #[test]
@@ -153,4 +163,27 @@ fn some_may_be_left_out_around_optional_values() {
             .iter()
             .any(|h| h.outlet.as_deref() == Some("brevik_post"))
     );
+}
+
+#[test]
+fn the_transcript_ends_with_the_levels_epilogue() {
+    let text = std::fs::read_to_string("levels/tutorial.ron").unwrap();
+    let words = "Ten years on, the Silver Perch still fishes the northern bay.";
+    let with = text.replacen(
+        "treaties: 1,",
+        &format!("treaties: 1, epilogues: {{ Normalization: \"{words}\", RoundLimit: \"{words}\", Clash: \"{words}\", Ousted: \"{words}\" }},"),
+        1,
+    );
+    let sc = std::sync::Arc::new(level::parse("epilogue.ron", with.as_bytes()).unwrap());
+    let (m, transcript) =
+        detente::runner::transcript(sc.clone(), 5, detente::runner::level_seats(&sc, 5));
+    assert!(m.ending.is_some());
+    assert_eq!(m.epilogue(), Some(words));
+    assert!(transcript.trim_end().ends_with(words), "{transcript}");
+    // Without one, nothing is added.
+    let plain = tutorial();
+    let (m, transcript) =
+        detente::runner::transcript(plain.clone(), 5, detente::runner::level_seats(&plain, 5));
+    assert_eq!(m.epilogue(), None);
+    assert!(!transcript.contains("Epilogue"));
 }

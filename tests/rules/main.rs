@@ -4,8 +4,10 @@
 mod common;
 
 mod bargaining;
+mod cli;
 mod counterparts;
 mod determinism;
+mod headlines;
 mod home_front;
 mod implementation;
 mod levels;
