@@ -430,6 +430,11 @@ fn the_debrief_shows_what_the_computer_believed_you_valued() {
     let truth = b.true_top().label();
     let mut h = screen_harness(g, Page::Debrief);
     h.run();
+    // The end of the match comes first, on its own card.
+    assert!(h.query_by_label(BELIEFS_TITLE).is_none());
+    assert!(!h.state().debrief.ending_seen);
+    press(&mut h, egui::Key::Enter);
+    assert!(h.state().debrief.ending_seen);
     assert!(h.query_by_label(BELIEFS_TITLE).is_some());
     // Each deal is set against what was open when it was signed.
     let reports = g.table.whole().deal_reports();
@@ -1115,6 +1120,7 @@ fn the_debrief_works_from_the_keyboard() {
     assert!(g.table.is_over());
     let mut h = intent_harness(Some(&g), &[], Page::Debrief);
     h.run();
+    press(&mut h, egui::Key::Enter);
     press(&mut h, egui::Key::Num2);
     assert_eq!(h.state().0.debrief.chart, Chart::Approval);
     press(&mut h, egui::Key::H);
