@@ -61,14 +61,17 @@ pub fn prepare(level: &Path, seed: u64, rounds: u32, screen: Page) -> Result<Opt
 
 /// Run the screenshot job; returns the exit code.
 pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i32 {
+    let screen_name = screen;
     let screen = match screen {
         "title" => Page::Title,
         "briefing" => Page::Briefing,
         "table" => Page::Table,
-        "debrief" => Page::Debrief,
+        "debrief" | "ending" => Page::Debrief,
         "handover" => Page::Handover,
         other => {
-            eprintln!("unknown screen '{other}': use title, briefing, table or debrief");
+            eprintln!(
+                "unknown screen '{other}': use title, briefing, handover, table, ending or debrief"
+            );
             return 2;
         }
     };
@@ -109,6 +112,19 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i3
             },
         )
         .add_systems(Update, capture);
+    // The debrief opens on its end card; "debrief" shows what follows it.
+    if screen_name == "debrief" {
+        app.add_systems(
+            Update,
+            |st: Option<ResMut<super::debrief::DebriefState>>| {
+                if let Some(mut st) = st
+                    && !st.ending_seen
+                {
+                    st.ending_seen = true;
+                }
+            },
+        );
+    }
     if let Some(g) = game {
         app.insert_resource(g);
     }
