@@ -1071,10 +1071,10 @@ fn esc_leaves_the_counter_offer_and_digits_choose_what_to_break() {
     press(&mut h, egui::Key::C);
     assert!(h.state().0.countering);
     assert!(
-        h.query_by_label_contains("Back to their offer  [Esc]")
+        h.query_by_label_contains("Back to their offer  [B]")
             .is_some()
     );
-    press(&mut h, egui::Key::Escape);
+    press(&mut h, egui::Key::B);
     assert!(!h.state().0.countering);
     assert!(h.query_by_label_contains("Accept  [A]").is_some());
     drop(h);

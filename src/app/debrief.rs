@@ -478,3 +478,44 @@ fn timeline(ui: &mut Ui, pal: &Palette, r: &Report, show_press: bool) {
         });
     }
 }
+
+/// The debrief's state lives while the debrief is up.
+pub fn plugin(app: &mut bevy::prelude::App) {
+    use crate::app::screens::Screen;
+    use bevy::prelude::*;
+    app.add_systems(OnEnter(Screen::Debrief), |mut c: Commands| {
+        c.init_resource::<DebriefState>();
+    })
+    .add_systems(OnExit(Screen::Debrief), |mut c: Commands| {
+        c.remove_resource::<DebriefState>();
+    });
+}
+
+/// Draw the debrief while it is up.
+pub fn draw_plugin(app: &mut bevy::prelude::App) {
+    use crate::app::screens::{Pages, Screen};
+    use bevy::prelude::*;
+    app.add_systems(
+        bevy_egui::EguiPrimaryContextPass,
+        draw_page.run_if(in_state(Screen::Debrief)).in_set(Pages),
+    );
+}
+
+fn draw_page(
+    mut contexts: bevy_egui::EguiContexts,
+    game: Option<bevy::prelude::Res<Game>>,
+    st: Option<bevy::prelude::ResMut<DebriefState>>,
+    exported: bevy::prelude::Res<crate::app::screens::Exported>,
+    mut out: crate::app::screens::Outbox,
+) -> bevy::prelude::Result {
+    let (Some(g), Some(mut st)) = (game, st) else {
+        return Ok(());
+    };
+    let mut root = crate::app::screens::root_ui(contexts.ctx_mut()?);
+    if st.exported != exported.0 {
+        st.exported = exported.0.clone();
+    }
+    let intents = crate::app::screens::debrief_page(&mut root, &out.palette(), &g, st.as_mut());
+    out.send(intents);
+    Ok(())
+}

@@ -18,10 +18,11 @@ pub struct MatchMenu {
 }
 
 impl MatchMenu {
-    /// Esc opens and closes the menu (unless a text field has the keyboard).
+    /// Esc opens and closes the menu. While a widget has the keyboard focus, Esc first lets
+    /// go of it (as everywhere in the game); the next Esc opens the menu.
     pub fn toggle_on_escape(&mut self, ui: &Ui) {
-        let typing = ui.ctx().text_edit_focused();
-        if !typing && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        let focused = ui.ctx().memory(|m| m.focused().is_some());
+        if (self.open || !focused) && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             self.open = !self.open;
             self.confirm_abandon = false;
         }
@@ -98,4 +99,51 @@ pub fn menu_ui(
         });
     });
     out
+}
+
+/// The menu's state lives while a match is up.
+pub fn plugin(app: &mut bevy::prelude::App) {
+    use bevy::prelude::*;
+    app.add_systems(OnEnter(super::Screen::Match), |mut c: Commands| {
+        c.init_resource::<MatchMenu>();
+    })
+    .add_systems(OnExit(super::Screen::Match), |mut c: Commands| {
+        c.remove_resource::<MatchMenu>();
+    });
+}
+
+/// Esc and the menu, before the match's pages: when it is open they do not draw.
+pub fn draw_plugin(app: &mut bevy::prelude::App) {
+    use bevy::prelude::*;
+    app.add_systems(
+        bevy_egui::EguiPrimaryContextPass,
+        draw.run_if(in_state(super::Screen::Match))
+            .after(super::Prepare)
+            .before(super::Pages),
+    );
+}
+
+fn draw(
+    mut contexts: bevy_egui::EguiContexts,
+    menu: Option<bevy::prelude::ResMut<MatchMenu>>,
+    saves: bevy::prelude::Res<crate::app::SaveDir>,
+    mut out: super::Outbox,
+) -> bevy::prelude::Result {
+    let Some(mut menu) = menu else {
+        return Ok(());
+    };
+    let mut root = super::root_ui(contexts.ctx_mut()?);
+    menu.toggle_on_escape(&root);
+    if menu.open {
+        let settings = *out.settings;
+        let intents = menu_ui(
+            &mut root,
+            &out.palette(),
+            &mut menu,
+            &settings,
+            saves.0.is_some(),
+        );
+        out.send(intents);
+    }
+    Ok(())
 }

@@ -549,14 +549,16 @@ fn prepare(
 pub struct Outbox<'w, 's> {
     moves: MessageWriter<'w, Move>,
     nav: MessageWriter<'w, Nav>,
-    settings: ResMut<'w, Settings>,
+    /// The player's settings (a page may change them).
+    pub settings: ResMut<'w, Settings>,
     trial: Option<Res<'w, ScaleTrial>>,
     time: Res<'w, Time<Real>>,
     commands: Commands<'w, 's>,
 }
 
 impl Outbox<'_, '_> {
-    fn send(&mut self, intents: Vec<Intent>) {
+    /// Carry out what a page asked for.
+    pub fn send(&mut self, intents: Vec<Intent>) {
         for i in intents {
             match i {
                 Intent::Act(a) => {
@@ -580,151 +582,50 @@ impl Outbox<'_, '_> {
         }
     }
 
-    fn palette(&self) -> Palette {
+    /// The palette the settings ask for.
+    pub fn palette(&self) -> Palette {
         Palette::new(self.settings.colour_blind)
     }
 }
 
-/// Draw the title page.
-fn draw_title(
-    mut contexts: bevy_egui::EguiContexts,
-    levels: Res<Levels>,
-    saves: Res<Saves>,
-    notice: Res<Notice>,
-    mut st: ResMut<TitleState>,
-    mut out: Outbox,
-) -> Result {
-    let mut root = root_ui(contexts.ctx_mut()?);
-    let settings = *out.settings;
-    let intents = title_page(
-        &mut root,
-        &out.palette(),
-        &levels.0,
-        &saves.0,
-        notice.0.as_deref(),
-        st.as_mut(),
-        &settings,
-    );
-    out.send(intents);
-    Ok(())
-}
+/// The pages draw in this set, after [`Prepare`] and before what floats over them.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Pages;
 
-/// Draw a match page (briefing, handover or table) from the viewer's view.
-fn draw_match(
-    mut contexts: bevy_egui::EguiContexts,
-    step: Res<State<Step>>,
-    game: Option<Res<Game>>,
-    table: Option<ResMut<table::TableState>>,
-    menu: Option<ResMut<menu::MatchMenu>>,
-    saves: Res<super::game::SaveDir>,
-    mut out: Outbox,
-) -> Result {
-    let mut root = root_ui(contexts.ctx_mut()?);
-    let Some(g) = game else {
-        return Ok(());
-    };
-    let pal = out.palette();
-    if let Some(mut menu) = menu {
-        menu.toggle_on_escape(&root);
-        if menu.open {
-            let settings = *out.settings;
-            let intents = menu::menu_ui(&mut root, &pal, &mut menu, &settings, saves.0.is_some());
-            out.send(intents);
-            return Ok(());
-        }
-    }
-    let intents = match (step.get(), table) {
-        (Step::Briefing, _) => briefing_page(&mut root, &pal, &g),
-        (Step::Handover, _) => handover_page(&mut root, &pal, &g),
-        (Step::Table, Some(mut st)) => table_page(&mut root, pal, &g, st.as_mut()),
-        (Step::Table, None) => Vec::new(),
-    };
-    out.send(intents);
-    Ok(())
-}
-
-/// Draw the debrief page.
-fn draw_debrief(
-    mut contexts: bevy_egui::EguiContexts,
-    game: Option<Res<Game>>,
-    st: Option<ResMut<DebriefState>>,
-    exported: Res<Exported>,
-    mut out: Outbox,
-) -> Result {
-    let mut root = root_ui(contexts.ctx_mut()?);
-    let (Some(g), Some(mut st)) = (game, st) else {
-        return Ok(());
-    };
-    if st.exported != exported.0 {
-        st.exported = exported.0.clone();
-    }
-    let intents = debrief_page(&mut root, &out.palette(), &g, st.as_mut());
-    out.send(intents);
-    Ok(())
+/// Whether the in-match menu is closed (a match page draws only then).
+pub fn menu_closed(menu: Option<Res<menu::MatchMenu>>) -> bool {
+    menu.is_none_or(|m| !m.open)
 }
 
 /// The screens' state and flow: what each page keeps lives while its page is up.
 pub fn plugin(app: &mut App) {
     app.init_state::<Screen>()
         .add_sub_state::<Step>()
-        .init_resource::<TitleState>()
         .init_resource::<Notice>()
         .init_resource::<Saves>()
         .init_resource::<Toast>()
         .init_resource::<Exported>()
-        .add_systems(OnEnter(Step::Table), |mut c: Commands| {
-            c.init_resource::<table::TableState>();
-        })
-        .add_systems(OnExit(Step::Table), |mut c: Commands| {
-            c.remove_resource::<table::TableState>();
-        })
-        .add_systems(
-            OnEnter(Screen::Match),
-            |mut e: ResMut<Exported>, mut c: Commands| {
-                e.0 = None;
-                c.init_resource::<menu::MatchMenu>();
-            },
-        )
-        .add_systems(OnExit(Screen::Match), |mut c: Commands| {
-            c.remove_resource::<menu::MatchMenu>();
-        })
-        .add_systems(OnEnter(Screen::Debrief), |mut c: Commands| {
-            c.init_resource::<DebriefState>();
-        })
-        .add_systems(OnExit(Screen::Debrief), |mut c: Commands| {
-            c.remove_resource::<DebriefState>();
+        .add_systems(OnEnter(Screen::Match), |mut e: ResMut<Exported>| {
+            e.0 = None;
         });
+    title::plugin(app);
+    menu::plugin(app);
+    table::plugin(app);
+    super::debrief::plugin(app);
 }
 
-/// The egui drawing of every page, each system gated by its state.
+/// The egui drawing of every page: each screen module adds its own system, gated by its state.
 pub fn draw_plugin(app: &mut App) {
     use bevy_egui::EguiPrimaryContextPass as Pass;
-    app.configure_sets(Pass, Prepare)
+    app.configure_sets(Pass, (Prepare, Pages.after(Prepare)))
         .add_systems(Pass, prepare.in_set(Prepare))
-        .add_systems(
-            Pass,
-            toast
-                .after(draw_title)
-                .after(draw_match)
-                .after(draw_debrief),
-        )
-        .add_systems(
-            Pass,
-            scale_trial
-                .after(Prepare)
-                .after(draw_title)
-                .after(draw_match)
-                .after(draw_debrief),
-        )
-        .add_systems(
-            Pass,
-            (
-                draw_title.run_if(in_state(Screen::Title)),
-                draw_match.run_if(in_state(Screen::Match)),
-                draw_debrief.run_if(in_state(Screen::Debrief)),
-            )
-                .after(Prepare),
-        );
+        .add_systems(Pass, (toast, scale_trial).after(Pages));
+    title::draw_plugin(app);
+    menu::draw_plugin(app);
+    briefing::draw_plugin(app);
+    handover::draw_plugin(app);
+    table::draw_plugin(app);
+    super::debrief::draw_plugin(app);
 }
 
 /// Full screen on or off when the setting changes.

@@ -171,7 +171,7 @@ fn central(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Action
         }
         Some(Need::Answer) => {
             ui.horizontal(|ui| {
-                if key_button(ui, "◀ Back to their offer", egui::Key::Escape, true) {
+                if key_button(ui, "◀ Back to their offer", egui::Key::B, true) {
                     st.countering = false;
                 }
                 ui.label(
@@ -490,4 +490,40 @@ fn waiting(ui: &mut Ui, cx: &TableCtx) {
     if view.stage == Stage::Events {
         ui::event_card::event_card(ui, pal, sc, view, cx.rules);
     }
+}
+
+/// The table's state lives while the table is up.
+pub fn plugin(app: &mut bevy::prelude::App) {
+    use bevy::prelude::*;
+    app.add_systems(OnEnter(super::Step::Table), |mut c: Commands| {
+        c.init_resource::<TableState>();
+    })
+    .add_systems(OnExit(super::Step::Table), |mut c: Commands| {
+        c.remove_resource::<TableState>();
+    });
+}
+
+/// Draw the table while it is up (and the in-match menu is closed).
+pub fn draw_plugin(app: &mut bevy::prelude::App) {
+    use bevy::prelude::*;
+    app.add_systems(
+        bevy_egui::EguiPrimaryContextPass,
+        draw.run_if(in_state(super::Step::Table))
+            .run_if(super::menu_closed)
+            .in_set(super::Pages),
+    );
+}
+
+fn draw(
+    mut contexts: bevy_egui::EguiContexts,
+    game: Option<bevy::prelude::Res<crate::app::Game>>,
+    st: Option<bevy::prelude::ResMut<TableState>>,
+    mut out: super::Outbox,
+) -> bevy::prelude::Result {
+    let mut root = super::root_ui(contexts.ctx_mut()?);
+    if let (Some(g), Some(mut st)) = (game, st) {
+        let intents = super::table_page(&mut root, out.palette(), &g, st.as_mut());
+        out.send(intents);
+    }
+    Ok(())
 }

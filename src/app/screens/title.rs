@@ -423,3 +423,41 @@ fn level_list(ui: &mut Ui, pal: &Palette, levels: &[LevelEntry], st: &mut TitleS
             });
     });
 }
+
+/// The title screen's choices, kept for the whole run so a student finds them as they left them.
+pub fn plugin(app: &mut bevy::prelude::App) {
+    app.init_resource::<TitleState>();
+}
+
+/// Draw the title page while it is up.
+pub fn draw_plugin(app: &mut bevy::prelude::App) {
+    use bevy::prelude::*;
+    app.add_systems(
+        bevy_egui::EguiPrimaryContextPass,
+        draw.run_if(in_state(super::Screen::Title))
+            .in_set(super::Pages),
+    );
+}
+
+fn draw(
+    mut contexts: bevy_egui::EguiContexts,
+    levels: bevy::prelude::Res<super::Levels>,
+    saves: bevy::prelude::Res<super::Saves>,
+    notice: bevy::prelude::Res<super::Notice>,
+    mut st: bevy::prelude::ResMut<TitleState>,
+    mut out: super::Outbox,
+) -> bevy::prelude::Result {
+    let mut root = super::root_ui(contexts.ctx_mut()?);
+    let settings = *out.settings;
+    let intents = super::title_page(
+        &mut root,
+        &out.palette(),
+        &levels.0,
+        &saves.0,
+        notice.0.as_deref(),
+        st.as_mut(),
+        &settings,
+    );
+    out.send(intents);
+    Ok(())
+}
