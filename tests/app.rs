@@ -1614,3 +1614,106 @@ fn changes_never_read_minus_zero_or_disagree_with_their_figures() {
     assert_eq!(signed_points(9.4), "+9");
     assert_eq!(signed_points(-9.6), "-10");
 }
+
+/// The corners of the window sizes and interface scales every screen must work at.
+const CORNERS: [(f32, f32, f32); 4] = [
+    (1280.0, 720.0, 1.5),
+    (1280.0, 720.0, 0.75),
+    (1920.0, 1080.0, 1.5),
+    (1920.0, 1080.0, 0.75),
+];
+
+/// Draw a page at a window size and interface scale (a scale makes the window that much
+/// smaller in the interface's own units) and check that each named control lies inside it.
+fn controls_fit(
+    page: Page,
+    game: Option<&Game>,
+    levels: &[detente::app::screens::title::LevelEntry],
+    controls: &[&str],
+    before: impl Fn(&mut Harness<'_, UiState>),
+) {
+    for (w, h_px, scale) in CORNERS {
+        let size = egui::vec2(w / scale, h_px / scale);
+        let mut h = Harness::builder().with_size(size).build_ui_state(
+            |ui, st: &mut UiState| {
+                detente::app::ui::apply_style(ui.ctx());
+                let _ = draw_page(ui, page, game, levels, st);
+            },
+            UiState::default(),
+        );
+        h.run();
+        before(&mut h);
+        h.run();
+        for name in controls {
+            let node = h
+                .query_by_label_contains(name)
+                .unwrap_or_else(|| panic!("{page:?} at {w}x{h_px}, scale {scale}: no '{name}'"));
+            let r = node.rect();
+            assert!(
+                r.min.x >= -0.5
+                    && r.min.y >= -0.5
+                    && r.max.x <= size.x + 0.5
+                    && r.max.y <= size.y + 0.5,
+                "{page:?} at {w}x{h_px}, scale {scale}: '{name}' at {r:?} lies outside the {size:?} window"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_screens_controls_fit_at_every_size_and_scale() {
+    use detente::app::screens::title::load_levels;
+    let levels = load_levels(Path::new("levels"));
+    controls_fit(
+        Page::Title,
+        None,
+        &levels,
+        &["Start", "Settings", "Quit"],
+        |_| {},
+    );
+    let g = game_for(Mode::Hotseat);
+    controls_fit(Page::Handover, Some(&g), &[], &["Enter"], |_| {});
+    controls_fit(Page::Briefing, Some(&g), &[], &["Enter"], |_| {});
+    // The table with an offer to answer: Accept, Reject and Counter must be in reach.
+    let mut g = game_for(Mode::VsAi {
+        human: Side::A,
+        personality: detente::sim::Personality::Dove,
+        difficulty: detente::sim::Difficulty::Easy,
+    });
+    let mut ag = agents(&tutorial(), 3);
+    for _ in 0..400 {
+        if g.table.needs().contains(&(Side::A, Need::Answer)) {
+            break;
+        }
+        if !g.ai_step() {
+            step_game(&mut g, &mut ag).expect("match runs");
+        }
+    }
+    assert!(g.table.needs().contains(&(Side::A, Need::Answer)));
+    controls_fit(
+        Page::Table,
+        Some(&g),
+        &[],
+        &["Accept", "Reject", "Counter"],
+        |_| {},
+    );
+    // The end card and the debrief.
+    let mut done = game_for(Mode::Watch);
+    done.auto_play(u32::MAX);
+    controls_fit(
+        Page::Debrief,
+        Some(&done),
+        &[],
+        &["Open the debrief"],
+        |_| {},
+    );
+    controls_fit(
+        Page::Debrief,
+        Some(&done),
+        &[],
+        &["Back to title", "Export"],
+        |h| {
+            h.state_mut().debrief.ending_seen = true;
+        },
+    );
+}

@@ -164,13 +164,22 @@ fn draw(ui: &mut Ui, pal: &Palette, r: &Report, st: &mut DebriefState) -> Option
     let mut out = None;
     egui::Panel::top("debrief-top").show(ui, |ui| {
         ui.add_space(4.0);
-        ui.horizontal(|ui| {
+        // The way out first, so it stays in view however narrow the window is.
+        ui.horizontal_wrapped(|ui| {
+            if key_button(ui, "Back to title", egui::Key::Escape, true) {
+                out = Some(DebriefIntent::ToTitle);
+            }
+            if key_button(ui, "Export debrief (HTML)", egui::Key::E, true) {
+                out = Some(DebriefIntent::Export);
+            }
+            ui.separator();
             ui.label(
                 RichText::new(format!("Debrief — {}", r.title))
                     .heading()
                     .strong(),
             );
-            ui.separator();
+        });
+        ui.horizontal_wrapped(|ui| {
             ui.label(
                 RichText::new(r.ending_text())
                     .strong()
@@ -181,7 +190,7 @@ fn draw(ui: &mut Ui, pal: &Palette, r: &Report, st: &mut DebriefState) -> Option
                     }),
             );
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             for side in Side::BOTH {
                 ui.label(
                     RichText::new(format!(
@@ -195,13 +204,6 @@ fn draw(ui: &mut Ui, pal: &Palette, r: &Report, st: &mut DebriefState) -> Option
                 ui.separator();
             }
             ui.label(RichText::new(format!("Joint stability {:.0}/100", s.stability)).strong());
-            ui.separator();
-            if key_button(ui, "Export debrief (HTML)", egui::Key::E, true) {
-                out = Some(DebriefIntent::Export);
-            }
-            if key_button(ui, "Back to title", egui::Key::Escape, true) {
-                out = Some(DebriefIntent::ToTitle);
-            }
         });
         if let Some(e) = &st.exported {
             ui.horizontal_wrapped(|ui| {

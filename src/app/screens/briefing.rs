@@ -8,6 +8,14 @@ use crate::sim::{PublicLevel, SideView};
 /// Draw the briefing for `view`'s side; true when the player is ready.
 pub fn briefing_ui(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView) -> bool {
     let mut go = false;
+    // The way on stays in view at any scale; the brief scrolls above it.
+    egui::Panel::bottom("briefing-go").show(ui, |ui| {
+        ui.add_space(6.0);
+        ui.vertical_centered(|ui| {
+            go = key_button(ui, "To the table", egui::Key::Enter, true);
+        });
+        ui.add_space(6.0);
+    });
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.label(RichText::new(&sc.title).heading().strong());
@@ -34,10 +42,6 @@ pub fn briefing_ui(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView
                         ));
                     },
                 );
-            });
-            ui.add_space(10.0);
-            ui.vertical_centered(|ui| {
-                go = key_button(ui, "To the table", egui::Key::Enter, true);
             });
         });
     });

@@ -109,6 +109,34 @@ pub fn table_ui(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Vec<Action> 
             });
         });
     egui::CentralPanel::default().show(ui, |ui| {
+        // With an offer to answer, the answer is laid out first, at the foot, so it stays in
+        // reach at any scale; everything else scrolls above it.
+        let answering = cx.can_act
+            && view.pending.is_some()
+            && view.needs.first() == Some(&Need::Answer)
+            && !st.countering;
+        if answering {
+            egui::Panel::bottom("answer-bar").show(ui, |ui| answer_bar(ui, cx, st, &mut out));
+            egui::ScrollArea::vertical()
+                .id_salt("incoming")
+                .show(ui, |ui| {
+                    notices(ui, cx, st);
+                    incoming(ui, cx);
+                });
+            return;
+        }
+        notices(ui, cx, st);
+        ui.add_space(4.0);
+        central(ui, cx, st, &mut out);
+    });
+    out
+}
+
+/// What the player must know before acting: a takeover, a refused move, what answered their
+/// last move, and the last round's summary until dismissed.
+fn notices(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) {
+    let (sc, view, pal) = (cx.sc, cx.view, &cx.pal);
+    {
         if let Some(n) = cx.notice {
             ui.label(RichText::new(n).strong().color(pal.warn));
         }
@@ -136,10 +164,7 @@ pub fn table_ui(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Vec<Action> 
         {
             st.summary_seen[me] = view.round;
         }
-        ui.add_space(4.0);
-        central(ui, cx, st, &mut out);
-    });
-    out
+    }
 }
 
 fn central(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Action>) {
@@ -164,11 +189,8 @@ fn central(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Action
             }
         }
         // A large offer, with what a counter changed, can run past the window's foot.
-        Some(Need::Answer) if !st.countering => {
-            egui::ScrollArea::vertical()
-                .id_salt("incoming")
-                .show(ui, |ui| incoming(ui, cx, st, out));
-        }
+        // Drawn by `table_ui` itself, answer bar first.
+        Some(Need::Answer) if !st.countering => {}
         Some(Need::Answer) => {
             ui.horizontal(|ui| {
                 if key_button(ui, "◀ Back to their offer", egui::Key::B, true) {
@@ -224,8 +246,8 @@ fn last_exchange(ui: &mut Ui, cx: &TableCtx) {
     }
 }
 
-/// The offer on the table, to accept, reject or counter.
-fn incoming(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Action>) {
+/// The offer on the table: what it holds, what it changed, why, and what it would do at home.
+fn incoming(ui: &mut Ui, cx: &TableCtx) {
     let (sc, view, pal) = (cx.sc, cx.view, &cx.pal);
     let Some((from, offer)) = &view.pending else {
         return;
@@ -260,35 +282,45 @@ fn incoming(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Actio
                 RichText::new(format!("You cannot accept it as it stands: {e}")).color(pal.bad),
             );
         }
-        ui.horizontal(|ui| {
-            let accept = Action::Accept { side: view.side };
-            let check = cx.rules.check(&accept);
-            if checked_button(ui, "Accept", egui::Key::A, &check) {
-                out.push(accept);
-            }
-            if key_button(ui, "Reject", egui::Key::R, true) {
-                out.push(Action::Reject { side: view.side });
-            }
-            let can_counter = view.exchanges_left > 0;
-            if key_button(ui, "Counter", egui::Key::C, can_counter) {
-                st.draft = Draft::from_offer(offer, true);
-                st.countering = true;
-            }
-            if !can_counter {
-                ui.label(
-                    RichText::new("No exchanges left: rejecting closes the talks for this round.")
-                        .color(pal.warn),
-                );
-            }
-            ui.label(
-                RichText::new(format!(
-                    "{} exchange(s) left this round",
-                    view.exchanges_left
-                ))
-                .color(pal.muted),
-            );
-        });
     });
+}
+
+/// Accept, reject or counter the offer on the table.
+fn answer_bar(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Action>) {
+    let (view, pal) = (cx.view, &cx.pal);
+    let Some((_, offer)) = &view.pending else {
+        return;
+    };
+    ui.add_space(4.0);
+    ui.horizontal_wrapped(|ui| {
+        let accept = Action::Accept { side: view.side };
+        let check = cx.rules.check(&accept);
+        if checked_button(ui, "Accept", egui::Key::A, &check) {
+            out.push(accept);
+        }
+        if key_button(ui, "Reject", egui::Key::R, true) {
+            out.push(Action::Reject { side: view.side });
+        }
+        let can_counter = view.exchanges_left > 0;
+        if key_button(ui, "Counter", egui::Key::C, can_counter) {
+            st.draft = Draft::from_offer(offer, true);
+            st.countering = true;
+        }
+        if !can_counter {
+            ui.label(
+                RichText::new("No exchanges left: rejecting closes the talks for this round.")
+                    .color(pal.warn),
+            );
+        }
+        ui.label(
+            RichText::new(format!(
+                "{} exchange(s) left this round",
+                view.exchanges_left
+            ))
+            .color(pal.muted),
+        );
+    });
+    ui.add_space(4.0);
 }
 
 /// An offer's commitments in two columns: what they would do, what we would do.

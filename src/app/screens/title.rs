@@ -137,15 +137,54 @@ pub fn title_ui(
             st.selected = Some(playable[cur - 1]);
         }
     }
-    egui::CentralPanel::default().show(ui, |ui| {
-        // At a large interface scale the page scrolls: settings stay reachable.
-        egui::ScrollArea::vertical().id_salt("title-page").show(ui, |ui| {
-        ui.vertical_centered(|ui| {
-            ui.add_space(16.0);
-            ui.label(RichText::new("Détente").size(44.0).strong().color(pal.accent));
-            ui.label(RichText::new("A negotiation game about turning old enemies into predictable neighbours").italics());
-            ui.add_space(12.0);
+    // The name and the game's own buttons stay in view whatever the scale; the rest scrolls.
+    egui::Panel::top("title-top").show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new("Détente")
+                    .size(30.0)
+                    .strong()
+                    .color(pal.accent),
+            );
+            ui.label(
+                RichText::new(
+                    "A negotiation game about turning old enemies into predictable neighbours",
+                )
+                .italics(),
+            );
         });
+        ui.horizontal_wrapped(|ui| {
+            let label = if st.show_settings {
+                "Hide settings"
+            } else {
+                "Settings"
+            };
+            if ui.button(label).clicked() {
+                st.show_settings = !st.show_settings;
+            }
+            let reload = ui
+                .button("Reload levels  [F5]")
+                .on_hover_text("Read the levels folder again (after editing a level file).")
+                .clicked();
+            if reload || key_pressed(ui, egui::Key::F5) {
+                out = Some(TitleIntent::ReloadLevels);
+            }
+            if ui.button("Quit").clicked() {
+                out = Some(TitleIntent::Quit);
+            }
+        });
+        if st.show_settings {
+            let mut s = *settings;
+            super::settings_controls(ui, &mut s);
+            if s != *settings {
+                out = Some(TitleIntent::Settings(s));
+            }
+        }
+        ui.add_space(4.0);
+    });
+    egui::CentralPanel::default().show(ui, |ui| {
+        // At a large interface scale the page scrolls.
+        egui::ScrollArea::vertical().id_salt("title-page").show(ui, |ui| {
         if let Some(n) = notice {
             card(ui, pal, "", |ui| {
                 ui.label(RichText::new(n).color(pal.warn));
@@ -257,35 +296,11 @@ pub fn title_ui(
                 saved_matches(ui, pal, saves, st, &mut out);
             });
             ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                if ui.button("Settings").clicked() {
-                    st.show_settings = !st.show_settings;
-                }
-                let reload = ui
-                    .button("Reload levels  [F5]")
-                    .on_hover_text("Read the levels folder again (after editing a level file).")
-                    .clicked();
-                if reload || key_pressed(ui, egui::Key::F5) {
-                    out = Some(TitleIntent::ReloadLevels);
-                }
-                if ui.button("Quit").clicked() {
-                    out = Some(TitleIntent::Quit);
-                }
-            });
             key_hint(
                 ui,
                 pal,
                 "Keyboard: ↑ ↓ choose a level · M P D S change the match · Enter starts · Tab moves between buttons, Space presses, Esc lets go.",
             );
-            if st.show_settings {
-                let mut s = *settings;
-                card(ui, pal, "Settings", |ui| {
-                    super::settings_controls(ui, &mut s);
-                });
-                if s != *settings {
-                    out = Some(TitleIntent::Settings(s));
-                }
-            }
         });
         });
     });
