@@ -6,7 +6,7 @@ use super::value::Ctx;
 use super::{Counterpart, commitments_of, offer_key};
 use crate::ai::{Decision, ReasonCode, Signing};
 use crate::sim::PublicLevel;
-use crate::sim::measures::{detection, item_cost};
+use crate::sim::measures::detection;
 use crate::sim::scenario::{MeasureDef, Side};
 use crate::sim::{Action, Offer, SideView};
 
@@ -34,15 +34,9 @@ impl Counterpart {
         }
         self.their_best = self.their_best.max(gain);
         self.track_movement(v.round, gain / c.best);
-        let cost: f32 = offer
-            .items
-            .iter()
-            .filter(|it| it.by == me)
-            .filter_map(|it| {
-                t.measure(&it.measure)
-                    .map(|(_, m)| item_cost(m, it.verification))
-            })
-            .sum();
+        // The rules' own sum, asked from this side's view.
+        let cost =
+            crate::sim::rules::package_cost(&crate::sim::rules::Seen::new(v, t), me, &offer.items);
         if cost > v.private.capital + 1e-4 {
             return self.counter_or_reject(v, t, c, ReasonCode::CannotPay, format!(
                 "We cannot pay for our part: it needs {cost:.0} political capital and we have {:.0}.",
