@@ -1717,3 +1717,34 @@ fn every_screens_controls_fit_at_every_size_and_scale() {
         },
     );
 }
+
+#[test]
+fn the_tutorial_coaches_its_player_and_other_levels_do_not() {
+    use detente::app::ui::coach::{LESSONS, next_step};
+    let mut m = Match::new(tutorial(), 3);
+    advance_until(&mut m, Side::A, Need::Propose);
+    let mut h = table_harness(&m, Side::A);
+    h.run();
+    assert!(h.query_by_label("Coach").is_some());
+    drop(h);
+    // Every need gets a next step.
+    for need in [Need::Propose, Need::Answer, Need::Implement, Need::Respond] {
+        let mut v = m.view(Side::A);
+        v.needs = vec![need];
+        assert!(next_step(&v).is_some(), "{need:?}");
+    }
+    let sc = Arc::new(detente::level::load(Path::new("levels/river_accord.ron")).unwrap());
+    let mut other = Match::new(sc, 3);
+    advance_until(&mut other, Side::A, Need::Propose);
+    let mut h = table_harness(&other, Side::A);
+    h.run();
+    assert!(h.query_by_label("Coach").is_none());
+    drop(h);
+    // The tutorial's end lists the seven lessons.
+    let mut done = game_for(Mode::Watch);
+    done.auto_play(u32::MAX);
+    let mut h = screen_harness(&done, Page::Debrief);
+    h.run();
+    assert!(h.query_by_label_contains(LESSONS[0].0).is_some());
+    assert_eq!(LESSONS.len(), 7);
+}

@@ -127,6 +127,16 @@ fn ending_card(ui: &mut Ui, pal: &Palette, r: &Report, st: &mut DebriefState) {
         Some(Ending::RoundLimit) | None => pal.warn,
         _ => pal.bad,
     };
+    // The way on stays in view; what the match came to scrolls above it.
+    egui::Panel::bottom("ending-go").show(ui, |ui| {
+        ui.add_space(6.0);
+        ui.vertical_centered(|ui| {
+            if key_button(ui, "Open the debrief", egui::Key::Enter, true) {
+                st.ending_seen = true;
+            }
+        });
+        ui.add_space(6.0);
+    });
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.vertical_centered(|ui| {
@@ -150,9 +160,10 @@ fn ending_card(ui: &mut Ui, pal: &Palette, r: &Report, st: &mut DebriefState) {
                         r.scores.approval[side.idx()]
                     ));
                 }
-                ui.add_space(16.0);
-                if key_button(ui, "Open the debrief", egui::Key::Enter, true) {
-                    st.ending_seen = true;
+                if r.level.starts_with("tutorial") {
+                    ui.add_space(12.0);
+                    ui.set_max_width(720.0);
+                    crate::app::ui::coach::lessons_card(ui, pal);
                 }
             });
         });

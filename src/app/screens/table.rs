@@ -136,6 +136,9 @@ pub fn table_ui(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Vec<Action> 
 /// last move, and the last round's summary until dismissed.
 fn notices(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) {
     let (sc, view, pal) = (cx.sc, cx.view, &cx.pal);
+    if cx.can_act {
+        ui::coach::coach_card(ui, pal, sc, view);
+    }
     {
         if let Some(n) = cx.notice {
             ui.label(RichText::new(n).strong().color(pal.warn));

@@ -1,6 +1,7 @@
 //! Pure egui drawing code: functions take a view and return what the player asked for.
 //! Nothing here knows about Bevy, and nothing here implements a rule.
 
+pub mod coach;
 pub mod commitments;
 pub mod event_card;
 pub mod factions;
