@@ -82,6 +82,11 @@ pub enum Command {
         /// Print one JSON object instead of a table.
         #[arg(long)]
         json: bool,
+        /// Instead, play each scripted strategy (always accept, hardliner, stubborn, break
+        /// everything, ...) in seat A against every counterpart in seat B, beside the best
+        /// counterpart's own utility against the same opponent.
+        #[arg(long)]
+        exploits: bool,
     },
     /// Render one screen of a match to a PNG (needs a display, e.g. under xvfb-run).
     Screenshot {
@@ -151,7 +156,8 @@ pub fn run(cli: Cli) -> i32 {
             games,
             seed,
             json,
-        }) => tournament(&level, games, seed, json),
+            exploits,
+        }) => tournament(&level, games, seed, json, exploits),
         Some(Command::Screenshot {
             level,
             seed,
@@ -190,10 +196,28 @@ fn screenshot(_: &std::path::Path, _: u64, _: u32, _: &str, _: &std::path::Path)
     window()
 }
 
-fn tournament(path: &std::path::Path, games: u32, seed: u64, json: bool) -> Done {
+fn tournament(path: &std::path::Path, games: u32, seed: u64, json: bool, exploits: bool) -> Done {
     let Some(sc) = load_or_report(path) else {
         return Ok(1);
     };
+    if exploits {
+        let mut bar = Progress::new(1, "exploits");
+        let x = crate::eval::exploits::run(sc, games, seed, |done, total| {
+            bar.total = total;
+            bar.tick(done)
+        });
+        bar.finish();
+        if !json {
+            return say(&x.table()).map(|_| 0);
+        }
+        return match serde_json::to_string(&x) {
+            Ok(s) => say(&format!("{s}\n")).map(|_| 0),
+            Err(e) => {
+                tell(&format!("cannot write JSON: {e}"));
+                Ok(1)
+            }
+        };
+    }
     let mut bar = Progress::new(1, "tournament");
     let t = crate::eval::tournament::run(sc, games, seed, |done, total| {
         bar.total = total;

@@ -154,3 +154,24 @@ fn a_full_disk_is_reported() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!out.stderr.is_empty());
 }
+
+#[test]
+fn tournament_exploits_prints_one_json_object_with_a_row_per_strategy_and_opponent() {
+    let out = run(&[
+        "tournament",
+        "--level",
+        "levels/tutorial.ron",
+        "--exploits",
+        "--games",
+        "1",
+        "--json",
+    ]);
+    assert_orderly(&out);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let rows = v["strategies"].as_array().expect("a list of strategies");
+    assert_eq!(
+        rows.len(),
+        detente::eval::exploits::STRATEGIES.len() * detente::eval::tournament::pool().len()
+    );
+}

@@ -7,6 +7,7 @@ mod bargaining;
 mod cli;
 mod counterparts;
 mod determinism;
+mod exploits;
 mod headlines;
 mod home_front;
 mod implementation;
