@@ -3,7 +3,7 @@
 
 use super::hash::{Fnv, fnv1a};
 use super::public::PublicLevel;
-use super::scenario::{Area, FactionDef, Requirement, Scenario, Side};
+use super::scenario::{Area, FactionDef, MeasureDef, Requirement, Scenario, Side};
 use super::scoring::Frontier;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -133,22 +133,11 @@ impl Scenario {
     /// Prerequisites of measure `i`, resolved to indices.
     pub fn requirements(&self, i: usize) -> &[Needs] {
         &self.derived.requirements.get_or_init(|| {
-            self.measures
-                .iter()
-                .map(|m| {
-                    m.requires
-                        .iter()
-                        .map(|r| match r {
-                            Requirement::Measure(id) => self
-                                .measure_index(id)
-                                .map_or(Needs::Unknown, Needs::Measure),
-                            Requirement::Phase(id) => {
-                                self.phase_index(id).map_or(Needs::Unknown, Needs::Phase)
-                            }
-                        })
-                        .collect()
-                })
-                .collect()
+            resolve_requirements(
+                &self.measures,
+                |id| self.measure_index(id),
+                |id| self.phase_index(id),
+            )
         })[i]
     }
 
@@ -309,4 +298,29 @@ mod tests {
         assert_eq!(original.shared_index(&copy.shared_id(0)), None);
         assert_eq!(&*original.public().measures[0].id, "hotline");
     }
+}
+
+/// Every measure's prerequisites resolved to indices, given how to find a measure and a phase
+/// by id (shared by a level and its public part).
+pub fn resolve_requirements(
+    measures: &[MeasureDef],
+    measure: impl Fn(&str) -> Option<usize>,
+    phase: impl Fn(&str) -> Option<usize>,
+) -> Vec<Vec<Needs>> {
+    measures
+        .iter()
+        .map(|m| {
+            m.requires
+                .iter()
+                .map(|r| match r {
+                    Requirement::Measure(id) => {
+                        measure(id.as_str()).map_or(Needs::Unknown, Needs::Measure)
+                    }
+                    Requirement::Phase(id) => {
+                        phase(id.as_str()).map_or(Needs::Unknown, Needs::Phase)
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }

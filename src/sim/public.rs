@@ -5,7 +5,7 @@
 
 use super::scenario::{
     AiDef, EndDef, EventDef, Fnv, HeadlineDef, MeasureDef, MediatorDef, Needs, OutletDef, PhaseDef,
-    Requirement, Scenario, Side, StartDef,
+    Scenario, Side, StartDef,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -200,22 +200,11 @@ impl PublicLevel {
     /// Prerequisites of measure `i`, resolved to indices.
     pub fn requirements(&self, i: usize) -> &[Needs] {
         &self.index.requirements.get_or_init(|| {
-            self.measures
-                .iter()
-                .map(|m| {
-                    m.requires
-                        .iter()
-                        .map(|r| match r {
-                            Requirement::Measure(id) => self
-                                .measure_index(id)
-                                .map_or(Needs::Unknown, Needs::Measure),
-                            Requirement::Phase(id) => {
-                                self.phase_index(id).map_or(Needs::Unknown, Needs::Phase)
-                            }
-                        })
-                        .collect()
-                })
-                .collect()
+            super::derived::resolve_requirements(
+                &self.measures,
+                |id| self.measure_index(id),
+                |id| self.phase_index(id),
+            )
         })[i]
     }
 

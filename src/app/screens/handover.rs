@@ -33,24 +33,5 @@ pub fn handover_ui(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, next: Side) -> 
 
 /// Draw this step of a match while it is up (and the in-match menu is closed).
 pub fn draw_plugin(app: &mut bevy::prelude::App) {
-    use bevy::prelude::*;
-    app.add_systems(
-        bevy_egui::EguiPrimaryContextPass,
-        draw.run_if(in_state(super::Step::Handover))
-            .run_if(super::menu_closed)
-            .in_set(super::Pages),
-    );
-}
-
-fn draw(
-    mut contexts: bevy_egui::EguiContexts,
-    game: Option<bevy::prelude::Res<crate::app::Game>>,
-    mut out: super::Outbox,
-) -> bevy::prelude::Result {
-    let mut root = super::root_ui(contexts.ctx_mut()?);
-    if let Some(g) = game {
-        let intents = super::handover_page(&mut root, &out.palette(), &g);
-        out.send(intents);
-    }
-    Ok(())
+    super::step_page_plugin(app, super::Step::Handover, super::handover_page);
 }

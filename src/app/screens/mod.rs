@@ -592,6 +592,32 @@ impl Outbox<'_, '_> {
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Pages;
 
+/// Add the draw system of a match step whose page needs only the game: gated by the step and
+/// by the in-match menu being closed.
+pub fn step_page_plugin(
+    app: &mut App,
+    step: Step,
+    page: fn(&mut egui::Ui, &Palette, &Game) -> Vec<Intent>,
+) {
+    let draw = move |mut contexts: bevy_egui::EguiContexts,
+                     game: Option<Res<Game>>,
+                     mut out: Outbox|
+          -> Result {
+        let mut root = root_ui(contexts.ctx_mut()?);
+        if let Some(g) = game {
+            let intents = page(&mut root, &out.palette(), &g);
+            out.send(intents);
+        }
+        Ok(())
+    };
+    app.add_systems(
+        bevy_egui::EguiPrimaryContextPass,
+        draw.run_if(in_state(step))
+            .run_if(menu_closed)
+            .in_set(Pages),
+    );
+}
+
 /// Whether the in-match menu is closed (a match page draws only then).
 pub fn menu_closed(menu: Option<Res<menu::MatchMenu>>) -> bool {
     menu.is_none_or(|m| !m.open)
