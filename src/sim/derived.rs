@@ -231,6 +231,31 @@ impl Scenario {
     }
 }
 
+/// Every measure's prerequisites resolved to indices, given how to find a measure and a phase
+/// by id (shared by a level and its public part).
+pub fn resolve_requirements(
+    measures: &[MeasureDef],
+    measure: impl Fn(&str) -> Option<usize>,
+    phase: impl Fn(&str) -> Option<usize>,
+) -> Vec<Vec<Needs>> {
+    measures
+        .iter()
+        .map(|m| {
+            m.requires
+                .iter()
+                .map(|r| match r {
+                    Requirement::Measure(id) => {
+                        measure(id.as_str()).map_or(Needs::Unknown, Needs::Measure)
+                    }
+                    Requirement::Phase(id) => {
+                        phase(id.as_str()).map_or(Needs::Unknown, Needs::Phase)
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,29 +323,4 @@ mod tests {
         assert_eq!(original.shared_index(&copy.shared_id(0)), None);
         assert_eq!(&*original.public().measures[0].id, "hotline");
     }
-}
-
-/// Every measure's prerequisites resolved to indices, given how to find a measure and a phase
-/// by id (shared by a level and its public part).
-pub fn resolve_requirements(
-    measures: &[MeasureDef],
-    measure: impl Fn(&str) -> Option<usize>,
-    phase: impl Fn(&str) -> Option<usize>,
-) -> Vec<Vec<Needs>> {
-    measures
-        .iter()
-        .map(|m| {
-            m.requires
-                .iter()
-                .map(|r| match r {
-                    Requirement::Measure(id) => {
-                        measure(id.as_str()).map_or(Needs::Unknown, Needs::Measure)
-                    }
-                    Requirement::Phase(id) => {
-                        phase(id.as_str()).map_or(Needs::Unknown, Needs::Phase)
-                    }
-                })
-                .collect()
-        })
-        .collect()
 }
