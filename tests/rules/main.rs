@@ -22,3 +22,6 @@ mod table;
 mod talks;
 mod tournament;
 mod views;
+
+#[cfg(feature = "host")]
+mod net;
