@@ -790,8 +790,24 @@ pub fn run(cfg: HostConfig, port: u16) -> i32 {
             );
         }
         println!("Ctrl-C ends the session; `detente host --resume` takes it up again.");
-        let _ = tokio::signal::ctrl_c().await;
+        ended().await;
         host.stop().await;
         0
     })
+}
+
+/// Ctrl-C, or (on Unix) the polite stop a service manager sends.
+async fn ended() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
