@@ -103,6 +103,32 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Host a class: N tables, one join code per student seat, one port for every student
+    /// (HTTP GET /health and the WebSocket at /ws). Every move is archived; after a restart,
+    /// --resume takes the last session up where it stopped.
+    #[cfg(feature = "host")]
+    Host {
+        #[arg(long, default_value_t = 7878)]
+        port: u16,
+        /// Level files, dealt to the tables in turn.
+        #[arg(long, default_value = "levels/tutorial.ron")]
+        level: Vec<PathBuf>,
+        /// Number of tables, 1 to 200.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=200))]
+        tables: u32,
+        /// The archive (SQLite); by default in the user's data folder.
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// One student per table, against a counterpart the host runs.
+        #[arg(long)]
+        vs_computer: bool,
+        /// Take up the archive's latest session instead of starting a new one.
+        #[arg(long)]
+        resume: bool,
+        /// Seed of table 1 (table k plays seed + k - 1); random if left out.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
 }
 
 /// Most games `sim` plays in one run: on a full level, at about a thousand games a second,
@@ -165,6 +191,27 @@ pub fn run(cli: Cli) -> i32 {
             screen,
             out,
         }) => Ok(screenshot(&level, seed, rounds, &screen, &out)),
+        #[cfg(feature = "host")]
+        Some(Command::Host {
+            port,
+            level,
+            tables,
+            db,
+            vs_computer,
+            resume,
+            seed,
+        }) => Ok(crate::net::host::run(
+            crate::net::host::HostConfig {
+                levels: level,
+                tables,
+                vs_computer,
+                db: db.unwrap_or_else(crate::net::archive::default_path),
+                resume,
+                seed,
+                limits: Default::default(),
+            },
+            port,
+        )),
     };
     done.unwrap_or_else(|code| code)
 }

@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod eval;
 pub mod level;
+pub mod net;
 pub mod report;
 pub mod runner;
 pub mod sim;

@@ -23,3 +23,6 @@ mod table;
 mod talks;
 mod tournament;
 mod views;
+
+#[cfg(feature = "host")]
+mod net;

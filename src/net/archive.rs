@@ -1,0 +1,318 @@
+//! The host's archive: one SQLite file of class sessions, their tables, seats and every
+//! accepted move, so a class survives a host restart and can be looked at afterwards. The
+//! schema is in docs/NETWORK.md.
+
+use crate::sim::{Action, Side};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS sessions (
+    id          INTEGER PRIMARY KEY,
+    started     INTEGER NOT NULL,
+    vs_computer INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tables (
+    id         INTEGER PRIMARY KEY,
+    session    INTEGER NOT NULL REFERENCES sessions(id),
+    number     INTEGER NOT NULL,
+    level_file TEXT NOT NULL,
+    level_id   TEXT NOT NULL,
+    level_hash TEXT NOT NULL,
+    seed       INTEGER NOT NULL,
+    UNIQUE (session, number)
+);
+CREATE TABLE IF NOT EXISTS seats (
+    table_id INTEGER NOT NULL REFERENCES tables(id),
+    side     TEXT NOT NULL CHECK (side IN ('A', 'B')),
+    code     TEXT,
+    token    TEXT UNIQUE,
+    claimed  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (table_id, side)
+);
+CREATE TABLE IF NOT EXISTS actions (
+    table_id INTEGER NOT NULL REFERENCES tables(id),
+    idx      INTEGER NOT NULL,
+    side     TEXT NOT NULL CHECK (side IN ('A', 'B')),
+    seq      INTEGER,
+    action   TEXT NOT NULL,
+    at_ms    INTEGER NOT NULL,
+    PRIMARY KEY (table_id, idx)
+);
+";
+
+/// Where the archive goes when `--db` is not given: `$XDG_DATA_HOME/detente/classes.sqlite`,
+/// or `~/.local/share/detente/classes.sqlite`.
+pub fn default_path() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("detente").join("classes.sqlite")
+}
+
+/// A seat as archived. A computer's seat has neither code nor token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSeat {
+    pub side: Side,
+    pub code: Option<String>,
+    pub token: Option<String>,
+    pub claimed: bool,
+}
+
+/// A table as archived, with its moves in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTable {
+    pub id: i64,
+    pub number: u32,
+    pub level_file: String,
+    pub level_id: String,
+    pub level_hash: String,
+    pub seed: u64,
+    pub seats: Vec<StoredSeat>,
+    /// Each move with the seq its student sent it with (`None` for the computer's).
+    pub actions: Vec<(Action, Option<u64>)>,
+}
+
+/// A class session as archived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSession {
+    pub id: i64,
+    pub vs_computer: bool,
+    pub tables: Vec<StoredTable>,
+}
+
+/// Why the archive could not be read or written.
+#[derive(Debug)]
+pub enum ArchiveError {
+    Sql(rusqlite::Error),
+    Io(std::io::Error),
+    /// A stored move or side that does not read back.
+    Corrupt(String),
+}
+
+impl std::fmt::Display for ArchiveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ArchiveError::Sql(e) => write!(f, "archive: {e}"),
+            ArchiveError::Io(e) => write!(f, "archive: {e}"),
+            ArchiveError::Corrupt(e) => write!(f, "archive: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ArchiveError {}
+
+impl From<rusqlite::Error> for ArchiveError {
+    fn from(e: rusqlite::Error) -> Self {
+        ArchiveError::Sql(e)
+    }
+}
+
+fn side_str(s: Side) -> &'static str {
+    match s {
+        Side::A => "A",
+        Side::B => "B",
+    }
+}
+
+fn side_of(s: &str) -> Result<Side, ArchiveError> {
+    match s {
+        "A" => Ok(Side::A),
+        "B" => Ok(Side::B),
+        _ => Err(ArchiveError::Corrupt(format!("unknown side {s:?}"))),
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// An open archive file.
+pub struct Archive {
+    conn: Connection,
+}
+
+impl Archive {
+    /// Open or create the archive at `path` (and its folder), in WAL mode so a reader (a report,
+    /// a backup) never blocks the host.
+    pub fn open(path: &Path) -> Result<Archive, ArchiveError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(ArchiveError::Io)?;
+        }
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Archive { conn })
+    }
+
+    /// The journal mode SQLite reports (`wal` once open).
+    pub fn journal_mode(&self) -> Result<String, ArchiveError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))?)
+    }
+
+    pub fn new_session(&self, vs_computer: bool) -> Result<i64, ArchiveError> {
+        self.conn.execute(
+            "INSERT INTO sessions (started, vs_computer) VALUES (?1, ?2)",
+            params![now_ms(), vs_computer],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Archive a new table with its seats, all at once.
+    pub fn add_table(&mut self, session: i64, t: &StoredTable) -> Result<i64, ArchiveError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO tables (session, number, level_file, level_id, level_hash, seed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                session,
+                t.number,
+                t.level_file,
+                t.level_id,
+                t.level_hash,
+                t.seed as i64
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        for s in &t.seats {
+            tx.execute(
+                "INSERT INTO seats (table_id, side, code, token, claimed) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, side_str(s.side), s.code, s.token, s.claimed],
+            )?;
+        }
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Mark a seat taken: its code opens it no more.
+    pub fn claim(&self, table: i64, side: Side) -> Result<(), ArchiveError> {
+        self.conn.execute(
+            "UPDATE seats SET claimed = 1 WHERE table_id = ?1 AND side = ?2",
+            params![table, side_str(side)],
+        )?;
+        Ok(())
+    }
+
+    /// Append moves `first..` of a table in one transaction: all of them or none.
+    pub fn append(
+        &mut self,
+        table: i64,
+        first: usize,
+        actions: &[(Action, Option<u64>)],
+    ) -> Result<(), ArchiveError> {
+        let tx = self.conn.transaction()?;
+        let at = now_ms();
+        for (i, (a, seq)) in actions.iter().enumerate() {
+            let json = serde_json::to_string(a)
+                .map_err(|e| ArchiveError::Corrupt(format!("cannot write a move: {e}")))?;
+            tx.execute(
+                "INSERT INTO actions (table_id, idx, side, seq, action, at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    table,
+                    (first + i) as i64,
+                    side_str(a.side()),
+                    seq.map(|s| s as i64),
+                    json,
+                    at
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The latest session, with its tables, seats and moves.
+    pub fn latest_session(&self) -> Result<Option<StoredSession>, ArchiveError> {
+        let Some((id, vs_computer)) = self
+            .conn
+            .query_row(
+                "SELECT id, vs_computer FROM sessions ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?)),
+            )
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let mut tables = Vec::new();
+        let mut q = self.conn.prepare(
+            "SELECT id, number, level_file, level_id, level_hash, seed FROM tables
+             WHERE session = ?1 ORDER BY number",
+        )?;
+        let rows = q.query_map([id], |r| {
+            Ok(StoredTable {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                level_file: r.get(2)?,
+                level_id: r.get(3)?,
+                level_hash: r.get(4)?,
+                seed: r.get::<_, i64>(5)? as u64,
+                seats: Vec::new(),
+                actions: Vec::new(),
+            })
+        })?;
+        for t in rows {
+            tables.push(t?);
+        }
+        for t in &mut tables {
+            let mut q = self.conn.prepare(
+                "SELECT side, code, token, claimed FROM seats WHERE table_id = ?1 ORDER BY side",
+            )?;
+            let rows = q.query_map([t.id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, bool>(3)?,
+                ))
+            })?;
+            for row in rows {
+                let (side, code, token, claimed) = row?;
+                t.seats.push(StoredSeat {
+                    side: side_of(&side)?,
+                    code,
+                    token,
+                    claimed,
+                });
+            }
+            let mut q = self
+                .conn
+                .prepare("SELECT idx, seq, action FROM actions WHERE table_id = ?1 ORDER BY idx")?;
+            let rows = q.query_map([t.id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?;
+            for (expected, row) in rows.enumerate() {
+                let (idx, seq, json) = row?;
+                if idx != expected as i64 {
+                    return Err(ArchiveError::Corrupt(format!(
+                        "table {} is missing move {expected}",
+                        t.number
+                    )));
+                }
+                let a: Action = serde_json::from_str(&json)
+                    .map_err(|e| ArchiveError::Corrupt(format!("move {idx}: {e}")))?;
+                t.actions.push((a, seq.map(|s| s as u64)));
+            }
+        }
+        Ok(Some(StoredSession {
+            id,
+            vs_computer,
+            tables,
+        }))
+    }
+}

@@ -1,0 +1,813 @@
+//! The classroom host: one class session of several tables, served on one port (HTTP
+//! `GET /health` and the WebSocket at `/ws`), every accepted move archived before anyone hears
+//! of it. A connection is one task; the tables sit behind one lock, since a move takes
+//! microseconds and a class is a few dozen students.
+
+use super::archive::{Archive, ArchiveError, StoredSeat, StoredTable};
+use super::protocol::{ClientMsg, Envelope, MAX_FRAME, Reason, ServerMsg, parse_client};
+use crate::sim::{Action, MatchRecord, RECORD_FORMAT, Scenario, Side};
+use crate::table::{Refusal, Seat, Table, level_counterpart};
+use axum::Router;
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use axum::routing::get;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, watch};
+
+/// How much a connection may ask of the host.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// A connection silent this long is closed (clients Ping to stay).
+    pub idle: Duration,
+    /// Messages a connection may send at once before it is refused ...
+    pub burst: u32,
+    /// ... and how many a second it earns back.
+    pub per_second: f64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            idle: Duration::from_secs(120),
+            burst: 20,
+            per_second: 5.0,
+        }
+    }
+}
+
+/// What `detente host` was asked to run.
+#[derive(Debug, Clone)]
+pub struct HostConfig {
+    /// Level files, dealt to the tables in turn.
+    pub levels: Vec<PathBuf>,
+    pub tables: u32,
+    /// One student per table against a counterpart the host runs.
+    pub vs_computer: bool,
+    pub db: PathBuf,
+    /// Take up the archive's latest session instead of starting a new one.
+    pub resume: bool,
+    /// Seed of table 1; table k plays seed + k - 1. Drawn at random when `None`.
+    pub seed: Option<u64>,
+    pub limits: Limits,
+}
+
+/// A join code as the host prints it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeatCode {
+    pub table: u32,
+    pub side: Side,
+    pub code: String,
+    pub claimed: bool,
+}
+
+/// Why the host could not start.
+#[derive(Debug)]
+pub struct HostError(pub String);
+
+impl std::fmt::Display for HostError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for HostError {}
+
+impl From<ArchiveError> for HostError {
+    fn from(e: ArchiveError) -> Self {
+        HostError(e.to_string())
+    }
+}
+
+/// A running host.
+pub struct Host {
+    pub addr: SocketAddr,
+    pub codes: Vec<SeatCode>,
+    /// Whether the session was taken up from the archive.
+    pub resumed: bool,
+    stop: watch::Sender<bool>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Host {
+    /// Close every connection and stop serving.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.server.await;
+    }
+}
+
+/// What a connection's task is told to do by others.
+enum Out {
+    Msg(ServerMsg),
+    Close(Reason),
+}
+
+struct SeatState {
+    /// `None` for a seat the computer holds.
+    code: Option<String>,
+    claimed: bool,
+    /// Seq of the seat's last accepted move, over every connection it has had.
+    last_act: u64,
+    conn: Option<(u64, mpsc::UnboundedSender<Out>)>,
+}
+
+impl SeatState {
+    fn student(&self) -> bool {
+        self.code.is_some()
+    }
+}
+
+struct Slot {
+    id: i64,
+    number: u32,
+    level: Arc<Scenario>,
+    file: String,
+    hash: String,
+    table: Table,
+    seats: [SeatState; 2],
+    /// Tokens by side, to rebuild the table's seats.
+    tokens: [Option<String>; 2],
+}
+
+impl Slot {
+    fn waiting_for(&self) -> Vec<Side> {
+        Side::BOTH
+            .into_iter()
+            .filter(|s| {
+                let st = &self.seats[s.idx()];
+                st.student() && !st.claimed
+            })
+            .collect()
+    }
+
+    fn seats(&self) -> [Seat; 2] {
+        let public = self.level.public();
+        Side::BOTH.map(|s| match &self.tokens[s.idx()] {
+            Some(token) => Seat::Remote {
+                token: token.clone(),
+            },
+            None => Seat::Counterpart(Box::new(level_counterpart(public, s, self.table.seed()))),
+        })
+    }
+
+    /// What `side` is told about the table now: its view and log, and the record once over.
+    fn news(&self, side: Side) -> Vec<ServerMsg> {
+        let mut out = vec![ServerMsg::View {
+            view: Box::new(self.table.view(side)),
+            log: self.table.log_for(side).cloned().collect(),
+        }];
+        if self.table.is_over() {
+            out.push(ServerMsg::Ended {
+                record: self.table.record(Some(self.file.clone())),
+            });
+        }
+        out
+    }
+
+    fn tell(&self, side: Side, msgs: Vec<ServerMsg>) {
+        if let Some((_, tx)) = &self.seats[side.idx()].conn {
+            for m in msgs {
+                let _ = tx.send(Out::Msg(m));
+            }
+        }
+    }
+}
+
+struct Class {
+    db: Archive,
+    tables: Vec<Slot>,
+    by_code: HashMap<String, (usize, Side)>,
+    by_token: HashMap<String, (usize, Side)>,
+}
+
+struct Shared {
+    class: Mutex<Class>,
+    limits: Limits,
+    next_conn: AtomicU64,
+    stop: watch::Receiver<bool>,
+}
+
+fn say(line: &str) {
+    eprintln!("host: {line}");
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    if getrandom::fill(&mut b).is_err() {
+        // No system generator: fall back to the clock and std's per-process random keys,
+        // still unguessable enough for a classroom, never a fixed value.
+        use std::hash::{BuildHasher, Hasher};
+        for chunk in b.chunks_mut(8) {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u128(Instant::now().elapsed().as_nanos());
+            let x = h.finish().to_le_bytes();
+            chunk.copy_from_slice(&x[..chunk.len()]);
+        }
+    }
+    b
+}
+
+fn new_token() -> String {
+    random_bytes::<16>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Words easy to read aloud and to type, with no two alike at a glance.
+const WORDS: [&str; 32] = [
+    "RIVER", "CEDAR", "HARBOR", "MAPLE", "FALCON", "AMBER", "ISLAND", "LANTERN", "MEADOW",
+    "ORCHID", "PEBBLE", "QUARTZ", "SUMMIT", "TUNDRA", "VELVET", "WILLOW", "COMET", "DELTA",
+    "EMBER", "FJORD", "GLACIER", "HAZEL", "JASPER", "KESTREL", "LAGOON", "MARBLE", "NECTAR",
+    "OTTER", "PRAIRIE", "RAVEN", "SPRUCE", "THISTLE",
+];
+
+fn new_code(taken: &HashMap<String, (usize, Side)>) -> String {
+    loop {
+        let b = random_bytes::<3>();
+        let n = u32::from_le_bytes([b[1], b[2], 0, 0]) % 10_000;
+        let code = format!("{}-{n:04}", WORDS[b[0] as usize % WORDS.len()]);
+        if !taken.contains_key(&code) {
+            return code;
+        }
+    }
+}
+
+/// How a student types a code: case and surrounding spaces do not matter.
+fn normal_code(code: &str) -> String {
+    code.trim().to_uppercase()
+}
+
+fn load_level(path: &Path) -> Result<Arc<Scenario>, HostError> {
+    crate::level::load(path)
+        .map(Arc::new)
+        .map_err(|e| HostError(e.to_string()))
+}
+
+/// The moves a table made from `from` on, the first sent by a student with `seq`.
+fn moves_since(t: &Table, from: usize, seq: Option<u64>) -> Vec<(Action, Option<u64>)> {
+    t.whole().actions[from..]
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.clone(), if i == 0 { seq } else { None }))
+        .collect()
+}
+
+impl Class {
+    fn new_session(cfg: &HostConfig, db: Archive) -> Result<Class, HostError> {
+        if cfg.levels.is_empty() {
+            return Err(HostError("no level to play".into()));
+        }
+        let levels = cfg
+            .levels
+            .iter()
+            .map(|p| load_level(p).map(|l| (p.display().to_string(), l)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let session = db.new_session(cfg.vs_computer)?;
+        let base = cfg
+            .seed
+            .unwrap_or_else(|| u64::from_le_bytes(random_bytes::<8>()) >> 1);
+        let mut class = Class {
+            db,
+            tables: Vec::new(),
+            by_code: HashMap::new(),
+            by_token: HashMap::new(),
+        };
+        for k in 0..cfg.tables.max(1) {
+            let (file, level) = &levels[k as usize % levels.len()];
+            let seed = base.wrapping_add(u64::from(k));
+            let seats: Vec<StoredSeat> = Side::BOTH
+                .into_iter()
+                .map(|side| {
+                    let student = side == Side::A || !cfg.vs_computer;
+                    StoredSeat {
+                        side,
+                        code: student.then(|| new_code(&class.by_code)),
+                        token: student.then(new_token),
+                        claimed: false,
+                    }
+                })
+                .collect();
+            // Two codes of one table must differ too.
+            let mut seats = seats;
+            while seats[1].code.is_some() && seats[1].code == seats[0].code {
+                seats[1].code = Some(new_code(&class.by_code));
+            }
+            let stored = StoredTable {
+                id: 0,
+                number: k + 1,
+                level_file: file.clone(),
+                level_id: level.id.clone(),
+                level_hash: level.content_hash(),
+                seed,
+                seats,
+                actions: Vec::new(),
+            };
+            let id = class.db.add_table(session, &stored)?;
+            class.add(StoredTable { id, ..stored }, level.clone())?;
+        }
+        Ok(class)
+    }
+
+    fn resume(db: Archive) -> Result<Class, HostError> {
+        let Some(session) = db.latest_session()? else {
+            return Err(HostError("the archive has no session to resume".into()));
+        };
+        let mut class = Class {
+            db,
+            tables: Vec::new(),
+            by_code: HashMap::new(),
+            by_token: HashMap::new(),
+        };
+        let mut loaded: HashMap<String, Arc<Scenario>> = HashMap::new();
+        for t in session.tables {
+            let level = match loaded.get(&t.level_file) {
+                Some(l) => l.clone(),
+                None => {
+                    let l = load_level(Path::new(&t.level_file))?;
+                    loaded.insert(t.level_file.clone(), l.clone());
+                    l
+                }
+            };
+            if level.content_hash() != t.level_hash {
+                return Err(HostError(format!(
+                    "table {}: {} has been edited since the class began; restore it to resume",
+                    t.number, t.level_file
+                )));
+            }
+            class.add(t, level)?;
+        }
+        say(&format!(
+            "resumed session {} ({} tables)",
+            session.id,
+            class.tables.len()
+        ));
+        Ok(class)
+    }
+
+    /// Seat a stored table: replay its moves, then let counterparts make any move still due.
+    fn add(&mut self, t: StoredTable, level: Arc<Scenario>) -> Result<(), HostError> {
+        let k = self.tables.len();
+        let mut tokens = [None, None];
+        let mut seats = [(); 2].map(|_| SeatState {
+            code: None,
+            claimed: false,
+            last_act: 0,
+            conn: None,
+        });
+        for s in &t.seats {
+            let i = s.side.idx();
+            tokens[i] = s.token.clone();
+            seats[i].code = s.code.clone();
+            seats[i].claimed = s.claimed;
+            seats[i].last_act = t
+                .actions
+                .iter()
+                .filter(|(a, _)| a.side() == s.side)
+                .filter_map(|(_, q)| *q)
+                .max()
+                .unwrap_or(0);
+            if let Some(c) = &s.code {
+                self.by_code.insert(normal_code(c), (k, s.side));
+            }
+            if let Some(tok) = &s.token {
+                self.by_token.insert(tok.clone(), (k, s.side));
+            }
+        }
+        let record = MatchRecord {
+            format: RECORD_FORMAT,
+            level: t.level_id.clone(),
+            level_hash: Some(t.level_hash.clone()),
+            level_file: Some(t.level_file.clone()),
+            seed: t.seed,
+            actions: t.actions.iter().map(|(a, _)| a.clone()).collect(),
+        };
+        let mut slot = Slot {
+            id: t.id,
+            number: t.number,
+            hash: t.level_hash.clone(),
+            file: t.level_file.clone(),
+            table: Table::new(level.clone(), t.seed, [Seat::Local, Seat::Local]),
+            level: level.clone(),
+            seats,
+            tokens,
+        };
+        slot.table = Table::replay(level.clone(), &record, slot.seats(), level.ai.difficulty)
+            .map_err(|(i, e)| {
+                HostError(format!(
+                    "table {}: archived move {i} is refused: {e}",
+                    t.number
+                ))
+            })?;
+        let before = slot.table.whole().actions.len();
+        slot.table.run_counterparts();
+        let due = moves_since(&slot.table, before, None);
+        if !due.is_empty() {
+            self.db.append(slot.id, before, &due)?;
+        }
+        self.tables.push(slot);
+        Ok(())
+    }
+
+    fn codes(&self) -> Vec<SeatCode> {
+        self.tables
+            .iter()
+            .flat_map(|t| {
+                Side::BOTH.into_iter().filter_map(move |s| {
+                    let st = &t.seats[s.idx()];
+                    st.code.as_ref().map(|c| SeatCode {
+                        table: t.number,
+                        side: s,
+                        code: c.clone(),
+                        claimed: st.claimed,
+                    })
+                })
+            })
+            .collect()
+    }
+
+    /// Give seat (k, side) to connection `conn`, closing the one that held it.
+    fn bind(&mut self, k: usize, side: Side, conn: &mut Conn) -> Vec<ServerMsg> {
+        let slot = &mut self.tables[k];
+        let seat = &mut slot.seats[side.idx()];
+        if let Some((old, tx)) = seat.conn.take()
+            && old != conn.id
+        {
+            let _ = tx.send(Out::Close(Reason::Replaced));
+        }
+        seat.conn = Some((conn.id, conn.tx.clone()));
+        conn.seat = Some((k, side));
+        conn.level = slot.hash.clone();
+        let mut out = vec![ServerMsg::Welcome {
+            token: slot.tokens[side.idx()].clone().unwrap_or_default(),
+            side,
+            table: slot.number,
+            last_act: seat.last_act,
+            level: slot.table.public().clone(),
+        }];
+        out.extend(slot.news(side));
+        let lobby = ServerMsg::Lobby {
+            waiting_for: slot.waiting_for(),
+        };
+        slot.tell(side.other(), vec![lobby.clone()]);
+        out.push(lobby);
+        out
+    }
+
+    fn act(&mut self, conn: &Conn, seq: u64, table: u32, action: Action) -> Result<(), Reason> {
+        let (k, side) = conn.seat.ok_or(Reason::NotSeated)?;
+        let slot = &mut self.tables[k];
+        if table != slot.number {
+            return Err(Reason::NotYourTable);
+        }
+        if action.side() != side {
+            return Err(Reason::NotYourSeat);
+        }
+        let last = slot.seats[side.idx()].last_act;
+        if seq <= last {
+            return Err(Reason::BadSeq { last });
+        }
+        if !slot.waiting_for().is_empty() {
+            return Err(Reason::Waiting);
+        }
+        let before = slot.table.whole().actions.len();
+        slot.table.submit(side, action).map_err(|r| match r {
+            Refusal::HeldByCounterpart => Reason::HeldByCounterpart,
+            Refusal::Rules(e) => Reason::Rules(e),
+        })?;
+        slot.table.run_counterparts();
+        let moves = moves_since(&slot.table, before, Some(seq));
+        if let Err(e) = self.db.append(slot.id, before, &moves) {
+            say(&format!(
+                "table {}: cannot archive a move ({e}); undone",
+                slot.number
+            ));
+            let mut record = slot.table.record(Some(slot.file.clone()));
+            record.actions.truncate(before);
+            let seats = slot.seats();
+            if let Ok(t) =
+                Table::replay(slot.level.clone(), &record, seats, slot.level.ai.difficulty)
+            {
+                slot.table = t;
+            }
+            return Err(Reason::Archive);
+        }
+        slot.seats[side.idx()].last_act = seq;
+        for s in Side::BOTH {
+            slot.tell(s, slot.news(s));
+        }
+        Ok(())
+    }
+}
+
+/// Seat a connection holds, the last seq it sent, and where others reach it.
+struct Conn {
+    id: u64,
+    seat: Option<(usize, Side)>,
+    /// The level hash of the seat's table, once seated.
+    level: String,
+    last_seq: u64,
+    out_seq: u64,
+    tx: mpsc::UnboundedSender<Out>,
+}
+
+/// A token bucket: `burst` at once, `per_second` after.
+struct Bucket {
+    tokens: f64,
+    last: Instant,
+    burst: f64,
+    rate: f64,
+}
+
+impl Bucket {
+    fn new(l: &Limits) -> Bucket {
+        Bucket {
+            tokens: f64::from(l.burst),
+            last: Instant::now(),
+            burst: f64::from(l.burst),
+            rate: l.per_second,
+        }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        self.tokens =
+            (self.tokens + now.duration_since(self.last).as_secs_f64() * self.rate).min(self.burst);
+        self.last = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+fn refused(to: u64, reason: Reason) -> ServerMsg {
+    ServerMsg::Refused { to, reason }
+}
+
+/// Answer one text frame.
+fn on_text(sh: &Shared, conn: &mut Conn, text: &str) -> Vec<ServerMsg> {
+    let env = match parse_client(text) {
+        Ok(e) => e,
+        Err((to, r)) => return vec![refused(to, r)],
+    };
+    if env.seq <= conn.last_seq {
+        return vec![refused(
+            env.seq,
+            Reason::BadSeq {
+                last: conn.last_seq,
+            },
+        )];
+    }
+    conn.last_seq = env.seq;
+    if conn.seat.is_some() && env.level != conn.level {
+        return vec![refused(env.seq, Reason::WrongLevel)];
+    }
+    let Ok(mut class) = sh.class.lock() else {
+        return vec![refused(env.seq, Reason::Archive)];
+    };
+    let seq = env.seq;
+    match env.body {
+        ClientMsg::Ping => vec![ServerMsg::Pong],
+        ClientMsg::Join { .. } | ClientMsg::Resume { .. } if conn.seat.is_some() => {
+            vec![refused(seq, Reason::AlreadySeated)]
+        }
+        ClientMsg::Join { code } => {
+            let Some(&(k, side)) = class.by_code.get(&normal_code(&code)) else {
+                return vec![refused(seq, Reason::UnknownCode)];
+            };
+            let slot = &class.tables[k];
+            if slot.seats[side.idx()].claimed {
+                return vec![refused(seq, Reason::SeatTaken)];
+            }
+            if let Err(e) = class.db.claim(slot.id, side) {
+                say(&format!("cannot archive a join ({e})"));
+                return vec![refused(seq, Reason::Archive)];
+            }
+            class.tables[k].seats[side.idx()].claimed = true;
+            say(&format!("table {} seat {side:?} joined", k + 1));
+            class.bind(k, side, conn)
+        }
+        ClientMsg::Resume { token } => {
+            let Some(&(k, side)) = class.by_token.get(token.trim()) else {
+                return vec![refused(seq, Reason::UnknownToken)];
+            };
+            say(&format!("table {} seat {side:?} resumed", k + 1));
+            class.bind(k, side, conn)
+        }
+        ClientMsg::Act { table, action } => match class.act(conn, seq, table, action) {
+            // The view comes through the seat's channel, with the other seat's.
+            Ok(()) => Vec::new(),
+            Err(r) => vec![refused(seq, r)],
+        },
+    }
+}
+
+async fn send(ws: &mut WebSocket, conn: &mut Conn, msg: ServerMsg) -> Result<(), ()> {
+    conn.out_seq += 1;
+    let env = Envelope::new(conn.level.clone(), conn.out_seq, msg);
+    let text = serde_json::to_string(&env).map_err(|_| ())?;
+    ws.send(Message::Text(text.into())).await.map_err(|_| ())
+}
+
+fn who(conn: &Conn) -> String {
+    match conn.seat {
+        Some((k, s)) => format!("connection {} (table {} seat {s:?})", conn.id, k + 1),
+        None => format!("connection {}", conn.id),
+    }
+}
+
+async fn serve_socket(mut ws: WebSocket, sh: Arc<Shared>) {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut conn = Conn {
+        id: sh.next_conn.fetch_add(1, Ordering::Relaxed),
+        seat: None,
+        level: String::new(),
+        last_seq: 0,
+        out_seq: 0,
+        tx,
+    };
+    let mut bucket = Bucket::new(&sh.limits);
+    let mut stop = sh.stop.clone();
+    let idle = tokio::time::sleep(sh.limits.idle);
+    tokio::pin!(idle);
+    'conn: loop {
+        let replies = tokio::select! {
+            incoming = ws.recv() => {
+                let Some(Ok(msg)) = incoming else { break };
+                idle.as_mut().reset(tokio::time::Instant::now() + sh.limits.idle);
+                let text = match msg {
+                    Message::Text(t) => Some(t),
+                    Message::Binary(_) => None,
+                    Message::Close(_) => break,
+                    Message::Ping(_) | Message::Pong(_) => continue,
+                };
+                if !bucket.take() {
+                    vec![refused(0, Reason::RateLimited)]
+                } else {
+                    match text {
+                        Some(t) if t.len() > MAX_FRAME => vec![refused(0, Reason::TooLarge)],
+                        Some(t) => on_text(&sh, &mut conn, t.as_str()),
+                        None => vec![refused(0, Reason::Malformed)],
+                    }
+                }
+            }
+            Some(out) = rx.recv() => match out {
+                Out::Msg(m) => vec![m],
+                Out::Close(r) => {
+                    let _ = send(&mut ws, &mut conn, refused(0, r)).await;
+                    break;
+                }
+            },
+            _ = &mut idle => {
+                say(&format!("{}: idle, closed", who(&conn)));
+                let _ = send(&mut ws, &mut conn, refused(0, Reason::Idle)).await;
+                break;
+            }
+            _ = stop.changed() => break,
+        };
+        for r in replies {
+            if let ServerMsg::Refused { reason, .. } = &r {
+                say(&format!("{}: refused {reason:?}", who(&conn)));
+            }
+            if send(&mut ws, &mut conn, r).await.is_err() {
+                break 'conn;
+            }
+        }
+    }
+    if let (Some((k, side)), Ok(mut class)) = (conn.seat, sh.class.lock()) {
+        let seat = &mut class.tables[k].seats[side.idx()];
+        if seat.conn.as_ref().is_some_and(|(id, _)| *id == conn.id) {
+            seat.conn = None;
+        }
+    }
+    let _ = ws.send(Message::Close(None)).await;
+}
+
+async fn upgrade(State(sh): State<Arc<Shared>>, ws: WebSocketUpgrade) -> Response {
+    // Frames a little over the protocol's limit still reach the host, which refuses them by
+    // name; far larger ones close the connection at the WebSocket layer.
+    ws.max_message_size(16 * MAX_FRAME)
+        .max_frame_size(16 * MAX_FRAME)
+        .on_upgrade(move |socket| serve_socket(socket, sh))
+}
+
+async fn health() -> &'static str {
+    "ok\n"
+}
+
+/// Start the host on `addr` (port 0 picks a free one): a new session, or the archive's latest
+/// with `cfg.resume`.
+pub async fn start(cfg: HostConfig, addr: SocketAddr) -> Result<Host, HostError> {
+    let db = Archive::open(&cfg.db)?;
+    let class = if cfg.resume {
+        Class::resume(db)?
+    } else {
+        Class::new_session(&cfg, db)?
+    };
+    let codes = class.codes();
+    let (stop, stop_rx) = watch::channel(false);
+    let shared = Arc::new(Shared {
+        class: Mutex::new(class),
+        limits: cfg.limits.clone(),
+        next_conn: AtomicU64::new(1),
+        stop: stop_rx.clone(),
+    });
+    let app = Router::new()
+        .route("/health", get(health))
+        .route("/ws", get(upgrade))
+        .with_state(shared);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| HostError(format!("cannot listen on {addr}: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| HostError(e.to_string()))?;
+    let mut done = stop_rx;
+    let server = tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = done.changed().await;
+        };
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
+            say(&format!("server stopped: {e}"));
+        }
+    });
+    Ok(Host {
+        addr,
+        codes,
+        resumed: cfg.resume,
+        stop,
+        server,
+    })
+}
+
+/// `detente host`: serve a class until Ctrl-C. Returns the exit code.
+pub fn run(cfg: HostConfig, port: u16) -> i32 {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            say(&format!("cannot start: {e}"));
+            return 1;
+        }
+    };
+    rt.block_on(async move {
+        let db = cfg.db.clone();
+        let host = match start(cfg, SocketAddr::from(([0, 0, 0, 0], port))).await {
+            Ok(h) => h,
+            Err(e) => {
+                say(&e.to_string());
+                return 1;
+            }
+        };
+        println!(
+            "Détente class {} on port {}: students connect to ws://<this computer's address>:{}/ws",
+            if host.resumed { "resumed" } else { "started" },
+            host.addr.port(),
+            host.addr.port()
+        );
+        println!("Archive: {}", db.display());
+        for c in &host.codes {
+            println!(
+                "  table {:>2} seat {:?}: {}{}",
+                c.table,
+                c.side,
+                c.code,
+                if c.claimed { " (taken)" } else { "" }
+            );
+        }
+        println!("Ctrl-C ends the session; `detente host --resume` takes it up again.");
+        ended().await;
+        host.stop().await;
+        0
+    })
+}
+
+/// Ctrl-C, or (on Unix) the polite stop a service manager sends.
+async fn ended() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

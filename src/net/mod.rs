@@ -1,0 +1,8 @@
+//! Classes over the network: the wire protocol (always built, serde only) and, with the `host`
+//! feature, the classroom host and its archive.
+
+#[cfg(feature = "host")]
+pub mod archive;
+#[cfg(feature = "host")]
+pub mod host;
+pub mod protocol;

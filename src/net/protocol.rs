@@ -1,0 +1,180 @@
+//! The classroom wire protocol: JSON text frames over one WebSocket, each wrapped in an
+//! [`Envelope`]. Serde only, so a client (the window, a test, a bot) can use it without the
+//! host's server stack. docs/NETWORK.md describes it for people.
+
+use crate::sim::{Action, ActionError, Logged, MatchRecord, PublicLevel, Side, SideView};
+use serde::{Deserialize, Serialize};
+
+/// The protocol's version; a message of another version is refused, not guessed at.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The largest text frame the host reads; a larger one is refused with [`Reason::TooLarge`].
+pub const MAX_FRAME: usize = 64 * 1024;
+
+/// Every message, both ways.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope<B> {
+    /// [`PROTOCOL_VERSION`].
+    pub v: u32,
+    /// The content hash of the table's level (`Scenario::content_hash`). Empty until a seat is
+    /// taken, since a client learns it in [`ServerMsg::Welcome`]; after that a client message
+    /// for another level is refused, so a client never plays on a level it has not loaded.
+    #[serde(default)]
+    pub level: String,
+    /// Strictly increasing per sender and connection; see docs/NETWORK.md for the rules.
+    pub seq: u64,
+    pub body: B,
+}
+
+impl<B> Envelope<B> {
+    pub fn new(level: impl Into<String>, seq: u64, body: B) -> Envelope<B> {
+        Envelope {
+            v: PROTOCOL_VERSION,
+            level: level.into(),
+            seq,
+            body,
+        }
+    }
+}
+
+/// What a student's client sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum ClientMsg {
+    /// Take the seat this join code opens (once; reconnecting is [`ClientMsg::Resume`]).
+    Join {
+        code: String,
+    },
+    /// Take back the seat this token was issued for.
+    Resume {
+        token: String,
+    },
+    /// A move for one's own seat at one's own table.
+    Act {
+        table: u32,
+        action: Action,
+    },
+    Ping,
+}
+
+impl ClientMsg {
+    /// The `kind` tags a client may send; any other is [`Reason::UnknownKind`].
+    pub const KINDS: [&'static str; 4] = ["Join", "Resume", "Act", "Ping"];
+}
+
+/// What the host sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum ServerMsg {
+    /// The seat is yours: keep `token` to come back. `last_act` is the seq of the seat's last
+    /// accepted move (0 for none); the next move must carry a higher one.
+    Welcome {
+        token: String,
+        side: Side,
+        table: u32,
+        last_act: u64,
+        level: std::sync::Arc<PublicLevel>,
+    },
+    /// The match waits for these seats to be taken.
+    Lobby {
+        waiting_for: Vec<Side>,
+    },
+    /// The seat's own view and its own part of the log, after every change at the table.
+    View {
+        view: Box<SideView>,
+        log: Vec<Logged>,
+    },
+    /// The message with seq `to` (0 when it could not be read) was refused and changed nothing.
+    Refused {
+        to: u64,
+        reason: Reason,
+    },
+    /// The match is over: the whole record, for the debrief.
+    Ended {
+        record: MatchRecord,
+    },
+    Pong,
+}
+
+/// Why the host refused a message. The connection stays open unless said otherwise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Reason {
+    /// Not JSON, not an envelope, a body that does not fit its kind, or a binary frame.
+    Malformed,
+    /// A body whose `kind` is none of [`ClientMsg::KINDS`].
+    UnknownKind,
+    /// A frame over [`MAX_FRAME`] bytes.
+    TooLarge,
+    WrongVersion {
+        expected: u32,
+    },
+    /// The envelope names another level than the seat's table plays.
+    WrongLevel,
+    /// An action for the other side's seat.
+    NotYourSeat,
+    /// An action for another table than the seat's.
+    NotYourTable,
+    /// An action before a seat was taken on this connection.
+    NotSeated,
+    /// A Join or Resume on a connection that already holds a seat.
+    AlreadySeated,
+    /// A seq not above the last one (a replayed or stale message); `last` is the one to beat.
+    BadSeq {
+        last: u64,
+    },
+    /// Too many messages too fast; wait and send again.
+    RateLimited,
+    /// No seat has this join code.
+    UnknownCode,
+    /// No seat has this token.
+    UnknownToken,
+    /// The code's seat was already taken; reconnecting needs its token.
+    SeatTaken,
+    /// The computer plays that side (after a takeover).
+    HeldByCounterpart,
+    /// The other seat is not taken yet.
+    Waiting,
+    /// The rules refused the move.
+    Rules(ActionError),
+    /// The move could not be archived, so it was undone; try again.
+    Archive,
+    /// Nothing arrived for too long; the host closes the connection.
+    Idle,
+    /// Another connection took this seat; the host closes this one.
+    Replaced,
+}
+
+/// What a client's text frame turned out to be.
+pub type Parsed = Result<Envelope<ClientMsg>, (u64, Reason)>;
+
+/// Read a client's text frame, telling a malformed envelope from an unknown kind and a body
+/// that does not fit its kind. The refused message's seq comes with the reason when it could
+/// be read.
+pub fn parse_client(text: &str) -> Parsed {
+    if text.len() > MAX_FRAME {
+        return Err((0, Reason::TooLarge));
+    }
+    let raw: Envelope<serde_json::Value> =
+        serde_json::from_str(text).map_err(|_| (0, Reason::Malformed))?;
+    if raw.v != PROTOCOL_VERSION {
+        return Err((
+            raw.seq,
+            Reason::WrongVersion {
+                expected: PROTOCOL_VERSION,
+            },
+        ));
+    }
+    let kind = raw.body.get("kind").and_then(|k| k.as_str());
+    match kind {
+        Some(k) if ClientMsg::KINDS.contains(&k) => {}
+        Some(_) => return Err((raw.seq, Reason::UnknownKind)),
+        None => return Err((raw.seq, Reason::Malformed)),
+    }
+    let body = serde_json::from_value(raw.body).map_err(|_| (raw.seq, Reason::Malformed))?;
+    Ok(Envelope {
+        v: raw.v,
+        level: raw.level,
+        seq: raw.seq,
+        body,
+    })
+}
