@@ -947,3 +947,38 @@ fn line_breaks_and_tabs_in_text_are_fine() {
         }
     }
 }
+
+#[test]
+fn weights_too_large_to_add_up_are_refused() {
+    // Their totals, which the rules divide by, would overflow to infinity.
+    let huge = "3.4e38";
+    for (anchor, from, field) in [
+        (
+            "name: \"Lake Guard officers\"",
+            "weight: 0.35",
+            "side_a.factions[0].weight",
+        ),
+        (
+            "title: \"Collision in the fog\"",
+            "weight: 2.0",
+            "events[0].weight",
+        ),
+        (
+            "name: \"Republic of Aldora\"",
+            "Security: 0.25",
+            "side_a.priorities[Security]",
+        ),
+    ] {
+        let (key, _) = from.split_once(' ').unwrap();
+        let text = edited(anchor, from, &format!("{key} {huge}"));
+        let line = line_after(&text, anchor, huge);
+        assert_reported(&refused(&text), field, ErrorKind::OutOfRange, line);
+    }
+    // Large relative weights are fine.
+    let text = edited(
+        "title: \"Collision in the fog\"",
+        "weight: 2.0",
+        "weight: 1000.0",
+    );
+    parse("edited.ron", text.as_bytes()).unwrap();
+}

@@ -17,6 +17,11 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Weights the rules divide by their total must add up to at least this.
 const LEAST_TOTAL: f32 = 1e-6;
 
+/// The largest relative weight (faction and event `weight`, `priorities`). Weights only count
+/// relative to each other, so this is far beyond any need, and it keeps their totals, which
+/// the rules divide by, from overflowing to infinity.
+const MOST_WEIGHT: f32 = 1000.0;
+
 /// The guide's range for a measure's `cost`. Its lower end is 0, not the guide's 1, because the
 /// guide also gives `cost` a default of 0.
 const MEASURE_COST: (f32, f32) = (0.0, 8.0);
@@ -221,6 +226,8 @@ fn check_priorities(c: &mut Checker, p: &Place, priorities: &BTreeMap<Area, f32>
             finite = false;
         } else if *w < 0.0 {
             c.err(&at, ErrorKind::OutOfRange, "weights cannot be negative");
+        } else if *w > MOST_WEIGHT {
+            c.err(&at, ErrorKind::OutOfRange, too_heavy(*w));
         }
     }
     let missing: Vec<String> = Area::ALL
@@ -525,6 +532,8 @@ fn check_event(c: &mut Checker, p: &Place, e: &EventDef, rounds: u32, names: &Na
                 ErrorKind::OutOfRange,
                 "weight must be above 0, got 0: the card would never be drawn",
             );
+        } else if *weight > MOST_WEIGHT {
+            c.err(&w, ErrorKind::OutOfRange, too_heavy(*weight));
         }
     }
     check_trigger(c, &p.field("trigger"), trigger, rounds, names);
@@ -981,8 +990,10 @@ impl<'a> Checker<'a> {
                 ErrorKind::OutOfRange,
                 format!("weight must be above 0, got {v}"),
             );
+        } else if v > MOST_WEIGHT {
+            self.err(p, ErrorKind::OutOfRange, too_heavy(v));
         }
-        v > 0.0
+        v > 0.0 && v <= MOST_WEIGHT
     }
 
     /// An effects group has no range, but every number in it must be ordinary.
@@ -1047,6 +1058,12 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+fn too_heavy(w: f32) -> String {
+    format!(
+        "{w} is above {MOST_WEIGHT}, the largest weight; weights only count relative to each other, so scale them all down"
+    )
 }
 
 fn quoted(s: &str) -> String {
