@@ -159,6 +159,24 @@ impl<'a> Source<'a> {
     /// the level's opening bracket when not even the first field is written (it was left to its
     /// default). `None` only for a text without code.
     pub fn locate(&self, place: &Place) -> Option<(usize, usize)> {
+        let (found, _) = self.follow(place);
+        let at = found.or_else(|| {
+            let b = self.text.as_bytes();
+            (0..b.len()).find(|&i| self.class[i] == Class::Code && b[i] == b'(')
+        })?;
+        let before = &self.text[..at];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Some((line, col))
+    }
+
+    /// Whether every step of `place` is written in the text.
+    pub fn finds(&self, place: &Place) -> bool {
+        self.follow(place).1
+    }
+
+    /// The byte offset of the last step of `place` found, and whether every step was.
+    fn follow(&self, place: &Place) -> (Option<usize>, bool) {
         // Inside the scenario's own parentheses, top-level fields sit one level deep.
         let (mut from, mut inside) = (0, 1);
         let mut found = None;
@@ -168,7 +186,9 @@ impl<'a> Source<'a> {
                 Needle::Item(j) => self.find_item(from, *j),
                 Needle::Text(t) => self.text[from..].find(t.as_str()).map(|i| from + i),
             };
-            let Some(i) = hit else { break };
+            let Some(i) = hit else {
+                return (found, false);
+            };
             found = Some(i);
             (from, inside) = match needle {
                 Needle::Key(k) => (i + k.len(), self.depth[i] + 1),
@@ -176,14 +196,7 @@ impl<'a> Source<'a> {
                 Needle::Text(t) => (i + t.len(), self.depth[i]),
             };
         }
-        let at = found.or_else(|| {
-            let b = self.text.as_bytes();
-            (0..b.len()).find(|&i| self.class[i] == Class::Code && b[i] == b'(')
-        })?;
-        let before = &self.text[..at];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Some((line, col))
+        (found, true)
     }
 
     /// `key:` at nesting depth `inside`, from `from` until the group that holds it closes.

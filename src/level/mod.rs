@@ -34,6 +34,8 @@ pub enum ErrorKind {
     Inconsistent,
     /// The file is larger than [`MAX_LEVEL_BYTES`]; it is refused before it is read as a level.
     TooLarge,
+    /// A text holds an invisible control character (anything but a line break or a tab).
+    ControlCharacter,
 }
 
 /// A mistake people often make, recognised behind an error; the message then says how to fix
@@ -95,11 +97,27 @@ impl LevelError {
     }
 }
 
-/// The text of 1-based line `line`, if it exists.
+/// The text of 1-based line `line`, if it exists, made [`visible`].
 pub(crate) fn source_line(text: &str, line: usize) -> Option<String> {
     text.lines()
         .nth(line.checked_sub(1)?)
-        .map(|l| l.trim_end().to_string())
+        .map(|l| visible(l.trim_end()))
+}
+
+/// `s` with every control character but the tab shown as a visible stand-in (`␇` for U+0007),
+/// one character for one, so that an error never prints a control character raw to a terminal
+/// and the `^` under a source line still lines up.
+pub(crate) fn visible(s: &str) -> String {
+    s.chars()
+        .map(|ch| match ch {
+            '\t' => ch,
+            // The Unicode block of control pictures follows the order of the C0 controls.
+            '\0'..='\u{1f}' => char::from_u32(0x2400 + ch as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            _ if ch.is_control() => '\u{fffd}',
+            _ => ch,
+        })
+        .collect()
 }
 
 impl fmt::Display for LevelError {
@@ -200,7 +218,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Scenario, LevelErrors> {
             pos: Some(d.pos),
             field: String::new(),
             kind: ErrorKind::Syntax,
-            message: d.message,
+            message: visible(&d.message),
             source: source_line(text, d.pos.0),
             hint: d.hint,
         }])

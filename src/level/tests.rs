@@ -797,3 +797,188 @@ fn a_measure_dearer_than_the_capital_cap_is_refused() {
     let errors = refused(&text);
     assert!(!errors.iter().any(|e| e.field == "measures[0].cost"));
 }
+
+/// Writes `to` for `from` after `anchor` and asserts the level is refused for a control
+/// character (`code`) at `field`, on the line of `from`, and that nothing in the report is raw.
+fn assert_control_refused(anchor: &str, from: &str, to: &str, field: &str, code: &str) {
+    let text = edited(anchor, from, to);
+    let line = line_after(&tutorial(), anchor, from);
+    let errors = refused(&text);
+    assert_reported(&errors, field, ErrorKind::ControlCharacter, line);
+    let e = errors
+        .iter()
+        .find(|e| e.field == field && e.kind == ErrorKind::ControlCharacter)
+        .unwrap();
+    assert!(
+        e.message
+            .starts_with(&format!("contains an invisible control character ({code})")),
+        "{}",
+        e.message
+    );
+    let report = LevelErrors(errors).to_string();
+    assert!(
+        !report.chars().any(|c| c.is_control() && c != '\n'),
+        "raw control character in:\n{report:?}"
+    );
+}
+
+#[test]
+fn control_characters_in_text_are_refused_at_their_field() {
+    // Raw bytes in the file.
+    assert_control_refused(
+        "title: \"Tutorial",
+        "Lake Mira",
+        "Lake\u{7} Mira",
+        "title",
+        "U+0007",
+    );
+    assert_control_refused(
+        "name: \"Lake Guard officers\"",
+        "Guard",
+        "Gu\u{1b}[31mard",
+        "side_a.factions[0].name",
+        "U+001B",
+    );
+    assert_control_refused(
+        "description: \"A direct telephone",
+        "telephone",
+        "tele\u{0}phone",
+        "measures[0].description",
+        "U+0000",
+    );
+    assert_control_refused(
+        "name: \"Shared patrol logbook\"",
+        "logbook",
+        "log\u{7f}book",
+        "measures[1].verification[1].name",
+        "U+007F",
+    );
+    assert_control_refused(
+        "label: \"Send a sharp note",
+        "protest",
+        "pro\u{85}test",
+        "events[0].responses[1].label",
+        "U+0085",
+    );
+    assert_control_refused(
+        "text: \"Handshake at the lakeside inn",
+        "inn",
+        "inn\r",
+        "headlines[0].text",
+        "U+000D",
+    );
+    // RON escapes, which the text reads as the same characters.
+    assert_control_refused(
+        "brief: \"You speak for Aldora",
+        "western shore",
+        "western\\u{1b}[2J shore",
+        "side_a.brief",
+        "U+001B",
+    );
+    assert_control_refused(
+        "title: \"Storm strands",
+        "school trip",
+        "school\\u{7} trip",
+        "events[1].title",
+        "U+0007",
+    );
+    // Texts inside a map and inside a choice.
+    assert_control_refused(
+        "end: (",
+        "treaties: 1,",
+        "treaties: 1, epilogues: { Clash: \"Smoke\\u{7} over the water.\" },",
+        "end.epilogues[Clash]",
+        "U+0007",
+    );
+    assert_control_refused(
+        "Foreign Minister Saskia Lunde",
+        "on_ouster: Defeat",
+        "on_ouster: Successor(\"Admiral\\u{8} Vik\")",
+        "side_b.on_ouster",
+        "U+0008",
+    );
+}
+
+#[test]
+fn a_control_character_is_named_with_the_text_before_it() {
+    let text = edited("title: \"Tutorial", "Lake Mira", "Lake\u{7} Mi\u{7}ra");
+    let errors = refused(&text);
+    assert_eq!(errors.len(), 1, "{}", LevelErrors(errors.clone()));
+    assert_eq!(
+        errors[0].message,
+        "contains an invisible control character (U+0007) after \"Tutorial: The Lake\" \
+         (and 1 more); delete it (text pasted from another program can carry such characters)"
+    );
+    // The source line shows a stand-in, one character for one, so the caret still lines up.
+    let source = errors[0].source.as_deref().unwrap();
+    assert!(source.contains("Lake\u{2407} Mi\u{2407}ra"), "{source}");
+}
+
+#[test]
+fn a_control_character_in_an_id_is_not_printed_raw() {
+    let text = edited("id: \"hotline\"", "hotline", "hot\u{1b}line");
+    let errors = refused(&text);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.field == "measures[0].id" && e.kind == ErrorKind::ControlCharacter)
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.field == "measures[0].id" && e.kind == ErrorKind::BadId)
+    );
+    let report = LevelErrors(errors).to_string();
+    assert!(!report.contains('\u{1b}'), "{report:?}");
+}
+
+#[test]
+fn line_breaks_and_tabs_in_text_are_fine() {
+    let brief = "brief: \"You speak for Aldora";
+    for to in [
+        "western\\nshore",
+        "western\nshore",
+        "western\\tshore",
+        "western\tshore",
+    ] {
+        let text = edited(brief, "western shore", to);
+        if let Err(e) = parse("edited.ron", text.as_bytes()) {
+            panic!("{to:?} was refused:\n{e}");
+        }
+    }
+}
+
+#[test]
+fn weights_too_large_to_add_up_are_refused() {
+    // Their totals, which the rules divide by, would overflow to infinity.
+    let huge = "3.4e38";
+    for (anchor, from, field) in [
+        (
+            "name: \"Lake Guard officers\"",
+            "weight: 0.35",
+            "side_a.factions[0].weight",
+        ),
+        (
+            "title: \"Collision in the fog\"",
+            "weight: 2.0",
+            "events[0].weight",
+        ),
+        (
+            "name: \"Republic of Aldora\"",
+            "Security: 0.25",
+            "side_a.priorities[Security]",
+        ),
+    ] {
+        let (key, _) = from.split_once(' ').unwrap();
+        let text = edited(anchor, from, &format!("{key} {huge}"));
+        let line = line_after(&text, anchor, huge);
+        assert_reported(&refused(&text), field, ErrorKind::OutOfRange, line);
+    }
+    // Large relative weights are fine.
+    let text = edited(
+        "title: \"Collision in the fog\"",
+        "weight: 2.0",
+        "weight: 1000.0",
+    );
+    parse("edited.ron", text.as_bytes()).unwrap();
+}

@@ -17,6 +17,11 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Weights the rules divide by their total must add up to at least this.
 const LEAST_TOTAL: f32 = 1e-6;
 
+/// The largest relative weight (faction and event `weight`, `priorities`). Weights only count
+/// relative to each other, so this is far beyond any need, and it keeps their totals, which
+/// the rules divide by, from overflowing to infinity.
+const MOST_WEIGHT: f32 = 1000.0;
+
 /// The guide's range for a measure's `cost`. Its lower end is 0, not the guide's 1, because the
 /// guide also gives `cost` a default of 0.
 const MEASURE_COST: (f32, f32) = (0.0, 8.0);
@@ -37,6 +42,7 @@ pub fn validate(file: &str, text: &str, sc: &Scenario) -> Vec<LevelError> {
     check_end(&mut c, sc);
     check_ai(&mut c, &sc.ai);
     check_mediator(&mut c, sc.mediator.as_ref());
+    check_texts(&mut c, sc);
     c.errors
 }
 
@@ -220,6 +226,8 @@ fn check_priorities(c: &mut Checker, p: &Place, priorities: &BTreeMap<Area, f32>
             finite = false;
         } else if *w < 0.0 {
             c.err(&at, ErrorKind::OutOfRange, "weights cannot be negative");
+        } else if *w > MOST_WEIGHT {
+            c.err(&at, ErrorKind::OutOfRange, too_heavy(*w));
         }
     }
     let missing: Vec<String> = Area::ALL
@@ -524,6 +532,8 @@ fn check_event(c: &mut Checker, p: &Place, e: &EventDef, rounds: u32, names: &Na
                 ErrorKind::OutOfRange,
                 "weight must be above 0, got 0: the card would never be drawn",
             );
+        } else if *weight > MOST_WEIGHT {
+            c.err(&w, ErrorKind::OutOfRange, too_heavy(*weight));
         }
     }
     check_trigger(c, &p.field("trigger"), trigger, rounds, names);
@@ -823,6 +833,89 @@ fn check_mediator(c: &mut Checker, mediator: Option<&MediatorDef>) {
     }
 }
 
+/// Every text of the level, found by walking the scenario as data rather than field by field,
+/// so that a text field added to the format later is covered too: a control character in a text
+/// would reach the screen, the terminal and the report files raw.
+fn check_texts(c: &mut Checker, sc: &Scenario) {
+    let Ok(tree) = serde_json::to_value(sc) else {
+        return;
+    };
+    let mut texts = Vec::new();
+    collect_texts(&c.src, &Place::root(), &tree, &mut texts);
+    for (p, message) in texts {
+        c.err(&p, ErrorKind::ControlCharacter, message);
+    }
+}
+
+/// The texts under `v` (at `p`) that hold a control character, with what to say about them.
+fn collect_texts(src: &Source, p: &Place, v: &serde_json::Value, out: &mut Vec<(Place, String)>) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => out.extend(control_message(s).map(|m| (p.clone(), m))),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect_texts(src, &p.index(i), item, out);
+            }
+        }
+        Value::Object(fields) => {
+            for (k, item) in fields {
+                // Fields are snake_case. A capitalised key is either a map entry
+                // (`epilogues: { Clash: ".." }`) or the choice around a value
+                // (`Successor("..")`), which the guide's paths leave out; only the entry is
+                // written as `Key:`.
+                let at = if !k.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    p.field(k)
+                } else if src.finds(&p.entry(k)) {
+                    p.entry(k)
+                } else {
+                    p.clone()
+                };
+                collect_texts(src, &at, item, out);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+/// Whether a character is one a level's text may not hold: control characters other than line
+/// breaks and tabs.
+fn forbidden(ch: char) -> bool {
+    ch.is_control() && ch != '\n' && ch != '\t'
+}
+
+/// The error for a text holding forbidden characters, naming the first and the text before it
+/// (written with escapes, so that the message is itself plain).
+fn control_message(s: &str) -> Option<String> {
+    const CONTEXT: usize = 24;
+    let (at, ch) = s.char_indices().find(|&(_, ch)| forbidden(ch))?;
+    let before: Vec<char> = s[..at].chars().collect();
+    let shown: String = before[before.len().saturating_sub(CONTEXT)..]
+        .iter()
+        .collect();
+    let place = if before.is_empty() {
+        "at the start".to_string()
+    } else if before.len() > CONTEXT {
+        format!("after \"…{}\"", shown.escape_debug())
+    } else {
+        format!("after \"{}\"", shown.escape_debug())
+    };
+    let more = s.chars().filter(|&ch| forbidden(ch)).count() - 1;
+    let more = match more {
+        0 => String::new(),
+        1 => " (and 1 more)".into(),
+        n => format!(" (and {n} more)"),
+    };
+    let fix = if ch == '\r' {
+        "; write a line break inside text as `\\n`, not as a Windows line ending"
+    } else {
+        "; delete it (text pasted from another program can carry such characters)"
+    };
+    Some(format!(
+        "contains an invisible control character (U+{:04X}) {place}{more}{fix}",
+        ch as u32
+    ))
+}
+
 // ---------- shared checks ----------
 
 /// Collects the errors of one file.
@@ -848,7 +941,9 @@ impl<'a> Checker<'a> {
             pos,
             field: p.path.clone(),
             kind,
-            message: message.into(),
+            // Messages quote the level's own values, which may hold the very characters
+            // reported.
+            message: super::visible(&message.into()),
             source: pos.and_then(|(l, _)| super::source_line(self.src.text, l)),
             hint: None,
         });
@@ -895,8 +990,10 @@ impl<'a> Checker<'a> {
                 ErrorKind::OutOfRange,
                 format!("weight must be above 0, got {v}"),
             );
+        } else if v > MOST_WEIGHT {
+            self.err(p, ErrorKind::OutOfRange, too_heavy(v));
         }
-        v > 0.0
+        v > 0.0 && v <= MOST_WEIGHT
     }
 
     /// An effects group has no range, but every number in it must be ordinary.
@@ -961,6 +1058,12 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+fn too_heavy(w: f32) -> String {
+    format!(
+        "{w} is above {MOST_WEIGHT}, the largest weight; weights only count relative to each other, so scale them all down"
+    )
 }
 
 fn quoted(s: &str) -> String {

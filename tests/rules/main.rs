@@ -18,6 +18,7 @@ mod privacy;
 mod random_play;
 mod relationship;
 mod report;
+mod robust;
 mod scoring;
 mod table;
 mod talks;
