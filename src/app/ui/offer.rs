@@ -115,7 +115,8 @@ pub fn short(sc: &PublicLevel, s: Side) -> String {
 
 /// A measure's tooltip: description, cost, effects, verification and prerequisites.
 pub fn measure_hover(sc: &PublicLevel, m: &MeasureDef) -> String {
-    let mut t = String::new();
+    // The name in full first: a narrow catalogue cuts it short.
+    let mut t = format!("{}\n", m.name);
     if !m.description.is_empty() {
         t.push_str(&m.description);
         t.push_str("\n\n");
