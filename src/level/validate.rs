@@ -859,6 +859,10 @@ fn collect_texts(src: &Source, p: &Place, v: &serde_json::Value, out: &mut Vec<(
         }
         Value::Object(fields) => {
             for (k, item) in fields {
+                // Locating a key costs a walk of the source: only for a text that needs it.
+                if !has_forbidden(item) {
+                    continue;
+                }
                 // Fields are snake_case. A capitalised key is either a map entry
                 // (`epilogues: { Clash: ".." }`) or the choice around a value
                 // (`Successor("..")`), which the guide's paths leave out; only the entry is
@@ -874,6 +878,17 @@ fn collect_texts(src: &Source, p: &Place, v: &serde_json::Value, out: &mut Vec<(
             }
         }
         Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+/// Whether any text under `v` holds a forbidden character.
+fn has_forbidden(v: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => s.chars().any(forbidden),
+        Value::Array(items) => items.iter().any(has_forbidden),
+        Value::Object(fields) => fields.values().any(has_forbidden),
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
     }
 }
 
