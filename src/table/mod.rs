@@ -92,6 +92,9 @@ pub struct Table {
     taken_over: [Option<Takeover>; 2],
     /// How hard the counterparts the table brings in at a takeover play.
     difficulty: Difficulty,
+    /// Whether to keep each counterpart's last decision for a screen to show (headless runs
+    /// that nobody reads skip the copy).
+    keep_last: bool,
 }
 
 impl Table {
@@ -107,7 +110,9 @@ impl Table {
         let mut m = Match::new(level, seed);
         m.headlines = false;
         let difficulty = m.scenario.ai.difficulty;
-        Table::around(m, seats, difficulty)
+        let mut t = Table::around(m, seats, difficulty);
+        t.keep_last = false;
+        t
     }
 
     /// A table around a match already set up (tests, a level's special start).
@@ -123,6 +128,7 @@ impl Table {
             last: [None, None],
             taken_over: [None, None],
             difficulty,
+            keep_last: true,
         }
     }
 
@@ -327,7 +333,9 @@ impl Table {
                 let _ = self.m.apply_quiet(decision.action.clone());
             }
         }
-        self.last[side.idx()] = Some(decision.clone());
+        if self.keep_last {
+            self.last[side.idx()] = Some(decision.clone());
+        }
         self.after(start);
         Some(Turn {
             side,
