@@ -90,6 +90,13 @@ fn load_files(server: &AssetServer, dir: &Path, files: &mut Files) {
 /// Register the levels folder as an asset source. Call before `DefaultPlugins` (or
 /// `AssetPlugin`).
 pub fn register_source(app: &mut App, dir: &Path) {
+    // Bevy reads a relative source from beside the executable; the levels folder is named from
+    // where the game was started.
+    let dir = if dir.is_absolute() {
+        dir.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(dir)
+    };
     let dir = dir.display().to_string();
     app.register_asset_source(SOURCE, AssetSourceBuilder::platform_default(&dir, None));
 }
