@@ -97,7 +97,7 @@ pub enum Command {
         /// Rounds to play AI against AI first.
         #[arg(long, default_value_t = 0)]
         rounds: u32,
-        /// title, briefing, table or debrief.
+        /// title, join, briefing, handover, table, ending or debrief.
         #[arg(long, default_value = "table")]
         screen: String,
         #[arg(long)]
@@ -129,6 +129,9 @@ pub enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
+    /// Open the game window and join a class: the address the host printed (e.g.
+    /// 192.168.1.20:7878) and your seat code (e.g. RIVER-4821).
+    Join { address: String, code: String },
 }
 
 /// Most games `sim` plays in one run: on a full level, at about a thousand games a second,
@@ -191,6 +194,7 @@ pub fn run(cli: Cli) -> i32 {
             screen,
             out,
         }) => Ok(screenshot(&level, seed, rounds, &screen, &out)),
+        Some(Command::Join { address, code }) => Ok(join(&address, &code)),
         #[cfg(feature = "host")]
         Some(Command::Host {
             port,
@@ -219,6 +223,16 @@ pub fn run(cli: Cli) -> i32 {
 #[cfg(feature = "gui")]
 fn window() -> i32 {
     crate::app::run()
+}
+
+#[cfg(feature = "gui")]
+fn join(address: &str, code: &str) -> i32 {
+    crate::app::run_join(address, code)
+}
+
+#[cfg(not(feature = "gui"))]
+fn join(_address: &str, _code: &str) -> i32 {
+    window()
 }
 
 #[cfg(not(feature = "gui"))]

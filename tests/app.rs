@@ -43,8 +43,8 @@ fn step_match(m: &mut Match, agents: &mut [Counterpart; 2]) -> Option<()> {
 
 /// The same for a game: each person's move is submitted from that seat.
 fn step_game(g: &mut Game, agents: &mut [Counterpart; 2]) -> Option<()> {
-    let (s, _) = *g.table.needs().first()?;
-    let view = g.table.view(s);
+    let (s, _) = *g.table().unwrap().needs().first()?;
+    let view = g.table().unwrap().view(s);
     let level = g.level().clone();
     let d = agents[s.idx()].decide(&view, &level);
     if g.submit(s, d.action).is_err() {
@@ -85,6 +85,7 @@ fn table_cx<'a>(
         notice: None,
         can_act: true,
         opponent: "the computer",
+        link: None,
         pal: Palette::default(),
     }
 }
@@ -217,6 +218,19 @@ fn draw_page(
         (Page::Handover, Some(g)) => pages::handover_page(ui, &pal, g),
         (Page::Table, Some(g)) => pages::table_page(ui, pal, g, &mut st.table),
         (Page::Debrief, Some(g)) => pages::debrief_page(ui, &pal, g, &mut st.debrief),
+        (Page::Join, _) => {
+            let (mut address, mut code) =
+                ("192.168.1.20:7878".to_string(), "RIVER-4821".to_string());
+            pages::join::join_ui(
+                ui,
+                &pal,
+                &mut address,
+                &mut code,
+                None,
+                std::time::Instant::now(),
+            );
+            Vec::new()
+        }
         (_, None) => Vec::new(),
     }
 }
@@ -238,9 +252,13 @@ fn handover_hides_every_private_part() {
     // Bring side A to implementation with commitments of its own, so keep/break is on screen.
     let sc = tutorial();
     let mut agents = agents(&sc, 3);
-    while !(g.table.stage() == Stage::Implementation
-        && g.table.needs().contains(&(Side::A, Need::Implement))
-        && g.table
+    while !(g.table().unwrap().stage() == Stage::Implementation
+        && g.table()
+            .unwrap()
+            .needs()
+            .contains(&(Side::A, Need::Implement))
+        && g.table()
+            .unwrap()
             .view(Side::A)
             .commitments
             .iter()
@@ -333,13 +351,13 @@ fn play_to_debrief(app: &mut bevy::app::App) -> Vec<Page> {
                 let g = app.world().resource::<Game>();
                 if let Some(side) = g.human_need() {
                     assert_eq!(side, g.viewer, "a person acts only on their own screen");
-                    let view = g.table.view(side);
+                    let view = g.table().unwrap().view(side);
                     let level = g.level().clone();
                     let d = scripted[side.idx()].decide(&view, &level);
                     app.world_mut().write_message(Move(d.action));
                 }
             }
-            Page::Title => {}
+            Page::Title | Page::Join => {}
         }
     }
     panic!("no debrief after 5000 frames; screens {seen:?}");
@@ -368,7 +386,7 @@ fn a_full_match_against_the_ai_reaches_the_debrief_and_autosaves() {
         "no handover against the computer"
     );
     let g = app.world().resource::<Game>();
-    assert!(g.table.is_over());
+    assert!(g.table().unwrap().is_over());
 
     // The match saved itself, in a file of its own, and the save replays to the same match.
     let slots = save::list(Some(&dir));
@@ -379,8 +397,14 @@ fn a_full_match_against_the_ai_reaches_the_debrief_and_autosaves() {
         panic!("no usable autosave");
     };
     let restored = file.restore().expect("the save restores");
-    assert_eq!(restored.table.whole().log, g.table.whole().log);
-    assert_eq!(restored.table.whole().history, g.table.whole().history);
+    assert_eq!(
+        restored.table().unwrap().whole().log,
+        g.table().unwrap().whole().log
+    );
+    assert_eq!(
+        restored.table().unwrap().whole().history,
+        g.table().unwrap().whole().history
+    );
     // The computer's memory is replayed too: it believes what it believed.
     let beliefs = detente::app::debrief::beliefs_of(g).expect("an AI match has beliefs");
     assert_eq!(
@@ -389,9 +413,11 @@ fn a_full_match_against_the_ai_reaches_the_debrief_and_autosaves() {
     );
 
     // The debrief exports as one self-contained page, with what the computer believed.
-    let html =
-        detente::app::debrief::export_html(g.table.finished().expect("over"), Some(&beliefs));
-    assert!(html.contains(&g.table.whole().scenario.title) && html.contains("<svg"));
+    let html = detente::app::debrief::export_html(
+        g.table().unwrap().finished().expect("over"),
+        Some(&beliefs),
+    );
+    assert!(html.contains(&g.table().unwrap().whole().scenario.title) && html.contains("<svg"));
     assert!(html.contains(detente::app::debrief::BELIEFS_TITLE));
     assert!(html.contains(detente::app::debrief::DEALS_TITLE));
     assert!(!html.contains("src=\"http"), "no outside resources");
@@ -437,7 +463,7 @@ fn the_debrief_shows_what_the_computer_believed_you_valued() {
     assert!(h.state().debrief.ending_seen);
     assert!(h.query_by_label(BELIEFS_TITLE).is_some());
     // Each deal is set against what was open when it was signed.
-    let reports = g.table.whole().deal_reports();
+    let reports = g.table().unwrap().whole().deal_reports();
     assert!(!reports.is_empty(), "the match signed something");
     assert!(
         h.query_by_label(detente::app::debrief::DEALS_TITLE)
@@ -619,11 +645,11 @@ fn continuing_the_autosave_picks_up_where_the_match_stopped() {
             }
             Page::Table => {
                 let g = app.world().resource::<Game>();
-                if g.table.round() >= 3 {
+                if g.table().unwrap().round() >= 3 {
                     break;
                 }
                 if let Some(side) = g.human_need() {
-                    let view = g.table.view(side);
+                    let view = g.table().unwrap().view(side);
                     let level = g.level().clone();
                     let d = scripted[side.idx()].decide(&view, &level);
                     app.world_mut().write_message(Move(d.action));
@@ -632,7 +658,7 @@ fn continuing_the_autosave_picks_up_where_the_match_stopped() {
             _ => {}
         }
     }
-    let round = app.world().resource::<Game>().table.round();
+    let round = app.world().resource::<Game>().table().unwrap().round();
     assert!(round >= 3);
 
     // A fresh start of the game lists the save and continues it.
@@ -649,7 +675,7 @@ fn continuing_the_autosave_picks_up_where_the_match_stopped() {
     again.update();
     again.update();
     let g = again.world().resource::<Game>();
-    assert_eq!(g.table.round(), round);
+    assert_eq!(g.table().unwrap().round(), round);
     assert!(g.mode.is_human(Side::A));
     assert_eq!(
         g.slot.as_ref(),
@@ -724,7 +750,8 @@ fn a_hardline_successor_is_played_by_the_computer_to_the_end() {
     app.update();
     app.world_mut()
         .resource_mut::<Game>()
-        .table
+        .table_mut()
+        .unwrap()
         .successor_takes_over(Side::A);
     // Nobody scripts a single move: the computer plays both sides to the debrief.
     for _ in 0..3000 {
@@ -735,9 +762,9 @@ fn a_hardline_successor_is_played_by_the_computer_to_the_end() {
     }
     assert_eq!(screen_of(&app), Page::Debrief);
     let g = app.world().resource::<Game>();
-    assert!(g.table.is_over());
+    assert!(g.table().unwrap().is_over());
     assert_eq!(
-        g.table.taken_over(Side::A),
+        g.table().unwrap().taken_over(Side::A),
         Some(detente::table::Takeover::Successor)
     );
     assert!(!g.is_human(Side::A));
@@ -1117,7 +1144,7 @@ fn the_debrief_works_from_the_keyboard() {
     // The debrief opens once the match is over: let the computer play it out.
     let mut g = game_for(Mode::Watch);
     g.auto_play(u32::MAX);
-    assert!(g.table.is_over());
+    assert!(g.table().unwrap().is_over());
     let mut h = intent_harness(Some(&g), &[], Page::Debrief);
     h.run();
     press(&mut h, egui::Key::Enter);
@@ -1293,6 +1320,7 @@ fn the_match_menu_pauses_hides_the_table_and_asks_before_giving_up() {
                         &mut st.0,
                         &Settings::default(),
                         true,
+                        false,
                     )
                 } else {
                     draw_page(ui, Page::Briefing, Some(&g), &[], &mut st.1)
@@ -1682,14 +1710,23 @@ fn every_screens_controls_fit_at_every_size_and_scale() {
     });
     let mut ag = agents(&tutorial(), 3);
     for _ in 0..400 {
-        if g.table.needs().contains(&(Side::A, Need::Answer)) {
+        if g.table()
+            .unwrap()
+            .needs()
+            .contains(&(Side::A, Need::Answer))
+        {
             break;
         }
         if !g.ai_step() {
             step_game(&mut g, &mut ag).expect("match runs");
         }
     }
-    assert!(g.table.needs().contains(&(Side::A, Need::Answer)));
+    assert!(
+        g.table()
+            .unwrap()
+            .needs()
+            .contains(&(Side::A, Need::Answer))
+    );
     controls_fit(
         Page::Table,
         Some(&g),
@@ -1747,4 +1784,166 @@ fn the_tutorial_coaches_its_player_and_other_levels_do_not() {
     h.run();
     assert!(h.query_by_label_contains(LESSONS[0].0).is_some());
     assert_eq!(LESSONS.len(), 7);
+}
+
+/// A class host on loopback, in its own runtime (the window never runs one).
+fn class_host(
+    db: &Path,
+    port: u16,
+    resume: bool,
+) -> (tokio::runtime::Runtime, detente::net::host::Host) {
+    use detente::net::host::{self, HostConfig, Limits};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let cfg = HostConfig {
+        levels: vec![PathBuf::from("levels/tutorial.ron")],
+        tables: 1,
+        vs_computer: true,
+        db: db.to_path_buf(),
+        resume,
+        seed: Some(3),
+        limits: Limits::default(),
+    };
+    let h = rt
+        .block_on(host::start(
+            cfg,
+            std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        ))
+        .expect("the host starts");
+    (rt, h)
+}
+
+/// Run the window's frames (with a little real time for the socket) until `done` holds.
+fn frames_until(app: &mut bevy::app::App, what: &str, done: impl Fn(&bevy::app::App) -> bool) {
+    let start = std::time::Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        app.update();
+        if done(app) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("{what}: not within 30 s (screen {:?})", screen_of(app));
+}
+
+/// Play the viewer's seat with the level's counterpart, deciding once per new view (and
+/// falling back to a safe move after a refusal), until `done` holds.
+fn play_class_until(app: &mut bevy::app::App, what: &str, done: impl Fn(&bevy::app::App) -> bool) {
+    let mut seat: Option<Counterpart> = None;
+    let mut last = String::new();
+    let start = std::time::Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        app.update();
+        if done(app) {
+            return;
+        }
+        if screen_of(app) == Page::Briefing {
+            app.world_mut().write_message(Nav::BriefingDone);
+        }
+        if screen_of(app) == Page::Table {
+            let g = app.world().resource::<Game>();
+            if let Some(side) = g.human_need() {
+                let view = g.view();
+                let key = serde_json::to_string(&view).unwrap();
+                let refused = g.refused.is_some();
+                if key != last || refused {
+                    last = key;
+                    let level = g.level().clone();
+                    let c = seat
+                        .get_or_insert_with(|| detente::table::level_counterpart(&level, side, 5));
+                    let action = if refused {
+                        detente::table::fallback(&view)
+                    } else {
+                        c.decide(&view, &level).action
+                    };
+                    app.world_mut().resource_mut::<Game>().refused = None;
+                    app.world_mut().write_message(Move(action));
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    panic!("{what}: not within 60 s (screen {:?})", screen_of(app));
+}
+
+#[test]
+fn a_window_joins_a_class_plays_through_a_host_restart_and_reads_the_debrief() {
+    use detente::app::class::Joining;
+    use detente::net::client::Status;
+    let dir = std::env::temp_dir().join(format!("detente-class-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("class.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let (rt, host) = class_host(&db, 0, false);
+    let addr = host.addr;
+    let code = host.codes[0].code.clone();
+    let mut app = headless_app(None);
+    app.update();
+    // The title's button opens the join page; the student types what the instructor gave.
+    app.world_mut().write_message(Nav::OpenJoin);
+    frames_until(&mut app, "the join page", |a| screen_of(a) == Page::Join);
+    {
+        let mut j = app.world_mut().resource_mut::<Joining>();
+        j.address = addr.to_string();
+        j.code = code.to_lowercase();
+        j.remember = false;
+        detente::app::class::connect(&mut j, None);
+    }
+    frames_until(&mut app, "the match starts", |a| {
+        screen_of(a) == Page::Briefing
+    });
+    {
+        let g = app.world().resource::<Game>();
+        assert_eq!(g.mode, Mode::Class { human: Side::A });
+        assert!(
+            g.table().is_none(),
+            "the window holds no match, only its seat"
+        );
+        assert!(g.client().is_some_and(|c| c.seat().is_some()));
+    }
+    play_class_until(&mut app, "round 2", |a| {
+        a.world()
+            .get_resource::<Game>()
+            .is_some_and(|g| g.round() >= 2)
+    });
+    let before = app.world().resource::<Game>().view();
+
+    // The host dies; the window notices and keeps trying.
+    rt.block_on(host.stop());
+    drop(rt);
+    frames_until(&mut app, "the drop is seen", |a| {
+        matches!(
+            a.world().resource::<Game>().client().map(|c| c.status()),
+            Some(Status::Reconnecting { .. })
+        )
+    });
+    // Started again on the same archive, the host resumes the table; the window takes its
+    // seat back by itself and sees the table exactly where it stood.
+    let (rt, host) = class_host(&db, addr.port(), true);
+    frames_until(&mut app, "the seat is taken back", |a| {
+        a.world()
+            .resource::<Game>()
+            .client()
+            .is_some_and(|c| c.status() == &Status::Seated)
+    });
+    frames_until(&mut app, "the view after the restart", |a| {
+        a.world().resource::<Game>().view().round >= before.round
+    });
+    assert_eq!(
+        serde_json::to_value(app.world().resource::<Game>().view()).unwrap(),
+        serde_json::to_value(&before).unwrap(),
+        "the resumed table is the one the student last saw"
+    );
+
+    play_class_until(&mut app, "the debrief", |a| screen_of(a) == Page::Debrief);
+    let g = app.world().resource::<Game>();
+    let m = g.finished().expect("the host revealed the whole match");
+    assert!(m.ending.is_some());
+    assert!(g.client().is_none(), "the debrief reads the replayed match");
+    rt.block_on(host.stop());
 }

@@ -55,8 +55,8 @@ pub fn beliefs_of(g: &Game) -> Option<Beliefs> {
     let Mode::VsAi { human, .. } = g.mode else {
         return None;
     };
-    let m = g.table.finished()?;
-    let i = g.table.insight(human.other())?;
+    let m = g.finished()?;
+    let i = g.table()?.insight(human.other())?;
     Some(Beliefs {
         about: human,
         believed: i.believed,

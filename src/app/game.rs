@@ -2,7 +2,10 @@
 //! [`Move`] message that a single system submits to the table from the seat on screen; the
 //! computer's seats move through the same table.
 
-use crate::sim::{Action, Difficulty, Event, Personality, PublicLevel, Scenario, Side, SideView};
+use crate::net::client::Client;
+use crate::sim::{
+    Action, Difficulty, Event, Logged, Match, Personality, PublicLevel, Scenario, Side, SideView,
+};
 use crate::table::{Seat, Table, Takeover};
 use bevy::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -30,6 +33,8 @@ pub enum Mode {
     },
     /// The computer plays both states (screenshots, demos, tests).
     Watch,
+    /// One seat of a class: this window leads `human`, and the table lives on the host.
+    Class { human: Side },
 }
 
 impl Mode {
@@ -37,7 +42,7 @@ impl Mode {
     pub fn is_human(self, side: Side) -> bool {
         match self {
             Mode::Hotseat => true,
-            Mode::VsAi { human, .. } => human == side,
+            Mode::VsAi { human, .. } | Mode::Class { human } => human == side,
             Mode::Watch => false,
         }
     }
@@ -52,11 +57,19 @@ pub struct Setup {
     pub mode: Mode,
 }
 
-/// The match being played: a table whose seats the mode fills, and what the window keeps
-/// about it. Screens draw from the viewer's view of the table, never from the match.
+/// Where the match is played.
+pub enum Source {
+    /// In this window: a table whose seats the mode fills.
+    Local(Box<Table>),
+    /// On a class host: this window holds one seat's connection and what it was sent.
+    Class(Box<Client>),
+}
+
+/// The match being played and what the window keeps about it. Screens draw from the viewer's
+/// view, never from the match.
 #[derive(Resource)]
 pub struct Game {
-    pub table: Table,
+    pub source: Source,
     pub level_file: PathBuf,
     pub mode: Mode,
     /// The side whose screen is shown (in hotseat, the side that last confirmed the handover).
@@ -117,11 +130,11 @@ impl Game {
 
     fn around(table: Table, level_file: PathBuf, mode: Mode) -> Game {
         let viewer = match mode {
-            Mode::VsAi { human, .. } => human,
+            Mode::VsAi { human, .. } | Mode::Class { human } => human,
             _ => Side::A,
         };
         let mut g = Game {
-            table,
+            source: Source::Local(Box::new(table)),
             level_file,
             mode,
             viewer,
@@ -149,33 +162,133 @@ impl Game {
         Ok(Game::around(table, level_file, mode))
     }
 
+    /// A class seat that the host has seated, with its first view in hand (else `None`).
+    pub fn class(client: Client) -> Result<Game, Box<Client>> {
+        let Some(side) = client.seat().map(|s| s.side) else {
+            return Err(Box::new(client));
+        };
+        if client.view().is_none() {
+            return Err(Box::new(client));
+        }
+        let level_file = PathBuf::from(client.url());
+        Ok(Game {
+            source: Source::Class(Box::new(client)),
+            level_file,
+            mode: Mode::Class { human: side },
+            viewer: side,
+            briefed: [false; 2],
+            refused: None,
+            notice: None,
+            slot: None,
+        })
+    }
+
+    /// The local table, when the match is played in this window.
+    pub fn table(&self) -> Option<&Table> {
+        match &self.source {
+            Source::Local(t) => Some(t),
+            Source::Class(_) => None,
+        }
+    }
+
+    /// The local table, to change it.
+    pub fn table_mut(&mut self) -> Option<&mut Table> {
+        match &mut self.source {
+            Source::Local(t) => Some(t),
+            Source::Class(_) => None,
+        }
+    }
+
+    /// The class connection, while the match is played on a host.
+    pub fn client(&self) -> Option<&Client> {
+        match &self.source {
+            Source::Class(c) => Some(c),
+            Source::Local(_) => None,
+        }
+    }
+
+    /// The class connection, to poll it.
+    pub fn client_mut(&mut self) -> Option<&mut Client> {
+        match &mut self.source {
+            Source::Class(c) => Some(c),
+            Source::Local(_) => None,
+        }
+    }
+
     /// The public level.
     pub fn level(&self) -> &Arc<PublicLevel> {
-        self.table.public()
+        match &self.source {
+            Source::Local(t) => t.public(),
+            // A class game is made only once the host seated it (see [`Game::class`]).
+            Source::Class(c) => &c.seat().expect("a class game is seated").level,
+        }
     }
 
     /// What the viewer may see now.
     pub fn view(&self) -> SideView {
-        self.table.view(self.viewer)
+        match &self.source {
+            Source::Local(t) => t.view(self.viewer),
+            Source::Class(c) => c.view().cloned().expect("a class game has a view"),
+        }
+    }
+
+    /// The viewer's part of the match log.
+    pub fn log(&self) -> Vec<Logged> {
+        match &self.source {
+            Source::Local(t) => t.log_for(self.viewer).cloned().collect(),
+            Source::Class(c) => c.log().to_vec(),
+        }
+    }
+
+    /// Whether the match is over.
+    pub fn is_over(&self) -> bool {
+        match &self.source {
+            Source::Local(t) => t.is_over(),
+            // Over for the window once the host revealed it, so the debrief has the match.
+            Source::Class(c) => c.revealed().is_some(),
+        }
+    }
+
+    /// The round under way.
+    pub fn round(&self) -> u32 {
+        match &self.source {
+            Source::Local(t) => t.round(),
+            Source::Class(c) => c.view().map_or(1, |v| v.round),
+        }
+    }
+
+    /// The whole match, once it is over and revealed.
+    pub fn finished(&self) -> Option<&Match> {
+        self.table().and_then(|t| t.finished())
     }
 
     /// The latest reason `side`'s computer gave for its move.
     pub fn reason(&self, side: Side) -> Option<&str> {
-        self.table.last_decision(side).map(|d| d.reason.as_str())
+        self.table()?.last_decision(side).map(|d| d.reason.as_str())
     }
 
     /// Whether a person plays `side` now.
     pub fn is_human(&self, side: Side) -> bool {
-        self.table.is_person(side)
+        match &self.source {
+            Source::Local(t) => t.is_person(side),
+            Source::Class(_) => self.mode.is_human(side),
+        }
     }
 
     /// A lasting notice when a hardline successor took a person's seat.
     fn note_takeovers(&mut self) {
+        if self.notice.is_some() {
+            return;
+        }
+        let Some(table) = self.table() else {
+            return;
+        };
+        let mut notice = None;
         for side in Side::BOTH {
-            if self.table.taken_over(side) == Some(Takeover::Successor) && self.notice.is_none() {
-                let level = self.table.public();
-                let view = self.table.view(side);
-                self.notice = Some(format!(
+            if table.taken_over(side) == Some(Takeover::Successor) && notice.is_none() {
+                let level = table.public();
+                let view = table.view(side);
+                notice = Some(format!(
                     "{} fell at home. A hardline successor, {}, now leads {}, and the computer plays that side to the end.",
                     level.side(side).leader,
                     view.me.leader,
@@ -183,29 +296,45 @@ impl Game {
                 ));
             }
         }
+        self.notice = notice;
     }
 
     /// The first side a person must act for now.
     pub fn human_need(&self) -> Option<Side> {
-        self.table.person_need()
+        match &self.source {
+            Source::Local(t) => t.person_need(),
+            Source::Class(c) => c
+                .view()
+                .filter(|v| !v.needs.is_empty() && v.ending.is_none())
+                .map(|v| v.side),
+        }
     }
 
-    /// The first side the computer must act for now.
+    /// The first side the computer must act for now (never, in a class: the host moves it).
     pub fn ai_need(&self) -> Option<Side> {
-        self.table.counterpart_need()
+        self.table()?.counterpart_need()
     }
 
     /// A person's move from `side`'s seat; a refused move changes nothing and is remembered
-    /// for the player.
+    /// for the player. In a class the move is sent, and a refusal arrives later.
     pub fn submit(&mut self, side: Side, action: Action) -> Result<Vec<Event>, String> {
-        match self.table.submit(side, action) {
+        let result = match &mut self.source {
+            Source::Local(t) => t.submit(side, action).map_err(|e| e.to_string()),
+            Source::Class(c) => {
+                if c.act(action) {
+                    Ok(Vec::new())
+                } else {
+                    Err("Not connected to the class: the move was not sent. It can be made again once the connection is back.".into())
+                }
+            }
+        };
+        match result {
             Ok(ev) => {
                 self.refused = None;
                 self.note_takeovers();
                 Ok(ev)
             }
-            Err(e) => {
-                let msg = e.to_string();
+            Err(msg) => {
                 self.refused = Some(msg.clone());
                 Err(msg)
             }
@@ -214,7 +343,7 @@ impl Game {
 
     /// Let the computer make the move it owes now, if any.
     pub fn ai_step(&mut self) -> bool {
-        let moved = self.table.step().is_some();
+        let moved = self.table_mut().is_some_and(|t| t.step().is_some());
         if moved {
             self.note_takeovers();
         }
@@ -225,10 +354,39 @@ impl Game {
     /// Used to set up screenshots and by tests.
     pub fn auto_play(&mut self, until_round: u32) {
         let mut guard = 0;
-        while !self.table.is_over() && self.table.round() <= until_round && guard < 10_000 {
+        while !self.is_over() && self.round() <= until_round && guard < 10_000 {
             guard += 1;
             if !self.ai_step() {
                 break;
+            }
+        }
+    }
+
+    /// Once a class match is over and the host revealed it, replay it here so the debrief
+    /// reads the whole match as it does after a match in this window. Returns whether it did.
+    pub fn take_revealed(&mut self) -> bool {
+        let Some(client) = self.client() else {
+            return false;
+        };
+        let Some(r) = client.revealed() else {
+            return false;
+        };
+        match Table::replay(
+            r.scenario.clone(),
+            &r.record,
+            [Seat::Local, Seat::Local],
+            r.scenario.ai.difficulty,
+        ) {
+            Ok(table) => {
+                self.source = Source::Local(Box::new(table));
+                true
+            }
+            Err((i, e)) => {
+                self.notice = Some(format!(
+                    "The host's record of the match could not be replayed here (move {}: {e}); the debrief is not available.",
+                    i + 1
+                ));
+                false
             }
         }
     }
@@ -281,12 +439,18 @@ pub fn autosave(game: &mut Game, saves: &SaveDir) {
     let Some(dir) = &saves.0 else {
         return;
     };
+    // A class match is kept by its host; the window keeps only the way back to the seat.
+    if matches!(game.mode, Mode::Class { .. }) {
+        return;
+    }
     let level = game.level().id.clone();
     let slot = game
         .slot
         .get_or_insert_with(|| save::new_slot(dir, &level))
         .clone();
-    let file = save::SaveFile::of(game);
+    let Some(file) = save::SaveFile::of(game) else {
+        return;
+    };
     if let Err(e) = save::write_atomic(&slot, &file) {
         warn!("saving the match failed: {e}");
     }
@@ -310,7 +474,7 @@ pub fn apply_moves(
     };
     let mut changed = false;
     for Move(action) in moves.read() {
-        if game.table.is_over() {
+        if game.is_over() {
             break;
         }
         let seat = game.viewer;
@@ -341,7 +505,7 @@ pub fn route(
         return;
     }
     let step = step.map(|s| *s.get());
-    if game.table.is_over() {
+    if game.is_over() {
         if matches!(step, Some(Step::Table | Step::Handover)) {
             next_screen.set(Screen::Debrief);
         }

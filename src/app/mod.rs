@@ -9,6 +9,7 @@
 
 pub use bevy_egui::egui;
 
+pub mod class;
 pub mod debrief;
 pub mod game;
 pub mod hot_reload;
@@ -48,6 +49,7 @@ pub fn core_plugin(app: &mut App) {
                 .chain(),
         )
         .add_systems(Update, log_screen);
+    class::plugin(app);
 }
 
 /// Log each screen change (handy when driving the window from a script).
@@ -125,6 +127,19 @@ fn exit_code(e: AppExit) -> i32 {
 
 /// Open the game window; returns the exit code.
 pub fn run() -> i32 {
+    run_with(None)
+}
+
+/// Open the game window on the join page, connecting to `address` with `code` at once
+/// (`detente join`).
+pub fn run_join(address: &str, code: &str) -> i32 {
+    run_with(Some(class::JoinAtStart {
+        address: address.into(),
+        code: code.into(),
+    }))
+}
+
+fn run_with(join: Option<class::JoinAtStart>) -> i32 {
     let dir = levels_dir();
     let mut app = window_app(1280, 800, &dir);
     let saves = save::saves_dir();
@@ -136,6 +151,15 @@ pub fn run() -> i32 {
         .insert_resource(screens::Saves(save::list(saves.as_deref())))
         .insert_resource(game::SaveDir(saves))
         .insert_resource(settings);
+    let mut joining = class::Joining::remembered();
+    if let Some(j) = join {
+        joining.address = j.address;
+        joining.code = j.code;
+        app.insert_resource(joining)
+            .add_systems(Startup, class::join_at_start);
+    } else {
+        app.insert_resource(joining);
+    }
     exit_code(app.run())
 }
 

@@ -37,21 +37,23 @@ pub struct SaveFile {
 }
 
 impl SaveFile {
-    /// The save of a game in progress.
-    pub fn of(game: &Game) -> SaveFile {
-        SaveFile {
+    /// The save of a game in progress in this window (`None` for a class seat: its host
+    /// keeps the match).
+    pub fn of(game: &Game) -> Option<SaveFile> {
+        let table = game.table()?;
+        Some(SaveFile {
             version: VERSION,
-            record: game.table.record(Some(absolute(&game.level_file))),
+            record: table.record(Some(absolute(&game.level_file))),
             mode: game.mode,
             briefed: game.briefed,
             viewer: game.viewer,
-            taken_over: Side::BOTH.map(|s| game.table.taken_over(s).is_some()),
+            taken_over: Side::BOTH.map(|s| table.taken_over(s).is_some()),
             title: game.level().title.clone(),
-            round: game.table.round(),
+            round: table.round(),
             rounds: game.level().rounds,
-            over: game.table.is_over(),
+            over: table.is_over(),
             saved_at: now(),
-        }
+        })
     }
 
     /// Rebuild the game: load the level named in the record and replay the actions.
@@ -306,6 +308,7 @@ pub fn probe(path: Option<&Path>) -> SaveStatus {
                 Mode::Hotseat => "two players".to_string(),
                 Mode::VsAi { personality, .. } => format!("against the computer ({personality:?})"),
                 Mode::Watch => "computer against computer".into(),
+                Mode::Class { .. } => "a class table".into(),
             };
             let progress = if s.over {
                 "finished".to_string()

@@ -21,7 +21,7 @@ struct Job {
 
 /// Put a match in the state the screen should show.
 pub fn prepare(level: &Path, seed: u64, rounds: u32, screen: Page) -> Result<Option<Game>, String> {
-    if screen == Page::Title {
+    if matches!(screen, Page::Title | Page::Join) {
         return Ok(None);
     }
     let sc = Arc::new(crate::level::load(level).map_err(|e| e.to_string())?);
@@ -38,9 +38,14 @@ pub fn prepare(level: &Path, seed: u64, rounds: u32, screen: Page) -> Result<Opt
         g.auto_play(rounds);
         // Let the computer move on until the shown side has something to do.
         let mut guard = 0;
-        while !g.table.is_over() && guard < 1000 {
+        while !g.is_over() && guard < 1000 {
             guard += 1;
-            if g.table.needs().iter().any(|(s, _)| *s == human) {
+            if g.table()
+                .expect("a local match")
+                .needs()
+                .iter()
+                .any(|(s, _)| *s == human)
+            {
                 break;
             }
             if !g.ai_step() {
@@ -53,7 +58,9 @@ pub fn prepare(level: &Path, seed: u64, rounds: u32, screen: Page) -> Result<Opt
         personality: sc.ai.personality,
         difficulty: sc.ai.difficulty,
     };
-    g.table.seat_local(human);
+    if let Some(t) = g.table_mut() {
+        t.seat_local(human);
+    }
     g.viewer = human;
     g.briefed = [true, true];
     Ok(Some(g))
@@ -68,9 +75,10 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i3
         "table" => Page::Table,
         "debrief" | "ending" => Page::Debrief,
         "handover" => Page::Handover,
+        "join" => Page::Join,
         other => {
             eprintln!(
-                "unknown screen '{other}': use title, briefing, handover, table, ending or debrief"
+                "unknown screen '{other}': use title, join, briefing, handover, table, ending or debrief"
             );
             return 2;
         }
@@ -111,6 +119,12 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i3
                 screen.set(&mut next, &mut step);
             },
         )
+        .insert_resource(super::class::Joining {
+            address: "192.168.1.20:7878".into(),
+            code: "RIVER-4821".into(),
+            client: None,
+            remember: false,
+        })
         .add_systems(Update, capture);
     // The debrief opens on its end card; "debrief" shows what follows it.
     if screen_name == "debrief" {

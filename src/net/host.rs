@@ -165,6 +165,7 @@ impl Slot {
         if self.table.is_over() {
             out.push(ServerMsg::Ended {
                 record: self.table.record(Some(self.file.clone())),
+                scenario: self.level.clone(),
             });
         }
         out

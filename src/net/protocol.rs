@@ -2,7 +2,7 @@
 //! [`Envelope`]. Serde only, so a client (the window, a test, a bot) can use it without the
 //! host's server stack. docs/NETWORK.md describes it for people.
 
-use crate::sim::{Action, ActionError, Logged, MatchRecord, PublicLevel, Side, SideView};
+use crate::sim::{Action, ActionError, Logged, MatchRecord, PublicLevel, Scenario, Side, SideView};
 use serde::{Deserialize, Serialize};
 
 /// The protocol's version; a message of another version is refused, not guessed at.
@@ -89,9 +89,11 @@ pub enum ServerMsg {
         to: u64,
         reason: Reason,
     },
-    /// The match is over: the whole record, for the debrief.
+    /// The match is over: the whole record and the whole level (both sides' briefs, now
+    /// public), so the client can replay the match for the debrief.
     Ended {
         record: MatchRecord,
+        scenario: std::sync::Arc<Scenario>,
     },
     Pong,
 }

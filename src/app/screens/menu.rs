@@ -36,6 +36,7 @@ pub fn menu_ui(
     st: &mut MatchMenu,
     settings: &Settings,
     saving: bool,
+    class: bool,
 ) -> Vec<Intent> {
     let mut out = Vec::new();
     egui::CentralPanel::default().show(ui, |ui| {
@@ -43,17 +44,22 @@ pub fn menu_ui(
             ui.vertical_centered(|ui| {
                 ui.add_space(24.0);
                 ui.set_max_width(520.0);
-                card(ui, pal, "Match paused", |ui| {
-                    ui.label(
-                        RichText::new("The table is hidden while this menu is open.")
-                            .small()
-                            .color(pal.muted),
-                    );
+                // A class table goes on for the other seat: only a match in this window pauses.
+                let title = if class { "Menu" } else { "Match paused" };
+                card(ui, pal, title, |ui| {
+                    let hint = if class {
+                        "The table is hidden while this menu is open; the class goes on."
+                    } else {
+                        "The table is hidden while this menu is open."
+                    };
+                    ui.label(RichText::new(hint).small().color(pal.muted));
                     ui.add_space(6.0);
                     if key_button(ui, "Resume", egui::Key::R, true) {
                         st.open = false;
                     }
-                    let leave = if saving {
+                    let leave = if class {
+                        "Leave the table (join again with the same code to come back)"
+                    } else if saving {
                         "Save and leave to the title"
                     } else {
                         "Leave to the title (saving is off)"
@@ -62,7 +68,9 @@ pub fn menu_ui(
                         out.push(Intent::Nav(Nav::SaveAndLeave));
                     }
                     ui.add_space(6.0);
-                    if st.confirm_abandon {
+                    if class {
+                        // The host keeps the match; only the instructor can end a seat's part.
+                    } else if st.confirm_abandon {
                         ui.label(
                             RichText::new(
                                 "Give this match up for good? Its save is deleted and it cannot be continued.",
@@ -127,6 +135,7 @@ fn draw(
     mut contexts: bevy_egui::EguiContexts,
     menu: Option<bevy::prelude::ResMut<MatchMenu>>,
     saves: bevy::prelude::Res<crate::app::SaveDir>,
+    game: Option<bevy::prelude::Res<crate::app::Game>>,
     mut out: super::Outbox,
 ) -> bevy::prelude::Result {
     let Some(mut menu) = menu else {
@@ -142,6 +151,7 @@ fn draw(
             &mut menu,
             &settings,
             saves.0.is_some(),
+            game.is_some_and(|g| g.client().is_some()),
         );
         out.send(intents);
     }

@@ -3,6 +3,7 @@
 
 pub mod briefing;
 pub mod handover;
+pub mod join;
 pub mod menu;
 pub mod table;
 pub mod title;
@@ -23,6 +24,8 @@ pub use title::{LevelEntry, TitleIntent, TitleState};
 pub enum Screen {
     #[default]
     Title,
+    /// Joining a class on the network, until the table's seats are all taken.
+    Join,
     /// A match under way.
     Match,
     Debrief,
@@ -46,6 +49,7 @@ pub enum Step {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Page {
     Title,
+    Join,
     Briefing,
     Handover,
     Table,
@@ -57,6 +61,7 @@ impl Page {
     pub fn of(screen: Screen, step: Option<Step>) -> Page {
         match (screen, step) {
             (Screen::Title, _) => Page::Title,
+            (Screen::Join, _) => Page::Join,
             (Screen::Debrief, _) => Page::Debrief,
             (Screen::Match, Some(Step::Handover)) => Page::Handover,
             (Screen::Match, Some(Step::Table)) => Page::Table,
@@ -68,6 +73,7 @@ impl Page {
     pub fn set(self, screen: &mut NextState<Screen>, step: &mut NextState<Step>) {
         match self {
             Page::Title => screen.set(Screen::Title),
+            Page::Join => screen.set(Screen::Join),
             Page::Debrief => screen.set(Screen::Debrief),
             Page::Briefing | Page::Handover | Page::Table => {
                 screen.set(Screen::Match);
@@ -100,6 +106,8 @@ pub enum Nav {
     OpenExports,
     ToTitle,
     ReloadLevels,
+    /// The page that joins a class.
+    OpenJoin,
     Quit,
 }
 
@@ -137,6 +145,7 @@ fn opponent(game: &Game) -> String {
             ..
         } => format!("the computer: {personality:?}, {difficulty:?}"),
         Mode::Watch => "the computer".into(),
+        Mode::Class { .. } => "the other seat of your table, over the network".into(),
     }
 }
 
@@ -157,6 +166,7 @@ pub fn title_page(
             TitleIntent::Delete(p) => Intent::Nav(Nav::DeleteSave(p)),
             TitleIntent::Settings(s) => Intent::Settings(s),
             TitleIntent::ReloadLevels => Intent::Nav(Nav::ReloadLevels),
+            TitleIntent::JoinClass => Intent::Nav(Nav::OpenJoin),
             TitleIntent::Quit => Intent::Nav(Nav::Quit),
         })
         .into_iter()
@@ -191,7 +201,7 @@ pub fn table_page(
     st: &mut table::TableState,
 ) -> Vec<Intent> {
     let view = g.view();
-    let log: Vec<_> = g.table.log_for(g.viewer).cloned().collect();
+    let log = g.log();
     let them = g.viewer.other();
     let opp = opponent(g);
     let level = g.level();
@@ -206,6 +216,9 @@ pub fn table_page(
         notice: g.notice.as_deref(),
         can_act: g.is_human(g.viewer),
         opponent: &opp,
+        link: g
+            .client()
+            .map(|c| crate::app::class::link_line(c, std::time::Instant::now())),
         pal,
     };
     table::table_ui(ui, &cx, st)
@@ -221,7 +234,7 @@ pub fn debrief_page(
     g: &Game,
     st: &mut DebriefState,
 ) -> Vec<Intent> {
-    let Some(m) = g.table.finished() else {
+    let Some(m) = g.finished() else {
         return Vec::new();
     };
     match debrief_ui(ui, pal, m, super::debrief::beliefs_of(g).as_ref(), st) {
@@ -263,7 +276,7 @@ pub fn handle_nav(
                 SaveStatus::Ready(file, _) => match file.restore() {
                     Ok(mut g) => {
                         g.slot = Some(path.clone());
-                        let first = if g.table.is_over() {
+                        let first = if g.is_over() {
                             Page::Debrief
                         } else {
                             first_page(&mut g)
@@ -335,6 +348,10 @@ pub fn handle_nav(
                     reload_levels(&mut levels, &dir.0, title.as_mut());
                 }
             }
+            Nav::OpenJoin => {
+                notice.0 = None;
+                screen.set(Screen::Join);
+            }
             Nav::Quit => {
                 exit.write(AppExit::Success);
             }
@@ -378,7 +395,7 @@ fn first_page(g: &mut Game) -> Page {
 
 /// Write the debrief HTML to the data folder; returns a line for the player.
 fn export(g: &Game) -> String {
-    let Some(m) = g.table.finished() else {
+    let Some(m) = g.finished() else {
         return "The debrief opens when the match is over.".into();
     };
     // Where the student keeps documents, not a hidden data folder.
@@ -631,10 +648,12 @@ pub fn plugin(app: &mut App) {
         .init_resource::<Saves>()
         .init_resource::<Toast>()
         .init_resource::<Exported>()
+        .init_resource::<crate::app::class::Joining>()
         .add_systems(OnEnter(Screen::Match), |mut e: ResMut<Exported>| {
             e.0 = None;
         });
     title::plugin(app);
+    join::plugin(app);
     menu::plugin(app);
     table::plugin(app);
     super::debrief::plugin(app);
@@ -647,6 +666,7 @@ pub fn draw_plugin(app: &mut App) {
         .add_systems(Pass, prepare.in_set(Prepare))
         .add_systems(Pass, (toast, scale_trial).after(Pages));
     title::draw_plugin(app);
+    join::draw_plugin(app);
     menu::draw_plugin(app);
     briefing::draw_plugin(app);
     handover::draw_plugin(app);

@@ -27,6 +27,8 @@ pub struct TableCtx<'a> {
     pub can_act: bool,
     /// Who sits across: "the computer (Hawk, Normal)" or "the other player".
     pub opponent: &'a str,
+    /// In a class: whether the connection is well, and how it stands in words.
+    pub link: Option<(bool, String)>,
     pub pal: Palette,
 }
 
@@ -73,6 +75,11 @@ pub fn table_ui(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Vec<Action> 
     egui::Panel::top("table-top").show(ui, |ui| {
         ui.add_space(4.0);
         ui::meters::top_bar(ui, pal, sc, view);
+        if let Some((ok, line)) = &cx.link {
+            let (mark, colour) = if *ok { ("●", pal.good) } else { ("○", pal.warn) };
+            ui.label(RichText::new(format!("{mark} {line}")).small().color(colour))
+                .on_hover_text("Your seat at a class table. If the connection drops, the game reconnects by itself and takes up your seat where it stood.");
+        }
         ui.add_space(2.0);
     });
     egui::Panel::left("table-left")

@@ -91,6 +91,8 @@ pub enum TitleIntent {
     Delete(std::path::PathBuf),
     Settings(Settings),
     ReloadLevels,
+    /// Open the page that joins a class on the network.
+    JoinClass,
     Quit,
 }
 
@@ -161,6 +163,14 @@ pub fn title_ui(
             };
             if ui.button(label).clicked() {
                 st.show_settings = !st.show_settings;
+            }
+            if ui
+                .button("Join a class  [J]")
+                .on_hover_text("Play one seat of a table your instructor hosts on the network.")
+                .clicked()
+                || key_pressed(ui, egui::Key::J)
+            {
+                out = Some(TitleIntent::JoinClass);
             }
             let reload = ui
                 .button("Reload levels  [F5]")

@@ -1,0 +1,294 @@
+//! Playing one seat of a class: the window's side of `detente host`.
+//!
+//! The connection ([`crate::net::client::Client`]) is polled from Bevy systems and never
+//! blocks a frame: the socket's own thread wakes the window when a message arrives, and the
+//! window wakes itself when a reconnect or keep-alive falls due. What the player typed (the
+//! address and code) and the seat's token are remembered, so closing the game and joining again
+//! with the same code takes the same seat back.
+
+use super::game::Game;
+use super::screens::{Screen, Step};
+use crate::net::client::{Client, Status};
+use crate::net::protocol::Reason;
+use bevy::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// What a student typed last time, and the token of the seat it gave.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Remembered {
+    pub address: String,
+    pub code: String,
+    /// The secret for the seat `code` opened at `address`.
+    pub token: Option<String>,
+}
+
+impl Remembered {
+    fn path() -> Option<PathBuf> {
+        super::save::data_dir().map(|d| d.join("class.json"))
+    }
+
+    /// The last class joined, or nothing.
+    pub fn load() -> Remembered {
+        Self::path()
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default()
+    }
+
+    /// Keep it for next time (best effort: a class still works without it).
+    pub fn store(&self) {
+        if let Some(p) = Self::path()
+            && let Err(e) = super::save::write_atomic(&p, self)
+        {
+            warn!("could not remember the class: {e}");
+        }
+    }
+
+    /// The token to resume with when joining `address` with `code` again.
+    pub fn token_for(&self, address: &str, code: &str) -> Option<String> {
+        let same = self.address.trim() == address.trim()
+            && self.code.trim().eq_ignore_ascii_case(code.trim());
+        self.token.clone().filter(|_| same)
+    }
+}
+
+/// The join page's fields and the connection being made from it.
+#[derive(Resource, Default)]
+pub struct Joining {
+    pub address: String,
+    pub code: String,
+    /// The connection, from the press of Join until the match starts (it then moves into the
+    /// [`Game`]).
+    pub client: Option<Client>,
+    /// Whether to write what was typed to disk (off in tests).
+    pub remember: bool,
+}
+
+impl Joining {
+    /// The fields as the student left them last time.
+    pub fn remembered() -> Joining {
+        let r = Remembered::load();
+        Joining {
+            address: r.address,
+            code: r.code,
+            client: None,
+            remember: true,
+        }
+    }
+}
+
+/// Go straight to the join page and connect with what it holds (`detente join ADDR CODE`).
+pub fn join_at_start(
+    mut joining: ResMut<Joining>,
+    proxy: Option<Res<bevy::winit::EventLoopProxyWrapper>>,
+    mut screen: ResMut<NextState<Screen>>,
+) {
+    connect(&mut joining, proxy.as_deref());
+    screen.set(Screen::Join);
+}
+
+/// Ask to join from the window's start (`detente join ADDR CODE`).
+#[derive(Resource, Debug, Clone)]
+pub struct JoinAtStart {
+    pub address: String,
+    pub code: String,
+}
+
+/// A wake-up for the window from the socket's thread (a no-op without a window).
+fn waker(proxy: Option<&bevy::winit::EventLoopProxyWrapper>) -> impl Fn() + Send + Sync + 'static {
+    let proxy = proxy.map(|p| (**p).clone());
+    move || {
+        if let Some(p) = &proxy {
+            let _ = p.send_event(bevy::winit::WinitUserEvent::WakeUp);
+        }
+    }
+}
+
+/// Start connecting with what the join page holds.
+pub fn connect(j: &mut Joining, proxy: Option<&bevy::winit::EventLoopProxyWrapper>) {
+    let token = if j.remember {
+        Remembered::load().token_for(&j.address, &j.code)
+    } else {
+        None
+    };
+    j.client = Some(Client::join(&j.address, &j.code, token, waker(proxy)));
+    if j.remember {
+        Remembered {
+            address: j.address.trim().to_string(),
+            code: j.code.trim().to_uppercase(),
+            token: None,
+        }
+        .store();
+    }
+}
+
+fn remember_token(client: &Client, remember: bool, address: &str) {
+    if !remember {
+        return;
+    }
+    let r = Remembered {
+        address: address.trim().to_string(),
+        code: client.code().to_string(),
+        token: client.token().map(str::to_string),
+    };
+    if Remembered::load() != r {
+        r.store();
+    }
+}
+
+/// A student-facing line for a refused move.
+pub fn refusal_text(r: &Reason) -> String {
+    match r {
+        Reason::Rules(e) => e.to_string(),
+        Reason::RateLimited => "Too many moves at once: wait a moment and make it again.".into(),
+        Reason::Waiting => {
+            "The other seat is still empty; the match starts when it is taken.".into()
+        }
+        Reason::Archive => {
+            "The host could not record the move, so it did not count: make it again.".into()
+        }
+        Reason::BadSeq { .. } => "That move was sent before; it was not played twice.".into(),
+        other => format!("The host refused the move ({other:?})."),
+    }
+}
+
+/// How the connection stands, in a few words, and whether all is well.
+pub fn link_line(client: &Client, now: Instant) -> (bool, String) {
+    match client.status() {
+        Status::Seated => (true, "Connected to the class".into()),
+        Status::Connecting => (false, "Connecting…".into()),
+        Status::Joining => (false, "Taking the seat…".into()),
+        Status::Reconnecting { attempt, at } => (
+            false,
+            format!(
+                "Connection lost: trying again in {} s (attempt {attempt})",
+                at.saturating_duration_since(now).as_secs_f32().ceil() as u64
+            ),
+        ),
+        Status::Failed(f) => (false, f.to_string()),
+    }
+}
+
+/// Poll the join page's connection; start the match once the host seated us and the table
+/// has both its seats.
+pub fn poll_joining(
+    mut commands: Commands,
+    joining: Option<ResMut<Joining>>,
+    mut screen: ResMut<NextState<Screen>>,
+    mut step: ResMut<NextState<Step>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    let Some(mut j) = joining else {
+        return;
+    };
+    let address = j.address.clone();
+    let remember = j.remember;
+    let Some(client) = j.client.as_mut() else {
+        return;
+    };
+    if client.poll(Instant::now()) {
+        redraw.write(bevy::window::RequestRedraw);
+    }
+    remember_token(client, remember, &address);
+    if !client.ready() {
+        return;
+    }
+    let Some(client) = j.client.take() else {
+        return;
+    };
+    match Game::class(client) {
+        Ok(g) => {
+            commands.insert_resource(g);
+            screen.set(Screen::Match);
+            step.set(Step::Briefing);
+        }
+        Err(c) => j.client = Some(*c),
+    }
+}
+
+/// Poll the connection of a class match: new views, refusals, the end of the match, and a
+/// notice when the seat is lost for good.
+pub fn poll_class(
+    game: Option<ResMut<Game>>,
+    joining: Option<Res<Joining>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    let Some(mut game) = game else {
+        return;
+    };
+    let Some(client) = game.client_mut() else {
+        return;
+    };
+    let changed = client.poll(Instant::now());
+    let refusals = client.take_refusals();
+    let failed = match client.status() {
+        Status::Failed(f) => Some(f.clone()),
+        _ => None,
+    };
+    if let Some(j) = &joining {
+        remember_token(client, j.remember, &j.address);
+    }
+    if let Some(r) = refusals.last() {
+        game.refused = Some(refusal_text(r));
+    }
+    if let Some(f) = failed {
+        let text = f.to_string();
+        if game.notice.as_deref() != Some(&text) {
+            game.notice = Some(text);
+        }
+    }
+    let revealed = game.take_revealed();
+    if changed || revealed || !refusals.is_empty() {
+        redraw.write(bevy::window::RequestRedraw);
+    }
+}
+
+/// The connection's next due time (a reconnect or keep-alive) as the window's longest sleep,
+/// so a silent class still reconnects and stays alive; back to the quiet default without one.
+pub fn class_wakeups(
+    game: Option<Res<Game>>,
+    joining: Option<Res<Joining>>,
+    settings: Option<ResMut<bevy::winit::WinitSettings>>,
+    mut adjusted: Local<bool>,
+) {
+    let Some(mut settings) = settings else {
+        return;
+    };
+    let client = game
+        .as_ref()
+        .and_then(|g| g.client())
+        .or_else(|| joining.as_ref().and_then(|j| j.client.as_ref()));
+    let want = match client.and_then(|c| c.next_due()) {
+        Some(at) => {
+            let wait = at
+                .saturating_duration_since(Instant::now())
+                .clamp(Duration::from_millis(50), Duration::from_secs(60));
+            // Whole tenths of a second, so the setting does not change every frame.
+            let wait = Duration::from_millis(wait.as_millis().div_ceil(100) as u64 * 100);
+            *adjusted = true;
+            bevy::winit::UpdateMode::reactive_low_power(wait)
+        }
+        // Only undo what this system did: other settings (a screenshot's) stay.
+        None if *adjusted => {
+            *adjusted = false;
+            super::quiet_winit().focused_mode
+        }
+        None => return,
+    };
+    if settings.focused_mode != want {
+        settings.focused_mode = want;
+        settings.unfocused_mode = want;
+    }
+}
+
+pub fn plugin(app: &mut App) {
+    app.add_systems(
+        Update,
+        (poll_joining, poll_class, class_wakeups)
+            .chain()
+            .before(super::game::route),
+    );
+}
