@@ -1755,6 +1755,81 @@ fn every_screens_controls_fit_at_every_size_and_scale() {
     );
 }
 
+/// A game at the point where a person at A must act as `need` asks.
+fn game_at(need: Need) -> Game {
+    let mut g = game_for(Mode::VsAi {
+        human: Side::A,
+        personality: detente::sim::Personality::Dove,
+        difficulty: detente::sim::Difficulty::Easy,
+    });
+    let mut ag = agents(&tutorial(), 3);
+    for _ in 0..400 {
+        if g.table().unwrap().needs().contains(&(Side::A, need)) {
+            return g;
+        }
+        if !g.ai_step() {
+            step_game(&mut g, &mut ag).expect("match runs");
+        }
+    }
+    panic!("A never needed {need:?}");
+}
+
+#[test]
+fn the_tables_columns_never_overlap_at_any_size_and_scale() {
+    for need in [Need::Propose, Need::Answer] {
+        let g = game_at(need);
+        for (w, h_px, scale) in CORNERS {
+            let size = egui::vec2(w / scale, h_px / scale);
+            let mut h = Harness::builder().with_size(size).build_ui_state(
+                |ui, st: &mut UiState| {
+                    detente::app::ui::apply_style(ui.ctx());
+                    let _ = draw_page(ui, Page::Table, Some(&g), &[], st);
+                },
+                UiState::default(),
+            );
+            h.run();
+            let at = format!("{need:?} at {w}x{h_px}, scale {scale}");
+            let panel = |id: &str| {
+                egui::PanelState::load(&h.ctx, egui::Id::new(id))
+                    .unwrap_or_else(|| panic!("{at}: no panel {id}"))
+                    .outer_rect
+            };
+            let (top, left, right) = (panel("table-top"), panel("table-left"), panel("table-news"));
+            let window = egui::Rect::from_min_size(egui::Pos2::ZERO, size).expand(0.5);
+            for (name, r) in [("top", top), ("left", left), ("press", right)] {
+                assert!(
+                    window.contains_rect(r),
+                    "{at}: the {name} panel {r:?} leaves the window"
+                );
+            }
+            let apart = |a: egui::Rect, b: egui::Rect| a.intersect(b).area() < 1.0;
+            assert!(
+                apart(top, left) && apart(top, right) && apart(left, right),
+                "{at}: panels overlap: {top:?} {left:?} {right:?}"
+            );
+            assert!(
+                left.right() + 100.0 < right.left(),
+                "{at}: no room between the side columns"
+            );
+            // Nothing drawn in one column runs into the next one.
+            let nodes = h.query_all_by(|n| n.label().is_some_and(|l| !l.is_empty()));
+            for n in nodes {
+                let r = n.rect();
+                if r.width() < 1.0 || r.min.y > size.y || r.max.y < top.bottom() {
+                    continue;
+                }
+                let label = n.accesskit_node().label().unwrap_or_default();
+                for edge in [left.right(), right.left()] {
+                    assert!(
+                        !(r.min.x < edge - 1.0 && r.max.x > edge + 1.0),
+                        "{at}: '{label}' at {r:?} runs across a column edge at x = {edge}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn the_tutorial_coaches_its_player_and_other_levels_do_not() {
     use detente::app::ui::coach::{LESSONS, next_step};

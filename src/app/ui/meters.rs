@@ -138,7 +138,7 @@ pub fn meter(ui: &mut Ui, pal: &Palette, m: Meter) {
 
 /// The chain of phases with the current one lit.
 pub fn phase_track(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, phase: usize) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Phase").color(pal.muted));
         for (i, p) in sc.phases.iter().enumerate() {
             if i > 0 {
@@ -209,7 +209,7 @@ pub fn top_bar(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView) {
     let me = view.side;
     let them = me.other();
     let (my_id, their_id) = (&sc.side(me).id, &sc.side(them).id);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(&sc.title).heading().strong());
         ui.separator();
         ui.label(
@@ -219,6 +219,9 @@ pub fn top_bar(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView) {
                 view.rounds
             ))
             .strong(),
+        )
+        .on_hover_text(
+            "A round is one season: an event may come first, then the talks, then each side keeps or breaks what is in force. The match ends at the last round unless it ends sooner.",
         );
         ui.separator();
         let stage = match view.stage {
@@ -227,10 +230,15 @@ pub fn top_bar(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView) {
             Stage::Implementation => "Implementation",
             Stage::Ended => "Over",
         };
-        ui.label(format!("Stage: {stage}"));
+        ui.label(format!("Stage: {stage}")).on_hover_text(
+            "Event: answer the season's event. Negotiation: offers, gestures, statements. Implementation: keep or break each of your commitments in force. A stage nobody needs is passed over.",
+        );
         if view.stage == Stage::Negotiation {
             ui.separator();
-            ui.label(format!("Exchanges left: {}", view.exchanges_left));
+            ui.label(format!("Exchanges left: {}", view.exchanges_left))
+                .on_hover_text(
+                    "Offers and counter-offers still possible this round. When they run out with no deal signed, the talks close for this round.",
+                );
         }
         ui.separator();
         ui.label(
@@ -240,7 +248,7 @@ pub fn top_bar(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView) {
         );
     });
     phase_track(ui, pal, sc, view.phase);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         meter(
             ui,
             pal,

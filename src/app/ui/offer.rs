@@ -540,6 +540,10 @@ pub fn preview_ui(ui: &mut Ui, pal: &Palette, view: &SideView, p: &Preview) {
             p.capital_left.max(0.0)
         ))
         .color(if ok { pal.good } else { pal.bad }),
+    )
+    .response
+    .on_hover_text(
+        "Political capital: what your government can spend on commitments this season. Each of your commitments costs its capital once, when the deal is signed; what is left carries over, and each season brings a little more.",
     );
     row(
         ui,
@@ -552,6 +556,10 @@ pub fn preview_ui(ui: &mut Ui, pal: &Palette, view: &SideView, p: &Preview) {
         ))
         .strong()
         .color(if p.ratifies { pal.good } else { pal.bad }),
+    )
+    .response
+    .on_hover_text(
+        "Your parliament's vote on this package: the share of your factions (weighted by their influence) that would back it. Below the threshold the deal is signed but never enters force.",
     );
     // In points of a 100-point scale a student can read: 0 is the worst package the catalogue
     // allows for us, 100 the best.
@@ -574,6 +582,10 @@ pub fn preview_ui(ui: &mut Ui, pal: &Palette, view: &SideView, p: &Preview) {
             "tension {:+.1} · their trust in us {:+.1}",
             p.tension_per_round, p.trust_per_round
         )),
+    )
+    .response
+    .on_hover_text(
+        "How the package moves the shared meters every season while both sides keep it, in points of 100: tension falling is good; trust rising is good. A breach that is caught reverses much of it.",
     );
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Factions:").color(pal.muted));
@@ -599,8 +611,9 @@ pub fn signed_points(x: f32) -> String {
     }
 }
 
-/// The whole builder: catalogue on the left, package, preview and send on the right.
-/// Returns the action when the player sends.
+/// The whole builder: catalogue on the left, package, preview and send on the right (one
+/// above the other where the table is too narrow for two columns). Returns the action when the
+/// player sends.
 pub fn builder_ui(
     ui: &mut Ui,
     pal: &Palette,
@@ -613,6 +626,18 @@ pub fn builder_ui(
     let mut out = None;
     let total = ui.available_width();
     let height = ui.available_height();
+    // Below this the catalogue's names, costs and both switches no longer fit half the width.
+    const TWO_COLUMNS: f32 = 600.0;
+    if total < TWO_COLUMNS {
+        ui.label(RichText::new("Catalogue").heading());
+        egui::ScrollArea::vertical()
+            .id_salt("catalogue")
+            .auto_shrink([false, true])
+            .max_height((height * 0.45).max(120.0))
+            .show(ui, |ui| catalogue(ui, pal, sc, view, draft));
+        ui.separator();
+        return offer_column(ui, pal, sc, view, rules, draft, can_send);
+    }
     let left_w = (total * 0.5).round();
     ui.horizontal_top(|ui| {
         ui.allocate_ui_with_layout(
@@ -634,51 +659,65 @@ pub fn builder_ui(
             egui::Layout::top_down(egui::Align::Min),
             |ui| {
                 ui.set_width(right_w);
-                ui.label(
-                    RichText::new(if draft.counter {
-                        "Your counter-offer"
-                    } else {
-                        "Your offer"
-                    })
-                    .heading(),
-                );
-                egui::ScrollArea::vertical()
-                    .id_salt("package")
-                    .auto_shrink([false, true])
-                    .max_height(ui.available_height() - 190.0)
-                    .show(ui, |ui| package(ui, pal, sc, view, draft));
-                ui.separator();
-                let check = rules.check(&draft.action(view.side));
-                if !draft.items.is_empty() {
-                    let p = rules.preview(view.side, &draft.items);
-                    preview_ui(ui, pal, view, &p);
-                }
-                if let Err(e) = &check
-                    && !draft.items.is_empty()
-                {
-                    ui.label(RichText::new(format!("Cannot send: {e}")).color(pal.bad));
-                }
-                ui.horizontal(|ui| {
-                    let label = if draft.counter {
-                        "Send counter-offer"
-                    } else {
-                        "Send offer"
-                    };
-                    if super::key_button(ui, label, egui::Key::Enter, can_send && check.is_ok()) {
-                        out = Some(draft.action(view.side));
-                    }
-                    if super::key_button(ui, "Clear", egui::Key::Delete, !draft.items.is_empty())
-                    {
-                        draft.items.clear();
-                    }
-                });
-                super::key_hint(
-                    ui,
-                    pal,
-                    "Keyboard: Tab / Shift+Tab move between switches and lists, Space presses, Esc lets go; then Enter sends.",
-                );
+                out = offer_column(ui, pal, sc, view, rules, draft, can_send);
             },
         );
     });
+    out
+}
+
+/// The package being built, what it would do, and the send button.
+fn offer_column(
+    ui: &mut Ui,
+    pal: &Palette,
+    sc: &PublicLevel,
+    view: &SideView,
+    rules: &dyn Rules,
+    draft: &mut Draft,
+    can_send: bool,
+) -> Option<Action> {
+    let mut out = None;
+    ui.label(
+        RichText::new(if draft.counter {
+            "Your counter-offer"
+        } else {
+            "Your offer"
+        })
+        .heading(),
+    );
+    egui::ScrollArea::vertical()
+        .id_salt("package")
+        .auto_shrink([false, true])
+        .max_height((ui.available_height() - 190.0).max(80.0))
+        .show(ui, |ui| package(ui, pal, sc, view, draft));
+    ui.separator();
+    let check = rules.check(&draft.action(view.side));
+    if !draft.items.is_empty() {
+        let p = rules.preview(view.side, &draft.items);
+        preview_ui(ui, pal, view, &p);
+    }
+    if let Err(e) = &check
+        && !draft.items.is_empty()
+    {
+        ui.label(RichText::new(format!("Cannot send: {e}")).color(pal.bad));
+    }
+    ui.horizontal_wrapped(|ui| {
+        let label = if draft.counter {
+            "Send counter-offer"
+        } else {
+            "Send offer"
+        };
+        if super::key_button(ui, label, egui::Key::Enter, can_send && check.is_ok()) {
+            out = Some(draft.action(view.side));
+        }
+        if super::key_button(ui, "Clear", egui::Key::Delete, !draft.items.is_empty()) {
+            draft.items.clear();
+        }
+    });
+    super::key_hint(
+        ui,
+        pal,
+        "Keyboard: Tab / Shift+Tab move between switches and lists, Space presses, Esc lets go; then Enter sends.",
+    );
     out
 }

@@ -23,15 +23,28 @@ pub fn last_round_lines(sc: &PublicLevel, log: &[Logged], round: u32, viewer: Si
     if round < 2 {
         return Vec::new();
     }
-    round_events(log, round - 1)
-        .into_iter()
+    let events = round_events(log, round - 1);
+    let mut lines: Vec<String> = events
+        .iter()
         .filter_map(|e| match e {
             Event::BreachHidden { side, measure, .. } if *side == viewer => Some(format!(
                 "You quietly broke '{measure}' and nobody noticed (it comes out in the debrief)"
             )),
             e => short_line(sc, e),
         })
-        .collect()
+        .collect();
+    // A stage that needed nobody passes without a screen; say why it was not seen.
+    let talks_closed = events.iter().any(|e| matches!(e, Event::TalksEnded { .. }));
+    let implemented = events
+        .iter()
+        .any(|e| matches!(e, Event::Implemented { .. }));
+    if talks_closed && !implemented {
+        lines.push(
+            "No commitment was in force, so there was nothing to keep or break: the season ended with the talks."
+                .into(),
+        );
+    }
+    lines
 }
 
 /// The card; returns true when the player dismisses it.
