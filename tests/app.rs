@@ -1861,6 +1861,88 @@ fn the_tutorial_coaches_its_player_and_other_levels_do_not() {
     assert_eq!(LESSONS.len(), 7);
 }
 
+/// Reading speed of the time model: a slow reader of instructions, below the usual 200-250
+/// words a minute of adult silent reading.
+const WORDS_PER_MINUTE: f32 = 180.0;
+/// Seconds to make up one's mind and press for one move, and for each commitment picked into
+/// an offer or kept/broken.
+const SECONDS_PER_MOVE: f32 = 10.0;
+const SECONDS_PER_ITEM: f32 = 5.0;
+
+fn words(t: &str) -> usize {
+    t.split_whitespace().count()
+}
+
+#[test]
+fn the_tutorial_fits_in_ten_minutes_for_a_slow_reader_who_reads_everything() {
+    use detente::app::ui::coach::{IDEAS, LESSONS, next_step};
+    use detente::app::ui::summary::{last_round_lines, since_my_move};
+    let sc = tutorial();
+    let mut worst = 0.0f32;
+    for seed in 1..=20 {
+        let mut m = Match::new(sc.clone(), seed);
+        let mut ag = agents(&sc, seed);
+        let me = Side::A;
+        // The briefing: the shared history and the private brief, read in full once.
+        let brief = m.view(me);
+        let mut read = words(&sc.history) + words(&brief.private.brief) + words(&sc.summary);
+        let (mut moves, mut items) = (0usize, 0usize);
+        let mut seen_round = 0;
+        let mut last_step = None;
+        let mut guard = 0;
+        while let Some(&(s, _)) = m.needs().first() {
+            guard += 1;
+            assert!(guard < 2000, "the tutorial ends");
+            if s == me {
+                let view = m.view(me);
+                let log: Vec<Logged> = m.log_for(me).cloned().collect();
+                if view.round != seen_round {
+                    seen_round = view.round;
+                    read += IDEAS.get(view.round as usize - 1).map_or(0, |i| words(i));
+                    read += last_round_lines(sc.public(), &log, view.round, me)
+                        .iter()
+                        .map(|l| words(l))
+                        .sum::<usize>();
+                }
+                let step = next_step(&view);
+                if step != last_step {
+                    read += step.map_or(0, words);
+                    last_step = step;
+                }
+                read += since_my_move(sc.public(), &view, &log, None)
+                    .iter()
+                    .map(|(l, _)| words(l))
+                    .sum::<usize>();
+                let d = ag[0].decide(&view, sc.public());
+                items += match &d.action {
+                    Action::Propose { offer, .. } => offer.items.len(),
+                    Action::Implement { breaks, .. } => 1 + breaks.len(),
+                    _ => 0,
+                };
+                moves += 1;
+                if m.apply(d.action).is_err() {
+                    m.apply(detente::table::fallback(&view)).unwrap();
+                }
+            } else {
+                step_match(&mut m, &mut ag).unwrap();
+            }
+        }
+        read += LESSONS
+            .iter()
+            .map(|(a, b)| words(a) + words(b))
+            .sum::<usize>();
+        let minutes = read as f32 / WORDS_PER_MINUTE
+            + (moves as f32 * SECONDS_PER_MOVE + items as f32 * SECONDS_PER_ITEM) / 60.0;
+        println!("seed {seed}: {read} words, {moves} moves, {items} items: {minutes:.1} min");
+        worst = worst.max(minutes);
+    }
+    println!("longest tutorial: {worst:.1} min");
+    assert!(
+        worst < 10.0,
+        "the tutorial takes {worst:.1} minutes by the model"
+    );
+}
+
 /// A class host on loopback, in its own runtime (the window never runs one).
 fn class_host(
     db: &Path,

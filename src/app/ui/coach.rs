@@ -12,7 +12,7 @@ pub fn coaches(level: &PublicLevel) -> bool {
 }
 
 /// The idea each round of a tutorial brings in, one at a time.
-const IDEAS: [&str; 6] = [
+pub const IDEAS: [&str; 6] = [
     "Round 1 — trading: you give what costs you little and ask for what you value most. Your priorities are private; theirs too.",
     "Round 2 — small steps: a unilateral gesture (G) asks nothing back. Steps that are returned build trust, the way the Cold War's hotline did.",
     "Round 3 — trust, but verify: each commitment can carry a check. A quiet breach is caught with that check's chance; without one it rarely is.",
