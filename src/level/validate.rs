@@ -8,6 +8,8 @@
 //! Each section destructures its part of the scenario in full, so a field added to the format
 //! fails to compile here until someone decides how to check it.
 
+mod map;
+
 use super::locate::{Place, Source};
 use super::{ErrorKind, LevelError};
 use crate::sim::media::slots_of;
@@ -42,6 +44,7 @@ pub fn validate(file: &str, text: &str, sc: &Scenario) -> Vec<LevelError> {
     check_end(&mut c, sc);
     check_ai(&mut c, &sc.ai);
     check_mediator(&mut c, sc.mediator.as_ref());
+    map::check_map(&mut c, sc);
     check_texts(&mut c, sc);
     c.errors
 }
@@ -87,6 +90,7 @@ fn check_top(c: &mut Checker, sc: &Scenario) {
         ai: _,
         observers: _,
         mediator: _,
+        map: _,
         derived: _,
     } = sc;
     let top = Place::root();
@@ -356,6 +360,8 @@ fn check_measure(c: &mut Checker, p: &Place, m: &MeasureDef, observers: bool, na
         withdrawable: _,
         gesture: _,
         breach_gain,
+        place: _,
+        icon: _,
     } = m;
     c.range(&p.field("value"), *value, 0.0, 10.0);
     c.range(&p.field("burden"), *burden, 0.0, 10.0);

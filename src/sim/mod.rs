@@ -6,6 +6,7 @@ pub mod deck;
 pub mod derived;
 pub mod event;
 pub mod hash;
+pub mod map;
 pub mod measures;
 pub mod media;
 pub mod offers;

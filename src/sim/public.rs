@@ -56,6 +56,8 @@ pub struct PublicLevel {
     pub ai: AiDef,
     pub observers: Option<String>,
     pub mediator: Option<MediatorDef>,
+    /// The region's map: the level's own, or the generated one.
+    pub map: super::map::MapDef,
     /// The level's content hash ([`Scenario::content_hash`]): two machines agree they play the
     /// same level only if this matches.
     pub hash: String,
@@ -133,6 +135,9 @@ impl PublicLevel {
             ai: sc.ai.clone(),
             observers: sc.observers.clone(),
             mediator: sc.mediator.clone(),
+            map: sc.map.clone().unwrap_or_else(|| {
+                super::map::MapDef::generated([&sc.side_a.name, &sc.side_b.name])
+            }),
             hash: sc.content_hash(),
             index,
         }

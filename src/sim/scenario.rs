@@ -260,6 +260,12 @@ pub struct MeasureDef {
     /// What quietly breaking it gains the breaker per round (security, economy, capital).
     #[serde(default)]
     pub breach_gain: Effects,
+    /// Where on the map it acts: the id of one of the map's places.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// How the map draws it while in force; by its area when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<super::map::MeasureIcon>,
 }
 
 fn yes() -> bool {
@@ -679,6 +685,9 @@ pub struct Scenario {
     pub observers: Option<String>,
     #[serde(default)]
     pub mediator: Option<MediatorDef>,
+    /// The region as a map; a plain two-state map is drawn when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map: Option<super::map::MapDef>,
     /// Work derived from the scenario once and shared by every match on it.
     #[serde(skip)]
     pub derived: Derived,
