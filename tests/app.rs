@@ -86,6 +86,7 @@ fn table_cx<'a>(
         can_act: true,
         opponent: "the computer",
         link: None,
+        map: None,
         pal: Palette::default(),
     }
 }
@@ -2103,4 +2104,67 @@ fn a_window_joins_a_class_plays_through_a_host_restart_and_reads_the_debrief() {
     assert!(m.ending.is_some());
     assert!(g.client().is_none(), "the debrief reads the replayed match");
     rt.block_on(host.stop());
+}
+
+/// A commitment in force, as a view carries it.
+fn in_force(id: u32, measure: &str, by: Side, caught: u32) -> detente::sim::view::CommitmentView {
+    detente::sim::view::CommitmentView {
+        id,
+        measure: measure.into(),
+        by,
+        verification: None,
+        term: detente::sim::Term::Pledge,
+        signed_round: 1,
+        gesture: false,
+        caught,
+        hidden_breaches: None,
+    }
+}
+
+#[test]
+fn the_map_draws_each_commitment_where_it_works_and_marks_a_caught_breach() {
+    use detente::app::scene::symbols::{symbols, troops};
+    use detente::sim::map::MeasureIcon;
+    let sc = tutorial();
+    let level = sc.public();
+    let m = Match::new(sc.clone(), 1);
+    let mut view = m.view(Side::A);
+    assert!(
+        symbols(&view, level).is_empty(),
+        "nothing in force, nothing drawn"
+    );
+    // A hotline runs between the capitals; a measure with a place stands at it.
+    view.commitments = vec![
+        in_force(1, "hotline", Side::A, 0),
+        in_force(2, "lakeside_market", Side::B, 0),
+    ];
+    let s = symbols(&view, level);
+    assert_eq!(s.len(), 2);
+    let hotline = s.iter().find(|s| s.id == 1).unwrap();
+    assert_eq!(hotline.icon, MeasureIcon::Hotline);
+    assert_eq!(hotline.at, level.map.capital(Side::A));
+    assert_eq!(hotline.to, Some(level.map.capital(Side::B)));
+    let market = s.iter().find(|s| s.id == 2).unwrap();
+    assert_eq!(
+        Some(market.at),
+        level.map.place("mira_market").map(|p| p.at)
+    );
+    assert!(!market.broken);
+    // Caught broken: the same symbol, marked.
+    view.commitments[1].caught = 1;
+    let s = symbols(&view, level);
+    assert!(s.iter().find(|s| s.id == 2).unwrap().broken);
+    assert!(!s.iter().find(|s| s.id == 1).unwrap().broken);
+    // Withdrawn or lapsed: gone.
+    view.commitments.remove(0);
+    assert!(symbols(&view, level).iter().all(|s| s.id != 1));
+    // A quiet breach the viewer does not know of changes nothing on the map.
+    let mut theirs = view.clone();
+    theirs.commitments[0].hidden_breaches = Some(3);
+    assert_eq!(symbols(&theirs, level), symbols(&view, level));
+    // The border fills with troops only near the clash line, more the nearer.
+    let clash = level.end.clash_at;
+    assert_eq!(troops(clash - 40.0, clash), 0);
+    assert!(troops(clash - 10.0, clash) > 0);
+    assert!(troops(clash, clash) > troops(clash - 10.0, clash));
 }

@@ -16,6 +16,7 @@ pub mod hot_reload;
 pub mod idle;
 pub mod levels;
 pub mod save;
+pub mod scene;
 pub mod screens;
 pub mod screenshot;
 pub mod settings;
@@ -66,14 +67,20 @@ fn log_screen(screen: Res<State<Screen>>, step: Option<Res<State<Step>>>) {
 pub fn ui_plugin(app: &mut App) {
     app.add_plugins(bevy_egui::EguiPlugin::default())
         .insert_resource(ClearColor(Color::srgb(0.09, 0.1, 0.12)))
+        // egui draws on the window's camera, never on the map's (which renders to an image).
+        .insert_resource(bevy_egui::EguiGlobalSettings {
+            auto_create_primary_context: false,
+            ..default()
+        })
         .add_systems(Startup, |mut commands: Commands| {
-            commands.spawn(Camera2d);
+            commands.spawn((Camera2d, bevy_egui::PrimaryEguiContext));
         })
         .add_systems(
             Update,
             (screens::apply_window_settings, screenshot::f12_screenshot),
         );
     screens::draw_plugin(app);
+    scene::plugin(app);
     idle::plugin(app);
 }
 

@@ -986,26 +986,22 @@ fn weights_too_large_to_add_up_are_refused() {
 #[test]
 fn map_mistakes_are_refused_where_they_stand() {
     // A place off the map.
-    let text = edited(
-        "(id: \"kellhaven\"",
-        "at: (82, 32)",
-        "at: (182, 32)",
-    );
+    let text = edited("(id: \"kellhaven\"", "at: (82, 32)", "at: (182, 32)");
     let line = line_after(&text, "(id: \"kellhaven\"", "at: (182");
-    assert_reported(&refused(&text), "map.places[1].at", ErrorKind::OutOfRange, line);
-    // A point of an outline off the map, on its own line.
-    let text = edited(
-        "territory_b: [",
-        "(100, 60)",
-        "(100, -5)",
+    assert_reported(
+        &refused(&text),
+        "map.places[1].at",
+        ErrorKind::OutOfRange,
+        line,
     );
+    // A point of an outline off the map, on its own line.
+    let text = edited("territory_b: [", "(100, 60)", "(100, -5)");
     let line = line_after(&text, "territory_b: [", "(100, -5)");
     let errors = refused(&text);
     assert!(
-        errors
-            .iter()
-            .any(|e| e.field == "map.territory_b[1]" && e.kind == ErrorKind::OutOfRange
-                && e.pos.map(|(l, _)| l) == Some(line)),
+        errors.iter().any(|e| e.field == "map.territory_b[1]"
+            && e.kind == ErrorKind::OutOfRange
+            && e.pos.map(|(l, _)| l) == Some(line)),
         "{}",
         LevelErrors(errors.clone())
     );
@@ -1016,7 +1012,12 @@ fn map_mistakes_are_refused_where_they_stand() {
         "[(0, 0), (0, 60)]",
     );
     let line = line_after(&text, "territory_a: [", "[(0, 0)");
-    assert_reported(&refused(&text), "map.territory_a", ErrorKind::Inconsistent, line);
+    assert_reported(
+        &refused(&text),
+        "map.territory_a",
+        ErrorKind::Inconsistent,
+        line,
+    );
     // A measure naming a place the map does not have.
     let text = edited(
         "id: \"lakeside_market\"",
@@ -1032,19 +1033,29 @@ fn map_mistakes_are_refused_where_they_stand() {
     );
     // Two places with one id.
     let text = edited("(id: \"kellhaven\"", "kellhaven", "marrow_ford");
-    let line = line_after(&text, "(id: \"marrow_ford\", name: \"Kellhaven\"", "marrow_ford");
+    let line = line_after(
+        &text,
+        "(id: \"marrow_ford\", name: \"Kellhaven\"",
+        "marrow_ford",
+    );
     assert_reported(&refused(&text), "map.places[1].id", ErrorKind::BadId, line);
 }
 
 #[test]
 fn a_level_without_a_map_gets_two_states_and_no_place_names_to_miss() {
     let text = tutorial();
-    let start = text.find("    // The region on screen").expect("the tutorial draws a map");
+    let start = text
+        .find("    // The region on screen")
+        .expect("the tutorial draws a map");
     let end = start + text[start..].find("\n    ),\n").unwrap() + "\n    ),\n".len();
     let without = format!("{}{}", &text[..start], &text[end..]);
     // Its measures still name places: each is refused by name.
     let errors = refused(&without);
-    assert!(errors.iter().all(|e| e.kind == ErrorKind::UnknownName && e.field.ends_with(".place")));
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.kind == ErrorKind::UnknownName && e.field.ends_with(".place"))
+    );
     assert_eq!(errors.len(), 6);
     // Without those, it loads and the public level carries a generated map.
     let plain: String = without

@@ -148,7 +148,7 @@ impl MapDef {
         let mut a = vec![(0.0, 0.0), (0.0, HEIGHT)];
         a.extend(border.iter().copied());
         let mut b: Vec<Point> = border.iter().rev().copied().collect();
-        b.extend([(WIDTH, 0.0), (WIDTH, HEIGHT)]);
+        b.extend([(WIDTH, HEIGHT), (WIDTH, 0.0)]);
         MapDef {
             territory_a: a,
             territory_b: b,

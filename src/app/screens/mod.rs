@@ -200,6 +200,17 @@ pub fn table_page(
     g: &Game,
     st: &mut table::TableState,
 ) -> Vec<Intent> {
+    table_page_with_map(ui, pal, g, st, None)
+}
+
+/// The table page with the region's scene above it.
+pub fn table_page_with_map(
+    ui: &mut egui::Ui,
+    pal: Palette,
+    g: &Game,
+    st: &mut table::TableState,
+    map: Option<egui::TextureId>,
+) -> Vec<Intent> {
     let view = g.view();
     let log = g.log();
     let them = g.viewer.other();
@@ -219,6 +230,7 @@ pub fn table_page(
         link: g
             .client()
             .map(|c| crate::app::class::link_line(c, std::time::Instant::now())),
+        map,
         pal,
     };
     table::table_ui(ui, &cx, st)

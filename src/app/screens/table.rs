@@ -29,6 +29,8 @@ pub struct TableCtx<'a> {
     pub opponent: &'a str,
     /// In a class: whether the connection is well, and how it stands in words.
     pub link: Option<(bool, String)>,
+    /// The region's scene, drawn by the window (none where no renderer runs).
+    pub map: Option<egui::TextureId>,
     pub pal: Palette,
 }
 
@@ -47,6 +49,8 @@ pub struct TableState {
     pub confirm_withdraw: Option<u32>,
     /// (side, round, exchanges left) the draft belongs to; a new turn resets transient choices.
     pub turn_key: Option<(Side, u32, u32)>,
+    /// The player folded the map away (M).
+    pub hide_map: bool,
 }
 
 impl TableState {
@@ -116,6 +120,7 @@ pub fn table_ui(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Vec<Action> 
             });
         });
     egui::CentralPanel::default().show(ui, |ui| {
+        map_band(ui, cx, st);
         // With an offer to answer, the answer is laid out first, at the foot, so it stays in
         // reach at any scale; everything else scrolls above it.
         let answering = cx.can_act
@@ -137,6 +142,43 @@ pub fn table_ui(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) -> Vec<Action> 
         central(ui, cx, st, &mut out);
     });
     out
+}
+
+/// The region above the table: the scene's image at the map's proportions with the places'
+/// names over it, folded away with M.
+fn map_band(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) {
+    let Some(texture) = cx.map else {
+        return;
+    };
+    if ui::key_pressed(ui, egui::Key::M) {
+        st.hide_map = !st.hide_map;
+    }
+    let label = if st.hide_map {
+        "Show the map  [M]"
+    } else {
+        "Hide the map  [M]"
+    };
+    if st.hide_map {
+        if ui.small_button(label).clicked() {
+            st.hide_map = false;
+        }
+        return;
+    }
+    let (w, h) = crate::app::scene::IMAGE_SIZE;
+    let aspect = w as f32 / h as f32;
+    let most_h = (ui.available_height() * 0.3).clamp(110.0, 230.0);
+    let width = ui.available_width().min(most_h * aspect);
+    let size = egui::vec2(width, width / aspect);
+    let resp = ui
+        .vertical_centered(|ui| ui.add(egui::Image::new((texture, size))))
+        .inner;
+    crate::app::scene::labels(ui, resp.rect, &cx.sc.map);
+    resp.on_hover_text(
+        "The region. Each commitment in force is drawn where it works, in the colour of the state that gave it; a red cross marks one caught broken. The border reddens and fills with troops as tension nears a clash.",
+    );
+    if ui.small_button(label).clicked() {
+        st.hide_map = true;
+    }
 }
 
 /// What the player must know before acting: a takeover, a refused move, what answered their
@@ -560,11 +602,18 @@ fn draw(
     mut contexts: bevy_egui::EguiContexts,
     game: Option<bevy::prelude::Res<crate::app::Game>>,
     st: Option<bevy::prelude::ResMut<TableState>>,
+    map: Option<bevy::prelude::Res<crate::app::scene::MapImage>>,
     mut out: super::Outbox,
 ) -> bevy::prelude::Result {
     let mut root = super::root_ui(contexts.ctx_mut()?);
     if let (Some(g), Some(mut st)) = (game, st) {
-        let intents = super::table_page(&mut root, out.palette(), &g, st.as_mut());
+        let intents = super::table_page_with_map(
+            &mut root,
+            out.palette(),
+            &g,
+            st.as_mut(),
+            map.map(|m| m.texture),
+        );
         out.send(intents);
     }
     Ok(())

@@ -57,7 +57,11 @@ fn check_def(c: &mut Checker, root: &Place, m: &MapDef) {
         line(c, &root.field("border"), border);
     }
     for (i, w) in water.iter().enumerate() {
-        let WaterDef { name: _, kind, points } = w;
+        let WaterDef {
+            name: _,
+            kind,
+            points,
+        } = w;
         let p = root.item("water", i).field("points");
         if kind.is_line() {
             line(c, &p, points);

@@ -1,0 +1,723 @@
+//! The region as a scene, drawn with Bevy's 2D renderer into an image that the table shows
+//! above the offer: the two territories, the border, the water and the named places of the
+//! level's map, and every commitment in force where it acts. A new commitment grows in, a
+//! breach that is caught flashes and stays marked, a lapsed or withdrawn one shrinks away, and
+//! the border reddens and fills with troops as tension nears a clash.
+//!
+//! The scene follows the viewer's view only ([`symbols::symbols`]), so at one screen it never
+//! shows what belongs to the other side.
+
+pub mod symbols;
+
+use super::game::Game;
+use super::screens::Step;
+use crate::sim::map::{self, MapDef, MeasureIcon, Point, WaterKind};
+use crate::sim::{PublicLevel, Side};
+use bevy::asset::RenderAssetUsages;
+use bevy::camera::RenderTarget;
+use bevy::camera::visibility::RenderLayers;
+use bevy::mesh::{Indices, PrimitiveTopology};
+use bevy::platform::collections::HashMap;
+use bevy::prelude::*;
+use bevy::render::render_resource::{
+    Extent3d, TextureDescriptor, TextureDimension, TextureFormat, TextureUsages,
+};
+use bevy_egui::{EguiTextureHandle, EguiUserTextures};
+use symbols::Symbol;
+
+/// The scene's image, in pixels: the map's 100 x 60 units at ten pixels each.
+pub const IMAGE_SIZE: (u32, u32) = (1000, 600);
+const PX: f32 = 10.0;
+/// The render layer of the map's entities and camera, apart from the window's.
+const LAYER: usize = 1;
+
+/// The image the scene is drawn into, and its texture for egui.
+#[derive(Resource, Debug, Clone)]
+pub struct MapImage {
+    pub handle: Handle<Image>,
+    pub texture: bevy_egui::egui::TextureId,
+}
+
+/// Every entity of the scene (despawned when another level is drawn).
+#[derive(Component)]
+struct SceneItem;
+
+#[derive(Component)]
+struct MapCamera;
+
+/// The symbol of a commitment, and whether it is drawn as caught broken.
+#[derive(Component)]
+struct SymbolOf {
+    broken: bool,
+}
+
+/// A soldier's mark on the border.
+#[derive(Component)]
+struct Troop;
+
+/// A short animation on a symbol.
+#[derive(Component, Clone, Copy)]
+struct Pulse {
+    kind: PulseKind,
+    start: f64,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum PulseKind {
+    Appear,
+    Caught,
+    Vanish,
+}
+
+impl PulseKind {
+    fn seconds(self) -> f64 {
+        match self {
+            PulseKind::Appear | PulseKind::Vanish => 0.45,
+            PulseKind::Caught => 1.5,
+        }
+    }
+}
+
+/// What is drawn now, to change only what changed.
+#[derive(Resource, Default)]
+struct Drawn {
+    level: String,
+    symbols: HashMap<u32, Entity>,
+    troops: usize,
+    border: Option<Handle<ColorMaterial>>,
+    tension: f32,
+}
+
+/// The scene: its image and camera at start-up, then the map of each match and its symbols.
+pub fn plugin(app: &mut App) {
+    app.init_resource::<Drawn>()
+        .add_systems(Startup, setup)
+        .add_systems(Update, (build_map, follow_view, animate, camera_on).chain());
+}
+
+fn setup(
+    mut commands: Commands,
+    mut images: ResMut<Assets<Image>>,
+    mut textures: ResMut<EguiUserTextures>,
+) {
+    let size = Extent3d {
+        width: IMAGE_SIZE.0,
+        height: IMAGE_SIZE.1,
+        ..default()
+    };
+    let mut image = Image {
+        texture_descriptor: TextureDescriptor {
+            label: Some("map"),
+            size,
+            dimension: TextureDimension::D2,
+            format: TextureFormat::Bgra8UnormSrgb,
+            mip_level_count: 1,
+            sample_count: 1,
+            usage: TextureUsages::TEXTURE_BINDING
+                | TextureUsages::COPY_DST
+                | TextureUsages::RENDER_ATTACHMENT,
+            view_formats: &[],
+        },
+        ..default()
+    };
+    image.resize(size);
+    let handle = images.add(image);
+    let texture = textures.add_image(EguiTextureHandle::Strong(handle.clone()));
+    commands.insert_resource(MapImage {
+        handle: handle.clone(),
+        texture,
+    });
+    commands.spawn((
+        Camera2d,
+        Camera {
+            order: -1,
+            is_active: false,
+            clear_color: ClearColorConfig::Custom(Color::srgb(0.16, 0.27, 0.36)),
+            ..default()
+        },
+        RenderTarget::Image(handle.into()),
+        RenderLayers::layer(LAYER),
+        MapCamera,
+    ));
+}
+
+/// Map units to the scene's world: centred, ten pixels a unit, y up.
+fn world((x, y): Point) -> Vec2 {
+    Vec2::new((x - map::WIDTH / 2.0) * PX, (y - map::HEIGHT / 2.0) * PX)
+}
+
+/// The colour of a state's symbols and land.
+fn side_colour(side: Side) -> Color {
+    match side {
+        Side::A => Color::srgb(0.27, 0.55, 0.85),
+        Side::B => Color::srgb(0.90, 0.60, 0.20),
+    }
+}
+
+fn land_colour(side: Side) -> Color {
+    match side {
+        Side::A => Color::srgb(0.29, 0.36, 0.30),
+        Side::B => Color::srgb(0.38, 0.35, 0.27),
+    }
+}
+
+/// The border's colour for a tension: pale when calm, red near a clash.
+fn border_colour(tension: f32, clash_at: f32) -> Color {
+    let t = (tension / clash_at.max(1.0)).clamp(0.0, 1.0);
+    let calm = Vec3::new(0.85, 0.85, 0.80);
+    let alarm = Vec3::new(0.95, 0.15, 0.12);
+    let c = calm.lerp(alarm, t * t);
+    Color::srgb(c.x, c.y, c.z)
+}
+
+/// Draw the level's map when a match on another level is up.
+#[allow(clippy::too_many_arguments)]
+fn build_map(
+    mut commands: Commands,
+    game: Option<Res<Game>>,
+    mut drawn: ResMut<Drawn>,
+    items: Query<Entity, With<SceneItem>>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<ColorMaterial>>,
+) {
+    let Some(game) = game else {
+        return;
+    };
+    let level = game.level().clone();
+    // A new match redraws even on the same level: its commitments are not the last one's.
+    if drawn.level == level.hash && !game.is_added() {
+        return;
+    }
+    for e in &items {
+        commands.entity(e).despawn();
+    }
+    *drawn = Drawn {
+        level: level.hash.clone(),
+        ..default()
+    };
+    let m = &level.map;
+    let layer = RenderLayers::layer(LAYER);
+    let mut shape = |commands: &mut Commands, mesh: Mesh, colour: Color, z: f32| {
+        let mat = materials.add(colour);
+        commands.spawn((
+            Mesh2d(meshes.add(mesh)),
+            MeshMaterial2d(mat.clone()),
+            Transform::from_xyz(0.0, 0.0, z),
+            layer.clone(),
+            SceneItem,
+        ));
+        mat
+    };
+    for s in Side::BOTH {
+        shape(
+            &mut commands,
+            fill_mesh(m.territory(s)),
+            land_colour(s),
+            0.0,
+        );
+    }
+    for w in &m.water {
+        let colour = Color::srgb(0.22, 0.42, 0.60);
+        let mesh = if w.kind == WaterKind::River {
+            line_mesh(&w.points, 0.8)
+        } else {
+            fill_mesh(&w.points)
+        };
+        shape(
+            &mut commands,
+            mesh,
+            colour,
+            if w.kind == WaterKind::Sea { 0.5 } else { 1.0 },
+        );
+    }
+    if m.border.len() >= 2 {
+        let view = game.view();
+        let colour = border_colour(view.tension, level.end.clash_at);
+        let mat = shape(&mut commands, line_mesh(&m.border, 0.5), colour, 2.0);
+        drawn.border = Some(mat);
+        drawn.tension = view.tension;
+    }
+    for p in &m.places {
+        let (r, colour) = match p.kind {
+            map::PlaceKind::Capital => (1.3, Color::WHITE),
+            _ => (0.7, Color::srgb(0.85, 0.85, 0.85)),
+        };
+        let at = world(p.at);
+        commands.spawn((
+            Mesh2d(meshes.add(Circle::new(r * PX))),
+            MeshMaterial2d(materials.add(colour)),
+            Transform::from_xyz(at.x, at.y, 3.0),
+            layer.clone(),
+            SceneItem,
+        ));
+    }
+}
+
+/// Keep the symbols, the border's colour and the troops in step with the viewer's view.
+#[allow(clippy::too_many_arguments)]
+fn follow_view(
+    mut commands: Commands,
+    game: Option<Res<Game>>,
+    mut drawn: ResMut<Drawn>,
+    mut marks: Query<(&mut SymbolOf, Option<&Pulse>)>,
+    troops: Query<Entity, With<Troop>>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<ColorMaterial>>,
+    time: Res<Time<Real>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    let Some(game) = game else {
+        return;
+    };
+    if !game.is_changed() {
+        return;
+    }
+    let level = game.level().clone();
+    let view = game.view();
+    let now = time.elapsed_secs_f64();
+    let layer = RenderLayers::layer(LAYER);
+    let wanted = symbols::symbols(&view, &level);
+    let mut changed = false;
+    // Gone from the view: shrink away.
+    let ids: Vec<u32> = drawn.symbols.keys().copied().collect();
+    for id in ids {
+        if wanted.iter().any(|s| s.id == id) {
+            continue;
+        }
+        if let Some(e) = drawn.symbols.remove(&id) {
+            commands.entity(e).insert(Pulse {
+                kind: PulseKind::Vanish,
+                start: now,
+            });
+            changed = true;
+        }
+    }
+    for s in &wanted {
+        match drawn.symbols.get(&s.id) {
+            Some(&e) => {
+                if let Ok((mut mark, _)) = marks.get_mut(e)
+                    && s.broken
+                    && !mark.broken
+                {
+                    mark.broken = true;
+                    commands.entity(e).insert(Pulse {
+                        kind: PulseKind::Caught,
+                        start: now,
+                    });
+                    spawn_broken_mark(&mut commands, e, &mut meshes, &mut materials, &layer);
+                    changed = true;
+                }
+            }
+            None => {
+                let e = spawn_symbol(&mut commands, s, &mut meshes, &mut materials, &layer);
+                commands.entity(e).insert(Pulse {
+                    kind: PulseKind::Appear,
+                    start: now,
+                });
+                if s.broken {
+                    spawn_broken_mark(&mut commands, e, &mut meshes, &mut materials, &layer);
+                }
+                drawn.symbols.insert(s.id, e);
+                changed = true;
+            }
+        }
+    }
+    // The border's colour and its troops follow tension.
+    if (drawn.tension - view.tension).abs() > 0.01
+        && let Some(mat) = drawn.border.clone()
+        && let Some(mut m) = materials.get_mut(&mat)
+    {
+        m.color = border_colour(view.tension, level.end.clash_at);
+        drawn.tension = view.tension;
+        changed = true;
+    }
+    let n = symbols::troops(view.tension, level.end.clash_at);
+    if n != drawn.troops {
+        for e in &troops {
+            commands.entity(e).despawn();
+        }
+        spawn_troops(
+            &mut commands,
+            &level,
+            n,
+            &mut meshes,
+            &mut materials,
+            &layer,
+        );
+        drawn.troops = n;
+        changed = true;
+    }
+    if changed {
+        redraw.write(bevy::window::RequestRedraw);
+    }
+}
+
+/// A commitment's symbol: a shape by its icon, in its state's colour.
+fn spawn_symbol(
+    commands: &mut Commands,
+    s: &Symbol,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<ColorMaterial>,
+    layer: &RenderLayers,
+) -> Entity {
+    let colour = side_colour(s.by);
+    let at = world(s.at);
+    let r = 2.3 * PX;
+    let mesh: Mesh = match s.icon {
+        MeasureIcon::Hotline => {
+            let to = world(s.to.unwrap_or(s.at));
+            let mut pts = vec![(0.0, 0.0), ((to.x - at.x) / PX, (to.y - at.y) / PX)];
+            // Map units relative to the symbol's own position.
+            for p in &mut pts {
+                *p = (p.0 + map::WIDTH / 2.0, p.1 + map::HEIGHT / 2.0);
+            }
+            line_mesh(&pts, 0.35)
+        }
+        MeasureIcon::Monitoring => Rhombus::new(r * 1.3, r * 1.3).into(),
+        MeasureIcon::Pullback => Triangle2d::new(
+            Vec2::new(-r, -r * 0.6),
+            Vec2::new(r, -r * 0.6),
+            Vec2::new(0.0, r),
+        )
+        .into(),
+        MeasureIcon::Corridor => Rectangle::new(r * 2.2, r * 0.8).into(),
+        MeasureIcon::Commission => RegularPolygon::new(r, 6).into(),
+        MeasureIcon::Trade => Circle::new(r * 0.8).into(),
+        MeasureIcon::Legal => Rectangle::new(r * 1.3, r * 1.3).into(),
+        MeasureIcon::Aid => Rectangle::new(r * 0.6, r * 1.8).into(),
+        MeasureIcon::People => Annulus::new(r * 0.45, r * 0.85).into(),
+        MeasureIcon::Statement => RegularPolygon::new(r * 0.8, 3).into(),
+    };
+    let z = if s.icon == MeasureIcon::Hotline {
+        2.5
+    } else {
+        4.0
+    };
+    let outline = commands
+        .spawn((
+            Mesh2d(meshes.add(Circle::new(r * 1.05))),
+            MeshMaterial2d(materials.add(Color::srgba(0.05, 0.05, 0.06, 0.55))),
+            Transform::from_xyz(0.0, 0.0, -0.1),
+            layer.clone(),
+        ))
+        .id();
+    let e = commands
+        .spawn((
+            Mesh2d(meshes.add(mesh)),
+            MeshMaterial2d(materials.add(colour)),
+            Transform::from_xyz(at.x, at.y, z).with_scale(Vec3::splat(0.01)),
+            layer.clone(),
+            SceneItem,
+            SymbolOf { broken: false },
+        ))
+        .id();
+    if s.icon != MeasureIcon::Hotline {
+        commands.entity(e).add_child(outline);
+    } else {
+        commands.entity(outline).despawn();
+    }
+    e
+}
+
+/// A red cross over a symbol whose breach was caught.
+fn spawn_broken_mark(
+    commands: &mut Commands,
+    parent: Entity,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<ColorMaterial>,
+    layer: &RenderLayers,
+) {
+    let red = materials.add(Color::srgb(0.95, 0.12, 0.10));
+    for angle in [0.785f32, -0.785] {
+        let bar = commands
+            .spawn((
+                Mesh2d(meshes.add(Rectangle::new(5.0 * PX, 0.8 * PX))),
+                MeshMaterial2d(red.clone()),
+                Transform::from_xyz(0.0, 0.0, 0.5).with_rotation(Quat::from_rotation_z(angle)),
+                layer.clone(),
+            ))
+            .id();
+        commands.entity(parent).add_child(bar);
+    }
+}
+
+/// `n` dark marks of soldiers along the border, alternating sides of the line.
+fn spawn_troops(
+    commands: &mut Commands,
+    level: &PublicLevel,
+    n: usize,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<ColorMaterial>,
+    layer: &RenderLayers,
+) {
+    if n == 0 {
+        return;
+    }
+    let mesh = meshes.add(Triangle2d::new(
+        Vec2::new(-0.7 * PX, -0.5 * PX),
+        Vec2::new(0.7 * PX, -0.5 * PX),
+        Vec2::new(0.0, 0.7 * PX),
+    ));
+    let mat = materials.add(Color::srgb(0.10, 0.10, 0.10));
+    for i in 0..n {
+        let t = (i as f32 + 0.5) / n as f32;
+        let (x, y) = level.map.along_border(t);
+        let dx = if i % 2 == 0 { -1.6 } else { 1.6 };
+        let at = world((x + dx, y));
+        commands.spawn((
+            Mesh2d(mesh.clone()),
+            MeshMaterial2d(mat.clone()),
+            Transform::from_xyz(at.x, at.y, 3.5),
+            layer.clone(),
+            SceneItem,
+            Troop,
+        ));
+    }
+}
+
+/// Run the symbols' animations, asking for frames only while one runs.
+fn animate(
+    mut commands: Commands,
+    mut q: Query<(Entity, &Pulse, &mut Transform)>,
+    time: Res<Time<Real>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    let now = time.elapsed_secs_f64();
+    let mut running = false;
+    for (e, p, mut tf) in &mut q {
+        let f = ((now - p.start) / p.kind.seconds()).clamp(0.0, 1.0) as f32;
+        let scale = match p.kind {
+            PulseKind::Appear => f,
+            PulseKind::Vanish => 1.0 - f,
+            PulseKind::Caught => {
+                1.0 + 0.6 * (f * std::f32::consts::PI * 3.0).sin().abs() * (1.0 - f)
+            }
+        };
+        tf.scale = Vec3::splat(scale.max(0.01));
+        if f >= 1.0 {
+            if p.kind == PulseKind::Vanish {
+                commands.entity(e).despawn();
+            } else {
+                tf.scale = Vec3::ONE;
+                commands.entity(e).remove::<Pulse>();
+            }
+        } else {
+            running = true;
+        }
+    }
+    if running {
+        redraw.write(bevy::window::RequestRedraw);
+    }
+}
+
+/// The scene's camera draws only while the table is up.
+fn camera_on(
+    step: Option<Res<State<Step>>>,
+    game: Option<Res<Game>>,
+    mut cams: Query<&mut Camera, With<MapCamera>>,
+) {
+    let on = game.is_some() && step.is_some_and(|s| *s.get() == Step::Table);
+    for mut c in &mut cams {
+        if c.is_active != on {
+            c.is_active = on;
+        }
+    }
+}
+
+/// Twice the signed area of the triangle a, b, c.
+fn cross(a: Point, b: Point, c: Point) -> f32 {
+    (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+}
+
+/// Triangles filling a simple outline (ear clipping), as indices into `pts`.
+pub fn triangulate(pts: &[Point]) -> Vec<u32> {
+    let n = pts.len();
+    if n < 3 {
+        return Vec::new();
+    }
+    let mut idx: Vec<usize> = (0..n).collect();
+    if map::signed_area2(pts) < 0.0 {
+        idx.reverse();
+    }
+    let mut out = Vec::with_capacity((n - 2) * 3);
+    let mut guard = 0;
+    while idx.len() > 3 && guard < n * n {
+        guard += 1;
+        let m = idx.len();
+        let mut clipped = false;
+        for i in 0..m {
+            let (a, b, c) = (idx[(i + m - 1) % m], idx[i], idx[(i + 1) % m]);
+            if cross(pts[a], pts[b], pts[c]) <= 0.0 {
+                continue;
+            }
+            let inside = idx.iter().any(|&p| {
+                p != a
+                    && p != b
+                    && p != c
+                    && cross(pts[a], pts[b], pts[p]) >= 0.0
+                    && cross(pts[b], pts[c], pts[p]) >= 0.0
+                    && cross(pts[c], pts[a], pts[p]) >= 0.0
+            });
+            if inside {
+                continue;
+            }
+            out.extend([a as u32, b as u32, c as u32]);
+            idx.remove(i);
+            clipped = true;
+            break;
+        }
+        if !clipped {
+            break;
+        }
+    }
+    if idx.len() == 3 {
+        out.extend(idx.iter().map(|&i| i as u32));
+    }
+    out
+}
+
+/// A filled outline.
+fn fill_mesh(pts: &[Point]) -> Mesh {
+    let positions: Vec<[f32; 3]> = pts
+        .iter()
+        .map(|p| {
+            let w = world(*p);
+            [w.x, w.y, 0.0]
+        })
+        .collect();
+    let mut mesh = Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::default(),
+    );
+    mesh.insert_attribute(Mesh::ATTRIBUTE_POSITION, positions);
+    mesh.insert_indices(Indices::U32(triangulate(pts)));
+    mesh
+}
+
+/// A line of `width` map units along `pts`, one quad a segment with a joint at each point.
+fn line_mesh(pts: &[Point], width: f32) -> Mesh {
+    let half = width * PX / 2.0;
+    let mut positions: Vec<[f32; 3]> = Vec::new();
+    let mut indices: Vec<u32> = Vec::new();
+    for w in pts.windows(2) {
+        let (a, b) = (world(w[0]), world(w[1]));
+        let n = (b - a).perp().normalize_or_zero() * half;
+        let base = positions.len() as u32;
+        for p in [a + n, a - n, b + n, b - n] {
+            positions.push([p.x, p.y, 0.0]);
+        }
+        indices.extend([base, base + 1, base + 2, base + 1, base + 3, base + 2]);
+    }
+    // Round the joints with small squares turned to the line, enough at this width.
+    for p in pts {
+        let c = world(*p);
+        let base = positions.len() as u32;
+        for (dx, dy) in [(-half, -half), (half, -half), (half, half), (-half, half)] {
+            positions.push([c.x + dx, c.y + dy, 0.0]);
+        }
+        indices.extend([base, base + 1, base + 2, base, base + 2, base + 3]);
+    }
+    let mut mesh = Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::default(),
+    );
+    mesh.insert_attribute(Mesh::ATTRIBUTE_POSITION, positions);
+    mesh.insert_indices(Indices::U32(indices));
+    mesh
+}
+
+/// Where a map point falls in a rectangle that shows the whole map at its own proportions.
+pub fn to_rect(rect: bevy_egui::egui::Rect, (x, y): Point) -> bevy_egui::egui::Pos2 {
+    bevy_egui::egui::pos2(
+        rect.left() + rect.width() * x / map::WIDTH,
+        rect.bottom() - rect.height() * y / map::HEIGHT,
+    )
+}
+
+/// The map's names over the scene's image.
+pub fn labels(ui: &bevy_egui::egui::Ui, rect: bevy_egui::egui::Rect, m: &MapDef) {
+    use bevy_egui::egui::{Align2, Color32, FontId, vec2};
+    let painter = ui.painter_at(rect);
+    let font = FontId::proportional(11.0);
+    for p in &m.places {
+        let at = to_rect(rect, p.at) + vec2(0.0, -9.0);
+        painter.text(
+            at + vec2(1.0, 1.0),
+            Align2::CENTER_BOTTOM,
+            &p.name,
+            font.clone(),
+            Color32::from_black_alpha(200),
+        );
+        painter.text(
+            at,
+            Align2::CENTER_BOTTOM,
+            &p.name,
+            font.clone(),
+            Color32::WHITE,
+        );
+    }
+    for w in &m.water {
+        let at = if w.kind.is_line() {
+            map::along(&w.points, 0.25).unwrap_or(map::centroid(&w.points))
+        } else {
+            map::centroid(&w.points)
+        };
+        // A place's name wins over the water's where the two would overlap.
+        if m.places
+            .iter()
+            .any(|p| (p.at.0 - at.0).abs() < 9.0 && (p.at.1 - at.1).abs() < 4.0)
+        {
+            continue;
+        }
+        painter.text(
+            to_rect(rect, at),
+            Align2::CENTER_CENTER,
+            &w.name,
+            FontId::proportional(10.0),
+            Color32::from_rgb(170, 205, 235),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triangulation_covers_a_concave_outline_exactly() {
+        // An L: area 3.
+        let l = [
+            (0.0, 0.0),
+            (2.0, 0.0),
+            (2.0, 1.0),
+            (1.0, 1.0),
+            (1.0, 2.0),
+            (0.0, 2.0),
+        ];
+        let t = triangulate(&l);
+        assert_eq!(t.len(), (l.len() - 2) * 3);
+        let area: f32 = t
+            .chunks(3)
+            .map(|c| cross(l[c[0] as usize], l[c[1] as usize], l[c[2] as usize]).abs() / 2.0)
+            .sum();
+        assert!((area - 3.0).abs() < 1e-4, "{area}");
+        // Every shipped-style outline, either way round.
+        let m = MapDef::generated(["A", "B"]);
+        for s in Side::BOTH {
+            let mut pts = m.territory(s).to_vec();
+            let want = map::signed_area2(&pts).abs() / 2.0;
+            for _ in 0..2 {
+                let t = triangulate(&pts);
+                let got: f32 = t
+                    .chunks(3)
+                    .map(|c| {
+                        cross(pts[c[0] as usize], pts[c[1] as usize], pts[c[2] as usize]).abs()
+                            / 2.0
+                    })
+                    .sum();
+                assert!((got - want).abs() < 1e-2 * want, "{got} vs {want}");
+                pts.reverse();
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! What the map shows of a side's view, as plain data: one symbol for each commitment in force,
+//! where it works and whether it was caught broken. Pure, so it is tested without a window;
+//! it reads only the view and the public level, so a side's map shows nothing private.
+
+use crate::sim::map::{MeasureIcon, Point};
+use crate::sim::{PublicLevel, Side, SideView};
+
+/// One commitment in force, as the map draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Symbol {
+    /// The commitment's id: what ties the symbol to it from frame to frame.
+    pub id: u32,
+    pub icon: MeasureIcon,
+    pub by: Side,
+    /// Where it is drawn.
+    pub at: Point,
+    /// For a hotline: the far end of the line.
+    pub to: Option<Point>,
+    /// Caught broken at least once (public to both sides).
+    pub broken: bool,
+    pub name: String,
+}
+
+/// How close to the clash line tension may come before the border fills with troops.
+pub const ALARM_MARGIN: f32 = 20.0;
+
+/// Military symbols along the border for a tension: none while calm, up to eight near a clash.
+pub fn troops(tension: f32, clash_at: f32) -> usize {
+    let from = clash_at - ALARM_MARGIN;
+    if tension < from || ALARM_MARGIN <= 0.0 {
+        return 0;
+    }
+    (1.0 + 7.0 * ((tension - from) / ALARM_MARGIN).clamp(0.0, 1.0)).round() as usize
+}
+
+/// The symbols of every commitment in `view`, placed on the level's map.
+pub fn symbols(view: &SideView, level: &PublicLevel) -> Vec<Symbol> {
+    let map = &level.map;
+    let mut along = 0usize;
+    let mut near = [0usize; 2];
+    view.commitments
+        .iter()
+        .filter_map(|c| {
+            let (_, m) = level.measure(&c.measure)?;
+            let icon = MeasureIcon::of(m);
+            let mut to = None;
+            let at = match m.place.as_deref().and_then(|p| map.place(p)) {
+                Some(p) => p.at,
+                None => match icon {
+                    MeasureIcon::Hotline => {
+                        to = Some(map.capital(c.by.other()));
+                        map.capital(c.by)
+                    }
+                    MeasureIcon::Monitoring | MeasureIcon::Pullback => {
+                        // Spread along the line, away from its ends.
+                        along += 1;
+                        map.along_border((0.15 + 0.17 * along as f32) % 0.9 + 0.05)
+                    }
+                    _ => {
+                        let k = &mut near[c.by.idx()];
+                        *k += 1;
+                        let (x, y) = map.capital(c.by);
+                        let turn = *k as f32 * 2.1;
+                        (x + 6.0 * turn.cos(), y + 5.0 * turn.sin())
+                    }
+                },
+            };
+            Some(Symbol {
+                id: c.id,
+                icon,
+                by: c.by,
+                at,
+                to,
+                broken: c.caught > 0,
+                name: m.name.clone(),
+            })
+        })
+        .collect()
+}
