@@ -60,11 +60,14 @@ impl Levels {
             })
             .clone();
         let level = loaded.map_err(|e| {
+            // The loader's message starts with the file's name, said already.
+            let first = e.lines().next().unwrap_or_default();
+            let why = first
+                .strip_prefix(&format!("{}: ", t.level_file))
+                .unwrap_or(first);
             format!(
-                "table {}: the level file {} is missing or unreadable: {}",
-                t.number,
-                t.level_file,
-                e.lines().next().unwrap_or_default()
+                "table {}: the level file {} is missing or unreadable ({why})",
+                t.number, t.level_file
             )
         })?;
         if level.content_hash() != t.level_hash {

@@ -6,7 +6,7 @@ use crate::net::{Client, a_move, code, config, db, start};
 use detente::net::protocol::ServerMsg;
 use detente::report::class::ending_key;
 use detente::report::{Report, export_html};
-use detente::sim::{Action, Ending, Event, Match, MatchRecord, Need, Side, Stage};
+use detente::sim::{Action, Ending, Event, Match, MatchRecord, Need, Side, SideView, Stage};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
@@ -35,14 +35,24 @@ async fn play_to_end(
     b: &mut Client,
     pick: fn(&Client) -> Option<Action>,
 ) -> MatchRecord {
+    play_until(a, b, pick, |v| v.stage == Stage::Ended).await;
+    a.until(|m| match m {
+        ServerMsg::Ended { record, .. } => Some(record.clone()),
+        _ => None,
+    })
+    .await
+}
+
+/// Play until `done` holds for A's view.
+async fn play_until(
+    a: &mut Client,
+    b: &mut Client,
+    pick: fn(&Client) -> Option<Action>,
+    done: fn(&SideView) -> bool,
+) {
     for _ in 0..600 {
-        if a.view.as_ref().unwrap().stage == Stage::Ended {
-            return a
-                .until(|m| match m {
-                    ServerMsg::Ended { record, .. } => Some(record.clone()),
-                    _ => None,
-                })
-                .await;
+        if done(a.view.as_ref().unwrap()) {
+            return;
         }
         let (mover, other) = if pick(a).is_some() {
             (&mut *a, &mut *b)
@@ -54,7 +64,7 @@ async fn play_to_end(
         mover.view_update().await;
         other.view_update().await;
     }
-    panic!("the match did not end in 600 moves");
+    panic!("not done after 600 moves");
 }
 
 fn detente(args: &[&str]) -> Output {
@@ -133,10 +143,11 @@ async fn a_class_played_to_the_end_is_exported_table_by_table() {
         })
         .collect();
     let archive = db("export");
-    let mut cfg = config(archive.clone(), 2);
+    // Tables 1 and 3 on the first file, table 2 on the second.
+    let mut cfg = config(archive.clone(), 3);
     cfg.levels = files.clone();
     let h = start(cfg).await;
-    let codes: Vec<(u32, Side, String)> = [1, 2]
+    let codes: Vec<(u32, Side, String)> = [1, 2, 3]
         .into_iter()
         .flat_map(|t| Side::BOTH.map(|s| (t, s, code(&h, t, s))))
         .collect();
@@ -149,6 +160,10 @@ async fn a_class_played_to_the_end_is_exported_table_by_table() {
         let mut b = Client::join(&h, table, Side::B).await;
         records.push(play_to_end(&mut a, &mut b, pick).await);
     }
+    // Table 3 stops after its first round: still running.
+    let mut a = Client::join(&h, 3, Side::A).await;
+    let mut b = Client::join(&h, 3, Side::B).await;
+    play_until(&mut a, &mut b, a_move, |v| v.round > 1).await;
     h.stop().await;
 
     let level = Arc::new(detente::level::load(&files[0]).unwrap());
@@ -167,7 +182,7 @@ async fn a_class_played_to_the_end_is_exported_table_by_table() {
         ("clash", count(|e| *e == Ending::Clash)),
         ("round_limit", count(|e| *e == Ending::RoundLimit)),
         ("ousted", count(|e| matches!(e, Ending::Ousted(_)))),
-        ("running", 0),
+        ("running", 1),
         ("unreadable", 0),
     ];
     let caught: usize = matches
@@ -176,7 +191,7 @@ async fn a_class_played_to_the_end_is_exported_table_by_table() {
         .sum();
     let hidden: usize = matches.iter().map(|m| m.breaches.len()).sum::<usize>() - caught;
 
-    // The session is listed with its two tables, both finished, ended as they did.
+    // The session is listed with its three tables, ended (or not) as they did.
     let out = detente(&["sessions", "--db", s(&archive), "--json"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let listed: Vec<serde_json::Value> = text(&out.stdout)
@@ -185,7 +200,7 @@ async fn a_class_played_to_the_end_is_exported_table_by_table() {
         .collect();
     assert_eq!(listed.len(), 1);
     let session = &listed[0];
-    assert_eq!(session["tables"], 2);
+    assert_eq!(session["tables"], 3);
     assert_eq!(session["levels"], serde_json::json!(["tutorial"]));
     let tally_key = |k: &'static str| match k {
         "normalization" => "normalised",
@@ -220,6 +235,9 @@ async fn a_class_played_to_the_end_is_exported_table_by_table() {
             at += found + line.text.len();
         }
     }
+    // The unfinished table has its debrief and transcript too.
+    assert!(out_dir.join("table-03-debrief.html").exists());
+    assert!(out_dir.join("table-03-transcript.txt").exists());
     for name in ["results.csv", "class-summary.html"] {
         assert!(
             printed.contains(s(&out_dir.join(name))),
@@ -237,11 +255,15 @@ async fn a_class_played_to_the_end_is_exported_table_by_table() {
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
     assert_eq!(rows.len() - 1, codes.len());
     for (row, (table, side, code)) in rows[1..].iter().zip(&codes) {
-        let m = &matches[*table as usize - 1];
-        let i = side.idx();
         assert_eq!(row[col("table")], table.to_string());
         assert_eq!(row[col("side")], format!("{side:?}"));
         assert_eq!(&row[col("code")], code);
+        let Some(m) = matches.get(*table as usize - 1) else {
+            assert_eq!(row[col("ending")], "running");
+            assert_eq!(row[col("rounds")], "1");
+            continue;
+        };
+        let i = side.idx();
         assert_eq!(row[col("state")], m.scenario.side(*side).name);
         assert_eq!(row[col("level")], "tutorial");
         assert_eq!(row[col("ending")], ending_key(m.ending));
@@ -340,6 +362,7 @@ async fn a_class_played_to_the_end_is_exported_table_by_table() {
             "{case}"
         );
         assert!(!out_dir.join("table-02-debrief.html").exists(), "{case}");
+        assert!(out_dir.join("table-03-debrief.html").exists(), "{case}");
         assert!(!out_dir.join("table-02-transcript.txt").exists(), "{case}");
         let rows = csv(&std::fs::read_to_string(out_dir.join("results.csv")).unwrap());
         assert_eq!(
@@ -358,7 +381,7 @@ async fn a_class_played_to_the_end_is_exported_table_by_table() {
     let out = detente(&["sessions", "--db", s(&archive), "--json"]);
     let listed: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
     assert_eq!(listed["tally"]["unreadable"], 1);
-    assert_eq!(listed["tables"], 2);
+    assert_eq!(listed["tables"], 3);
 
     // No archive, no session: said, not created.
     let nowhere = dir.join("nowhere.sqlite");
