@@ -527,7 +527,7 @@ pub fn summary_html(class: &Class) -> String {
         }
     }
 
-    h.push_str("<h2>What each ending teaches</h2><table><tr><th>Ending</th><th>Tables</th><th>Lesson</th><th></th></tr>");
+    h.push_str("<h2>What each ending teaches</h2><table><tr><th>Ending</th><th>Tables</th><th>Lesson</th><th>In the game's words</th></tr>");
     for (ending, n) in [
         (Ending::Normalization, tally.normalised),
         (Ending::Clash, tally.clashed),
@@ -544,7 +544,12 @@ pub fn summary_html(class: &Class) -> String {
     }
     h.push_str("</table>");
 
-    let scores: Vec<f32> = rows.iter().filter_map(|r| r.score).collect();
+    // A running table's scores are provisional: the spread is of finished tables only.
+    let scores: Vec<f32> = rows
+        .iter()
+        .filter(|r| r.ending != ending_key(None))
+        .filter_map(|r| r.score)
+        .collect();
     let ratios: Vec<f32> = class
         .tables
         .iter()
@@ -566,7 +571,7 @@ pub fn summary_html(class: &Class) -> String {
     };
     let _ = write!(
         h,
-        "<h2>Students' scores</h2><p>{} student seat{}, mean {}. Each student's own score (0 to 1), by tenths.</p>{}",
+        "<h2>Students' scores</h2><p>{} student seat{} at finished tables, mean {}. Each student's own score (0 to 1), by tenths.</p>{}",
         scores.len(),
         if scores.len() == 1 { "" } else { "s" },
         mean(&scores),
