@@ -390,3 +390,58 @@ async fn a_class_played_to_the_end_is_exported_table_by_table() {
     assert!(!nowhere.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_student_who_played_the_computer_is_graded_alone_and_told_what_it_believed() {
+    let archive = db("export-computer");
+    let mut cfg = config(archive.clone(), 1);
+    cfg.vs_computer = true;
+    let h = start(cfg).await;
+    let code = code(&h, 1, Side::A);
+    let mut a = Client::join(&h, 1, Side::A).await;
+    for _ in 0..300 {
+        if a.view.as_ref().unwrap().stage == Stage::Ended {
+            break;
+        }
+        let m = a_move(&a).expect("the computer never keeps the student waiting");
+        a.act(m).await;
+        a.view_update().await;
+    }
+    let record = a
+        .until(|m| match m {
+            ServerMsg::Ended { record, .. } => Some(record.clone()),
+            _ => None,
+        })
+        .await;
+    h.stop().await;
+
+    let db = detente::net::archive::Archive::open_existing(&archive).unwrap();
+    let class = detente::net::export::read_class(&db, None).unwrap();
+    assert_eq!(class.tables.len(), 1);
+    let t = &class.tables[0];
+    assert_eq!(t.codes, [Some(code.clone()), None]);
+    let p = t.played.as_ref().expect("the tutorial is where it was");
+    let m = Match::replay(
+        detente::level::load(Path::new("levels/tutorial.ron"))
+            .unwrap()
+            .into(),
+        &record,
+    )
+    .unwrap();
+    assert_eq!(p.report.scores, m.scores());
+    let beliefs = p.report.beliefs.as_ref().expect("the computer's beliefs");
+    assert_eq!(beliefs.about, Side::A);
+    assert_eq!(beliefs.truth, m.scenario.weights()[0]);
+
+    let out = fresh_dir("computer");
+    let written = detente::net::export::write_class(&class, &out).unwrap();
+    assert!(written.refused.is_empty());
+    let rows = csv(&std::fs::read_to_string(out.join("results.csv")).unwrap());
+    assert_eq!(rows.len(), 2, "a header and the one student");
+    let at = rows[0].iter().position(|h| h == "code").unwrap();
+    assert_eq!(rows[1][at], code);
+    let page = std::fs::read_to_string(out.join("table-01-debrief.html")).unwrap();
+    assert_eq!(page, p.report.html());
+    assert_ne!(page, export_html(&m, None), "the page shows the beliefs");
+    let _ = std::fs::remove_dir_all(&out);
+}
