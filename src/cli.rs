@@ -129,6 +129,33 @@ pub enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
+    /// List the class sessions in the archive: when each began, its tables and levels, and how
+    /// many tables normalised, clashed, ran out of rounds, ousted a leader or are still running.
+    #[cfg(feature = "host")]
+    Sessions {
+        /// The archive (SQLite); by default the one `host` writes.
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Print one JSON object per session, one per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a class session's record into a folder: each table's debrief (HTML) and transcript
+    /// (text), the students' results for grading (results.csv) and the class summary
+    /// (class-summary.html). Each table is replayed on its level file; a table whose file is
+    /// missing or was edited since is left out, by name, and the rest are written.
+    #[cfg(feature = "host")]
+    Export {
+        /// The archive (SQLite); by default the one `host` writes.
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// The session to export (see `detente sessions`); the latest if left out.
+        #[arg(long)]
+        session: Option<i64>,
+        /// The folder to write into (made if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Open the game window and join a class: the address the host printed (e.g.
     /// 192.168.1.20:7878) and your seat code (e.g. RIVER-4821).
     Join { address: String, code: String },
@@ -216,8 +243,127 @@ pub fn run(cli: Cli) -> i32 {
             },
             port,
         )),
+        #[cfg(feature = "host")]
+        Some(Command::Sessions { db, json }) => {
+            sessions(&db.unwrap_or_else(crate::net::archive::default_path), json)
+        }
+        #[cfg(feature = "host")]
+        Some(Command::Export { db, session, out }) => export(
+            &db.unwrap_or_else(crate::net::archive::default_path),
+            session,
+            &out,
+        ),
     };
     done.unwrap_or_else(|code| code)
+}
+
+/// `detente sessions`: one line (or JSON object) per session of the archive.
+#[cfg(feature = "host")]
+fn sessions(db: &std::path::Path, json: bool) -> Done {
+    use crate::net::{archive::Archive, export};
+    let list = match Archive::open_existing(db)
+        .map_err(export::ExportError::from)
+        .and_then(|a| export::overview(&a))
+    {
+        Ok(l) => l,
+        Err(e) => {
+            tell(&format!("detente sessions: {e}"));
+            return Ok(1);
+        }
+    };
+    if json {
+        for s in &list {
+            match serde_json::to_string(s) {
+                Ok(j) => say(&format!("{j}\n"))?,
+                Err(e) => {
+                    tell(&format!("cannot write JSON: {e}"));
+                    return Ok(1);
+                }
+            }
+        }
+        return Ok(0);
+    }
+    if list.is_empty() {
+        say(&format!("{}: no session yet\n", db.display()))?;
+        return Ok(0);
+    }
+    let mut out = format!(
+        "{:>4}  {:<20}  {:>6}  {:>8} {:>10} {:>7} {:>11} {:>6} {:>7} {:>10}  levels\n",
+        "id",
+        "started",
+        "tables",
+        "finished",
+        "normalised",
+        "clashed",
+        "round limit",
+        "ousted",
+        "running",
+        "unreadable"
+    );
+    for s in &list {
+        let t = &s.tally;
+        out += &format!(
+            "{:>4}  {:<20}  {:>6}  {:>8} {:>10} {:>7} {:>11} {:>6} {:>7} {:>10}  {}{}\n",
+            s.id,
+            s.started,
+            s.tables,
+            t.finished(),
+            t.normalised,
+            t.clashed,
+            t.round_limit,
+            t.ousted,
+            t.running,
+            t.unreadable,
+            s.levels.join(", "),
+            if s.vs_computer { " (vs computer)" } else { "" }
+        );
+    }
+    say(&out)?;
+    Ok(0)
+}
+
+/// `detente export`: a session's files into `out`; exit 1 if the archive cannot be read or a
+/// file cannot be written, 3 when some table could not be replayed (the rest are written).
+#[cfg(feature = "host")]
+fn export(db: &std::path::Path, session: Option<i64>, out: &std::path::Path) -> Done {
+    use crate::net::{archive::Archive, export};
+    let class = match Archive::open_existing(db)
+        .map_err(export::ExportError::from)
+        .and_then(|a| export::read_class(&a, session))
+    {
+        Ok(c) => c,
+        Err(e) => {
+            tell(&format!("detente export: {e}"));
+            return Ok(1);
+        }
+    };
+    for why in class.tables.iter().filter_map(|t| t.played.as_ref().err()) {
+        tell(&format!("detente export: {why}"));
+    }
+    let written = match export::write_class(&class, out) {
+        Ok(w) => w,
+        Err(e) => {
+            tell(&format!("detente export: {e}"));
+            return Ok(1);
+        }
+    };
+    let mut text = format!(
+        "Session {} ({} tables) from {}:\n",
+        class.session,
+        class.tables.len(),
+        db.display()
+    );
+    for f in &written.files {
+        text += &format!("  wrote {}\n", f.display());
+    }
+    if !written.refused.is_empty() {
+        text += &format!(
+            "{} table(s) left out; their students are in the results without scores\n",
+            written.refused.len()
+        );
+    }
+    say(&text)?;
+    Ok(if written.refused.is_empty() { 0 } else { 3 })
 }
 
 #[cfg(feature = "gui")]

@@ -10,7 +10,8 @@ use crate::report::{Kind, Report};
 use crate::sim::{Area, Ending, Match, Side};
 use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoints, Points};
 
-pub use crate::report::{BELIEFS_TITLE, Beliefs, Chart, DEALS_TITLE, export_html};
+// The class summary names the same lessons as the ending card, so the words live in the report.
+pub use crate::report::{BELIEFS_TITLE, Beliefs, Chart, DEALS_TITLE, ending_lesson, export_html};
 
 /// What the debrief remembers between frames.
 #[derive(Debug, Clone, Default, bevy::prelude::Resource)]
@@ -95,28 +96,6 @@ pub fn debrief_ui(
     };
     st.report = Some(r);
     out
-}
-
-/// The headline of an ending and the lesson it illustrates.
-pub fn ending_lesson(ending: Option<Ending>) -> (&'static str, &'static str) {
-    match ending {
-        Some(Ending::Normalization) => (
-            "Normalization",
-            "Small steps, kept and checked, added up to institutions that can outlast the leaders who signed them.",
-        ),
-        Some(Ending::Clash) => (
-            "Armed clash",
-            "Tension fed on itself. Hotlines and incident reporting damp the spiral; warnings and broken promises feed it.",
-        ),
-        Some(Ending::Ousted(_)) => (
-            "A leader falls",
-            "A deal must also pass at home: a leader who gives more than the factions will carry does not stay to keep it.",
-        ),
-        Some(Ending::RoundLimit) | None => (
-            "The seasons ran out",
-            "Time ran out before the relationship was settled. What was in force, and kept, is what counted.",
-        ),
-    }
 }
 
 /// The end of the match, on its own, before the debrief: what happened and what it teaches.

@@ -316,3 +316,139 @@ impl Archive {
         }))
     }
 }
+
+/// A session as `detente sessions` lists it, before its tables are replayed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionInfo {
+    pub id: i64,
+    /// When it began, unix milliseconds.
+    pub started_ms: i64,
+    pub vs_computer: bool,
+    pub tables: u32,
+}
+
+// Read-only queries for reports and exports: they never write, so they can run beside a host.
+impl Archive {
+    /// Open an archive that must exist already: a report on a mistyped path should say so
+    /// rather than create an empty archive there.
+    pub fn open_existing(path: &Path) -> Result<Archive, ArchiveError> {
+        if !path.is_file() {
+            return Err(ArchiveError::Io(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("no archive at {}", path.display()),
+            )));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(Archive { conn })
+    }
+
+    /// Every session, oldest first, with its number of tables.
+    pub fn sessions(&self) -> Result<Vec<SessionInfo>, ArchiveError> {
+        let mut q = self.conn.prepare(
+            "SELECT s.id, s.started, s.vs_computer, COUNT(t.id) FROM sessions s
+             LEFT JOIN tables t ON t.session = s.id GROUP BY s.id ORDER BY s.id",
+        )?;
+        let rows = q.query_map([], |r| {
+            Ok(SessionInfo {
+                id: r.get(0)?,
+                started_ms: r.get(1)?,
+                vs_computer: r.get(2)?,
+                tables: r.get::<_, i64>(3)? as u32,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The id of the latest session, if any.
+    pub fn latest_session_id(&self) -> Result<Option<i64>, ArchiveError> {
+        Ok(self
+            .conn
+            .query_row("SELECT MAX(id) FROM sessions", [], |r| r.get(0))?)
+    }
+
+    /// One session, with its tables, seats and moves; `None` when there is no such session.
+    pub fn session(&self, id: i64) -> Result<Option<StoredSession>, ArchiveError> {
+        let Some(vs_computer) = self
+            .conn
+            .query_row(
+                "SELECT vs_computer FROM sessions WHERE id = ?1",
+                [id],
+                |r| r.get::<_, bool>(0),
+            )
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let mut q = self.conn.prepare(
+            "SELECT id, number, level_file, level_id, level_hash, seed FROM tables
+             WHERE session = ?1 ORDER BY number",
+        )?;
+        let mut tables = q
+            .query_map([id], |r| {
+                Ok(StoredTable {
+                    id: r.get(0)?,
+                    number: r.get(1)?,
+                    level_file: r.get(2)?,
+                    level_id: r.get(3)?,
+                    level_hash: r.get(4)?,
+                    seed: r.get::<_, i64>(5)? as u64,
+                    seats: Vec::new(),
+                    actions: Vec::new(),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut seats = self.conn.prepare(
+            "SELECT side, code, token, claimed FROM seats WHERE table_id = ?1 ORDER BY side",
+        )?;
+        let mut moves = self
+            .conn
+            .prepare("SELECT idx, seq, action FROM actions WHERE table_id = ?1 ORDER BY idx")?;
+        for t in &mut tables {
+            let rows = seats.query_map([t.id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, bool>(3)?,
+                ))
+            })?;
+            for row in rows {
+                let (side, code, token, claimed) = row?;
+                t.seats.push(StoredSeat {
+                    side: side_of(&side)?,
+                    code,
+                    token,
+                    claimed,
+                });
+            }
+            let rows = moves.query_map([t.id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?;
+            for (expected, row) in rows.enumerate() {
+                let (idx, seq, json) = row?;
+                if idx != expected as i64 {
+                    return Err(ArchiveError::Corrupt(format!(
+                        "table {} is missing move {expected}",
+                        t.number
+                    )));
+                }
+                let a: Action = serde_json::from_str(&json)
+                    .map_err(|e| ArchiveError::Corrupt(format!("move {idx}: {e}")))?;
+                t.actions.push((a, seq.map(|s| s as u64)));
+            }
+        }
+        Ok(Some(StoredSession {
+            id,
+            vs_computer,
+            tables,
+        }))
+    }
+}

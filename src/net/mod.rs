@@ -1,10 +1,13 @@
 //! Classes over the network: the wire protocol (always built, serde only) and, with the `host`
-//! feature, the classroom host and its archive; with `join`, a student's connection to it.
+//! feature, the classroom host, its archive and the class's record drawn from it; with `join`, a
+//! student's connection to it.
 
 #[cfg(feature = "host")]
 pub mod archive;
 #[cfg(feature = "join")]
 pub mod client;
+#[cfg(feature = "host")]
+pub mod export;
 #[cfg(feature = "host")]
 pub mod host;
 pub mod protocol;

@@ -10,7 +10,7 @@ pub fn export_html(m: &Match, beliefs: Option<&Beliefs>) -> String {
     Report::new(m, beliefs).html()
 }
 
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -1,15 +1,18 @@
 //! The debrief as data: what a finished match comes to (scores, the meters round by round,
 //! the timeline, the deals against the frontier, the breaches nobody saw, and what the
 //! computer believed), and the same as one self-contained HTML page. No window needed: the
-//! game window draws a [`Report`] and the `sim` command writes its page.
+//! game window draws a [`Report`] and the `sim` command writes its page. [`class`] puts a whole
+//! class's matches on the record.
 
 mod beliefs;
 mod charts;
+pub mod class;
 mod html;
 mod timeline;
 
 pub use beliefs::{BELIEFS_TITLE, Beliefs};
 pub use charts::{Chart, ChartData, Meter, Series};
+pub use class::ending_lesson;
 pub use html::export_html;
 pub use timeline::{Kind, Line, short_line, timeline};
 

@@ -26,4 +26,6 @@ mod tournament;
 mod views;
 
 #[cfg(feature = "host")]
+mod export;
+#[cfg(feature = "host")]
 mod net;

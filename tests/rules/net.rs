@@ -20,7 +20,7 @@ const WAIT: Duration = Duration::from_secs(10);
 /// Most messages read while looking for one.
 const MAX_READS: usize = 64;
 
-fn db(name: &str) -> PathBuf {
+pub(crate) fn db(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("detente-net-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(format!("{name}.sqlite"));
@@ -30,7 +30,7 @@ fn db(name: &str) -> PathBuf {
     p
 }
 
-fn config(db: PathBuf, tables: u32) -> HostConfig {
+pub(crate) fn config(db: PathBuf, tables: u32) -> HostConfig {
     HostConfig {
         levels: vec![PathBuf::from("levels/tutorial.ron")],
         tables,
@@ -46,7 +46,7 @@ fn config(db: PathBuf, tables: u32) -> HostConfig {
     }
 }
 
-async fn start(cfg: HostConfig) -> Host {
+pub(crate) async fn start(cfg: HostConfig) -> Host {
     tokio::time::timeout(
         WAIT,
         host::start(cfg, SocketAddr::from(([127, 0, 0, 1], 0))),
@@ -56,7 +56,7 @@ async fn start(cfg: HostConfig) -> Host {
     .expect("the host starts")
 }
 
-fn code(h: &Host, table: u32, side: Side) -> String {
+pub(crate) fn code(h: &Host, table: u32, side: Side) -> String {
     h.codes
         .iter()
         .find(|c: &&SeatCode| c.table == table && c.side == side)
@@ -65,7 +65,7 @@ fn code(h: &Host, table: u32, side: Side) -> String {
         .clone()
 }
 
-struct Client {
+pub(crate) struct Client {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
     seq: u64,
     level: String,
@@ -74,7 +74,7 @@ struct Client {
     token: String,
     /// Every byte the host sent this client.
     heard: Vec<u8>,
-    view: Option<SideView>,
+    pub(crate) view: Option<SideView>,
     log: Vec<Logged>,
 }
 
@@ -148,7 +148,7 @@ impl Client {
     }
 
     /// Read until a message `pick` accepts.
-    async fn until<T>(&mut self, mut pick: impl FnMut(&ServerMsg) -> Option<T>) -> T {
+    pub(crate) async fn until<T>(&mut self, mut pick: impl FnMut(&ServerMsg) -> Option<T>) -> T {
         for _ in 0..MAX_READS {
             let m = self.next().await.expect("the connection stays open");
             if let Some(t) = pick(&m) {
@@ -167,7 +167,7 @@ impl Client {
         .await
     }
 
-    async fn view_update(&mut self) -> SideView {
+    pub(crate) async fn view_update(&mut self) -> SideView {
         self.until(|m| match m {
             ServerMsg::View { view, .. } => Some((**view).clone()),
             ServerMsg::Refused { reason, .. } => panic!("refused: {reason:?}"),
@@ -176,7 +176,7 @@ impl Client {
         .await
     }
 
-    async fn join(h: &Host, table: u32, side: Side) -> Client {
+    pub(crate) async fn join(h: &Host, table: u32, side: Side) -> Client {
         let mut c = Client::connect(h).await;
         c.send(ClientMsg::Join {
             code: code(h, table, side),
@@ -189,7 +189,7 @@ impl Client {
         c
     }
 
-    async fn act(&mut self, action: Action) -> u64 {
+    pub(crate) async fn act(&mut self, action: Action) -> u64 {
         let table = self.table;
         self.send(ClientMsg::Act { table, action }).await
     }
@@ -197,7 +197,7 @@ impl Client {
 
 /// The move `c` makes when its view asks for one: an offer of hotlines at the first chance,
 /// otherwise the move that always moves the match on.
-fn a_move(c: &Client) -> Option<Action> {
+pub(crate) fn a_move(c: &Client) -> Option<Action> {
     let v = c.view.as_ref()?;
     let need = *v.needs.first()?;
     let level = detente::level::load(std::path::Path::new("levels/tutorial.ron")).unwrap();
