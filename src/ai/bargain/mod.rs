@@ -143,9 +143,9 @@ impl Stance {
     /// The stance of a personality at a difficulty.
     pub fn new(p: Personality, d: Difficulty) -> Self {
         let (exponent, mirror, hold) = match p {
-            Personality::Hawk => (0.08, 0.0, 0.25),
-            Personality::Pragmatist => (0.12, 0.0, 0.15),
-            Personality::Reciprocator => (0.25, 1.0, 0.1),
+            Personality::Hawk => (0.03, 0.0, 0.4),
+            Personality::Pragmatist => (0.05, 0.0, 0.3),
+            Personality::Reciprocator => (0.25, 1.0, 0.2),
             Personality::Dove => (1.5, 0.0, 0.0),
         };
         match d {
@@ -289,9 +289,11 @@ impl Bargainer {
         ((best - first.1) / room).clamp(0.0, 1.0)
     }
 
-    /// Whether the deadline is within the last turns.
+    /// Whether the deadline is within the last turns (twice as many when they are guessed from
+    /// the pace, which may change).
     fn last_turns(&self, now: Moment) -> bool {
-        self.turns_left(now) <= LAST_TURNS
+        let margin = if now.turns_left.is_some() { 1.0 } else { 2.0 };
+        self.turns_left(now) <= LAST_TURNS * margin
     }
 
     fn turns_left(&self, now: Moment) -> f64 {
@@ -352,9 +354,9 @@ impl Bargainer {
         if u < self.own.reservation {
             return Response::Reject;
         }
-        let left = self.turns_left(now);
+        let margin = if now.turns_left.is_some() { 1.0 } else { 2.0 };
         // Nothing later could be answered: anything above the reservation beats no agreement.
-        if left <= LAST_TURNS - 1.0 {
+        if self.turns_left(now) <= (LAST_TURNS - 1.0) * margin {
             return Response::Accept;
         }
         let next = self.plan(now);

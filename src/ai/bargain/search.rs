@@ -5,9 +5,17 @@
 
 use super::{Additive, Outcome};
 
-/// Largest space listed whole: a few megabytes, and a scan of it well under a millisecond in a
+/// Largest space listed whole: about a megabyte, and a scan of it well under a millisecond in a
 /// release build.
-pub const ENUMERATE_LIMIT: u64 = 200_000;
+pub const ENUMERATE_LIMIT: u64 = 50_000;
+
+/// Outcomes above the target a listed search looks at, at least: beyond them it stops once our
+/// utility is [`BAND`] of the span above the target (offers worth much more to us than we ask
+/// rarely give the other side more).
+const SCAN: usize = 512;
+
+/// See [`SCAN`].
+const BAND: f64 = 0.15;
 
 /// Rounds of improving moves in a large space.
 const MOVES: usize = 64;
@@ -79,19 +87,23 @@ impl Search {
     /// least to us); our best outcome when nothing reaches `target`.
     pub fn find(&self, own: &Additive, opp: &[Vec<f64>], target: f64) -> Outcome {
         match &self.listed {
-            Some(l) => l.find(opp, target),
+            Some(l) => l.find(opp, target, BAND * span(&own.table)),
             None => local(own, opp, target),
         }
     }
 }
 
 impl Listed {
-    fn find(&self, opp: &[Vec<f64>], target: f64) -> Outcome {
+    fn find(&self, opp: &[Vec<f64>], target: f64, band: f64) -> Outcome {
         let k = self.own.partition_point(|&u| u >= target - 1e-12).max(1);
         let mut best = (f64::NEG_INFINITY, 0usize);
+        let stop = k.saturating_sub(SCAN);
         // From the outcome nearest the target upward: among equals the model cannot tell apart,
         // the one that concedes what the aspiration says and no more.
         for j in (0..k).rev() {
+            if j < stop && self.own[j] > target + band {
+                break;
+            }
             let o = &self.flat[j * self.issues..(j + 1) * self.issues];
             let b: f64 = opp.iter().zip(o).map(|(t, &v)| t[v as usize]).sum();
             if b > best.0 + 1e-12 {

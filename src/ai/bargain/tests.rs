@@ -209,3 +209,45 @@ fn the_search_without_a_list_comes_close_to_the_exact_one() {
         }
     }
 }
+
+/// A side that is told only the share of time gone, never the turns left.
+struct Clockwise<'a>(&'a mut dyn Negotiate);
+
+impl Negotiate for Clockwise<'_> {
+    fn propose(&mut self, now: Moment) -> Option<Outcome> {
+        self.0.propose(Moment {
+            turns_left: None,
+            ..now
+        })
+    }
+    fn respond(&mut self, offer: &[u16], now: Moment) -> Response {
+        self.0.respond(
+            offer,
+            Moment {
+                turns_left: None,
+                ..now
+            },
+        )
+    }
+}
+
+#[test]
+fn agrees_by_the_clock_alone_when_the_turns_are_not_counted() {
+    for (seed, issues, values) in [(2, 3, 5), (3, 6, 6), (5, 10, 10)] {
+        let d = generate(seed, issues, values, 0.7, [0.1, 0.1]);
+        for deadline in [30, 300] {
+            let mut a = Bargainer::new(d.sides[0].clone(), hard(), 1);
+            let mut b = Bargainer::new(d.sides[1].clone(), hard(), 2);
+            assert!(
+                play(&d, &mut Clockwise(&mut a), &mut Clockwise(&mut b), deadline).is_some(),
+                "with itself: {seed} {deadline}"
+            );
+            let mut a = Bargainer::new(d.sides[0].clone(), hard(), 1);
+            let mut c = Simple::new(Kind::TimeBased(0.2), d.sides[1].clone(), 3);
+            assert!(
+                play(&d, &mut Clockwise(&mut a), &mut c, deadline).is_some(),
+                "with a Boulware: {seed} {deadline}"
+            );
+        }
+    }
+}
