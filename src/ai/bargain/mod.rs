@@ -196,10 +196,14 @@ pub enum Response {
     End,
 }
 
-/// Turns at the end in which the bargainer offers back the best the other side has offered and
-/// takes anything above its reservation; counted with a margin of one, because a protocol may
-/// count a turn per offer or per exchange.
-const LAST_TURNS: f64 = 2.0;
+/// Turns at the end in which the bargainer offers back the best the other side has offered (or,
+/// when nothing they offered beats its reservation, concedes down to it): its last offer that
+/// can still be answered falls in them whichever side moves on which turns.
+const LAST_TURNS: f64 = 3.0;
+
+/// Turns left at which nothing it offers could be answered: it takes anything above its
+/// reservation.
+const LAST_WORD: f64 = 1.0;
 
 /// One negotiator over an additive outcome space.
 #[derive(Debug, Clone)]
@@ -356,7 +360,7 @@ impl Bargainer {
         }
         let margin = if now.turns_left.is_some() { 1.0 } else { 2.0 };
         // Nothing later could be answered: anything above the reservation beats no agreement.
-        if self.turns_left(now) <= (LAST_TURNS - 1.0) * margin {
+        if self.turns_left(now) <= LAST_WORD * margin {
             return Response::Accept;
         }
         let next = self.plan(now);

@@ -91,9 +91,14 @@ impl Agent {
             weights.push(w);
             utils.push(u);
         }
+        // No reservation (absent, null or "-inf"): any agreement beats none.
         let reservation = match m.get("reservation") {
-            None | Some(Value::Null) => 0.0,
-            Some(v) => v.as_f64().ok_or("\"reservation\" must be a number")?,
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if matches!(s.as_str(), "-inf" | "-Infinity" | "none") => None,
+            Some(v) => Some(
+                v.as_f64()
+                    .ok_or("\"reservation\" must be a number (or null for none)")?,
+            ),
         };
         let deadline = match m.get("deadline") {
             None | Some(Value::Null) => None,
@@ -112,7 +117,10 @@ impl Agent {
             None | Some(Value::Null) => 0,
             Some(v) => v.as_u64().ok_or("\"seed\" must be a whole number")?,
         };
-        let own = Additive::new(&weights, &utils, reservation)?;
+        let mut own = Additive::new(&weights, &utils, reservation.unwrap_or(0.0))?;
+        if reservation.is_none() {
+            own.reservation = own.worst().1;
+        }
         let bargainer = Bargainer::new(own, self.stance, seed);
         let outcomes = bargainer.own.outcomes();
         let best = bargainer.own.best().1;
