@@ -144,6 +144,9 @@ fn weighted(own: &[Vec<f64>], opp: &[Vec<f64>], l: f64, sa: f64, sb: f64) -> Out
         .collect()
 }
 
+/// Up to two (issue, new value) changes; the count used goes beside it.
+type Change = [(usize, u16); 2];
+
 fn local(own: &Additive, opp: &[Vec<f64>], target: f64) -> Outcome {
     let a = &own.table;
     let (sa, sb) = (span(a), span(opp));
@@ -183,8 +186,8 @@ fn local(own: &Additive, opp: &[Vec<f64>], target: f64) -> Outcome {
                     .map(move |v| (i, v as u16, r[v] - r[cur], opp[i][v] - opp[i][cur]))
             })
             .collect();
-        let mut best: Option<(f64, f64, [(usize, u16); 2], usize)> = None;
-        let mut consider = |db: f64, da: f64, m: [(usize, u16); 2], n: usize| {
+        let mut best: Option<(f64, f64, Change, usize)> = None;
+        let mut consider = |db: f64, da: f64, m: Change, n: usize| {
             // Better for them, or as good for them and nearer the target for us.
             if ua + da < target - 1e-12 || db < -1e-12 || (db < 1e-12 && da > -1e-12) {
                 return;
