@@ -202,3 +202,32 @@ fn an_unknown_personality_is_refused_with_an_exit_code() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn without_a_deadline_it_runs_on_the_share_of_time_given() {
+    let mut agent = Agent::start(&[]);
+    let mut init: Value = serde_json::from_str(&init(1, 0.2)).expect("json");
+    init.as_object_mut().expect("object").remove("deadline");
+    assert_eq!(agent.send(&init.to_string())["type"], "ready");
+    let r = agent.send(&json!({"type": "propose", "step": 3}).to_string());
+    assert_eq!(
+        r["type"], "error",
+        "a step means nothing without a deadline: {r}"
+    );
+    // Its moves come at a steady pace, so it can tell when the time is nearly up.
+    let worst = json!({"price": 40, "delivery": "fast"});
+    let mut accepted_at = None;
+    for k in 0..100 {
+        let t = k as f64 / 100.0;
+        let r = agent.send(&json!({"type": "respond", "offer": worst, "time": t}).to_string());
+        if r["type"] == "accept" {
+            accepted_at = Some(t);
+            break;
+        }
+        let p = agent.send(&json!({"type": "propose", "time": t + 0.005}).to_string());
+        assert_eq!(p["type"], "offer", "{p}");
+    }
+    let t = accepted_at.expect("it takes an offer above its reservation before the time is up");
+    assert!(t >= 0.9, "only at the very end: {t}");
+    agent.finish();
+}

@@ -4,6 +4,7 @@
 
 use super::{Additive, Moment, Negotiate, Outcome, Response, Search};
 use crate::sim::rng::Rng;
+use std::collections::HashSet;
 
 /// A simple opponent's kind.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -15,16 +16,20 @@ pub enum Kind {
     Random,
     /// Offers its best outcome every turn and accepts only that.
     Hardliner,
+    /// Concedes one outcome down its own ranking only once the other side has made as many
+    /// different offers as it has (MiCRO); accepts what is at least its lowest offer so far.
+    Micro,
 }
 
 impl Kind {
     /// The opponents of the local evaluation, by name.
-    pub const ALL: [(&'static str, Kind); 5] = [
+    pub const ALL: [(&'static str, Kind); 6] = [
         ("conceder", Kind::TimeBased(2.0)),
         ("linear", Kind::TimeBased(1.0)),
         ("boulware", Kind::TimeBased(0.2)),
         ("random", Kind::Random),
         ("hardliner", Kind::Hardliner),
+        ("micro", Kind::Micro),
     ];
 }
 
@@ -37,6 +42,10 @@ pub struct Simple {
     rng: Rng,
     best: (Outcome, f64),
     floor: f64,
+    /// Its different offers so far, in order (MiCRO).
+    mine: Vec<Outcome>,
+    /// The other side's different offers so far (MiCRO).
+    theirs: HashSet<Outcome>,
 }
 
 impl Simple {
@@ -50,7 +59,31 @@ impl Simple {
             own,
             best,
             floor,
+            mine: Vec::new(),
+            theirs: HashSet::new(),
         }
+    }
+
+    /// MiCRO's next offer: a new one a step down its ranking when the other side has moved as
+    /// often as it has, else one it made before.
+    fn micro(&mut self) -> Outcome {
+        let Some(last) = self.mine.last() else {
+            self.mine.push(self.best.0.clone());
+            return self.best.0.clone();
+        };
+        if self.theirs.len() >= self.mine.len() {
+            let u = self.own.utility(last);
+            let flat: Vec<Vec<f64>> = self.own.sizes().iter().map(|&n| vec![0.0; n]).collect();
+            let next = self.search.below(&self.own, &flat, u);
+            if let Some(o) =
+                next.filter(|o| self.own.utility(o) >= self.floor && !self.mine.contains(o))
+            {
+                self.mine.push(o.clone());
+                return o;
+            }
+        }
+        let k = self.rng.below(self.mine.len());
+        self.mine[k].clone()
     }
 
     fn target(&self, t: f64, e: f64) -> f64 {
@@ -84,6 +117,7 @@ impl Negotiate for Simple {
                 .map(|&n| self.rng.below(n) as u16)
                 .collect(),
             Kind::Hardliner => self.best.0.clone(),
+            Kind::Micro => self.micro(),
         })
     }
 
@@ -97,6 +131,15 @@ impl Negotiate for Simple {
                 u >= bar
             }
             Kind::Hardliner => u >= self.best.1 - 1e-9,
+            Kind::Micro => {
+                self.theirs.insert(offer.to_vec());
+                let lowest = self
+                    .mine
+                    .iter()
+                    .map(|o| self.own.utility(o))
+                    .fold(self.best.1, f64::min);
+                u >= lowest - 1e-9
+            }
         };
         if yes && u >= self.own.reservation {
             Response::Accept

@@ -16,6 +16,7 @@ pub use search::Search;
 
 use crate::sim::rng::Rng;
 use crate::sim::{Difficulty, Personality};
+use std::collections::HashSet;
 
 /// One outcome: the index of the chosen value of each issue, in issue order.
 pub type Outcome = Vec<u16>;
@@ -224,6 +225,10 @@ pub struct Bargainer {
     turns: Vec<f64>,
     /// The lowest aspiration reached: the curve never climbs back.
     low: f64,
+    /// Every outcome it has offered: a new one that meets the aspiration is preferred to a
+    /// repeat, which tells the other side more of what we value and shows movement to those
+    /// who concede only as the other side does.
+    offered: HashSet<Outcome>,
 }
 
 impl Bargainer {
@@ -243,6 +248,7 @@ impl Bargainer {
             best_received: None,
             turns: Vec::new(),
             low: f64::INFINITY,
+            offered: HashSet::new(),
             own,
             stance,
         }
@@ -323,6 +329,7 @@ impl Bargainer {
         }
         let o = self.plan(now);
         self.turns.push(now.t);
+        self.offered.insert(o.clone());
         Some(o)
     }
 
@@ -345,7 +352,9 @@ impl Bargainer {
                 .map(|&n| (0..n).map(|_| self.rng.unit() as f64).collect())
                 .collect()
         };
-        self.search.find(&self.own, &opp, target)
+        let offered = &self.offered;
+        self.search
+            .find_fresh(&self.own, &opp, target, &|o| offered.contains(o))
     }
 
     /// Answer the other side's offer at `now` (it is also learnt from).
@@ -363,8 +372,15 @@ impl Bargainer {
         if self.turns_left(now) <= LAST_WORD * margin {
             return Response::Accept;
         }
+        // At least what it would offer next; before the last turns that offer may be a fresh
+        // one above the aspiration, so the aspiration itself is enough.
+        let target = self.aspiration(now);
         let next = self.plan(now);
-        if u >= self.own.utility(&next) - 1e-9 {
+        let mut bar = self.own.utility(&next);
+        if !self.last_turns(now) {
+            bar = bar.min(target);
+        }
+        if u >= bar - 1e-9 {
             return Response::Accept;
         }
         Response::Reject

@@ -17,6 +17,9 @@ const SCAN: usize = 512;
 /// See [`SCAN`].
 const BAND: f64 = 0.15;
 
+/// A step down our utility, as a share of its span, where outcomes are not listed.
+const STEP: f64 = 0.005;
+
 /// Rounds of improving moves in a large space.
 const MOVES: usize = 64;
 
@@ -86,17 +89,90 @@ impl Search {
     /// The outcome worth at least `target` to us that `opp` values most (ties: the one worth
     /// least to us); our best outcome when nothing reaches `target`.
     pub fn find(&self, own: &Additive, opp: &[Vec<f64>], target: f64) -> Outcome {
+        self.find_fresh(own, opp, target, &|_| false)
+    }
+
+    /// The outcome next below utility `u` to us: in a listed space the next in our ranking; in a
+    /// large one, an outcome `opp` values most among those a small step down.
+    pub fn below(&self, own: &Additive, opp: &[Vec<f64>], u: f64) -> Option<Outcome> {
         match &self.listed {
-            Some(l) => l.find(opp, target, BAND * span(&own.table)),
-            None => local(own, opp, target),
+            Some(l) => {
+                let j = l.own.partition_point(|&x| x >= u - 1e-12);
+                (j < l.own.len()).then(|| l.flat[j * l.issues..(j + 1) * l.issues].to_vec())
+            }
+            None => Some(local(own, opp, u - STEP * span(&own.table))),
+        }
+    }
+
+    /// As [`Search::find`], but an outcome `used` marks is taken only when no other meets the
+    /// target (in a large space: none one change away from the best).
+    pub fn find_fresh(
+        &self,
+        own: &Additive,
+        opp: &[Vec<f64>],
+        target: f64,
+        used: &dyn Fn(&[u16]) -> bool,
+    ) -> Outcome {
+        match &self.listed {
+            Some(l) => l.find(opp, target, BAND * span(&own.table), used),
+            None => {
+                let x = local(own, opp, target);
+                if used(&x) {
+                    neighbour(own, opp, target, &x, used).unwrap_or(x)
+                } else {
+                    x
+                }
+            }
         }
     }
 }
 
+/// The outcome one value away from `x` that meets the target, is not `used`, and `opp` values
+/// most (ties: the one worth least to us).
+fn neighbour(
+    own: &Additive,
+    opp: &[Vec<f64>],
+    target: f64,
+    x: &[u16],
+    used: &dyn Fn(&[u16]) -> bool,
+) -> Option<Outcome> {
+    let ua = own.utility(x);
+    let mut best: Option<(f64, f64, Outcome)> = None;
+    let mut y = x.to_vec();
+    for (i, r) in own.table.iter().enumerate() {
+        let cur = x[i] as usize;
+        for v in 0..r.len() {
+            if v == cur || ua + r[v] - r[cur] < target - 1e-12 {
+                continue;
+            }
+            y[i] = v as u16;
+            if !used(&y) {
+                let b: f64 = opp.iter().zip(&y).map(|(t, &k)| t[k as usize]).sum();
+                let a = ua + r[v] - r[cur];
+                if best
+                    .as_ref()
+                    .is_none_or(|(bb, ba, _)| b > bb + 1e-12 || (b > bb - 1e-12 && a < *ba))
+                {
+                    best = Some((b, a, y.clone()));
+                }
+            }
+            y[i] = x[i];
+        }
+    }
+    best.map(|(_, _, o)| o)
+}
+
 impl Listed {
-    fn find(&self, opp: &[Vec<f64>], target: f64, band: f64) -> Outcome {
+    fn find(
+        &self,
+        opp: &[Vec<f64>],
+        target: f64,
+        band: f64,
+        used: &dyn Fn(&[u16]) -> bool,
+    ) -> Outcome {
         let k = self.own.partition_point(|&u| u >= target - 1e-12).max(1);
         let mut best = (f64::NEG_INFINITY, 0usize);
+        let mut fresh: Option<(f64, usize)> = None;
         let stop = k.saturating_sub(SCAN);
         // From the outcome nearest the target upward: among equals the model cannot tell apart,
         // the one that concedes what the aspiration says and no more.
@@ -109,8 +185,12 @@ impl Listed {
             if b > best.0 + 1e-12 {
                 best = (b, j);
             }
+            if fresh.is_none_or(|(f, _)| b > f + 1e-12) && !used(o) {
+                fresh = Some((b, j));
+            }
         }
-        self.flat[best.1 * self.issues..(best.1 + 1) * self.issues].to_vec()
+        let j = fresh.map_or(best.1, |(_, j)| j);
+        self.flat[j * self.issues..(j + 1) * self.issues].to_vec()
     }
 }
 

@@ -77,29 +77,61 @@ fn a_boulware_concedes_later_than_a_conceder() {
 }
 
 #[test]
-fn offers_concede_monotonically_against_a_partner_who_never_moves() {
+fn offers_meet_a_falling_aspiration_and_are_fresh_while_fresh_ones_meet_it() {
     let d = generate(11, 4, 5, 0.8, [0.1, 0.0]);
+    let own = &d.sides[0];
     let their_best = d.sides[1].best().0;
-    let mut b = Bargainer::new(d.sides[0].clone(), hard(), 4);
-    let (mut last_asp, mut last_theirs) = (f64::INFINITY, f64::NEG_INFINITY);
+    let all = every_outcome(own);
+    let mut b = Bargainer::new(own.clone(), hard(), 4);
+    let mut last_asp = f64::INFINITY;
+    let mut offered: Vec<Outcome> = Vec::new();
+    let mut repeats = 0;
     for k in 0..60u32 {
         let now = at(k as f64 / 60.0, 60 - k);
         let _ = b.respond(&their_best, now);
         let asp = b.aspiration(now);
         let o = b.propose(now).expect("an offer");
-        let mine = b.own.utility(&o);
-        // Their offer never changes, so the model ranks outcomes by how many issues match it.
-        let theirs = o.iter().zip(&their_best).filter(|(x, y)| x == y).count() as f64;
-        assert!(asp <= last_asp + 1e-12);
+        let mine = own.utility(&o);
+        assert!(asp <= last_asp + 1e-12, "{k}: the aspiration rose");
         assert!(
             mine >= asp - 1e-9 || o == their_best,
             "{k}: {mine} under {asp}"
         );
-        // What we give them can only grow as the aspiration falls.
-        assert!(theirs >= last_theirs, "{k}: {theirs} after {last_theirs}");
+        if offered.contains(&o) && o != their_best {
+            repeats += 1;
+            let fresh = all
+                .iter()
+                .filter(|x| own.utility(x) >= asp - 1e-9 && !offered.contains(x))
+                .count();
+            assert_eq!(
+                fresh, 0,
+                "{k}: repeated {o:?} with {fresh} fresh offers left"
+            );
+        }
+        offered.push(o);
         last_asp = asp;
-        last_theirs = theirs;
     }
+    assert!(
+        repeats > 0,
+        "early on only a few outcomes meet the aspiration"
+    );
+}
+
+fn every_outcome(u: &Additive) -> Vec<Outcome> {
+    let mut out: Vec<Outcome> = vec![Vec::new()];
+    for n in u.sizes() {
+        out = out
+            .into_iter()
+            .flat_map(|o| {
+                (0..n as u16).map(move |v| {
+                    let mut o = o.clone();
+                    o.push(v);
+                    o
+                })
+            })
+            .collect();
+    }
+    out
 }
 
 /// Play `a` (first) against `b` on `d` and return each side's utility, `None` without a deal.
