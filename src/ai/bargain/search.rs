@@ -23,6 +23,9 @@ const STEP: f64 = 0.005;
 /// Rounds of improving moves in a large space.
 const MOVES: usize = 64;
 
+/// Most single changes whose pairs are tried (ten issues of ten values have 90).
+const PAIRED: usize = 400;
+
 /// The offer search over one utility's outcome space.
 #[derive(Debug, Clone)]
 pub struct Search {
@@ -279,8 +282,14 @@ fn local(own: &Additive, opp: &[Vec<f64>], target: f64) -> Outcome {
         for &(i, v, da, db) in &moves {
             consider(db, da, [(i, v), (i, v)], 1);
         }
-        for (p, &(i, v, da, db)) in moves.iter().enumerate() {
-            for &(j, w, da2, db2) in &moves[p + 1..] {
+        // Pairs only where there are few enough single changes to pair them all.
+        let pairs = if moves.len() <= PAIRED {
+            &moves[..]
+        } else {
+            &[][..]
+        };
+        for (p, &(i, v, da, db)) in pairs.iter().enumerate() {
+            for &(j, w, da2, db2) in &pairs[p + 1..] {
                 if j != i {
                     consider(db + db2, da + da2, [(i, v), (j, w)], 2);
                 }
