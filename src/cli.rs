@@ -88,6 +88,29 @@ pub enum Command {
         #[arg(long)]
         exploits: bool,
     },
+    /// Bargain over any outcome space of discrete issues with additive utilities, speaking one
+    /// JSON object a line on stdin and stdout (init, propose, respond, end; see docs/AI.md).
+    Agent {
+        /// hawk, dove, reciprocator or pragmatist.
+        #[arg(long, default_value = "pragmatist")]
+        personality: String,
+        /// easy, normal or hard.
+        #[arg(long, default_value = "hard")]
+        difficulty: String,
+        /// Instead, measure this character against the others and simple opponents on generated
+        /// domains, and print a table (or JSON with --json).
+        #[arg(long)]
+        eval: bool,
+        /// With --eval: number of generated domains.
+        #[arg(long, default_value_t = 12, requires = "eval", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        domains: u32,
+        /// With --eval: seed of the domains and of the opponents' chance.
+        #[arg(long, default_value_t = 1, requires = "eval")]
+        seed: u64,
+        /// With --eval: print one JSON object instead of a table.
+        #[arg(long, requires = "eval")]
+        json: bool,
+    },
     /// Render one screen of a match to a PNG (needs a display, e.g. under xvfb-run).
     Screenshot {
         #[arg(long)]
@@ -214,6 +237,21 @@ pub fn run(cli: Cli) -> i32 {
             json,
             exploits,
         }) => tournament(&level, games, seed, json, exploits),
+        Some(Command::Agent {
+            personality,
+            difficulty,
+            eval,
+            domains,
+            seed,
+            json,
+        }) => match parse_agent(&format!("{personality}:{difficulty}")) {
+            Err(e) => {
+                tell(&e);
+                Ok(2)
+            }
+            Ok(who) if eval => bargain_eval(who, domains, seed, json),
+            Ok((p, d)) => agent(crate::ai::bargain::Stance::new(p, d)),
+        },
         Some(Command::Screenshot {
             level,
             seed,
@@ -441,6 +479,82 @@ fn tournament(path: &std::path::Path, games: u32, seed: u64, json: bool, exploit
         }
     } else {
         say(&t.table())?;
+    }
+    Ok(0)
+}
+
+/// Longest line `agent` reads; a longer one is answered with an error and skipped.
+pub const MAX_AGENT_LINE: usize = 1 << 20;
+
+/// `detente agent`: answer each line of stdin with one line on stdout until stdin closes.
+fn agent(stance: crate::ai::bargain::Stance) -> Done {
+    use std::io::{BufRead, Read};
+    let mut agent = crate::ai::bargain::wire::Agent::new(stance);
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let read = (&mut input)
+            .take(MAX_AGENT_LINE as u64 + 1)
+            .read_until(b'\n', &mut buf);
+        match read {
+            Ok(0) => return Ok(0),
+            Ok(_) => {}
+            Err(e) => {
+                tell(&format!("detente agent: cannot read the input: {e}"));
+                return Ok(1);
+            }
+        }
+        if buf.len() > MAX_AGENT_LINE && buf.last() != Some(&b'\n') {
+            // Drop the rest of the line without holding it.
+            let mut rest = Vec::new();
+            loop {
+                rest.clear();
+                match (&mut input).take(1 << 16).read_until(b'\n', &mut rest) {
+                    Ok(0) => break,
+                    Ok(_) if rest.last() == Some(&b'\n') => break,
+                    Ok(_) => {}
+                    Err(_) => break,
+                }
+            }
+            let msg = serde_json::json!({
+                "type": "error",
+                "message": format!("a line longer than {MAX_AGENT_LINE} bytes was skipped"),
+            });
+            say(&format!("{msg}\n"))?;
+            continue;
+        }
+        let reply = match std::str::from_utf8(&buf) {
+            Ok(line) => agent.handle(line),
+            Err(_) => Some(
+                serde_json::json!({"type": "error", "message": "the line is not UTF-8"})
+                    .to_string(),
+            ),
+        };
+        if let Some(r) = reply {
+            say(&format!("{r}\n"))?;
+        }
+    }
+}
+
+fn bargain_eval(who: (Personality, Difficulty), domains: u32, seed: u64, json: bool) -> Done {
+    let mut bar = Progress::new(1, "agent --eval");
+    let r = crate::eval::bargain::run(who, domains, seed, |done, total| {
+        bar.total = total;
+        bar.tick(done)
+    });
+    bar.finish();
+    if json {
+        match serde_json::to_string(&r) {
+            Ok(s) => say(&format!("{s}\n"))?,
+            Err(e) => {
+                tell(&format!("cannot write JSON: {e}"));
+                return Ok(1);
+            }
+        }
+    } else {
+        say(&r.table())?;
     }
     Ok(0)
 }

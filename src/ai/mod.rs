@@ -1,6 +1,7 @@
 //! Counterpart negotiators. They see only their own side's view and the public catalogue,
 //! and every decision carries one plain sentence of why.
 
+pub mod bargain;
 mod counterpart;
 mod model;
 mod reason;

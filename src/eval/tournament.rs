@@ -51,6 +51,13 @@ pub struct EntryStats {
     /// Mean Nash product of each agreed package over that moment's Nash point's (deals where
     /// both sides could gain).
     pub nash_ratio: f64,
+    /// Agreements signed per season played.
+    pub deals_per_season: f64,
+    /// Mean distance of each agreed package to the exact frontier of the packages open when it
+    /// was signed (capital, item cap and prerequisites as the rules apply them), within the
+    /// bargaining zone: no agreement at 0, each side's best agreement at 1 (deals where both
+    /// sides could gain).
+    pub pareto_distance_zone: f64,
     /// Mean distance of the whole package in force at the end to the frontier of what the
     /// capital of the rounds played could buy (games with an agreement).
     pub final_pareto_distance: f64,
@@ -76,6 +83,9 @@ struct Acc {
     deals: u32,
     nash_deals: u32,
     dist: f64,
+    seasons: u64,
+    zone_deals: u32,
+    zone_dist: f64,
     nash: f64,
     final_dist: f64,
     final_nash: f64,
@@ -184,6 +194,7 @@ pub fn run(
                 for (k, side) in [(a, Side::A), (b, Side::B)] {
                     let e = &mut acc[k];
                     e.games += 1;
+                    e.seasons += played as u64;
                     e.own += scores.utility[side.idx()] as f64;
                     e.joint += (scores.utility[0] + scores.utility[1]) as f64;
                     if m.ending == Some(Ending::Normalization) {
@@ -203,6 +214,10 @@ pub fn run(
                     for d in &deals {
                         e.deals += 1;
                         e.dist += d.distance as f64;
+                        if let Some(z) = d.zone_distance {
+                            e.zone_deals += 1;
+                            e.zone_dist += z as f64;
+                        }
                         if let Some(n) = d.nash_ratio {
                             e.nash_deals += 1;
                             e.nash += n as f64;
@@ -248,6 +263,12 @@ pub fn run(
                     e.nash / e.nash_deals as f64
                 } else {
                     0.0
+                },
+                deals_per_season: e.deals as f64 / e.seasons.max(1) as f64,
+                pareto_distance_zone: if e.zone_deals > 0 {
+                    e.zone_dist / e.zone_deals as f64
+                } else {
+                    f64::NAN
                 },
                 final_pareto_distance: if e.agreed > 0 {
                     e.final_dist / ag
@@ -304,9 +325,9 @@ impl Tournament {
             self.mean_final_point[0],
             self.mean_final_point[1]
         );
-        s += "pareto, nash: each agreement against the deals open when it was signed; end-par, end-ns: the package in force at the end against what the rounds played could buy\n";
+        s += "pareto, nash: each agreement against the deals open when it was signed; zone: its distance to the exact frontier of those deals within the bargaining zone; deals: agreements per season; end-par, end-ns: the package in force at the end against what the rounds played could buy\n";
         s += &format!(
-            "{:<13} {:<7} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7} {:>6} {:>7} {:>6} {:>6} {:>7} {:>7}\n",
+            "{:<13} {:<7} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7} {:>6} {:>6} {:>6} {:>7} {:>6} {:>6} {:>7} {:>7}\n",
             "personality",
             "level",
             "agree",
@@ -316,6 +337,8 @@ impl Tournament {
             "joint",
             "pareto",
             "nash",
+            "zone",
+            "deals",
             "end-par",
             "end-ns",
             "first",
@@ -324,7 +347,7 @@ impl Tournament {
         );
         for e in &self.personalities {
             s += &format!(
-                "{:<13} {:<7} {:>6.2} {:>6.2} {:>6.2} {:>6.3} {:>6.3} {:>7.3} {:>6.2} {:>7.3} {:>6.2} {:>6.1} {:>7.3} {:>7.3}\n",
+                "{:<13} {:<7} {:>6.2} {:>6.2} {:>6.2} {:>6.3} {:>6.3} {:>7.3} {:>6.2} {:>6.3} {:>6.2} {:>7.3} {:>6.2} {:>6.1} {:>7.3} {:>7.3}\n",
                 e.name,
                 e.difficulty,
                 e.agreement_rate,
@@ -334,6 +357,8 @@ impl Tournament {
                 e.joint_welfare,
                 e.pareto_distance,
                 e.nash_ratio,
+                e.pareto_distance_zone,
+                e.deals_per_season,
                 e.final_pareto_distance,
                 e.final_nash_ratio,
                 e.mean_first_agreement_round,

@@ -5,6 +5,7 @@ pub mod action;
 pub mod deck;
 pub mod derived;
 pub mod event;
+pub mod exact;
 pub mod hash;
 pub mod map;
 pub mod measures;

@@ -326,6 +326,11 @@ pub struct DealReport {
     /// Its product of gains over the best product open then; `None` when no deal open then
     /// could give both sides a gain.
     pub nash_ratio: Option<f32>,
+    /// Distance to the exact frontier of the packages open then (capital, item cap and
+    /// prerequisites as the rules apply them), within the bargaining zone: no agreement at 0
+    /// and each side's best agreement at 1 on its axis. `None` when a side could gain nothing.
+    #[serde(default)]
+    pub zone_distance: Option<f32>,
 }
 
 impl Match {
@@ -335,13 +340,18 @@ impl Match {
         let mut m = Match::new(self.scenario.clone(), self.seed);
         let mut out = Vec::new();
         for a in &self.actions {
-            let before = matches!(a, super::Action::Accept { .. })
-                .then(|| (m.open_commitments(), Side::BOTH.map(|s| m.side(s).capital)));
+            let before = matches!(a, super::Action::Accept { .. }).then(|| {
+                (
+                    m.open_commitments(),
+                    Side::BOTH.map(|s| m.side(s).capital),
+                    m.package_candidates(),
+                )
+            });
             let start = m.log.len();
             if m.apply_quiet(a.clone()).is_err() {
                 break;
             }
-            let Some((open, capital)) = before else {
+            let Some((open, capital, cands)) = before else {
                 continue;
             };
             for l in &m.log[start..] {
@@ -357,7 +367,11 @@ impl Match {
                     // The frontier is a greedy approximation: a deal beyond it is the better
                     // estimate of the best product.
                     let best = f.nash_product(f.nash).max(f.nash_product(point));
+                    let exact = super::exact::frontier(&cands, capital, MAX_ITEMS);
+                    let zone_distance = super::exact::Zone::new(&exact)
+                        .map(|z| z.distance(raw_point(&self.scenario, items.iter().copied())));
                     out.push(DealReport {
+                        zone_distance,
                         round: l.round,
                         distance: f.distance(point),
                         nash_ratio: (best > 1e-6).then(|| f.nash_product(point) / best),

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod agent;
 mod bargaining;
 mod cli;
 mod counterparts;

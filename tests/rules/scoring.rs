@@ -201,3 +201,76 @@ fn an_early_normalization_counts_the_seasons_left_at_what_is_in_force() {
         assert!((endless[k] - end[k]).abs() < 1e-2, "{s:?}: {}", endless[k]);
     }
 }
+
+/// Raw utility to each side of a package of (measure, undertaker).
+fn raw(sc: &Scenario, items: &[(usize, Side)]) -> [f32; 2] {
+    Side::BOTH.map(|s| {
+        items
+            .iter()
+            .map(|&(i, by)| scoring::item_utility(sc, s, i, by))
+            .sum()
+    })
+}
+
+#[test]
+fn the_exact_frontier_counts_prerequisites_carried_in_the_same_package() {
+    for sc in all_levels() {
+        let m = Match::new(sc.clone(), 1);
+        let open = m.open_commitments();
+        let cands = m.package_candidates();
+        // Everything open now is a candidate, and so is a commitment whose missing prerequisite
+        // could be signed with it.
+        assert!(cands.len() >= open.len(), "{}", sc.id);
+        let waiting = cands.iter().filter(|c| c.needs != 0).count();
+        assert_eq!(cands.len() - waiting, open.len(), "{}", sc.id);
+        if sc.id != "tutorial" {
+            assert!(
+                waiting > 0,
+                "{}: no commitment waits on a prerequisite",
+                sc.id
+            );
+        }
+    }
+}
+
+#[test]
+fn no_package_the_greedy_sweep_finds_lies_beyond_the_exact_frontier() {
+    for sc in all_levels() {
+        let seats = || {
+            [Side::A, Side::B].map(|s| {
+                detente::table::Seat::Counterpart(Box::new(detente::table::counterpart(
+                    sc.public(),
+                    s,
+                    3,
+                    Personality::Pragmatist,
+                    Difficulty::Hard,
+                )))
+            })
+        };
+        // At the start, and after a whole match has changed what is in force.
+        for pass in 0..2 {
+            let m = if pass == 0 {
+                Match::new(sc.clone(), 3)
+            } else {
+                runner::play_headless(sc.clone(), 3, seats())
+            };
+            let capital = Side::BOTH.map(|s| m.side(s).capital);
+            let exact = exact::frontier(&m.package_candidates(), capital, 8);
+            let greedy = m.session_frontier();
+            let p = raw(&sc, &greedy.nash_package);
+            assert!(
+                exact
+                    .iter()
+                    .any(|q| q[0] >= p[0] - 1e-4 && q[1] >= p[1] - 1e-4),
+                "{} pass {pass}: {p:?} beyond {exact:?}",
+                sc.id
+            );
+            // The empty package is on or under it too.
+            assert!(
+                exact.iter().any(|q| q[0] >= 0.0 && q[1] >= 0.0),
+                "{}",
+                sc.id
+            );
+        }
+    }
+}

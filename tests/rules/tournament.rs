@@ -58,6 +58,18 @@ fn tournament_covers_every_pairing_in_both_roles() {
             );
         }
     }
+    for e in &t.personalities {
+        // Every game lasts between one season and the whole level.
+        let per_game = e.agreements as f64 / e.games as f64;
+        assert!(e.deals_per_season <= per_game + 1e-9, "{e:?}");
+        assert!(e.deals_per_season >= per_game / rounds - 1e-9, "{e:?}");
+        if e.agreements > 0 {
+            assert!(
+                (0.0..=2f64.sqrt()).contains(&e.pareto_distance_zone),
+                "{e:?}"
+            );
+        }
+    }
     let agreements: u32 = t.personalities.iter().map(|e| e.agreements).sum();
     assert!(agreements > 0, "some deals are signed");
     let json = serde_json::to_value(&t).unwrap();
@@ -71,6 +83,8 @@ fn tournament_covers_every_pairing_in_both_roles() {
         "joint_welfare",
         "pareto_distance",
         "nash_ratio",
+        "deals_per_season",
+        "pareto_distance_zone",
         "mean_first_agreement_round",
         "decision_ms_p50",
         "decision_ms_p99",
