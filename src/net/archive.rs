@@ -39,6 +39,17 @@ CREATE TABLE IF NOT EXISTS actions (
     at_ms    INTEGER NOT NULL,
     PRIMARY KEY (table_id, idx)
 );
+CREATE TABLE IF NOT EXISTS instructors (
+    session INTEGER PRIMARY KEY REFERENCES sessions(id),
+    secret  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS handovers (
+    table_id INTEGER NOT NULL REFERENCES tables(id),
+    side     TEXT NOT NULL CHECK (side IN ('A', 'B')),
+    at_idx   INTEGER NOT NULL,
+    at_ms    INTEGER NOT NULL,
+    PRIMARY KEY (table_id, side)
+);
 ";
 
 /// Where the archive goes when `--db` is not given: `$XDG_DATA_HOME/detente/classes.sqlite`,
@@ -73,6 +84,9 @@ pub struct StoredTable {
     pub seats: Vec<StoredSeat>,
     /// Each move with the seq its student sent it with (`None` for the computer's).
     pub actions: Vec<(Action, Option<u64>)>,
+    /// Seats the instructor handed to a counterpart, each with how many moves the match had
+    /// then.
+    pub handed: Vec<(usize, Side)>,
 }
 
 /// A class session as archived.
@@ -80,6 +94,8 @@ pub struct StoredTable {
 pub struct StoredSession {
     pub id: i64,
     pub vs_computer: bool,
+    /// The instructor's code (`None` in an archive from before instructors had one).
+    pub instructor: Option<String>,
     pub tables: Vec<StoredTable>,
 }
 
@@ -194,6 +210,15 @@ impl Archive {
         Ok(id)
     }
 
+    /// Keep the session's instructor code, so it stays the same after a restart.
+    pub fn set_instructor(&self, session: i64, secret: &str) -> Result<(), ArchiveError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO instructors (session, secret) VALUES (?1, ?2)",
+            params![session, secret],
+        )?;
+        Ok(())
+    }
+
     /// Mark a seat taken: its code opens it no more.
     pub fn claim(&self, table: i64, side: Side) -> Result<(), ArchiveError> {
         self.conn.execute(
@@ -211,23 +236,26 @@ impl Archive {
         actions: &[(Action, Option<u64>)],
     ) -> Result<(), ArchiveError> {
         let tx = self.conn.transaction()?;
-        let at = now_ms();
-        for (i, (a, seq)) in actions.iter().enumerate() {
-            let json = serde_json::to_string(a)
-                .map_err(|e| ArchiveError::Corrupt(format!("cannot write a move: {e}")))?;
-            tx.execute(
-                "INSERT INTO actions (table_id, idx, side, seq, action, at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    table,
-                    (first + i) as i64,
-                    side_str(a.side()),
-                    seq.map(|s| s as i64),
-                    json,
-                    at
-                ],
-            )?;
-        }
+        insert_actions(&tx, table, first, actions)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Record that `side`'s seat passed to a counterpart when the table had `first` moves, with
+    /// the moves the counterpart made at once, in one transaction.
+    pub fn hand_over(
+        &mut self,
+        table: i64,
+        side: Side,
+        first: usize,
+        actions: &[(Action, Option<u64>)],
+    ) -> Result<(), ArchiveError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO handovers (table_id, side, at_idx, at_ms) VALUES (?1, ?2, ?3, ?4)",
+            params![table, side_str(side), first as i64, now_ms()],
+        )?;
+        insert_actions(&tx, table, first, actions)?;
         tx.commit()?;
         Ok(())
     }
@@ -260,6 +288,7 @@ impl Archive {
                 seed: r.get::<_, i64>(5)? as u64,
                 seats: Vec::new(),
                 actions: Vec::new(),
+                handed: Vec::new(),
             })
         })?;
         for t in rows {
@@ -308,11 +337,58 @@ impl Archive {
                     .map_err(|e| ArchiveError::Corrupt(format!("move {idx}: {e}")))?;
                 t.actions.push((a, seq.map(|s| s as u64)));
             }
+            let mut q = self.conn.prepare(
+                "SELECT at_idx, side FROM handovers WHERE table_id = ?1 ORDER BY at_idx, side",
+            )?;
+            let rows = q.query_map([t.id], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?;
+            for row in rows {
+                let (at, side) = row?;
+                t.handed.push((at as usize, side_of(&side)?));
+            }
         }
+        let instructor = self
+            .conn
+            .query_row(
+                "SELECT secret FROM instructors WHERE session = ?1",
+                [id],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?;
         Ok(Some(StoredSession {
             id,
             vs_computer,
+            instructor,
             tables,
         }))
     }
+}
+
+/// Moves `first..` of a table, inside the caller's transaction.
+fn insert_actions(
+    tx: &rusqlite::Transaction<'_>,
+    table: i64,
+    first: usize,
+    actions: &[(Action, Option<u64>)],
+) -> Result<(), ArchiveError> {
+    let at = now_ms();
+    // Prepared once per connection: SQLite parses the statement once for the whole class.
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO actions (table_id, idx, side, seq, action, at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, (a, seq)) in actions.iter().enumerate() {
+        let json = serde_json::to_string(a)
+            .map_err(|e| ArchiveError::Corrupt(format!("cannot write a move: {e}")))?;
+        stmt.execute(params![
+            table,
+            (first + i) as i64,
+            side_str(a.side()),
+            seq.map(|s| s as i64),
+            json,
+            at
+        ])?;
+    }
+    Ok(())
 }

@@ -4,7 +4,9 @@
 //! microseconds and a class is a few dozen students.
 
 use super::archive::{Archive, ArchiveError, StoredSeat, StoredTable};
-use super::protocol::{ClientMsg, Envelope, MAX_FRAME, Reason, ServerMsg, parse_client};
+use super::protocol::{
+    ClientMsg, Envelope, MAX_FRAME, Reason, SeatStatus, ServerMsg, TableStatus, parse_client,
+};
 use crate::sim::{Action, MatchRecord, RECORD_FORMAT, Scenario, Side};
 use crate::table::{Refusal, Seat, Table, level_counterpart};
 use axum::Router;
@@ -88,6 +90,8 @@ impl From<ArchiveError> for HostError {
 pub struct Host {
     pub addr: SocketAddr,
     pub codes: Vec<SeatCode>,
+    /// The code that gives a connection the instructor's role; never a seat's.
+    pub instructor: String,
     /// Whether the session was taken up from the archive.
     pub resumed: bool,
     stop: watch::Sender<bool>,
@@ -133,6 +137,8 @@ struct Slot {
     seats: [SeatState; 2],
     /// Tokens by side, to rebuild the table's seats.
     tokens: [Option<String>; 2],
+    /// Seats the instructor handed to a counterpart, with the number of moves then.
+    handed: Vec<(usize, Side)>,
 }
 
 impl Slot {
@@ -141,9 +147,41 @@ impl Slot {
             .into_iter()
             .filter(|s| {
                 let st = &self.seats[s.idx()];
-                st.student() && !st.claimed
+                st.student() && !st.claimed && self.table.is_person(*s)
             })
             .collect()
+    }
+
+    /// Rebuild the table from `record` as it stood, with its handovers.
+    fn rebuild(&self, record: &MatchRecord) -> Result<Table, (usize, crate::sim::ActionError)> {
+        Table::replay_handed(
+            self.level.clone(),
+            record,
+            self.seats(),
+            self.level.ai.difficulty,
+            &self.handed,
+        )
+    }
+
+    fn status(&self) -> TableStatus {
+        TableStatus {
+            table: self.number,
+            level: self.level.id.clone(),
+            round: self.table.round(),
+            over: self.table.is_over(),
+            seats: Side::BOTH.map(|s| {
+                let st = &self.seats[s.idx()];
+                if !self.table.is_person(s) {
+                    SeatStatus::Computer
+                } else if st.conn.is_some() {
+                    SeatStatus::Connected
+                } else if st.claimed {
+                    SeatStatus::Away
+                } else {
+                    SeatStatus::Open
+                }
+            }),
+        }
     }
 
     fn seats(&self) -> [Seat; 2] {
@@ -161,6 +199,7 @@ impl Slot {
         let mut out = vec![ServerMsg::View {
             view: Box::new(self.table.view(side)),
             log: self.table.log_for(side).cloned().collect(),
+            last_act: self.seats[side.idx()].last_act,
         }];
         if self.table.is_over() {
             out.push(ServerMsg::Ended {
@@ -168,6 +207,15 @@ impl Slot {
             });
         }
         out
+    }
+
+    /// Put the table back as it stood with `before` moves, after a change the archive refused.
+    fn undo(&mut self, before: usize) {
+        let mut record = self.table.record(Some(self.file.clone()));
+        record.actions.truncate(before);
+        if let Ok(t) = self.rebuild(&record) {
+            self.table = t;
+        }
     }
 
     fn tell(&self, side: Side, msgs: Vec<ServerMsg>) {
@@ -181,6 +229,8 @@ impl Slot {
 
 struct Class {
     db: Archive,
+    /// The instructor's code, in the form [`normal_code`] gives.
+    instructor: String,
     tables: Vec<Slot>,
     by_code: HashMap<String, (usize, Side)>,
     by_token: HashMap<String, (usize, Side)>,
@@ -218,6 +268,17 @@ fn new_token() -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The instructor's code: as secret as a token, since it can hand seats to the computer, and
+/// in capitals so it reads like the seat codes it is typed in place of.
+fn new_instructor_code() -> String {
+    format!("TEACH-{}", new_token().to_uppercase())
+}
+
+/// Compare secrets in time that does not depend on where they first differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
 }
 
 /// Words easy to read aloud and to type, with no two alike at a glance.
@@ -270,11 +331,14 @@ impl Class {
             .map(|p| load_level(p).map(|l| (p.display().to_string(), l)))
             .collect::<Result<Vec<_>, _>>()?;
         let session = db.new_session(cfg.vs_computer)?;
+        let instructor = new_instructor_code();
+        db.set_instructor(session, &instructor)?;
         let base = cfg
             .seed
             .unwrap_or_else(|| u64::from_le_bytes(random_bytes::<8>()) >> 1);
         let mut class = Class {
             db,
+            instructor,
             tables: Vec::new(),
             by_code: HashMap::new(),
             by_token: HashMap::new(),
@@ -308,6 +372,7 @@ impl Class {
                 seed,
                 seats,
                 actions: Vec::new(),
+                handed: Vec::new(),
             };
             let id = class.db.add_table(session, &stored)?;
             class.add(StoredTable { id, ..stored }, level.clone())?;
@@ -319,8 +384,18 @@ impl Class {
         let Some(session) = db.latest_session()? else {
             return Err(HostError("the archive has no session to resume".into()));
         };
+        // An archive from before instructors had a code gets one now, kept from then on.
+        let instructor = match session.instructor {
+            Some(code) => code,
+            None => {
+                let code = new_instructor_code();
+                db.set_instructor(session.id, &code)?;
+                code
+            }
+        };
         let mut class = Class {
             db,
+            instructor,
             tables: Vec::new(),
             by_code: HashMap::new(),
             by_token: HashMap::new(),
@@ -397,14 +472,14 @@ impl Class {
             level: level.clone(),
             seats,
             tokens,
+            handed: t.handed.clone(),
         };
-        slot.table = Table::replay(level.clone(), &record, slot.seats(), level.ai.difficulty)
-            .map_err(|(i, e)| {
-                HostError(format!(
-                    "table {}: archived move {i} is refused: {e}",
-                    t.number
-                ))
-            })?;
+        slot.table = slot.rebuild(&record).map_err(|(i, e)| {
+            HostError(format!(
+                "table {}: archived move {i} is refused: {e}",
+                t.number
+            ))
+        })?;
         let before = slot.table.whole().actions.len();
         slot.table.run_counterparts();
         let due = moves_since(&slot.table, before, None);
@@ -488,14 +563,7 @@ impl Class {
                 "table {}: cannot archive a move ({e}); undone",
                 slot.number
             ));
-            let mut record = slot.table.record(Some(slot.file.clone()));
-            record.actions.truncate(before);
-            let seats = slot.seats();
-            if let Ok(t) =
-                Table::replay(slot.level.clone(), &record, seats, slot.level.ai.difficulty)
-            {
-                slot.table = t;
-            }
+            slot.undo(before);
             return Err(Reason::Archive);
         }
         slot.seats[side.idx()].last_act = seq;
@@ -504,12 +572,72 @@ impl Class {
         }
         Ok(())
     }
+
+    /// The instructor hands table `number`'s `side` seat, which nobody holds now, to a
+    /// counterpart; it moves at once if the match waits for it.
+    fn take_over(&mut self, number: u32, side: Side) -> Result<(), Reason> {
+        let k = self
+            .tables
+            .iter()
+            .position(|t| t.number == number)
+            .ok_or(Reason::UnknownTable)?;
+        let slot = &mut self.tables[k];
+        if slot.table.is_over() {
+            return Err(Reason::MatchOver);
+        }
+        if !slot.table.is_person(side) {
+            return Err(Reason::HeldByCounterpart);
+        }
+        if slot.seats[side.idx()].conn.is_some() {
+            return Err(Reason::SeatOccupied);
+        }
+        let before = slot.table.whole().actions.len();
+        let waiting = slot.waiting_for();
+        slot.table.hand_to_counterpart(side);
+        slot.handed.push((before, side));
+        // As at a table against the computer, it moves when due even before the other
+        // student arrives; only students wait for each other.
+        slot.table.run_counterparts();
+        let moves = moves_since(&slot.table, before, None);
+        if let Err(e) = self.db.hand_over(slot.id, side, before, &moves) {
+            say(&format!(
+                "table {}: cannot archive a takeover ({e}); undone",
+                slot.number
+            ));
+            slot.handed.pop();
+            slot.undo(before);
+            return Err(Reason::Archive);
+        }
+        say(&format!(
+            "table {} seat {side:?} handed to the computer",
+            slot.number
+        ));
+        let lobby = slot.waiting_for();
+        for s in Side::BOTH {
+            let mut news = slot.news(s);
+            if lobby != waiting {
+                news.push(ServerMsg::Lobby {
+                    waiting_for: lobby.clone(),
+                });
+            }
+            slot.tell(s, news);
+        }
+        Ok(())
+    }
+
+    fn status(&self) -> ServerMsg {
+        ServerMsg::Class {
+            tables: self.tables.iter().map(Slot::status).collect(),
+        }
+    }
 }
 
 /// Seat a connection holds, the last seq it sent, and where others reach it.
 struct Conn {
     id: u64,
     seat: Option<(usize, Side)>,
+    /// Whether the connection joined with the instructor's code.
+    instructor: bool,
     /// The level hash of the seat's table, once seated.
     level: String,
     last_seq: u64,
@@ -577,8 +705,15 @@ fn on_text(sh: &Shared, conn: &mut Conn, text: &str) -> Vec<ServerMsg> {
     let seq = env.seq;
     match env.body {
         ClientMsg::Ping => vec![ServerMsg::Pong],
-        ClientMsg::Join { .. } | ClientMsg::Resume { .. } if conn.seat.is_some() => {
+        ClientMsg::Join { .. } | ClientMsg::Resume { .. }
+            if conn.seat.is_some() || conn.instructor =>
+        {
             vec![refused(seq, Reason::AlreadySeated)]
+        }
+        ClientMsg::Join { code } if same_secret(&normal_code(&code), &class.instructor) => {
+            conn.instructor = true;
+            say(&format!("connection {}: instructor", conn.id));
+            vec![class.status()]
         }
         ClientMsg::Join { code } => {
             let Some(&(k, side)) = class.by_code.get(&normal_code(&code)) else {
@@ -587,6 +722,9 @@ fn on_text(sh: &Shared, conn: &mut Conn, text: &str) -> Vec<ServerMsg> {
             let slot = &class.tables[k];
             if slot.seats[side.idx()].claimed {
                 return vec![refused(seq, Reason::SeatTaken)];
+            }
+            if !slot.table.is_person(side) {
+                return vec![refused(seq, Reason::HeldByCounterpart)];
             }
             if let Err(e) = class.db.claim(slot.id, side) {
                 say(&format!("cannot archive a join ({e})"));
@@ -608,6 +746,13 @@ fn on_text(sh: &Shared, conn: &mut Conn, text: &str) -> Vec<ServerMsg> {
             Ok(()) => Vec::new(),
             Err(r) => vec![refused(seq, r)],
         },
+        ClientMsg::TakeOver { .. } if !conn.instructor => {
+            vec![refused(seq, Reason::NotInstructor)]
+        }
+        ClientMsg::TakeOver { table, side } => match class.take_over(table, side) {
+            Ok(()) => vec![class.status()],
+            Err(r) => vec![refused(seq, r)],
+        },
     }
 }
 
@@ -621,6 +766,7 @@ async fn send(ws: &mut WebSocket, conn: &mut Conn, msg: ServerMsg) -> Result<(),
 fn who(conn: &Conn) -> String {
     match conn.seat {
         Some((k, s)) => format!("connection {} (table {} seat {s:?})", conn.id, k + 1),
+        None if conn.instructor => format!("connection {} (instructor)", conn.id),
         None => format!("connection {}", conn.id),
     }
 }
@@ -630,6 +776,7 @@ async fn serve_socket(mut ws: WebSocket, sh: Arc<Shared>) {
     let mut conn = Conn {
         id: sh.next_conn.fetch_add(1, Ordering::Relaxed),
         seat: None,
+        instructor: false,
         level: String::new(),
         last_seq: 0,
         out_seq: 0,
@@ -714,6 +861,7 @@ pub async fn start(cfg: HostConfig, addr: SocketAddr) -> Result<Host, HostError>
         Class::new_session(&cfg, db)?
     };
     let codes = class.codes();
+    let instructor = class.instructor.clone();
     let (stop, stop_rx) = watch::channel(false);
     let shared = Arc::new(Shared {
         class: Mutex::new(class),
@@ -746,14 +894,17 @@ pub async fn start(cfg: HostConfig, addr: SocketAddr) -> Result<Host, HostError>
     Ok(Host {
         addr,
         codes,
+        instructor,
         resumed: cfg.resume,
         stop,
         server,
     })
 }
 
-/// `detente host`: serve a class until Ctrl-C. Returns the exit code.
-pub fn run(cfg: HostConfig, port: u16) -> i32 {
+/// `detente host`: serve a class on `addr` until Ctrl-C. With `announce_json`, standard output
+/// gets one JSON line instead of the text for people (for a program that starts the host, such
+/// as `detente loadtest`). Returns the exit code.
+pub fn run(cfg: HostConfig, addr: SocketAddr, announce_json: bool) -> i32 {
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -766,34 +917,66 @@ pub fn run(cfg: HostConfig, port: u16) -> i32 {
     };
     rt.block_on(async move {
         let db = cfg.db.clone();
-        let host = match start(cfg, SocketAddr::from(([0, 0, 0, 0], port))).await {
+        let host = match start(cfg, addr).await {
             Ok(h) => h,
             Err(e) => {
                 say(&e.to_string());
                 return 1;
             }
         };
-        println!(
-            "Détente class {} on port {}: students connect to ws://<this computer's address>:{}/ws",
-            if host.resumed { "resumed" } else { "started" },
-            host.addr.port(),
-            host.addr.port()
-        );
-        println!("Archive: {}", db.display());
-        for c in &host.codes {
-            println!(
-                "  table {:>2} seat {:?}: {}{}",
-                c.table,
-                c.side,
-                c.code,
-                if c.claimed { " (taken)" } else { "" }
-            );
+        if announce_json {
+            println!("{}", announcement(&host, &db));
+        } else {
+            print_codes(&host, &db);
         }
-        println!("Ctrl-C ends the session; `detente host --resume` takes it up again.");
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
         ended().await;
         host.stop().await;
         0
     })
+}
+
+/// The `--announce-json` line: where the host listens, its process, archive and codes.
+fn announcement(host: &Host, db: &Path) -> serde_json::Value {
+    serde_json::json!({
+        "addr": host.addr.to_string(),
+        "port": host.addr.port(),
+        "pid": std::process::id(),
+        "resumed": host.resumed,
+        "archive": db.display().to_string(),
+        "instructor": host.instructor,
+        "seats": host.codes.iter().map(|c| serde_json::json!({
+            "table": c.table,
+            "side": c.side,
+            "code": c.code,
+            "claimed": c.claimed,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn print_codes(host: &Host, db: &Path) {
+    println!(
+        "Détente class {} on port {}: students connect to ws://<this computer's address>:{}/ws",
+        if host.resumed { "resumed" } else { "started" },
+        host.addr.port(),
+        host.addr.port()
+    );
+    println!("Archive: {}", db.display());
+    println!(
+        "Instructor code (keep it to yourself; it hands empty seats to the computer): {}",
+        host.instructor
+    );
+    for c in &host.codes {
+        println!(
+            "  table {:>2} seat {:?}: {}{}",
+            c.table,
+            c.side,
+            c.code,
+            if c.claimed { " (taken)" } else { "" }
+        );
+    }
+    println!("Ctrl-C ends the session; `detente host --resume` takes it up again.");
 }
 
 /// Ctrl-C, or (on Unix) the polite stop a service manager sends.

@@ -5,4 +5,6 @@
 pub mod archive;
 #[cfg(feature = "host")]
 pub mod host;
+#[cfg(feature = "host")]
+pub mod loadtest;
 pub mod protocol;
