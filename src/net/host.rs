@@ -119,6 +119,9 @@ struct SeatState {
     /// Seq of the seat's last accepted move, over every connection it has had.
     last_act: u64,
     conn: Option<(u64, mpsc::UnboundedSender<Out>)>,
+    /// How far the connection has been told of the log: entries of the whole log, and of the
+    /// seat's own part, so each `View` carries only what is new to it.
+    told: (usize, usize),
 }
 
 impl SeatState {
@@ -194,12 +197,27 @@ impl Slot {
         })
     }
 
-    /// What `side` is told about the table now: its view and log, and the record once over.
-    fn news(&self, side: Side) -> Vec<ServerMsg> {
+    /// What `side` is told about the table now: its view, its part of the log (all of it, or
+    /// what its connection has not been told yet), and the record once over.
+    fn news(&mut self, side: Side, whole_log: bool) -> Vec<ServerMsg> {
+        let (from_whole, from_seat) = if whole_log {
+            (0, 0)
+        } else {
+            self.seats[side.idx()].told
+        };
+        let whole = &self.table.whole().log;
+        let log: Vec<_> = whole[from_whole.min(whole.len())..]
+            .iter()
+            .filter(|l| l.event.visible_to(side))
+            .cloned()
+            .collect();
+        let seat = &mut self.seats[side.idx()];
+        seat.told = (whole.len(), from_seat + log.len());
         let mut out = vec![ServerMsg::View {
             view: Box::new(self.table.view(side)),
-            log: self.table.log_for(side).cloned().collect(),
-            last_act: self.seats[side.idx()].last_act,
+            log,
+            log_from: from_seat as u64,
+            last_act: seat.last_act,
         }];
         if self.table.is_over() {
             out.push(ServerMsg::Ended {
@@ -222,6 +240,18 @@ impl Slot {
         if let Some((_, tx)) = &self.seats[side.idx()].conn {
             for m in msgs {
                 let _ = tx.send(Out::Msg(m));
+            }
+        }
+    }
+
+    /// Send each connected seat its news after a change at the table, then `extra`.
+    fn tell_news(&mut self, extra: Option<ServerMsg>) {
+        for s in Side::BOTH {
+            // A seat nobody holds is told everything when it is taken again.
+            if self.seats[s.idx()].conn.is_some() {
+                let mut news = self.news(s, false);
+                news.extend(extra.clone());
+                self.tell(s, news);
             }
         }
     }
@@ -435,6 +465,7 @@ impl Class {
             claimed: false,
             last_act: 0,
             conn: None,
+            told: (0, 0),
         });
         for s in &t.seats {
             let i = s.side.idx();
@@ -526,7 +557,7 @@ impl Class {
             last_act: seat.last_act,
             level: slot.table.public().clone(),
         }];
-        out.extend(slot.news(side));
+        out.extend(slot.news(side, true));
         let lobby = ServerMsg::Lobby {
             waiting_for: slot.waiting_for(),
         };
@@ -567,9 +598,7 @@ impl Class {
             return Err(Reason::Archive);
         }
         slot.seats[side.idx()].last_act = seq;
-        for s in Side::BOTH {
-            slot.tell(s, slot.news(s));
-        }
+        slot.tell_news(None);
         Ok(())
     }
 
@@ -613,15 +642,7 @@ impl Class {
             slot.number
         ));
         let lobby = slot.waiting_for();
-        for s in Side::BOTH {
-            let mut news = slot.news(s);
-            if lobby != waiting {
-                news.push(ServerMsg::Lobby {
-                    waiting_for: lobby.clone(),
-                });
-            }
-            slot.tell(s, news);
-        }
+        slot.tell_news((lobby != waiting).then_some(ServerMsg::Lobby { waiting_for: lobby }));
         Ok(())
     }
 
@@ -879,6 +900,11 @@ pub async fn start(cfg: HostConfig, addr: SocketAddr) -> Result<Host, HostError>
     let addr = listener
         .local_addr()
         .map_err(|e| HostError(e.to_string()))?;
+    // A view leaves in several segments; with Nagle's algorithm the last one waits for the
+    // client's delayed acknowledgement (40 ms on Linux) before it is sent.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+        let _ = tcp.set_nodelay(true);
+    });
     let mut done = stop_rx;
     let server = tokio::spawn(async move {
         let shutdown = async move {

@@ -22,7 +22,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::time::Instant as TokioInstant;
-use tokio_tungstenite::connect_async;
+use tokio_tungstenite::connect_async_with_config;
 use tokio_tungstenite::tungstenite::Message;
 
 /// Longest wait for the answer to one move before it counts as lost.
@@ -68,6 +68,8 @@ pub struct LoadReport {
     /// The host's CPU time (user and system, every thread) over the wall time of play, as a
     /// percentage of one core; `None` where `/proc` cannot be read.
     pub host_cpu_percent: Option<f64>,
+    /// The students' process (this one) likewise: the load it takes to make the load.
+    pub clients_cpu_percent: Option<f64>,
     /// The host's peak resident memory (`VmHWM`) in MB.
     pub host_rss_mb: Option<f64>,
     /// Moves sent that got no answer, and accepted moves missing from the match's record or
@@ -78,6 +80,8 @@ pub struct LoadReport {
     /// Wall time of play, from the first connection to the last match's end.
     pub seconds: f64,
     pub actions_per_second: f64,
+    /// What the host sent the students, in kB per move.
+    pub kb_per_action: f64,
     pub think_ms: u64,
     /// Anything unexpected, the first few of them.
     pub errors: Vec<String>,
@@ -205,9 +209,10 @@ fn start_host(cfg: &LoadConfig) -> Result<(HostProcess, Announced), String> {
     Ok((host, announced))
 }
 
-/// (utime + stime) in seconds, from `/proc/<pid>/stat`.
-fn cpu_seconds(pid: u32) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+/// (utime + stime) in seconds, from `/proc/<pid>/stat` (`/proc/self/stat` for `None`).
+fn cpu_seconds(pid: Option<u32>) -> Option<f64> {
+    let who = pid.map_or("self".to_string(), |p| p.to_string());
+    let stat = std::fs::read_to_string(format!("/proc/{who}/stat")).ok()?;
     // The command name may hold spaces; the fields after it are fixed.
     let rest = &stat[stat.rfind(')')? + 1..];
     let f: Vec<&str> = rest.split_whitespace().collect();
@@ -243,6 +248,8 @@ struct Seat {
     view: Option<SideView>,
     log: Vec<Logged>,
     record: Option<MatchRecord>,
+    /// Bytes of text the host sent this seat.
+    heard: u64,
 }
 
 /// A move sent and not yet answered.
@@ -255,7 +262,10 @@ struct InFlight {
 /// Play one seat to the match's end or the deadline.
 async fn student(url: String, code: String, seed: u64, think: Duration, deadline: Instant) -> Seat {
     let mut seat = Seat::default();
-    let ws = match tokio::time::timeout(ANSWER_WAIT, connect_async(url)).await {
+    // Without Nagle's algorithm, as a client of a turn-by-turn protocol should: a frame
+    // written in two parts would otherwise wait for the host's delayed acknowledgement.
+    let connect = connect_async_with_config(url, None, true);
+    let ws = match tokio::time::timeout(ANSWER_WAIT, connect).await {
         Ok(Ok((ws, _))) => ws,
         Ok(Err(e)) => {
             seat.errors.push(format!("cannot connect: {e}"));
@@ -333,7 +343,10 @@ async fn student(url: String, code: String, seed: u64, think: Duration, deadline
                 }
                 continue;
             }
-            Ok(Some(Ok(Message::Text(t)))) => t,
+            Ok(Some(Ok(Message::Text(t)))) => {
+                seat.heard += t.len() as u64;
+                t
+            }
             Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) => {
                 if in_flight.take().is_some() {
                     seat.unanswered += 1;
@@ -373,10 +386,19 @@ async fn student(url: String, code: String, seed: u64, think: Duration, deadline
             ServerMsg::View {
                 view,
                 log,
+                log_from,
                 last_act,
             } => {
                 seat.view = Some(*view);
-                seat.log = log;
+                if log_from != seat.log.len() as u64 {
+                    seat.errors.push(format!(
+                        "table {}: the log went on from entry {log_from}, not {}",
+                        seat.table,
+                        seat.log.len()
+                    ));
+                    seat.log.truncate(log_from as usize);
+                }
+                seat.log.extend(log);
                 stale = false;
                 if let Some(f) = in_flight.take_if(|f| last_act >= f.seq) {
                     seat.rtts.push(arrived - f.sent);
@@ -444,7 +466,7 @@ pub fn run(cfg: &LoadConfig) -> Result<LoadReport, String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the clients: {e}"))?;
-    let cpu_before = cpu_seconds(pid);
+    let cpu_before = cpu_seconds(Some(pid)).zip(cpu_seconds(None));
     let began = Instant::now();
     let deadline = began + Duration::from_secs_f64(cfg.max_seconds.max(0.0));
     let seats: Vec<Seat> = rt.block_on(async {
@@ -472,14 +494,18 @@ pub fn run(cfg: &LoadConfig) -> Result<LoadReport, String> {
         out
     });
     let seconds = began.elapsed().as_secs_f64();
-    let cpu = cpu_before
-        .zip(cpu_seconds(pid))
-        .map(|(a, b)| (b - a) / seconds * 100.0);
+    let percent = |a: f64, b: f64| (b - a) / seconds * 100.0;
+    let cpu_after = cpu_seconds(Some(pid)).zip(cpu_seconds(None));
+    let (cpu, clients_cpu) = match cpu_before.zip(cpu_after) {
+        Some(((h0, c0), (h1, c1))) => (Some(percent(h0, h1)), Some(percent(c0, c1))),
+        None => (None, None),
+    };
     let rss = status_mb(pid, "VmHWM:");
     let mut report = LoadReport {
         tables: cfg.tables,
         clients: announced.seats.len() as u32,
         host_cpu_percent: cpu,
+        clients_cpu_percent: clients_cpu,
         host_rss_mb: rss,
         seconds,
         think_ms: cfg.think.as_millis() as u64,
@@ -502,9 +528,11 @@ pub fn run(cfg: &LoadConfig) -> Result<LoadReport, String> {
         .unwrap_or_default();
 
     let mut rtts = Vec::new();
+    let mut heard = 0;
     let mut finished_tables = std::collections::BTreeSet::new();
     for seat in &seats {
         rtts.extend_from_slice(&seat.rtts);
+        heard += seat.heard;
         report.actions += seat.rtts.len() as u64;
         report.refused += seat.refused;
         report.lost += seat.unanswered;
@@ -545,6 +573,7 @@ pub fn run(cfg: &LoadConfig) -> Result<LoadReport, String> {
     report.rtt_ms_p99 = percentile(&rtts, 0.99);
     report.rtt_ms_max = percentile(&rtts, 1.0);
     report.actions_per_second = report.actions as f64 / seconds.max(1e-9);
+    report.kb_per_action = heard as f64 / 1000.0 / (report.actions as f64).max(1.0);
     report.errors.truncate(20);
     Ok(report)
 }

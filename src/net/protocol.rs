@@ -86,12 +86,16 @@ pub enum ServerMsg {
     Lobby {
         waiting_for: Vec<Side>,
     },
-    /// The seat's own view and its own part of the log, after every change at the table.
+    /// The seat's own view after every change at the table, and the entries of its own part
+    /// of the log from number `log_from` on: the whole of it after `Welcome` (0), and after
+    /// that what is new since the connection's last `View`, for the client to append.
     /// `last_act` is the seq of the seat's last accepted move, so a client tells the answer to
     /// its own move from news of the other seat's.
     View {
         view: Box<SideView>,
         log: Vec<Logged>,
+        #[serde(default)]
+        log_from: u64,
         #[serde(default)]
         last_act: u64,
     },
