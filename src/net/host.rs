@@ -863,8 +863,12 @@ async fn serve_socket(mut ws: WebSocket, sh: Arc<Shared>) {
 async fn upgrade(State(sh): State<Arc<Shared>>, ws: WebSocketUpgrade) -> Response {
     // Frames a little over the protocol's limit still reach the host, which refuses them by
     // name; far larger ones close the connection at the WebSocket layer.
+    // A small read buffer: tungstenite zeroes the whole free part of it before every read,
+    // 128 KiB by default, while a student's frames are a few hundred bytes (a larger one
+    // still gets room for its full length).
     ws.max_message_size(16 * MAX_FRAME)
         .max_frame_size(16 * MAX_FRAME)
+        .read_buffer_size(4 * 1024)
         .on_upgrade(move |socket| serve_socket(socket, sh))
 }
 

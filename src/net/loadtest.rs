@@ -68,8 +68,16 @@ pub struct LoadReport {
     /// The host's CPU time (user and system, every thread) over the wall time of play, as a
     /// percentage of one core; `None` where `/proc` cannot be read.
     pub host_cpu_percent: Option<f64>,
+    /// The host's CPU time per move, in µs: what the percentage comes to whatever the pace.
+    pub host_cpu_us_per_action: Option<f64>,
     /// The students' process (this one) likewise: the load it takes to make the load.
     pub clients_cpu_percent: Option<f64>,
+    /// How long the host's threads were ready to run but waited for a core, as a percentage
+    /// of the wall time (summed over threads): high when other programs share the cores, and
+    /// then the round trips say more about them than about the host.
+    pub host_waited_percent: Option<f64>,
+    /// The same for the students' process.
+    pub clients_waited_percent: Option<f64>,
     /// The host's peak resident memory (`VmHWM`) in MB.
     pub host_rss_mb: Option<f64>,
     /// Moves sent that got no answer, and accepted moves missing from the match's record or
@@ -219,6 +227,19 @@ fn cpu_seconds(pid: Option<u32>) -> Option<f64> {
     let utime: f64 = f.get(11)?.parse().ok()?;
     let stime: f64 = f.get(12)?.parse().ok()?;
     Some((utime + stime) / TICKS_PER_SECOND)
+}
+
+/// Time the process's threads waited on a run queue, in seconds: the second field of each
+/// `/proc/<pid>/task/<tid>/schedstat` (threads that ended before the reading are missed).
+fn waited_seconds(pid: Option<u32>) -> Option<f64> {
+    let who = pid.map_or("self".to_string(), |p| p.to_string());
+    let tasks = std::fs::read_dir(format!("/proc/{who}/task")).ok()?;
+    let mut ns = 0u64;
+    for t in tasks.flatten() {
+        let stat = std::fs::read_to_string(t.path().join("schedstat")).ok()?;
+        ns += stat.split_whitespace().nth(1)?.parse::<u64>().ok()?;
+    }
+    Some(ns as f64 / 1e9)
 }
 
 /// A `kB` line of `/proc/<pid>/status`, in MB.
@@ -467,6 +488,7 @@ pub fn run(cfg: &LoadConfig) -> Result<LoadReport, String> {
         .build()
         .map_err(|e| format!("cannot start the clients: {e}"))?;
     let cpu_before = cpu_seconds(Some(pid)).zip(cpu_seconds(None));
+    let waited_before = waited_seconds(Some(pid)).zip(waited_seconds(None));
     let began = Instant::now();
     let deadline = began + Duration::from_secs_f64(cfg.max_seconds.max(0.0));
     let seats: Vec<Seat> = rt.block_on(async {
@@ -501,11 +523,18 @@ pub fn run(cfg: &LoadConfig) -> Result<LoadReport, String> {
         None => (None, None),
     };
     let rss = status_mb(pid, "VmHWM:");
+    let (waited, clients_waited) =
+        match waited_before.zip(waited_seconds(Some(pid)).zip(waited_seconds(None))) {
+            Some(((h0, c0), (h1, c1))) => (Some(percent(h0, h1)), Some(percent(c0, c1))),
+            None => (None, None),
+        };
     let mut report = LoadReport {
         tables: cfg.tables,
         clients: announced.seats.len() as u32,
         host_cpu_percent: cpu,
         clients_cpu_percent: clients_cpu,
+        host_waited_percent: waited,
+        clients_waited_percent: clients_waited,
         host_rss_mb: rss,
         seconds,
         think_ms: cfg.think.as_millis() as u64,
@@ -573,6 +602,9 @@ pub fn run(cfg: &LoadConfig) -> Result<LoadReport, String> {
     report.rtt_ms_p99 = percentile(&rtts, 0.99);
     report.rtt_ms_max = percentile(&rtts, 1.0);
     report.actions_per_second = report.actions as f64 / seconds.max(1e-9);
+    report.host_cpu_us_per_action = report
+        .host_cpu_percent
+        .map(|p| p / 100.0 * seconds * 1e6 / (report.actions as f64).max(1.0));
     report.kb_per_action = heard as f64 / 1000.0 / (report.actions as f64).max(1.0);
     report.errors.truncate(20);
     Ok(report)
