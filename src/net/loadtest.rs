@@ -314,6 +314,8 @@ async fn student(url: String, code: String, seed: u64, think: Duration, deadline
     let mut public: Option<Arc<PublicLevel>> = None;
     let mut me: Option<Counterpart> = None;
     let mut in_flight: Option<InFlight> = None;
+    // When a student who has been asked to move will have thought long enough.
+    let mut ready_at: Option<Instant> = None;
     let (mut started, mut held, mut use_fallback, mut stale) = (false, false, false, false);
     loop {
         let now = Instant::now();
@@ -321,15 +323,15 @@ async fn student(url: String, code: String, seed: u64, think: Duration, deadline
         if over && in_flight.is_none() {
             break;
         }
-        // Move when the seat is asked to and its last move has been answered.
-        if !over && in_flight.is_none() && started && !held && !stale {
-            if let (Some(view), Some(public), Some(me)) = (&seat.view, &public, &mut me)
-                && !view.needs.is_empty()
+        // Move when the seat is asked to and its last move has been answered, after a pause
+        // to think if asked for one (reading what arrives meanwhile).
+        let asked = seat.view.as_ref().is_some_and(|v| !v.needs.is_empty());
+        if !over && in_flight.is_none() && started && !held && !stale && asked {
+            let at = *ready_at.get_or_insert_with(|| now + think.mul_f32(0.5 + jitter.unit()));
+            if let (true, Some(view), Some(public), Some(me)) =
+                (now >= at, &seat.view, &public, &mut me)
             {
-                if !think.is_zero() {
-                    let pause = think.mul_f32(0.5 + jitter.unit());
-                    tokio::time::sleep(pause.min(deadline.saturating_duration_since(now))).await;
-                }
+                ready_at = None;
                 let action = if use_fallback {
                     fallback(view)
                 } else {
@@ -351,7 +353,7 @@ async fn student(url: String, code: String, seed: u64, think: Duration, deadline
         let wait_until = match &in_flight {
             Some(f) if over => (f.sent + ANSWER_WAIT).min(deadline.max(now) + GRACE),
             Some(f) => f.sent + ANSWER_WAIT,
-            None => deadline,
+            None => ready_at.map_or(deadline, |at| at.min(deadline)),
         };
         let frame = tokio::time::timeout_at(TokioInstant::from_std(wait_until), rx.next()).await;
         let arrived = Instant::now();
@@ -617,23 +619,35 @@ pub fn describe(r: &LoadReport) -> String {
         None => "n/a".into(),
     };
     let mut s = format!(
-        "{} tables, {} clients: {} of {} matches finished in {:.1} s\n\
-         {} moves ({:.0}/s, {} refused by the rules), round trip p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms\n\
-         host: {} of one core, peak memory {}\n\
+        "{} tables, {} clients: {} of {} matches finished in {:.2} s{}\n\
+         {} moves ({:.0}/s, {} refused by the rules, {:.1} kB sent per move), \
+         round trip p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms\n\
+         host: {} of one core ({} per move), peak memory {}; \
+         waited for a core {} of the time (students: {} CPU, {} waiting)\n\
          lost: {}, out of step: {}\n",
         r.tables,
         r.clients,
         r.matches_finished,
         r.tables,
         r.seconds,
+        if r.think_ms > 0 {
+            format!(", students thinking {} ms a move on average", r.think_ms)
+        } else {
+            String::new()
+        },
         r.actions,
         r.actions_per_second,
         r.refused,
+        r.kb_per_action,
         r.rtt_ms_p50,
         r.rtt_ms_p99,
         r.rtt_ms_max,
         or_na(r.host_cpu_percent, "%"),
+        or_na(r.host_cpu_us_per_action, " µs"),
         or_na(r.host_rss_mb, " MB"),
+        or_na(r.host_waited_percent, "%"),
+        or_na(r.clients_cpu_percent, "%"),
+        or_na(r.clients_waited_percent, "%"),
         r.lost,
         r.desyncs,
     );
