@@ -151,6 +151,48 @@ pub enum Command {
         /// Seed of table 1 (table k plays seed + k - 1); random if left out.
         #[arg(long)]
         seed: Option<u64>,
+        /// The address to listen on: every interface by default, 127.0.0.1 for this computer
+        /// alone.
+        #[arg(long, default_value = "0.0.0.0")]
+        bind: std::net::IpAddr,
+        /// Print one JSON line (address, port, process id, archive, instructor code, seat
+        /// codes) instead of the text for people, for a program that starts the host.
+        #[arg(long)]
+        announce_json: bool,
+        /// Messages a connection may send at once before it is refused RateLimited.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+        rate_burst: u32,
+        /// Messages a second a connection earns back after its burst.
+        #[arg(long, default_value_t = 5.0)]
+        rate_per_second: f64,
+    },
+    /// Measure a class host under load, on this computer only: starts `detente host` on
+    /// 127.0.0.1 and two scripted students per table, which play whole matches through it,
+    /// each deciding with a counterpart on its own view. Reports round trips, the host's CPU
+    /// and memory, lost moves and seats out of step. Exit 0 when nothing was lost and every
+    /// seat was in step, 1 otherwise, 2 when it could not run, 3 when matches were left
+    /// unfinished at --max-seconds.
+    #[cfg(feature = "host")]
+    Loadtest {
+        /// Number of tables (two students each), 1 to 200.
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=200))]
+        tables: u32,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Level files, dealt to the tables in turn.
+        #[arg(long, default_value = "levels/tutorial.ron")]
+        level: Vec<PathBuf>,
+        /// Seed of table 1 and of the students' counterparts.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Stop after this many seconds, matches finished or not.
+        #[arg(long, default_value_t = 300.0)]
+        max_seconds: f64,
+        /// A student's mean pause before each move, in ms (0: move as soon as the answer is
+        /// in; each pause is drawn between half and one and a half times this).
+        #[arg(long, default_value_t = 0)]
+        think_ms: u64,
     },
     /// List the class sessions in the archive: when each began, its tables and levels, and how
     /// many tables normalised, clashed, ran out of rounds, ousted a leader or are still running.
@@ -269,6 +311,10 @@ pub fn run(cli: Cli) -> i32 {
             vs_computer,
             resume,
             seed,
+            bind,
+            announce_json,
+            rate_burst,
+            rate_per_second,
         }) => Ok(crate::net::host::run(
             crate::net::host::HostConfig {
                 levels: level,
@@ -277,9 +323,14 @@ pub fn run(cli: Cli) -> i32 {
                 db: db.unwrap_or_else(crate::net::archive::default_path),
                 resume,
                 seed,
-                limits: Default::default(),
+                limits: crate::net::host::Limits {
+                    burst: rate_burst,
+                    per_second: rate_per_second,
+                    ..Default::default()
+                },
             },
-            port,
+            std::net::SocketAddr::new(bind, port),
+            announce_json,
         )),
         #[cfg(feature = "host")]
         Some(Command::Sessions { db, json }) => {
@@ -291,6 +342,14 @@ pub fn run(cli: Cli) -> i32 {
             session,
             &out,
         ),
+        Some(Command::Loadtest {
+            tables,
+            json,
+            level,
+            seed,
+            max_seconds,
+            think_ms,
+        }) => loadtest(tables, json, level, seed, max_seconds, think_ms),
     };
     done.unwrap_or_else(|code| code)
 }
@@ -402,6 +461,53 @@ fn export(db: &std::path::Path, session: Option<i64>, out: &std::path::Path) -> 
     }
     say(&text)?;
     Ok(if written.refused.is_empty() { 0 } else { 3 })
+}
+
+#[cfg(feature = "host")]
+fn loadtest(
+    tables: u32,
+    json: bool,
+    levels: Vec<PathBuf>,
+    seed: u64,
+    max_seconds: f64,
+    think_ms: u64,
+) -> Done {
+    use crate::net::loadtest;
+    let host_exe = match std::env::current_exe() {
+        Ok(p) => p,
+        Err(e) => {
+            tell(&format!("cannot find this program to start the host: {e}"));
+            return Ok(2);
+        }
+    };
+    let cfg = loadtest::LoadConfig {
+        host_exe,
+        levels,
+        tables,
+        seed,
+        max_seconds,
+        think: std::time::Duration::from_millis(think_ms),
+    };
+    let report = match loadtest::run(&cfg) {
+        Ok(r) => r,
+        Err(e) => {
+            tell(&e);
+            return Ok(2);
+        }
+    };
+    let text = if json {
+        serde_json::to_string(&report).unwrap_or_default() + "\n"
+    } else {
+        loadtest::describe(&report)
+    };
+    say(&text)?;
+    Ok(if !report.sound() {
+        1
+    } else if report.matches_finished < report.tables {
+        3
+    } else {
+        0
+    })
 }
 
 #[cfg(feature = "gui")]

@@ -39,6 +39,17 @@ CREATE TABLE IF NOT EXISTS actions (
     at_ms    INTEGER NOT NULL,
     PRIMARY KEY (table_id, idx)
 );
+CREATE TABLE IF NOT EXISTS instructors (
+    session INTEGER PRIMARY KEY REFERENCES sessions(id),
+    secret  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS handovers (
+    table_id INTEGER NOT NULL REFERENCES tables(id),
+    side     TEXT NOT NULL CHECK (side IN ('A', 'B')),
+    at_idx   INTEGER NOT NULL,
+    at_ms    INTEGER NOT NULL,
+    PRIMARY KEY (table_id, side)
+);
 ";
 
 /// Where the archive goes when `--db` is not given: `$XDG_DATA_HOME/detente/classes.sqlite`,
@@ -73,6 +84,9 @@ pub struct StoredTable {
     pub seats: Vec<StoredSeat>,
     /// Each move with the seq its student sent it with (`None` for the computer's).
     pub actions: Vec<(Action, Option<u64>)>,
+    /// Seats the instructor handed to a counterpart, each with how many moves the match had
+    /// then.
+    pub handed: Vec<(usize, Side)>,
 }
 
 /// A class session as archived.
@@ -80,6 +94,8 @@ pub struct StoredTable {
 pub struct StoredSession {
     pub id: i64,
     pub vs_computer: bool,
+    /// The instructor's code (`None` in an archive from before instructors had one).
+    pub instructor: Option<String>,
     pub tables: Vec<StoredTable>,
 }
 
@@ -194,6 +210,15 @@ impl Archive {
         Ok(id)
     }
 
+    /// Keep the session's instructor code, so it stays the same after a restart.
+    pub fn set_instructor(&self, session: i64, secret: &str) -> Result<(), ArchiveError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO instructors (session, secret) VALUES (?1, ?2)",
+            params![session, secret],
+        )?;
+        Ok(())
+    }
+
     /// Mark a seat taken: its code opens it no more.
     pub fn claim(&self, table: i64, side: Side) -> Result<(), ArchiveError> {
         self.conn.execute(
@@ -211,109 +236,36 @@ impl Archive {
         actions: &[(Action, Option<u64>)],
     ) -> Result<(), ArchiveError> {
         let tx = self.conn.transaction()?;
-        let at = now_ms();
-        for (i, (a, seq)) in actions.iter().enumerate() {
-            let json = serde_json::to_string(a)
-                .map_err(|e| ArchiveError::Corrupt(format!("cannot write a move: {e}")))?;
-            tx.execute(
-                "INSERT INTO actions (table_id, idx, side, seq, action, at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    table,
-                    (first + i) as i64,
-                    side_str(a.side()),
-                    seq.map(|s| s as i64),
-                    json,
-                    at
-                ],
-            )?;
-        }
+        insert_actions(&tx, table, first, actions)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Record that `side`'s seat passed to a counterpart when the table had `first` moves, with
+    /// the moves the counterpart made at once, in one transaction.
+    pub fn hand_over(
+        &mut self,
+        table: i64,
+        side: Side,
+        first: usize,
+        actions: &[(Action, Option<u64>)],
+    ) -> Result<(), ArchiveError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO handovers (table_id, side, at_idx, at_ms) VALUES (?1, ?2, ?3, ?4)",
+            params![table, side_str(side), first as i64, now_ms()],
+        )?;
+        insert_actions(&tx, table, first, actions)?;
         tx.commit()?;
         Ok(())
     }
 
     /// The latest session, with its tables, seats and moves.
     pub fn latest_session(&self) -> Result<Option<StoredSession>, ArchiveError> {
-        let Some((id, vs_computer)) = self
-            .conn
-            .query_row(
-                "SELECT id, vs_computer FROM sessions ORDER BY id DESC LIMIT 1",
-                [],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?)),
-            )
-            .optional()?
-        else {
-            return Ok(None);
-        };
-        let mut tables = Vec::new();
-        let mut q = self.conn.prepare(
-            "SELECT id, number, level_file, level_id, level_hash, seed FROM tables
-             WHERE session = ?1 ORDER BY number",
-        )?;
-        let rows = q.query_map([id], |r| {
-            Ok(StoredTable {
-                id: r.get(0)?,
-                number: r.get(1)?,
-                level_file: r.get(2)?,
-                level_id: r.get(3)?,
-                level_hash: r.get(4)?,
-                seed: r.get::<_, i64>(5)? as u64,
-                seats: Vec::new(),
-                actions: Vec::new(),
-            })
-        })?;
-        for t in rows {
-            tables.push(t?);
+        match self.latest_session_id()? {
+            Some(id) => self.session(id),
+            None => Ok(None),
         }
-        for t in &mut tables {
-            let mut q = self.conn.prepare(
-                "SELECT side, code, token, claimed FROM seats WHERE table_id = ?1 ORDER BY side",
-            )?;
-            let rows = q.query_map([t.id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, bool>(3)?,
-                ))
-            })?;
-            for row in rows {
-                let (side, code, token, claimed) = row?;
-                t.seats.push(StoredSeat {
-                    side: side_of(&side)?,
-                    code,
-                    token,
-                    claimed,
-                });
-            }
-            let mut q = self
-                .conn
-                .prepare("SELECT idx, seq, action FROM actions WHERE table_id = ?1 ORDER BY idx")?;
-            let rows = q.query_map([t.id], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, Option<i64>>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })?;
-            for (expected, row) in rows.enumerate() {
-                let (idx, seq, json) = row?;
-                if idx != expected as i64 {
-                    return Err(ArchiveError::Corrupt(format!(
-                        "table {} is missing move {expected}",
-                        t.number
-                    )));
-                }
-                let a: Action = serde_json::from_str(&json)
-                    .map_err(|e| ArchiveError::Corrupt(format!("move {idx}: {e}")))?;
-                t.actions.push((a, seq.map(|s| s as u64)));
-            }
-        }
-        Ok(Some(StoredSession {
-            id,
-            vs_computer,
-            tables,
-        }))
     }
 }
 
@@ -370,45 +322,46 @@ impl Archive {
             .query_row("SELECT MAX(id) FROM sessions", [], |r| r.get(0))?)
     }
 
-    /// One session, with its tables, seats and moves; `None` when there is no such session.
+    /// One session, with its tables, seats, moves and handovers; `None` when there is no
+    /// such session.
     pub fn session(&self, id: i64) -> Result<Option<StoredSession>, ArchiveError> {
-        let Some(vs_computer) = self
+        let Some((id, vs_computer)) = self
             .conn
             .query_row(
-                "SELECT vs_computer FROM sessions WHERE id = ?1",
+                "SELECT id, vs_computer FROM sessions WHERE id = ?1",
                 [id],
-                |r| r.get::<_, bool>(0),
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?)),
             )
             .optional()?
         else {
             return Ok(None);
         };
+        let mut tables = Vec::new();
         let mut q = self.conn.prepare(
             "SELECT id, number, level_file, level_id, level_hash, seed FROM tables
              WHERE session = ?1 ORDER BY number",
         )?;
-        let mut tables = q
-            .query_map([id], |r| {
-                Ok(StoredTable {
-                    id: r.get(0)?,
-                    number: r.get(1)?,
-                    level_file: r.get(2)?,
-                    level_id: r.get(3)?,
-                    level_hash: r.get(4)?,
-                    seed: r.get::<_, i64>(5)? as u64,
-                    seats: Vec::new(),
-                    actions: Vec::new(),
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut seats = self.conn.prepare(
-            "SELECT side, code, token, claimed FROM seats WHERE table_id = ?1 ORDER BY side",
-        )?;
-        let mut moves = self
-            .conn
-            .prepare("SELECT idx, seq, action FROM actions WHERE table_id = ?1 ORDER BY idx")?;
+        let rows = q.query_map([id], |r| {
+            Ok(StoredTable {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                level_file: r.get(2)?,
+                level_id: r.get(3)?,
+                level_hash: r.get(4)?,
+                seed: r.get::<_, i64>(5)? as u64,
+                seats: Vec::new(),
+                actions: Vec::new(),
+                handed: Vec::new(),
+            })
+        })?;
+        for t in rows {
+            tables.push(t?);
+        }
         for t in &mut tables {
-            let rows = seats.query_map([t.id], |r| {
+            let mut q = self.conn.prepare(
+                "SELECT side, code, token, claimed FROM seats WHERE table_id = ?1 ORDER BY side",
+            )?;
+            let rows = q.query_map([t.id], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, Option<String>>(1)?,
@@ -425,7 +378,10 @@ impl Archive {
                     claimed,
                 });
             }
-            let rows = moves.query_map([t.id], |r| {
+            let mut q = self
+                .conn
+                .prepare("SELECT idx, seq, action FROM actions WHERE table_id = ?1 ORDER BY idx")?;
+            let rows = q.query_map([t.id], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, Option<i64>>(1)?,
@@ -444,11 +400,58 @@ impl Archive {
                     .map_err(|e| ArchiveError::Corrupt(format!("move {idx}: {e}")))?;
                 t.actions.push((a, seq.map(|s| s as u64)));
             }
+            let mut q = self.conn.prepare(
+                "SELECT at_idx, side FROM handovers WHERE table_id = ?1 ORDER BY at_idx, side",
+            )?;
+            let rows = q.query_map([t.id], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?;
+            for row in rows {
+                let (at, side) = row?;
+                t.handed.push((at as usize, side_of(&side)?));
+            }
         }
+        let instructor = self
+            .conn
+            .query_row(
+                "SELECT secret FROM instructors WHERE session = ?1",
+                [id],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?;
         Ok(Some(StoredSession {
             id,
             vs_computer,
+            instructor,
             tables,
         }))
     }
+}
+
+/// Moves `first..` of a table, inside the caller's transaction.
+fn insert_actions(
+    tx: &rusqlite::Transaction<'_>,
+    table: i64,
+    first: usize,
+    actions: &[(Action, Option<u64>)],
+) -> Result<(), ArchiveError> {
+    let at = now_ms();
+    // Prepared once per connection: SQLite parses the statement once for the whole class.
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO actions (table_id, idx, side, seq, action, at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, (a, seq)) in actions.iter().enumerate() {
+        let json = serde_json::to_string(a)
+            .map_err(|e| ArchiveError::Corrupt(format!("cannot write a move: {e}")))?;
+        stmt.execute(params![
+            table,
+            (first + i) as i64,
+            side_str(a.side()),
+            seq.map(|s| s as i64),
+            json,
+            at
+        ])?;
+    }
+    Ok(())
 }

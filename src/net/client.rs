@@ -363,14 +363,30 @@ impl Client {
                 self.status = Status::Seated;
             }
             ServerMsg::Lobby { waiting_for } => self.waiting_for = waiting_for,
-            ServerMsg::View { view, log } => {
+            ServerMsg::View {
+                view,
+                log,
+                log_from,
+                ..
+            } => {
+                // The host sends the whole log after a Welcome, then only what is new.
+                let from = log_from as usize;
+                if from == 0 || from > self.log.len() {
+                    if from > self.log.len() {
+                        log_line("the host's log skipped entries; taking what it sent");
+                    }
+                    self.log = log;
+                } else {
+                    self.log.truncate(from);
+                    self.log.extend(log);
+                }
                 self.view = Some(*view);
-                self.log = log;
             }
             ServerMsg::Ended { record, scenario } => {
                 self.revealed = Some(Revealed { record, scenario });
             }
-            ServerMsg::Pong => {}
+            // For an instructor's connection; a seat has no use for it.
+            ServerMsg::Pong | ServerMsg::Class { .. } => {}
             ServerMsg::Refused { reason, .. } => self.refused(reason, now),
         }
     }

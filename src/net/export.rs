@@ -106,7 +106,8 @@ fn replay(level: Arc<Scenario>, t: &StoredTable) -> Result<Table, String> {
         }
     });
     let difficulty = level.ai.difficulty;
-    Table::replay(level, &record_of(t), seats, difficulty)
+    // Seats the instructor handed to the computer pass to it at the same move as in class.
+    Table::replay_handed(level, &record_of(t), seats, difficulty, &t.handed)
         .map_err(|(i, e)| format!("table {}: archived move {i} is refused: {e}", t.number))
 }
 

@@ -4,7 +4,9 @@
 //! microseconds and a class is a few dozen students.
 
 use super::archive::{Archive, ArchiveError, StoredSeat, StoredTable};
-use super::protocol::{ClientMsg, Envelope, MAX_FRAME, Reason, ServerMsg, parse_client};
+use super::protocol::{
+    ClientMsg, Envelope, MAX_FRAME, Reason, SeatStatus, ServerMsg, TableStatus, parse_client,
+};
 use crate::sim::{Action, MatchRecord, RECORD_FORMAT, Scenario, Side};
 use crate::table::{Refusal, Seat, Table, level_counterpart};
 use axum::Router;
@@ -88,6 +90,8 @@ impl From<ArchiveError> for HostError {
 pub struct Host {
     pub addr: SocketAddr,
     pub codes: Vec<SeatCode>,
+    /// The code that gives a connection the instructor's role; never a seat's.
+    pub instructor: String,
     /// Whether the session was taken up from the archive.
     pub resumed: bool,
     stop: watch::Sender<bool>,
@@ -115,6 +119,9 @@ struct SeatState {
     /// Seq of the seat's last accepted move, over every connection it has had.
     last_act: u64,
     conn: Option<(u64, mpsc::UnboundedSender<Out>)>,
+    /// How far the connection has been told of the log: entries of the whole log, and of the
+    /// seat's own part, so each `View` carries only what is new to it.
+    told: (usize, usize),
 }
 
 impl SeatState {
@@ -133,6 +140,8 @@ struct Slot {
     seats: [SeatState; 2],
     /// Tokens by side, to rebuild the table's seats.
     tokens: [Option<String>; 2],
+    /// Seats the instructor handed to a counterpart, with the number of moves then.
+    handed: Vec<(usize, Side)>,
 }
 
 impl Slot {
@@ -141,9 +150,41 @@ impl Slot {
             .into_iter()
             .filter(|s| {
                 let st = &self.seats[s.idx()];
-                st.student() && !st.claimed
+                st.student() && !st.claimed && self.table.is_person(*s)
             })
             .collect()
+    }
+
+    /// Rebuild the table from `record` as it stood, with its handovers.
+    fn rebuild(&self, record: &MatchRecord) -> Result<Table, (usize, crate::sim::ActionError)> {
+        Table::replay_handed(
+            self.level.clone(),
+            record,
+            self.seats(),
+            self.level.ai.difficulty,
+            &self.handed,
+        )
+    }
+
+    fn status(&self) -> TableStatus {
+        TableStatus {
+            table: self.number,
+            level: self.level.id.clone(),
+            round: self.table.round(),
+            over: self.table.is_over(),
+            seats: Side::BOTH.map(|s| {
+                let st = &self.seats[s.idx()];
+                if !self.table.is_person(s) {
+                    SeatStatus::Computer
+                } else if st.conn.is_some() {
+                    SeatStatus::Connected
+                } else if st.claimed {
+                    SeatStatus::Away
+                } else {
+                    SeatStatus::Open
+                }
+            }),
+        }
     }
 
     fn seats(&self) -> [Seat; 2] {
@@ -156,11 +197,27 @@ impl Slot {
         })
     }
 
-    /// What `side` is told about the table now: its view and log, and the record once over.
-    fn news(&self, side: Side) -> Vec<ServerMsg> {
+    /// What `side` is told about the table now: its view, its part of the log (all of it, or
+    /// what its connection has not been told yet), and the record once over.
+    fn news(&mut self, side: Side, whole_log: bool) -> Vec<ServerMsg> {
+        let (from_whole, from_seat) = if whole_log {
+            (0, 0)
+        } else {
+            self.seats[side.idx()].told
+        };
+        let whole = &self.table.whole().log;
+        let log: Vec<_> = whole[from_whole.min(whole.len())..]
+            .iter()
+            .filter(|l| l.event.visible_to(side))
+            .cloned()
+            .collect();
+        let seat = &mut self.seats[side.idx()];
+        seat.told = (whole.len(), from_seat + log.len());
         let mut out = vec![ServerMsg::View {
             view: Box::new(self.table.view(side)),
-            log: self.table.log_for(side).cloned().collect(),
+            log,
+            log_from: from_seat as u64,
+            last_act: seat.last_act,
         }];
         if self.table.is_over() {
             out.push(ServerMsg::Ended {
@@ -171,6 +228,15 @@ impl Slot {
         out
     }
 
+    /// Put the table back as it stood with `before` moves, after a change the archive refused.
+    fn undo(&mut self, before: usize) {
+        let mut record = self.table.record(Some(self.file.clone()));
+        record.actions.truncate(before);
+        if let Ok(t) = self.rebuild(&record) {
+            self.table = t;
+        }
+    }
+
     fn tell(&self, side: Side, msgs: Vec<ServerMsg>) {
         if let Some((_, tx)) = &self.seats[side.idx()].conn {
             for m in msgs {
@@ -178,10 +244,24 @@ impl Slot {
             }
         }
     }
+
+    /// Send each connected seat its news after a change at the table, then `extra`.
+    fn tell_news(&mut self, extra: Option<ServerMsg>) {
+        for s in Side::BOTH {
+            // A seat nobody holds is told everything when it is taken again.
+            if self.seats[s.idx()].conn.is_some() {
+                let mut news = self.news(s, false);
+                news.extend(extra.clone());
+                self.tell(s, news);
+            }
+        }
+    }
 }
 
 struct Class {
     db: Archive,
+    /// The instructor's code, in the form [`normal_code`] gives.
+    instructor: String,
     tables: Vec<Slot>,
     by_code: HashMap<String, (usize, Side)>,
     by_token: HashMap<String, (usize, Side)>,
@@ -219,6 +299,17 @@ fn new_token() -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The instructor's code: as secret as a token, since it can hand seats to the computer, and
+/// in capitals so it reads like the seat codes it is typed in place of.
+fn new_instructor_code() -> String {
+    format!("TEACH-{}", new_token().to_uppercase())
+}
+
+/// Compare secrets in time that does not depend on where they first differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
 }
 
 /// Words easy to read aloud and to type, with no two alike at a glance.
@@ -271,11 +362,14 @@ impl Class {
             .map(|p| load_level(p).map(|l| (p.display().to_string(), l)))
             .collect::<Result<Vec<_>, _>>()?;
         let session = db.new_session(cfg.vs_computer)?;
+        let instructor = new_instructor_code();
+        db.set_instructor(session, &instructor)?;
         let base = cfg
             .seed
             .unwrap_or_else(|| u64::from_le_bytes(random_bytes::<8>()) >> 1);
         let mut class = Class {
             db,
+            instructor,
             tables: Vec::new(),
             by_code: HashMap::new(),
             by_token: HashMap::new(),
@@ -309,6 +403,7 @@ impl Class {
                 seed,
                 seats,
                 actions: Vec::new(),
+                handed: Vec::new(),
             };
             let id = class.db.add_table(session, &stored)?;
             class.add(StoredTable { id, ..stored }, level.clone())?;
@@ -320,8 +415,18 @@ impl Class {
         let Some(session) = db.latest_session()? else {
             return Err(HostError("the archive has no session to resume".into()));
         };
+        // An archive from before instructors had a code gets one now, kept from then on.
+        let instructor = match session.instructor {
+            Some(code) => code,
+            None => {
+                let code = new_instructor_code();
+                db.set_instructor(session.id, &code)?;
+                code
+            }
+        };
         let mut class = Class {
             db,
+            instructor,
             tables: Vec::new(),
             by_code: HashMap::new(),
             by_token: HashMap::new(),
@@ -361,6 +466,7 @@ impl Class {
             claimed: false,
             last_act: 0,
             conn: None,
+            told: (0, 0),
         });
         for s in &t.seats {
             let i = s.side.idx();
@@ -398,14 +504,14 @@ impl Class {
             level: level.clone(),
             seats,
             tokens,
+            handed: t.handed.clone(),
         };
-        slot.table = Table::replay(level.clone(), &record, slot.seats(), level.ai.difficulty)
-            .map_err(|(i, e)| {
-                HostError(format!(
-                    "table {}: archived move {i} is refused: {e}",
-                    t.number
-                ))
-            })?;
+        slot.table = slot.rebuild(&record).map_err(|(i, e)| {
+            HostError(format!(
+                "table {}: archived move {i} is refused: {e}",
+                t.number
+            ))
+        })?;
         let before = slot.table.whole().actions.len();
         slot.table.run_counterparts();
         let due = moves_since(&slot.table, before, None);
@@ -452,7 +558,7 @@ impl Class {
             last_act: seat.last_act,
             level: slot.table.public().clone(),
         }];
-        out.extend(slot.news(side));
+        out.extend(slot.news(side, true));
         let lobby = ServerMsg::Lobby {
             waiting_for: slot.waiting_for(),
         };
@@ -489,21 +595,62 @@ impl Class {
                 "table {}: cannot archive a move ({e}); undone",
                 slot.number
             ));
-            let mut record = slot.table.record(Some(slot.file.clone()));
-            record.actions.truncate(before);
-            let seats = slot.seats();
-            if let Ok(t) =
-                Table::replay(slot.level.clone(), &record, seats, slot.level.ai.difficulty)
-            {
-                slot.table = t;
-            }
+            slot.undo(before);
             return Err(Reason::Archive);
         }
         slot.seats[side.idx()].last_act = seq;
-        for s in Side::BOTH {
-            slot.tell(s, slot.news(s));
-        }
+        slot.tell_news(None);
         Ok(())
+    }
+
+    /// The instructor hands table `number`'s `side` seat, which nobody holds now, to a
+    /// counterpart; it moves at once if the match waits for it.
+    fn take_over(&mut self, number: u32, side: Side) -> Result<(), Reason> {
+        let k = self
+            .tables
+            .iter()
+            .position(|t| t.number == number)
+            .ok_or(Reason::UnknownTable)?;
+        let slot = &mut self.tables[k];
+        if slot.table.is_over() {
+            return Err(Reason::MatchOver);
+        }
+        if !slot.table.is_person(side) {
+            return Err(Reason::HeldByCounterpart);
+        }
+        if slot.seats[side.idx()].conn.is_some() {
+            return Err(Reason::SeatOccupied);
+        }
+        let before = slot.table.whole().actions.len();
+        let waiting = slot.waiting_for();
+        slot.table.hand_to_counterpart(side);
+        slot.handed.push((before, side));
+        // As at a table against the computer, it moves when due even before the other
+        // student arrives; only students wait for each other.
+        slot.table.run_counterparts();
+        let moves = moves_since(&slot.table, before, None);
+        if let Err(e) = self.db.hand_over(slot.id, side, before, &moves) {
+            say(&format!(
+                "table {}: cannot archive a takeover ({e}); undone",
+                slot.number
+            ));
+            slot.handed.pop();
+            slot.undo(before);
+            return Err(Reason::Archive);
+        }
+        say(&format!(
+            "table {} seat {side:?} handed to the computer",
+            slot.number
+        ));
+        let lobby = slot.waiting_for();
+        slot.tell_news((lobby != waiting).then_some(ServerMsg::Lobby { waiting_for: lobby }));
+        Ok(())
+    }
+
+    fn status(&self) -> ServerMsg {
+        ServerMsg::Class {
+            tables: self.tables.iter().map(Slot::status).collect(),
+        }
     }
 }
 
@@ -511,6 +658,8 @@ impl Class {
 struct Conn {
     id: u64,
     seat: Option<(usize, Side)>,
+    /// Whether the connection joined with the instructor's code.
+    instructor: bool,
     /// The level hash of the seat's table, once seated.
     level: String,
     last_seq: u64,
@@ -578,8 +727,15 @@ fn on_text(sh: &Shared, conn: &mut Conn, text: &str) -> Vec<ServerMsg> {
     let seq = env.seq;
     match env.body {
         ClientMsg::Ping => vec![ServerMsg::Pong],
-        ClientMsg::Join { .. } | ClientMsg::Resume { .. } if conn.seat.is_some() => {
+        ClientMsg::Join { .. } | ClientMsg::Resume { .. }
+            if conn.seat.is_some() || conn.instructor =>
+        {
             vec![refused(seq, Reason::AlreadySeated)]
+        }
+        ClientMsg::Join { code } if same_secret(&normal_code(&code), &class.instructor) => {
+            conn.instructor = true;
+            say(&format!("connection {}: instructor", conn.id));
+            vec![class.status()]
         }
         ClientMsg::Join { code } => {
             let Some(&(k, side)) = class.by_code.get(&normal_code(&code)) else {
@@ -588,6 +744,9 @@ fn on_text(sh: &Shared, conn: &mut Conn, text: &str) -> Vec<ServerMsg> {
             let slot = &class.tables[k];
             if slot.seats[side.idx()].claimed {
                 return vec![refused(seq, Reason::SeatTaken)];
+            }
+            if !slot.table.is_person(side) {
+                return vec![refused(seq, Reason::HeldByCounterpart)];
             }
             if let Err(e) = class.db.claim(slot.id, side) {
                 say(&format!("cannot archive a join ({e})"));
@@ -609,6 +768,13 @@ fn on_text(sh: &Shared, conn: &mut Conn, text: &str) -> Vec<ServerMsg> {
             Ok(()) => Vec::new(),
             Err(r) => vec![refused(seq, r)],
         },
+        ClientMsg::TakeOver { .. } if !conn.instructor => {
+            vec![refused(seq, Reason::NotInstructor)]
+        }
+        ClientMsg::TakeOver { table, side } => match class.take_over(table, side) {
+            Ok(()) => vec![class.status()],
+            Err(r) => vec![refused(seq, r)],
+        },
     }
 }
 
@@ -622,6 +788,7 @@ async fn send(ws: &mut WebSocket, conn: &mut Conn, msg: ServerMsg) -> Result<(),
 fn who(conn: &Conn) -> String {
     match conn.seat {
         Some((k, s)) => format!("connection {} (table {} seat {s:?})", conn.id, k + 1),
+        None if conn.instructor => format!("connection {} (instructor)", conn.id),
         None => format!("connection {}", conn.id),
     }
 }
@@ -631,6 +798,7 @@ async fn serve_socket(mut ws: WebSocket, sh: Arc<Shared>) {
     let mut conn = Conn {
         id: sh.next_conn.fetch_add(1, Ordering::Relaxed),
         seat: None,
+        instructor: false,
         level: String::new(),
         last_seq: 0,
         out_seq: 0,
@@ -696,8 +864,12 @@ async fn serve_socket(mut ws: WebSocket, sh: Arc<Shared>) {
 async fn upgrade(State(sh): State<Arc<Shared>>, ws: WebSocketUpgrade) -> Response {
     // Frames a little over the protocol's limit still reach the host, which refuses them by
     // name; far larger ones close the connection at the WebSocket layer.
+    // A small read buffer: tungstenite zeroes the whole free part of it before every read,
+    // 128 KiB by default, while a student's frames are a few hundred bytes (a larger one
+    // still gets room for its full length).
     ws.max_message_size(16 * MAX_FRAME)
         .max_frame_size(16 * MAX_FRAME)
+        .read_buffer_size(4 * 1024)
         .on_upgrade(move |socket| serve_socket(socket, sh))
 }
 
@@ -715,6 +887,7 @@ pub async fn start(cfg: HostConfig, addr: SocketAddr) -> Result<Host, HostError>
         Class::new_session(&cfg, db)?
     };
     let codes = class.codes();
+    let instructor = class.instructor.clone();
     let (stop, stop_rx) = watch::channel(false);
     let shared = Arc::new(Shared {
         class: Mutex::new(class),
@@ -732,6 +905,11 @@ pub async fn start(cfg: HostConfig, addr: SocketAddr) -> Result<Host, HostError>
     let addr = listener
         .local_addr()
         .map_err(|e| HostError(e.to_string()))?;
+    // A view leaves in several segments; with Nagle's algorithm the last one waits for the
+    // client's delayed acknowledgement (40 ms on Linux) before it is sent.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+        let _ = tcp.set_nodelay(true);
+    });
     let mut done = stop_rx;
     let server = tokio::spawn(async move {
         let shutdown = async move {
@@ -747,14 +925,17 @@ pub async fn start(cfg: HostConfig, addr: SocketAddr) -> Result<Host, HostError>
     Ok(Host {
         addr,
         codes,
+        instructor,
         resumed: cfg.resume,
         stop,
         server,
     })
 }
 
-/// `detente host`: serve a class until Ctrl-C. Returns the exit code.
-pub fn run(cfg: HostConfig, port: u16) -> i32 {
+/// `detente host`: serve a class on `addr` until Ctrl-C. With `announce_json`, standard output
+/// gets one JSON line instead of the text for people (for a program that starts the host, such
+/// as `detente loadtest`). Returns the exit code.
+pub fn run(cfg: HostConfig, addr: SocketAddr, announce_json: bool) -> i32 {
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -767,34 +948,66 @@ pub fn run(cfg: HostConfig, port: u16) -> i32 {
     };
     rt.block_on(async move {
         let db = cfg.db.clone();
-        let host = match start(cfg, SocketAddr::from(([0, 0, 0, 0], port))).await {
+        let host = match start(cfg, addr).await {
             Ok(h) => h,
             Err(e) => {
                 say(&e.to_string());
                 return 1;
             }
         };
-        println!(
-            "Détente class {} on port {}: students connect to ws://<this computer's address>:{}/ws",
-            if host.resumed { "resumed" } else { "started" },
-            host.addr.port(),
-            host.addr.port()
-        );
-        println!("Archive: {}", db.display());
-        for c in &host.codes {
-            println!(
-                "  table {:>2} seat {:?}: {}{}",
-                c.table,
-                c.side,
-                c.code,
-                if c.claimed { " (taken)" } else { "" }
-            );
+        if announce_json {
+            println!("{}", announcement(&host, &db));
+        } else {
+            print_codes(&host, &db);
         }
-        println!("Ctrl-C ends the session; `detente host --resume` takes it up again.");
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
         ended().await;
         host.stop().await;
         0
     })
+}
+
+/// The `--announce-json` line: where the host listens, its process, archive and codes.
+fn announcement(host: &Host, db: &Path) -> serde_json::Value {
+    serde_json::json!({
+        "addr": host.addr.to_string(),
+        "port": host.addr.port(),
+        "pid": std::process::id(),
+        "resumed": host.resumed,
+        "archive": db.display().to_string(),
+        "instructor": host.instructor,
+        "seats": host.codes.iter().map(|c| serde_json::json!({
+            "table": c.table,
+            "side": c.side,
+            "code": c.code,
+            "claimed": c.claimed,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn print_codes(host: &Host, db: &Path) {
+    println!(
+        "Détente class {} on port {}: students connect to ws://<this computer's address>:{}/ws",
+        if host.resumed { "resumed" } else { "started" },
+        host.addr.port(),
+        host.addr.port()
+    );
+    println!("Archive: {}", db.display());
+    println!(
+        "Instructor code (keep it to yourself; it hands empty seats to the computer): {}",
+        host.instructor
+    );
+    for c in &host.codes {
+        println!(
+            "  table {:>2} seat {:?}: {}{}",
+            c.table,
+            c.side,
+            c.code,
+            if c.claimed { " (taken)" } else { "" }
+        );
+    }
+    println!("Ctrl-C ends the session; `detente host --resume` takes it up again.");
 }
 
 /// Ctrl-C, or (on Unix) the polite stop a service manager sends.

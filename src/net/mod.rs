@@ -10,4 +10,6 @@ pub mod client;
 pub mod export;
 #[cfg(feature = "host")]
 pub mod host;
+#[cfg(feature = "host")]
+pub mod loadtest;
 pub mod protocol;

@@ -41,7 +41,8 @@ impl<B> Envelope<B> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
 pub enum ClientMsg {
-    /// Take the seat this join code opens (once; reconnecting is [`ClientMsg::Resume`]).
+    /// Take the seat this join code opens (once; reconnecting is [`ClientMsg::Resume`]), or,
+    /// with the instructor code, the instructor's role (as often as needed).
     Join {
         code: String,
     },
@@ -54,12 +55,18 @@ pub enum ClientMsg {
         table: u32,
         action: Action,
     },
+    /// Instructor only: hand a seat nobody holds now (never taken, or its student gone) to a
+    /// counterpart of the level's own character for the rest of the match.
+    TakeOver {
+        table: u32,
+        side: Side,
+    },
     Ping,
 }
 
 impl ClientMsg {
     /// The `kind` tags a client may send; any other is [`Reason::UnknownKind`].
-    pub const KINDS: [&'static str; 4] = ["Join", "Resume", "Act", "Ping"];
+    pub const KINDS: [&'static str; 5] = ["Join", "Resume", "Act", "TakeOver", "Ping"];
 }
 
 /// What the host sends.
@@ -79,10 +86,18 @@ pub enum ServerMsg {
     Lobby {
         waiting_for: Vec<Side>,
     },
-    /// The seat's own view and its own part of the log, after every change at the table.
+    /// The seat's own view after every change at the table, and the entries of its own part
+    /// of the log from number `log_from` on: the whole of it after `Welcome` (0), and after
+    /// that what is new since the connection's last `View`, for the client to append.
+    /// `last_act` is the seq of the seat's last accepted move, so a client tells the answer to
+    /// its own move from news of the other seat's.
     View {
         view: Box<SideView>,
         log: Vec<Logged>,
+        #[serde(default)]
+        log_from: u64,
+        #[serde(default)]
+        last_act: u64,
     },
     /// The message with seq `to` (0 when it could not be read) was refused and changed nothing.
     Refused {
@@ -95,7 +110,37 @@ pub enum ServerMsg {
         record: MatchRecord,
         scenario: std::sync::Arc<Scenario>,
     },
+    /// The connection holds the instructor's role (sent on joining with the instructor code,
+    /// and after each instructor change): every table's state, without anyone's private view.
+    Class {
+        tables: Vec<TableStatus>,
+    },
     Pong,
+}
+
+/// A table as the instructor sees it from outside.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableStatus {
+    pub table: u32,
+    /// The level's id.
+    pub level: String,
+    pub round: u32,
+    pub over: bool,
+    /// Side A's seat, then side B's.
+    pub seats: [SeatStatus; 2],
+}
+
+/// Who holds a seat now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SeatStatus {
+    /// Its join code has not been used.
+    Open,
+    /// A student is connected.
+    Connected,
+    /// Its student has been seated but no connection holds it now.
+    Away,
+    /// The computer plays it (from the start, after a takeover, or after a leader's fall).
+    Computer,
 }
 
 /// Why the host refused a message. The connection stays open unless said otherwise.
@@ -144,6 +189,14 @@ pub enum Reason {
     Idle,
     /// Another connection took this seat; the host closes this one.
     Replaced,
+    /// An instructor's message from a connection without the instructor's role.
+    NotInstructor,
+    /// No table has this number.
+    UnknownTable,
+    /// A student is connected to that seat; only an empty seat is handed over.
+    SeatOccupied,
+    /// The match at that table is over.
+    MatchOver,
 }
 
 /// What a client's text frame turned out to be.

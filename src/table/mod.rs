@@ -148,8 +148,29 @@ impl Table {
         seats: [Seat; 2],
         difficulty: Difficulty,
     ) -> Result<Table, (usize, ActionError)> {
+        Table::replay_handed(level, record, seats, difficulty, &[])
+    }
+
+    /// [`Table::replay`] of a match in which seats left empty were handed to a counterpart
+    /// ([`Table::hand_to_counterpart`]): `(at, side)` hands `side` over once the record's first
+    /// `at` moves are made, so the counterpart starts with the memory it started with then.
+    pub fn replay_handed(
+        level: Arc<Scenario>,
+        record: &MatchRecord,
+        seats: [Seat; 2],
+        difficulty: Difficulty,
+        handed: &[(usize, Side)],
+    ) -> Result<Table, (usize, ActionError)> {
         let mut t = Table::around(Match::new(level, record.seed), seats, difficulty);
+        let hand = |t: &mut Table, at: usize| {
+            for &(_, side) in handed.iter().filter(|(i, _)| *i == at) {
+                if t.is_person(side) {
+                    t.hand_to_counterpart(side);
+                }
+            }
+        };
         for (i, a) in record.actions.iter().enumerate() {
+            hand(&mut t, i);
             let side = a.side();
             if let Seat::Counterpart(c) = &mut t.seats[side.idx()] {
                 let view = t.m.view_brief(side);
@@ -159,6 +180,7 @@ impl Table {
             t.m.apply_quiet(a.clone()).map_err(|e| (i, e))?;
             t.after(start);
         }
+        hand(&mut t, record.actions.len());
         Ok(t)
     }
 

@@ -1,15 +1,22 @@
 //! The classroom host over a real socket: students join by code and play; each hears only of
 //! its own seat; every kind of bad input is refused by name while the table plays on; a seat
-//! comes back with its token, and a whole class comes back after the host restarts.
+//! comes back with its token, and a whole class comes back after the host restarts; only the
+//! instructor hands an empty seat to the computer, and that survives a restart too; the load
+//! test plays whole matches through a host process and loses nothing.
 
 use crate::common::offer;
+use detente::ai::{Counterpart, Negotiator};
 use detente::net::host::{self, Host, HostConfig, Limits, SeatCode};
-use detente::net::protocol::{ClientMsg, Envelope, PROTOCOL_VERSION, Reason, ServerMsg};
-use detente::sim::{Action, ActionError, Logged, Need, Side, SideView, Stage};
-use detente::table::fallback;
+use detente::net::loadtest::{self, LoadConfig};
+use detente::net::protocol::{
+    ClientMsg, Envelope, PROTOCOL_VERSION, Reason, SeatStatus, ServerMsg, TableStatus,
+};
+use detente::sim::{Action, ActionError, Logged, Need, PublicLevel, Side, SideView, Stage};
+use detente::table::{fallback, level_counterpart};
 use futures_util::{SinkExt, StreamExt};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -76,6 +83,8 @@ pub(crate) struct Client {
     heard: Vec<u8>,
     pub(crate) view: Option<SideView>,
     log: Vec<Logged>,
+    /// The level as the seat's `Welcome` gave it.
+    public: Option<Arc<PublicLevel>>,
 }
 
 impl Client {
@@ -95,6 +104,7 @@ impl Client {
             heard: Vec::new(),
             view: None,
             log: Vec::new(),
+            public: None,
         }
     }
 
@@ -126,16 +136,28 @@ impl Client {
                     assert_eq!(env.v, PROTOCOL_VERSION);
                     match &env.body {
                         ServerMsg::Welcome {
-                            token, side, table, ..
+                            token,
+                            side,
+                            table,
+                            level,
+                            ..
                         } => {
+                            self.public = Some(level.clone());
                             self.token = token.clone();
                             self.side = Some(*side);
                             self.table = *table;
                             self.level = env.level.clone();
                         }
-                        ServerMsg::View { view, log } => {
+                        ServerMsg::View {
+                            view,
+                            log,
+                            log_from,
+                            ..
+                        } => {
                             self.view = Some((**view).clone());
-                            self.log = log.clone();
+                            // Only what is new since this connection's last view.
+                            assert_eq!(*log_from as usize, self.log.len(), "a gap in the log");
+                            self.log.extend(log.iter().cloned());
                         }
                         _ => {}
                     }
@@ -666,4 +688,296 @@ async fn a_student_plays_the_computer() {
         .any(|l| format!("{:?}", l.event).contains("side: B"));
     assert!(b_moved, "the computer made moves A could see");
     h.stop().await;
+}
+
+impl Client {
+    /// Connect with the instructor's code and read the class's state.
+    async fn instructor(h: &Host) -> (Client, Vec<TableStatus>) {
+        let mut t = Client::connect(h).await;
+        // Typed as a person would: the case does not matter.
+        t.send(ClientMsg::Join {
+            code: h.instructor.to_lowercase(),
+        })
+        .await;
+        let tables = t.class().await;
+        (t, tables)
+    }
+
+    async fn class(&mut self) -> Vec<TableStatus> {
+        self.until(|m| match m {
+            ServerMsg::Class { tables } => Some(tables.clone()),
+            ServerMsg::Refused { reason, .. } => panic!("refused: {reason:?}"),
+            _ => None,
+        })
+        .await
+    }
+
+    async fn take_over(&mut self, table: u32, side: Side) -> Result<Vec<TableStatus>, Reason> {
+        self.send(ClientMsg::TakeOver { table, side }).await;
+        self.until(|m| match m {
+            ServerMsg::Class { tables } => Some(Ok(tables.clone())),
+            ServerMsg::Refused { reason, .. } => Some(Err(reason.clone())),
+            _ => None,
+        })
+        .await
+    }
+
+    fn over(&self) -> bool {
+        self.view.as_ref().is_some_and(|v| v.stage == Stage::Ended)
+    }
+}
+
+/// A plays `moves` moves alone (or to the end); the computer must answer every one at once.
+async fn play_alone(a: &mut Client, moves: usize) {
+    for _ in 0..moves {
+        if a.over() {
+            return;
+        }
+        let m = a_move(a).expect("the computer never keeps the student waiting");
+        a.act(m).await;
+        a.view_update().await;
+    }
+}
+
+#[tokio::test]
+async fn only_the_instructor_hands_an_empty_seat_to_the_computer() {
+    let h = start(config(db("takeover"), 2)).await;
+    assert!(h.codes.iter().all(|c| c.code != h.instructor));
+    let mut a = Client::join(&h, 1, Side::A).await;
+
+    // A student cannot, seated or not, nor become the instructor once seated.
+    a.send(ClientMsg::TakeOver {
+        table: 1,
+        side: Side::B,
+    })
+    .await;
+    assert_eq!(a.refusal().await.1, Reason::NotInstructor);
+    a.send(ClientMsg::Join {
+        code: h.instructor.clone(),
+    })
+    .await;
+    assert_eq!(a.refusal().await.1, Reason::AlreadySeated);
+    let mut s = Client::connect(&h).await;
+    s.send(ClientMsg::TakeOver {
+        table: 1,
+        side: Side::B,
+    })
+    .await;
+    assert_eq!(s.refusal().await.1, Reason::NotInstructor);
+
+    let (mut t, tables) = Client::instructor(&h).await;
+    assert_eq!(tables.len(), 2);
+    assert_eq!(tables[0].seats, [SeatStatus::Connected, SeatStatus::Open]);
+    assert_eq!(tables[1].seats, [SeatStatus::Open, SeatStatus::Open]);
+    // The instructor is not a seat: no move, no second role.
+    t.send(ClientMsg::Act {
+        table: 1,
+        action: Action::EndTalks { side: Side::B },
+    })
+    .await;
+    assert_eq!(t.refusal().await.1, Reason::NotSeated);
+    assert_eq!(
+        t.take_over(1, Side::A).await.unwrap_err(),
+        Reason::SeatOccupied
+    );
+    assert_eq!(
+        t.take_over(3, Side::B).await.unwrap_err(),
+        Reason::UnknownTable
+    );
+    let tables = t.take_over(1, Side::B).await.expect("the seat is empty");
+    assert_eq!(
+        tables[0].seats,
+        [SeatStatus::Connected, SeatStatus::Computer]
+    );
+    assert_eq!(tables[1].seats, [SeatStatus::Open, SeatStatus::Open]);
+    assert_eq!(
+        t.take_over(1, Side::B).await.unwrap_err(),
+        Reason::HeldByCounterpart
+    );
+    // The seat's code opens it no more.
+    s.send(ClientMsg::Join {
+        code: code(&h, 1, Side::B),
+    })
+    .await;
+    assert_eq!(s.refusal().await.1, Reason::HeldByCounterpart);
+
+    // A hears that the match is on, and plays: the round can only end if B moved too.
+    let waiting = a
+        .until(|m| match m {
+            ServerMsg::Lobby { waiting_for } => Some(waiting_for.clone()),
+            _ => None,
+        })
+        .await;
+    assert!(waiting.is_empty());
+    let round = a.view.as_ref().unwrap().round;
+    for _ in 0..40 {
+        if a.view.as_ref().unwrap().round > round {
+            break;
+        }
+        play_alone(&mut a, 1).await;
+    }
+    assert!(a.view.as_ref().unwrap().round > round, "B never moved");
+    h.stop().await;
+}
+
+/// A student whose moves a counterpart decides on its client's view alone.
+struct Bot {
+    c: Client,
+    me: Counterpart,
+}
+
+impl Bot {
+    async fn join(h: &Host, side: Side) -> Bot {
+        let c = Client::join(h, 1, side).await;
+        let me = level_counterpart(c.public.as_ref().unwrap(), side, 11);
+        Bot { c, me }
+    }
+
+    /// Make the move the view asks for (the fallback if the rules refuse it) and wait for its
+    /// answer; `others` hear of it. False when the seat has nothing to do.
+    async fn turn(&mut self, others: &mut [&mut Client]) -> bool {
+        let Some(view) = self.c.view.clone().filter(|v| !v.needs.is_empty()) else {
+            return false;
+        };
+        let public = self.c.public.clone().unwrap();
+        let mut action = self.me.decide(&view, &public).action;
+        loop {
+            let seq = self.c.act(action).await;
+            let accepted = self
+                .c
+                .until(|m| match m {
+                    ServerMsg::View { last_act, .. } if *last_act >= seq => Some(true),
+                    ServerMsg::Refused { to, .. } if *to == seq => Some(false),
+                    _ => None,
+                })
+                .await;
+            if accepted {
+                break;
+            }
+            action = fallback(&view);
+        }
+        for o in others {
+            o.view_update().await;
+        }
+        true
+    }
+}
+
+/// Two students play, B leaves, the instructor hands B's seat to the computer, and A plays on
+/// to the end; with `restart`, the host is stopped and resumed in the middle of it. A's last
+/// view and log.
+async fn abandoned_seat(name: &str, restart: bool) -> (SideView, Vec<Logged>) {
+    let path = db(name);
+    // A level whose counterparts learn from what they see, so one that came back with
+    // another memory would soon play otherwise.
+    let level = PathBuf::from("levels/river_accord.ron");
+    let mut cfg = config(path.clone(), 1);
+    cfg.levels = vec![level.clone()];
+    let mut h = start(cfg.clone()).await;
+    let mut a = Bot::join(&h, Side::A).await;
+    let mut b = Bot::join(&h, Side::B).await;
+    let round = a.c.view.as_ref().unwrap().round;
+    for _ in 0..200 {
+        if a.c.view.as_ref().unwrap().round > round + 1 {
+            break;
+        }
+        if !a.turn(&mut [&mut b.c]).await {
+            assert!(b.turn(&mut [&mut a.c]).await, "nobody has a move");
+        }
+    }
+    assert!(a.c.view.as_ref().unwrap().round > round + 1);
+    drop(b);
+
+    let (mut t, _) = Client::instructor(&h).await;
+    // The host notices the closed connection in its own time.
+    let mut handed = None;
+    for _ in 0..100 {
+        match t.take_over(1, Side::B).await {
+            Ok(tables) => {
+                handed = Some(tables);
+                break;
+            }
+            Err(Reason::SeatOccupied) => tokio::time::sleep(Duration::from_millis(20)).await,
+            Err(r) => panic!("refused: {r:?}"),
+        }
+    }
+    let tables = handed.expect("the seat is handed over once B is gone");
+    assert_eq!(
+        tables[0].seats,
+        [SeatStatus::Connected, SeatStatus::Computer]
+    );
+    // A hears of the table's change (the computer may have moved at once).
+    a.c.view_update().await;
+    for _ in 0..4 {
+        assert!(a.turn(&mut []).await, "the computer keeps A waiting");
+    }
+
+    if restart {
+        let (view, log, token, seq) = (
+            a.c.view.clone(),
+            a.c.log.clone(),
+            a.c.token.clone(),
+            a.c.seq,
+        );
+        let code = h.instructor.clone();
+        drop(t);
+        h.stop().await;
+        cfg.resume = true;
+        h = start(cfg).await;
+        assert_eq!(h.instructor, code, "the instructor's code is kept");
+        let (_, tables) = Client::instructor(&h).await;
+        assert_eq!(tables[0].seats, [SeatStatus::Away, SeatStatus::Computer]);
+        a.c = Client::connect(&h).await;
+        a.c.send(ClientMsg::Resume { token }).await;
+        a.c.until(|m| matches!(m, ServerMsg::View { .. }).then_some(()))
+            .await;
+        assert_eq!(a.c.view, view);
+        assert_eq!(a.c.log, log);
+        a.c.seq = seq;
+    }
+    for _ in 0..500 {
+        if a.c.over() {
+            break;
+        }
+        assert!(a.turn(&mut []).await, "the computer keeps A waiting");
+    }
+    assert!(a.c.over(), "the match ends");
+    h.stop().await;
+    (a.c.view.unwrap(), a.c.log)
+}
+
+#[tokio::test]
+async fn a_seat_handed_to_the_computer_stays_so_and_plays_the_same_after_a_restart() {
+    let straight = abandoned_seat("handed-straight", false).await;
+    let restarted = abandoned_seat("handed-restarted", true).await;
+    // The computer that took B's seat came back with the memory it had, so it made the same
+    // moves to the end of the match as the one that was never stopped.
+    assert!(
+        straight == restarted,
+        "the matches went apart after the restart"
+    );
+}
+
+#[test]
+fn the_load_test_plays_whole_matches_through_a_host_process_and_loses_nothing() {
+    let report = loadtest::run(&LoadConfig {
+        host_exe: PathBuf::from(env!("CARGO_BIN_EXE_detente")),
+        levels: vec![PathBuf::from("levels/tutorial.ron")],
+        tables: 2,
+        seed: 5,
+        max_seconds: 60.0,
+        think: Duration::ZERO,
+    })
+    .expect("the load test runs");
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.clients, 4);
+    assert_eq!(report.matches_finished, 2);
+    assert!(report.actions > 4, "{} moves", report.actions);
+    assert_eq!(report.lost, 0);
+    assert_eq!(report.desyncs, 0);
+    assert!(report.rtt_ms_p50 > 0.0 && report.rtt_ms_p99 >= report.rtt_ms_p50);
+    if cfg!(target_os = "linux") {
+        assert!(report.host_rss_mb.is_some_and(|mb| mb > 1.0));
+        assert!(report.host_cpu_percent.is_some());
+    }
 }
