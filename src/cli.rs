@@ -224,6 +224,9 @@ pub enum Command {
     /// Open the game window and join a class: the address the host printed (e.g.
     /// 192.168.1.20:7878) and your seat code (e.g. RIVER-4821).
     Join { address: String, code: String },
+    /// Open the instructor's console for a class: the host's address and the instructor code
+    /// it printed. Every table at a glance; empty seats can be handed to the computer.
+    Console { address: String, code: String },
 }
 
 /// Most games `sim` plays in one run: on a full level, at about a thousand games a second,
@@ -301,7 +304,9 @@ pub fn run(cli: Cli) -> i32 {
             screen,
             out,
         }) => Ok(screenshot(&level, seed, rounds, &screen, &out)),
-        Some(Command::Join { address, code }) => Ok(join(&address, &code)),
+        Some(Command::Join { address, code } | Command::Console { address, code }) => {
+            Ok(join(&address, &code))
+        }
         #[cfg(feature = "host")]
         Some(Command::Host {
             port,

@@ -232,6 +232,7 @@ fn draw_page(
             );
             Vec::new()
         }
+        (Page::Console, _) => Vec::new(),
         (_, None) => Vec::new(),
     }
 }
@@ -358,7 +359,7 @@ fn play_to_debrief(app: &mut bevy::app::App) -> Vec<Page> {
                     app.world_mut().write_message(Move(d.action));
                 }
             }
-            Page::Title | Page::Join => {}
+            Page::Title | Page::Join | Page::Console => {}
         }
     }
     panic!("no debrief after 5000 frames; screens {seen:?}");
@@ -2167,4 +2168,104 @@ fn the_map_draws_each_commitment_where_it_works_and_marks_a_caught_breach() {
     assert_eq!(troops(clash - 40.0, clash), 0);
     assert!(troops(clash - 10.0, clash) > 0);
     assert!(troops(clash, clash) > troops(clash - 10.0, clash));
+}
+
+fn status(
+    table: u32,
+    tension: f32,
+    seats: [detente::net::protocol::SeatStatus; 2],
+) -> detente::net::protocol::TableStatus {
+    use detente::net::protocol::{Alert, SeatStatus, TableStatus};
+    let mut alerts = Vec::new();
+    if tension >= 85.0 {
+        alerts.push(Alert::NearClash);
+    }
+    for s in Side::BOTH {
+        if seats[s.idx()] == SeatStatus::Away {
+            alerts.push(Alert::Disconnected(s));
+        }
+    }
+    TableStatus {
+        table,
+        level: "river_accord".into(),
+        round: 3,
+        over: false,
+        seats,
+        title: "The Orvane Accord".into(),
+        stage: Some(Stage::Negotiation),
+        tension,
+        trust: [30.0, 40.0],
+        approval: [55.0, 48.0],
+        in_force: 2,
+        headline: Some(format!("Headline of table {table}")),
+        ending: None,
+        quiet_secs: 10,
+        alerts,
+    }
+}
+
+#[test]
+fn the_console_puts_tables_in_trouble_first_and_hands_a_seat_over_only_on_a_second_press() {
+    use detente::app::screens::console::{ConsoleIntent, ConsoleState, console_ui, shown};
+    use detente::net::protocol::SeatStatus::*;
+    let mut tables: Vec<_> = (1..=50)
+        .map(|n| status(n, 40.0, [Connected, Connected]))
+        .collect();
+    tables[6] = status(7, 90.0, [Away, Connected]);
+    let st = ConsoleState::default();
+    let order: Vec<u32> = shown(&tables, &st, 0).iter().map(|t| t.table).collect();
+    assert_eq!(
+        order[0], 7,
+        "the table near a clash with a student gone comes first"
+    );
+    assert_eq!(order.len(), 50);
+    // Quiet long enough, a table counts as stuck even between the host's reports.
+    let quiet = shown(&tables, &st, 10_000);
+    assert!(
+        quiet
+            .iter()
+            .all(|t| !detente::app::screens::console::alerts(t, 10_000).is_empty())
+    );
+    // Finding by number.
+    let found = ConsoleState {
+        filter: "12".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        shown(&tables, &found, 0)
+            .iter()
+            .map(|t| t.table)
+            .collect::<Vec<_>>(),
+        vec![12]
+    );
+
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(
+            |ui, st: &mut (ConsoleState, Vec<ConsoleIntent>)| {
+                detente::app::ui::apply_style(ui.ctx());
+                if let Some(i) = console_ui(
+                    ui,
+                    &Palette::default(),
+                    &tables,
+                    0,
+                    (true, "Connected to the class".into()),
+                    &mut st.0,
+                ) {
+                    st.1.push(i);
+                }
+            },
+            (ConsoleState::default(), Vec::new()),
+        );
+    h.run();
+    assert!(h.query_by_label_contains("need attention").is_some());
+    // One empty seat in the class, so one button; the first press only asks.
+    h.get_by_label("to computer…").click();
+    h.run();
+    assert!(h.state().1.is_empty());
+    h.get_by_label_contains("the computer plays A").click();
+    h.run();
+    assert_eq!(h.state().1, vec![ConsoleIntent::TakeOver(7, Side::A)]);
+    let leave = h.get_by_label("Leave the console").rect();
+    assert!(leave.max.x <= 1280.0 && leave.max.y <= 800.0);
 }

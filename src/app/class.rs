@@ -172,8 +172,36 @@ pub fn link_line(client: &Client, now: Instant) -> (bool, String) {
     }
 }
 
+/// The instructor's connection, once the host answered the instructor's code with the class.
+#[derive(Resource)]
+pub struct Console {
+    pub client: Client,
+    /// When the host last said how the class stands.
+    pub told: Instant,
+}
+
+/// Poll the console's connection; note when the class's overview changes.
+pub fn poll_console(
+    console: Option<ResMut<Console>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    let Some(mut c) = console else {
+        return;
+    };
+    let before = c.client.class().map(|t| t.to_vec());
+    if c.client.poll(Instant::now()) {
+        redraw.write(bevy::window::RequestRedraw);
+    }
+    for r in c.client.take_refusals() {
+        warn!("the host refused the console: {}", refusal_text(&r));
+    }
+    if c.client.class().map(|t| t.to_vec()) != before {
+        c.told = Instant::now();
+    }
+}
+
 /// Poll the join page's connection; start the match once the host seated us and the table
-/// has both its seats.
+/// has both its seats, or open the console when the code was the instructor's.
 pub fn poll_joining(
     mut commands: Commands,
     joining: Option<ResMut<Joining>>,
@@ -193,6 +221,16 @@ pub fn poll_joining(
         redraw.write(bevy::window::RequestRedraw);
     }
     remember_token(client, remember, &address);
+    if client.class().is_some() {
+        if let Some(client) = j.client.take() {
+            commands.insert_resource(Console {
+                client,
+                told: Instant::now(),
+            });
+            screen.set(Screen::Console);
+        }
+        return;
+    }
     if !client.ready() {
         return;
     }
@@ -251,6 +289,7 @@ pub fn poll_class(
 pub fn class_wakeups(
     game: Option<Res<Game>>,
     joining: Option<Res<Joining>>,
+    console: Option<Res<Console>>,
     settings: Option<ResMut<bevy::winit::WinitSettings>>,
     mut adjusted: Local<bool>,
 ) {
@@ -260,7 +299,8 @@ pub fn class_wakeups(
     let client = game
         .as_ref()
         .and_then(|g| g.client())
-        .or_else(|| joining.as_ref().and_then(|j| j.client.as_ref()));
+        .or_else(|| joining.as_ref().and_then(|j| j.client.as_ref()))
+        .or_else(|| console.as_ref().map(|c| &c.client));
     let want = match client.and_then(|c| c.next_due()) {
         Some(at) => {
             let wait = at
@@ -287,7 +327,7 @@ pub fn class_wakeups(
 pub fn plugin(app: &mut App) {
     app.add_systems(
         Update,
-        (poll_joining, poll_class, class_wakeups)
+        (poll_joining, poll_class, poll_console, class_wakeups)
             .chain()
             .before(super::game::route),
     );

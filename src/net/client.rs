@@ -6,7 +6,7 @@
 //! its seat was sent: its own view, its own log, the public level, and the whole record only
 //! once the match is over.
 
-use super::protocol::{ClientMsg, Envelope, PROTOCOL_VERSION, Reason, ServerMsg};
+use super::protocol::{ClientMsg, Envelope, PROTOCOL_VERSION, Reason, ServerMsg, TableStatus};
 use crate::sim::{Action, Logged, MatchRecord, PublicLevel, Scenario, Side, SideView};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -176,6 +176,8 @@ pub struct Client {
     log: Vec<Logged>,
     revealed: Option<Revealed>,
     refusals: Vec<Reason>,
+    /// With the instructor's code: every table of the class, as the host last told it.
+    class: Option<Vec<TableStatus>>,
 }
 
 impl Client {
@@ -204,6 +206,7 @@ impl Client {
             log: Vec::new(),
             revealed: None,
             refusals: Vec::new(),
+            class: None,
         };
         match socket_url(address) {
             Ok(url) => {
@@ -257,6 +260,16 @@ impl Client {
     /// The whole match, once it is over.
     pub fn revealed(&self) -> Option<&Revealed> {
         self.revealed.as_ref()
+    }
+
+    /// With the instructor's code: the class's tables (`None` for a student's seat).
+    pub fn class(&self) -> Option<&[TableStatus]> {
+        self.class.as_deref()
+    }
+
+    /// Ask the host to hand an empty seat to the computer (the instructor's connection only).
+    pub fn take_over(&mut self, table: u32, side: Side) -> bool {
+        self.class.is_some() && self.send(ClientMsg::TakeOver { table, side })
     }
 
     /// Whether the match can be played now: seated, both seats taken, a view in hand.
@@ -385,8 +398,13 @@ impl Client {
             ServerMsg::Ended { record, scenario } => {
                 self.revealed = Some(Revealed { record, scenario });
             }
-            // For an instructor's connection; a seat has no use for it.
-            ServerMsg::Pong | ServerMsg::Class { .. } => {}
+            ServerMsg::Class { tables } => {
+                // The instructor's code took no seat but the class's overview.
+                self.class = Some(tables);
+                self.attempt = 0;
+                self.status = Status::Seated;
+            }
+            ServerMsg::Pong => {}
             ServerMsg::Refused { reason, .. } => self.refused(reason, now),
         }
     }

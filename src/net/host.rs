@@ -5,7 +5,8 @@
 
 use super::archive::{Archive, ArchiveError, StoredSeat, StoredTable};
 use super::protocol::{
-    ClientMsg, Envelope, MAX_FRAME, Reason, SeatStatus, ServerMsg, TableStatus, parse_client,
+    Alert, ClientMsg, Envelope, MAX_FRAME, NEAR_CLASH, NEAR_OUSTER, Reason, STUCK_SECS, SeatStatus,
+    ServerMsg, TableStatus, parse_client,
 };
 use crate::sim::{Action, MatchRecord, RECORD_FORMAT, Scenario, Side};
 use crate::table::{Refusal, Seat, Table, level_counterpart};
@@ -142,6 +143,8 @@ struct Slot {
     tokens: [Option<String>; 2],
     /// Seats the instructor handed to a counterpart, with the number of moves then.
     handed: Vec<(usize, Side)>,
+    /// When the table last moved (or was taken up), for the instructor's "stuck" alert.
+    moved: Instant,
 }
 
 impl Slot {
@@ -167,23 +170,65 @@ impl Slot {
     }
 
     fn status(&self) -> TableStatus {
+        let m = self.table.whole();
+        let views = Side::BOTH.map(|s| self.table.view(s));
+        let seats = Side::BOTH.map(|s| {
+            let st = &self.seats[s.idx()];
+            if !self.table.is_person(s) {
+                SeatStatus::Computer
+            } else if st.conn.is_some() {
+                SeatStatus::Connected
+            } else if st.claimed {
+                SeatStatus::Away
+            } else {
+                SeatStatus::Open
+            }
+        });
+        let quiet_secs = self.moved.elapsed().as_secs();
+        let mut alerts = Vec::new();
+        if !self.table.is_over() {
+            if m.tension >= self.level.end.clash_at - NEAR_CLASH {
+                alerts.push(Alert::NearClash);
+            }
+            for s in Side::BOTH {
+                let v = &views[s.idx()];
+                if v.me.approval <= v.private.ouster_below + NEAR_OUSTER {
+                    alerts.push(Alert::NearOuster(s));
+                }
+            }
+            let waits_for_student = self
+                .table
+                .needs()
+                .iter()
+                .any(|(s, _)| self.table.is_person(*s));
+            if waits_for_student && quiet_secs >= STUCK_SECS {
+                alerts.push(Alert::Stuck);
+            }
+            for s in Side::BOTH {
+                if seats[s.idx()] == SeatStatus::Away {
+                    alerts.push(Alert::Disconnected(s));
+                }
+            }
+        }
         TableStatus {
             table: self.number,
             level: self.level.id.clone(),
             round: self.table.round(),
             over: self.table.is_over(),
-            seats: Side::BOTH.map(|s| {
-                let st = &self.seats[s.idx()];
-                if !self.table.is_person(s) {
-                    SeatStatus::Computer
-                } else if st.conn.is_some() {
-                    SeatStatus::Connected
-                } else if st.claimed {
-                    SeatStatus::Away
-                } else {
-                    SeatStatus::Open
-                }
+            seats,
+            title: self.level.title.clone(),
+            stage: Some(self.table.stage()),
+            tension: m.tension,
+            trust: m.trust,
+            approval: Side::BOTH.map(|s| views[s.idx()].me.approval),
+            in_force: m.commitments.len() as u32,
+            headline: m.log.iter().rev().find_map(|l| match &l.event {
+                crate::sim::Event::Headline { text, .. } => Some(text.clone()),
+                _ => None,
             }),
+            ending: m.ending,
+            quiet_secs,
+            alerts,
         }
     }
 
@@ -247,6 +292,7 @@ impl Slot {
 
     /// Send each connected seat its news after a change at the table, then `extra`.
     fn tell_news(&mut self, extra: Option<ServerMsg>) {
+        self.moved = Instant::now();
         for s in Side::BOTH {
             // A seat nobody holds is told everything when it is taken again.
             if self.seats[s.idx()].conn.is_some() {
@@ -265,6 +311,8 @@ struct Class {
     tables: Vec<Slot>,
     by_code: HashMap<String, (usize, Side)>,
     by_token: HashMap<String, (usize, Side)>,
+    /// The instructors' connections, told of every change in the class.
+    watchers: Vec<(u64, mpsc::UnboundedSender<Out>)>,
 }
 
 struct Shared {
@@ -373,6 +421,7 @@ impl Class {
             tables: Vec::new(),
             by_code: HashMap::new(),
             by_token: HashMap::new(),
+            watchers: Vec::new(),
         };
         for k in 0..cfg.tables.max(1) {
             let (file, level) = &levels[k as usize % levels.len()];
@@ -430,6 +479,7 @@ impl Class {
             tables: Vec::new(),
             by_code: HashMap::new(),
             by_token: HashMap::new(),
+            watchers: Vec::new(),
         };
         let mut loaded: HashMap<String, Arc<Scenario>> = HashMap::new();
         for t in session.tables {
@@ -505,6 +555,7 @@ impl Class {
             seats,
             tokens,
             handed: t.handed.clone(),
+            moved: Instant::now(),
         };
         slot.table = slot.rebuild(&record).map_err(|(i, e)| {
             HostError(format!(
@@ -652,6 +703,17 @@ impl Class {
             tables: self.tables.iter().map(Slot::status).collect(),
         }
     }
+
+    /// Tell every instructor's connection how the class stands now (after any change at a
+    /// table, a join, or a student leaving); forget connections that closed.
+    fn notify(&mut self) {
+        if self.watchers.is_empty() {
+            return;
+        }
+        let status = self.status();
+        self.watchers
+            .retain(|(_, tx)| tx.send(Out::Msg(status.clone())).is_ok());
+    }
 }
 
 /// Seat a connection holds, the last seq it sent, and where others reach it.
@@ -734,6 +796,7 @@ fn on_text(sh: &Shared, conn: &mut Conn, text: &str) -> Vec<ServerMsg> {
         }
         ClientMsg::Join { code } if same_secret(&normal_code(&code), &class.instructor) => {
             conn.instructor = true;
+            class.watchers.push((conn.id, conn.tx.clone()));
             say(&format!("connection {}: instructor", conn.id));
             vec![class.status()]
         }
@@ -754,25 +817,36 @@ fn on_text(sh: &Shared, conn: &mut Conn, text: &str) -> Vec<ServerMsg> {
             }
             class.tables[k].seats[side.idx()].claimed = true;
             say(&format!("table {} seat {side:?} joined", k + 1));
-            class.bind(k, side, conn)
+            let out = class.bind(k, side, conn);
+            class.notify();
+            out
         }
         ClientMsg::Resume { token } => {
             let Some(&(k, side)) = class.by_token.get(token.trim()) else {
                 return vec![refused(seq, Reason::UnknownToken)];
             };
             say(&format!("table {} seat {side:?} resumed", k + 1));
-            class.bind(k, side, conn)
+            let out = class.bind(k, side, conn);
+            class.notify();
+            out
         }
         ClientMsg::Act { table, action } => match class.act(conn, seq, table, action) {
             // The view comes through the seat's channel, with the other seat's.
-            Ok(()) => Vec::new(),
+            Ok(()) => {
+                class.notify();
+                Vec::new()
+            }
             Err(r) => vec![refused(seq, r)],
         },
         ClientMsg::TakeOver { .. } if !conn.instructor => {
             vec![refused(seq, Reason::NotInstructor)]
         }
         ClientMsg::TakeOver { table, side } => match class.take_over(table, side) {
-            Ok(()) => vec![class.status()],
+            // Every instructor's connection, this one too, hears of it.
+            Ok(()) => {
+                class.notify();
+                Vec::new()
+            }
             Err(r) => vec![refused(seq, r)],
         },
     }
@@ -852,11 +926,16 @@ async fn serve_socket(mut ws: WebSocket, sh: Arc<Shared>) {
             }
         }
     }
-    if let (Some((k, side)), Ok(mut class)) = (conn.seat, sh.class.lock()) {
-        let seat = &mut class.tables[k].seats[side.idx()];
-        if seat.conn.as_ref().is_some_and(|(id, _)| *id == conn.id) {
-            seat.conn = None;
+    if let Ok(mut class) = sh.class.lock() {
+        if let Some((k, side)) = conn.seat {
+            let seat = &mut class.tables[k].seats[side.idx()];
+            if seat.conn.as_ref().is_some_and(|(id, _)| *id == conn.id) {
+                seat.conn = None;
+            }
         }
+        class.watchers.retain(|(id, _)| *id != conn.id);
+        // The instructor sees a student leave.
+        class.notify();
     }
     let _ = ws.send(Message::Close(None)).await;
 }
@@ -987,15 +1066,23 @@ fn announcement(host: &Host, db: &Path) -> serde_json::Value {
 }
 
 fn print_codes(host: &Host, db: &Path) {
+    let port = host.addr.port();
+    let address = match lan_address() {
+        Some(ip) if host.addr.ip().is_unspecified() => format!("{ip}:{port}"),
+        _ if !host.addr.ip().is_unspecified() => host.addr.to_string(),
+        _ => format!("<this computer's address>:{port}"),
+    };
     println!(
-        "Détente class {} on port {}: students connect to ws://<this computer's address>:{}/ws",
+        "Détente class {} on port {port}. Students press \"Join a class\" and type {address} with their seat code (or run `detente join {address} CODE`).",
         if host.resumed { "resumed" } else { "started" },
-        host.addr.port(),
-        host.addr.port()
     );
     println!("Archive: {}", db.display());
     println!(
         "Instructor code (keep it to yourself; it hands empty seats to the computer): {}",
+        host.instructor
+    );
+    println!(
+        "The class console: `detente console {address} {}`, or \"Join a class\" with the instructor code.",
         host.instructor
     );
     for c in &host.codes {
@@ -1008,6 +1095,16 @@ fn print_codes(host: &Host, db: &Path) {
         );
     }
     println!("Ctrl-C ends the session; `detente host --resume` takes it up again.");
+}
+
+/// This computer's address on the network its default route leads to, as students would type
+/// it. Nothing is sent: connecting a UDP socket only picks the route. `None` offline.
+fn lan_address() -> Option<std::net::IpAddr> {
+    let probe = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    // A documentation address (RFC 5737): never answered, only routed.
+    probe.connect("192.0.2.1:9").ok()?;
+    let ip = probe.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
 }
 
 /// Ctrl-C, or (on Unix) the polite stop a service manager sends.

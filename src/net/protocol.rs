@@ -2,7 +2,9 @@
 //! [`Envelope`]. Serde only, so a client (the window, a test, a bot) can use it without the
 //! host's server stack. docs/NETWORK.md describes it for people.
 
-use crate::sim::{Action, ActionError, Logged, MatchRecord, PublicLevel, Scenario, Side, SideView};
+use crate::sim::{
+    Action, ActionError, Ending, Logged, MatchRecord, PublicLevel, Scenario, Side, SideView, Stage,
+};
 use serde::{Deserialize, Serialize};
 
 /// The protocol's version; a message of another version is refused, not guessed at.
@@ -128,7 +130,54 @@ pub struct TableStatus {
     pub over: bool,
     /// Side A's seat, then side B's.
     pub seats: [SeatStatus; 2],
+    /// The level's title.
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub stage: Option<Stage>,
+    #[serde(default)]
+    pub tension: f32,
+    /// A's trust in B, then B's in A.
+    #[serde(default)]
+    pub trust: [f32; 2],
+    /// Each side's weighted approval at home.
+    #[serde(default)]
+    pub approval: [f32; 2],
+    /// Commitments in force.
+    #[serde(default)]
+    pub in_force: u32,
+    /// The latest headline of any outlet.
+    #[serde(default)]
+    pub headline: Option<String>,
+    #[serde(default)]
+    pub ending: Option<Ending>,
+    /// Seconds since the table's last move (or since the host took it up).
+    #[serde(default)]
+    pub quiet_secs: u64,
+    /// What an instructor should look at now.
+    #[serde(default)]
+    pub alerts: Vec<Alert>,
 }
+
+/// Something at a table an instructor may need to act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Alert {
+    /// Tension within [`NEAR_CLASH`] of the level's clash line.
+    NearClash,
+    /// A leader's approval within [`NEAR_OUSTER`] of the point where they fall.
+    NearOuster(Side),
+    /// No move for [`STUCK_SECS`] while the match waits for a student.
+    Stuck,
+    /// A student who was seated has no connection now.
+    Disconnected(Side),
+}
+
+/// Points of tension below the clash line that raise [`Alert::NearClash`].
+pub const NEAR_CLASH: f32 = 15.0;
+/// Points of approval above the ouster line that raise [`Alert::NearOuster`].
+pub const NEAR_OUSTER: f32 = 5.0;
+/// Seconds without a move that make a waiting table [`Alert::Stuck`].
+pub const STUCK_SECS: u64 = 180;
 
 /// Who holds a seat now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use detente::ai::{Counterpart, Negotiator};
 use detente::net::host::{self, Host, HostConfig, Limits, SeatCode};
 use detente::net::loadtest::{self, LoadConfig};
 use detente::net::protocol::{
-    ClientMsg, Envelope, PROTOCOL_VERSION, Reason, SeatStatus, ServerMsg, TableStatus,
+    Alert, ClientMsg, Envelope, PROTOCOL_VERSION, Reason, SeatStatus, ServerMsg, TableStatus,
 };
 use detente::sim::{Action, ActionError, Logged, Need, PublicLevel, Side, SideView, Stage};
 use detente::table::{fallback, level_counterpart};
@@ -980,4 +980,48 @@ fn the_load_test_plays_whole_matches_through_a_host_process_and_loses_nothing() 
         assert!(report.host_rss_mb.is_some_and(|mb| mb > 1.0));
         assert!(report.host_cpu_percent.is_some());
     }
+}
+
+#[tokio::test]
+async fn the_instructor_watches_every_table_change_as_it_happens() {
+    let h = start(config(db("watch"), 2)).await;
+    let (mut t, tables) = Client::instructor(&h).await;
+    let first = tables[0].clone();
+    assert_eq!(first.round, 1);
+    assert!(!first.title.is_empty() && first.stage.is_some());
+    assert_eq!(first.in_force, 0);
+    let mut a = Client::join(&h, 1, Side::A).await;
+    let mut b = Client::join(&h, 1, Side::B).await;
+    // Joins reach the console without asking.
+    let seated = loop {
+        let tables = t.class().await;
+        if tables[0].seats == [SeatStatus::Connected, SeatStatus::Connected] {
+            break tables;
+        }
+    };
+    assert_eq!(seated[1].seats, [SeatStatus::Open, SeatStatus::Open]);
+    // A round played at table 1 shows on the console, and table 2 stays as it was.
+    play(&mut a, &mut b, 60, |v| v.round > 1).await;
+    let now = loop {
+        let tables = t.class().await;
+        if tables[0].round > 1 {
+            break tables;
+        }
+    };
+    let view = a.view.as_ref().unwrap();
+    assert_eq!(now[0].tension, view.tension);
+    assert_eq!(now[0].trust, view.trust);
+    assert_eq!(now[0].in_force as usize, view.commitments.len());
+    assert_eq!(now[1].round, 1);
+    // A student who leaves is flagged.
+    drop(b);
+    let gone = loop {
+        let tables = t.class().await;
+        if tables[0].seats[1] == SeatStatus::Away {
+            break tables;
+        }
+    };
+    assert!(gone[0].alerts.contains(&Alert::Disconnected(Side::B)));
+    assert!(!gone[1].alerts.contains(&Alert::Disconnected(Side::B)));
+    h.stop().await;
 }

@@ -2,6 +2,7 @@
 //! that draws the current screen by calling pure UI functions.
 
 pub mod briefing;
+pub mod console;
 pub mod handover;
 pub mod join;
 pub mod menu;
@@ -26,6 +27,8 @@ pub enum Screen {
     Title,
     /// Joining a class on the network, until the table's seats are all taken.
     Join,
+    /// The instructor's view of a class.
+    Console,
     /// A match under way.
     Match,
     Debrief,
@@ -50,6 +53,7 @@ pub enum Step {
 pub enum Page {
     Title,
     Join,
+    Console,
     Briefing,
     Handover,
     Table,
@@ -62,6 +66,7 @@ impl Page {
         match (screen, step) {
             (Screen::Title, _) => Page::Title,
             (Screen::Join, _) => Page::Join,
+            (Screen::Console, _) => Page::Console,
             (Screen::Debrief, _) => Page::Debrief,
             (Screen::Match, Some(Step::Handover)) => Page::Handover,
             (Screen::Match, Some(Step::Table)) => Page::Table,
@@ -74,6 +79,7 @@ impl Page {
         match self {
             Page::Title => screen.set(Screen::Title),
             Page::Join => screen.set(Screen::Join),
+            Page::Console => screen.set(Screen::Console),
             Page::Debrief => screen.set(Screen::Debrief),
             Page::Briefing | Page::Handover | Page::Table => {
                 screen.set(Screen::Match);
@@ -666,6 +672,7 @@ pub fn plugin(app: &mut App) {
         });
     title::plugin(app);
     join::plugin(app);
+    console::plugin(app);
     menu::plugin(app);
     table::plugin(app);
     super::debrief::plugin(app);
@@ -679,6 +686,7 @@ pub fn draw_plugin(app: &mut App) {
         .add_systems(Pass, (toast, scale_trial).after(Pages));
     title::draw_plugin(app);
     join::draw_plugin(app);
+    console::draw_plugin(app);
     menu::draw_plugin(app);
     briefing::draw_plugin(app);
     handover::draw_plugin(app);
