@@ -2269,3 +2269,62 @@ fn the_console_puts_tables_in_trouble_first_and_hands_a_seat_over_only_on_a_seco
     let leave = h.get_by_label("Leave the console").rect();
     assert!(leave.max.x <= 1280.0 && leave.max.y <= 800.0);
 }
+
+#[test]
+fn the_scene_follows_the_match_symbol_by_symbol() {
+    use bevy::prelude::*;
+    let mut app = headless_app(None);
+    app.add_plugins(bevy::asset::AssetPlugin::default())
+        .init_asset::<Mesh>()
+        .init_asset::<ColorMaterial>();
+    detente::app::scene::follow_plugin(&mut app);
+    let sc = tutorial();
+    let mut g = Game::new(&Setup {
+        level_file: PathBuf::from("levels/tutorial.ron"),
+        scenario: sc.clone(),
+        seed: 4,
+        mode: Mode::Watch,
+    });
+    app.world_mut().insert_resource(Game::new(&Setup {
+        level_file: PathBuf::from("levels/tutorial.ron"),
+        scenario: sc.clone(),
+        seed: 4,
+        mode: Mode::Watch,
+    }));
+    app.update();
+    assert!(detente::app::scene::drawn_symbols(app.world_mut()).is_empty());
+    // Play on; after each move the scene holds exactly the commitments in force, marked as
+    // the view marks them.
+    let mut seen_some = false;
+    for _ in 0..400 {
+        if g.is_over() || !g.ai_step() {
+            break;
+        }
+        let want: Vec<(u32, bool)> = {
+            let mut v: Vec<(u32, bool)> = g
+                .view()
+                .commitments
+                .iter()
+                .map(|c| (c.id, c.caught > 0))
+                .collect();
+            v.sort();
+            v
+        };
+        // The same match, moved on, replaces the resource as a window's would change.
+        let record = g.table().unwrap().record(None);
+        let mut shown = Game::replay(
+            sc.clone(),
+            &record,
+            PathBuf::from("levels/tutorial.ron"),
+            Mode::Watch,
+        )
+        .expect("replays");
+        shown.viewer = g.viewer;
+        *app.world_mut().resource_mut::<Game>() = shown;
+        app.update();
+        let drawn = detente::app::scene::drawn_symbols(app.world_mut());
+        assert_eq!(drawn, want);
+        seen_some |= !drawn.is_empty();
+    }
+    assert!(seen_some, "the match signed something the map drew");
+}

@@ -90,9 +90,31 @@ struct Drawn {
 
 /// The scene: its image and camera at start-up, then the map of each match and its symbols.
 pub fn plugin(app: &mut App) {
+    app.add_systems(Startup, setup);
+    follow_plugin(app);
+}
+
+/// The map of each match and its symbols, without the image and camera (which need a
+/// renderer): what tests run headless.
+pub fn follow_plugin(app: &mut App) {
     app.init_resource::<Drawn>()
-        .add_systems(Startup, setup)
         .add_systems(Update, (build_map, follow_view, animate, camera_on).chain());
+}
+
+/// The commitments the scene draws now, by id, and whether each is marked caught broken.
+pub fn drawn_symbols(world: &mut World) -> Vec<(u32, bool)> {
+    let ids: Vec<(u32, Entity)> = world
+        .resource::<Drawn>()
+        .symbols
+        .iter()
+        .map(|(id, e)| (*id, *e))
+        .collect();
+    let mut out: Vec<(u32, bool)> = ids
+        .into_iter()
+        .filter_map(|(id, e)| world.get::<SymbolOf>(e).map(|s| (id, s.broken)))
+        .collect();
+    out.sort();
+    out
 }
 
 fn setup(
