@@ -5,6 +5,7 @@ mod common;
 
 mod bargaining;
 mod cli;
+mod conduct;
 mod counterparts;
 mod determinism;
 mod exploits;

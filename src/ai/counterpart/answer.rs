@@ -152,7 +152,7 @@ impl Counterpart {
         // A counterpart that insists on verification names the promise it cannot believe.
         let weak = offer.items.iter().find(|it| {
             it.by != me
-                && self.style.verify
+                && (self.style.verify || self.conduct.belief.0 < 1.0)
                 && t.measure(&it.measure).is_some_and(|(_, m)| {
                     detection(m, it.verification) < 0.3
                         && m.verification.iter().any(|x| x.detection >= 0.3)

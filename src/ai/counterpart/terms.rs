@@ -41,7 +41,8 @@ impl Counterpart {
                 .chain([None])
                 .max_by(|a, b| score(*a).total_cmp(&score(*b)))
                 .flatten()
-        } else if by != me && self.style.verify {
+        } else if by != me && (self.style.verify || self.conduct.belief.0 < 1.0) {
+            // Whoever has been let down asks for the strongest check there is.
             options
                 .max_by(|a, b| a.1.detection.total_cmp(&b.1.detection))
                 .map(|(i, _)| i)

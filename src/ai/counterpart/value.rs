@@ -126,7 +126,8 @@ impl Counterpart {
         (a + self.hardened + self.probe + opening).clamp(floor, 1.0)
     }
 
-    /// How far a commitment of the other side can be believed: trust, or else verification.
+    /// How far a commitment of the other side can be believed: trust, or else verification, as
+    /// far as their record still allows.
     pub(super) fn credibility(
         &self,
         v: &SideView,
@@ -136,11 +137,15 @@ impl Counterpart {
         let trust = v.trust[v.side.idx()] / 100.0;
         let p = detection(m, verification);
         let c = trust + (1.0 - trust) * p;
-        if self.style.verify {
+        let usual = if self.style.verify {
             0.5 + 0.5 * c
         } else {
             0.8 + 0.2 * c
-        }
+        };
+        // A record of defection wears the benefit of the doubt away: what is left is the chance
+        // a check catches a breach, as far as checks still hold them.
+        let (faith, checks) = self.conduct.belief;
+        faith * usual + (1.0 - faith) * p * checks
     }
 
     /// Worth to this side of one commitment now, normalised: private value (the other side's
