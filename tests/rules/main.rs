@@ -5,6 +5,7 @@ mod common;
 
 mod bargaining;
 mod cli;
+mod concession;
 mod conduct;
 mod counterparts;
 mod determinism;

@@ -29,10 +29,13 @@ impl Counterpart {
             .filter_map(|it| t.measure(&it.measure).map(|(i, _)| (i, it.by)))
             .collect();
         let gain = self.offer_gain(v, t, c, offer);
+        // Their concessions are counted as shares of this side's best (an offer worth less than
+        // nothing counts as nothing, so opening with a bare demand earns no credit for moving).
+        let share = (gain / c.best).max(0.0);
         if self.their_first.is_none() {
-            self.their_first = Some(gain);
+            self.their_first = Some(share);
         }
-        self.their_best = self.their_best.max(gain);
+        self.their_best = self.their_best.max(share);
         self.track_movement(v.round, gain / c.best);
         // The rules' own sum, asked from this side's view.
         let cost =

@@ -42,7 +42,8 @@ pub struct Counterpart {
     probe: f32,
     /// The commitments of this side's last proposal, to see whether it was signed.
     last_proposal: Option<Vec<(String, Side)>>,
-    /// Best and first gain the other side's offers gave this side (to mirror their concessions).
+    /// Best and first share of this side's best the other side's offers gave it (to mirror their
+    /// concessions).
     their_first: Option<f32>,
     their_best: f32,
     /// Their last public message, for mirroring.
