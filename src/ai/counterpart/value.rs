@@ -124,8 +124,8 @@ impl Counterpart {
             // A reciprocator concedes in kind: what their offers have come to give this side
             // since their first, as a share of its best, it gives back; to a partner who has
             // moved, at least as much as its clock would. To one who never moves it gives nothing
-            // until the last third of the match, where its clock runs again from there (nothing
-            // is what a standoff leaves both sides).
+            // in the first half of the match, and in the second its clock runs again from there
+            // (nothing is what a standoff leaves both sides).
             let moved = self.their_best - self.their_first.unwrap_or(self.their_best);
             let conceded = if moved > MOVED {
                 moved.max(clock)
