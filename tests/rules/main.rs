@@ -9,6 +9,7 @@ mod concession;
 mod conduct;
 mod counterparts;
 mod determinism;
+mod explanations;
 mod exploits;
 mod headlines;
 mod home_front;

@@ -8,10 +8,32 @@ use crate::ai::{Decision, ReasonCode, Signing};
 use crate::sim::PublicLevel;
 use crate::sim::measures::detection;
 use crate::sim::scenario::{MeasureDef, Side};
-use crate::sim::{Action, Offer, SideView};
+use crate::sim::{Action, Item, Offer, SideView};
 
 /// Share of its best a counterpart must be offered to sign in the first round.
 const OPENING_NEED: f32 = 0.9;
+
+/// Detection from which a check counts as real when a counterpart asks for one (below it, a
+/// promise is "words").
+const REAL_CHECK_FOR_DEMAND: f32 = 0.3;
+
+/// `x` as a whole percentage of `of` for a reason: 0 to 100, a package better than the best this
+/// side had found counting as that best.
+pub(super) fn pct(x: f32, of: f32) -> f32 {
+    (x / of.max(x).max(1e-6) * 100.0).clamp(0.0, 100.0)
+}
+
+/// Two amounts as a reason states them: whole numbers, or as many decimals as it takes to show
+/// which is larger.
+fn amounts(a: f32, b: f32) -> (String, String) {
+    for places in 0..3 {
+        let (x, y) = (format!("{a:.places$}"), format!("{b:.places$}"));
+        if x != y || a == b {
+            return (x, y);
+        }
+    }
+    (format!("{a:.3}"), format!("{b:.3}"))
+}
 
 impl Counterpart {
     /// Answer the offer on the table.
@@ -41,9 +63,9 @@ impl Counterpart {
         let cost =
             crate::sim::rules::package_cost(&crate::sim::rules::Seen::new(v, t), me, &offer.items);
         if cost > v.private.capital + 1e-4 {
+            let (need, have) = amounts(cost, v.private.capital);
             return self.counter_or_reject(v, t, c, ReasonCode::CannotPay, format!(
-                "We cannot pay for our part: it needs {cost:.0} political capital and we have {:.0}.",
-                v.private.capital
+                "We cannot pay for our part: it needs {need} political capital and we have {have}."
             ));
         }
         let deltas = Self::reactions(v, t, c, &items);
@@ -78,9 +100,9 @@ impl Counterpart {
         }
         let support = c.pool.support(&deltas);
         if support < v.private.ratify_at {
+            let (support, need) = amounts(support, v.private.ratify_at);
             return self.counter_or_reject(v, t, c, ReasonCode::CannotRatify, format!(
-                "Our parliament would not ratify this: support would be {support:.0}%, we need {:.0}%.",
-                v.private.ratify_at
+                "Our parliament would not ratify this: support would be {support}%, we need {need}%."
             ));
         }
         // The first season is for hearing each other out: only an offer close to everything
@@ -97,10 +119,9 @@ impl Counterpart {
             if let Some(d) = self.better_deal(v, t, c, offer) {
                 return d;
             }
+            let (got, wanted) = amounts(pct(gain, c.best), pct(need, c.best));
             return self.accept(v, t, offer, Signing::AboveAspiration, format!(
-                    "This serves our priorities well enough: worth {:.0}% of the best we could hope for, we wanted {:.0}%.",
-                    gain / c.best * 100.0,
-                    need / c.best * 100.0
+                    "This serves our priorities well enough: worth {got}% of the best we could hope for, we wanted {wanted}%."
                 ));
         }
         if !opening
@@ -111,7 +132,7 @@ impl Counterpart {
         {
             return self.accept(v, t, offer, Signing::NoBetterPackage, format!(
                     "No package that gives them what they ask would give us more than this ({:.0}% of our best); we sign now rather than lose a season.",
-                    gain / c.best * 100.0
+                    pct(gain, c.best)
                 ));
         }
         // Our counter would be the season's last word, and even a step from our package they
@@ -131,7 +152,7 @@ impl Counterpart {
         {
             return self.accept(v, t, offer, Signing::LastWord, format!(
                 "Our last word this season could not give them what they ask; rather than lose the season we take this ({:.0}% of our best).",
-                gain / c.best * 100.0
+                pct(gain, c.best)
             ));
         }
         if last_chance && gain >= reservation && gain > 0.0 {
@@ -149,7 +170,7 @@ impl Counterpart {
             return self.accept(v, t, offer, Signing::Stalled, format!(
                     "They have not moved for {} seasons; waiting costs more than the {:.0}% of our best this still gives us.",
                     self.stalled,
-                    gain / c.best * 100.0
+                    pct(gain, c.best)
                 ));
         }
         // A counterpart that insists on verification names the promise it cannot believe.
@@ -157,35 +178,35 @@ impl Counterpart {
             it.by != me
                 && (self.style.verify || self.conduct.belief.0 < 1.0)
                 && t.measure(&it.measure).is_some_and(|(_, m)| {
-                    detection(m, it.verification) < 0.3
-                        && m.verification.iter().any(|x| x.detection >= 0.3)
+                    detection(m, it.verification) < REAL_CHECK_FOR_DEMAND
+                        && m.verification
+                            .iter()
+                            .any(|x| x.detection >= REAL_CHECK_FOR_DEMAND)
                 })
         });
-        let (code, why) = match weak {
-            Some(it) => (
-                ReasonCode::DemandVerification,
-                format!(
-                    "Words are cheap: we need '{}' under real verification, and more for us besides.",
-                    t.measure(&it.measure)
-                        .map_or(it.measure.as_str(), |(_, m)| m.name.as_str())
-                ),
-            ),
-            _ if opening => (
+        if let Some(it) = weak
+            && let Some(d) = self.demand_checks(v, t, c, it)
+        {
+            return d;
+        }
+        let (got, wanted) = amounts(pct(gain, c.best), pct(need, c.best));
+        let worth = if gain > 0.0 {
+            format!("worth {got}% of the best we could hope for")
+        } else {
+            "it would cost us more than it gives".to_string()
+        };
+        let (code, why) = if opening {
+            (
                 ReasonCode::FirstSeasonBar,
                 format!(
-                    "A first position, and we have heard it: worth {:.0}% of what we hope for. In this first season we sign only what gives us {:.0}%.",
-                    gain / c.best * 100.0,
-                    need / c.best * 100.0
+                    "A first position, and we have heard it ({worth}), but in this first season we sign only what gives us {wanted}%."
                 ),
-            ),
-            _ => (
+            )
+        } else {
+            (
                 ReasonCode::RejectBelowAspiration,
-                format!(
-                    "Too little for us: worth {:.0}% of what we could hope for, we need {:.0}% at this stage.",
-                    gain / c.best * 100.0,
-                    need / c.best * 100.0
-                ),
-            ),
+                format!("Too little for us: {worth}, and we need {wanted}% at this stage."),
+            )
         };
         self.counter_or_reject(v, t, c, code, why)
     }
@@ -251,7 +272,7 @@ impl Counterpart {
             code: ReasonCode::BetterForBoth,
             reason: format!(
                 "We could sign this (worth {:.0}% of our best), but a package that serves you better for no less from us is on the table: this one.",
-                own0 / c.best * 100.0
+                pct(own0, c.best)
             ),
         })
     }
@@ -286,16 +307,17 @@ impl Counterpart {
                 }
             }
             if ours.items != offer.items {
+                let reason = reason.trim_end_matches('.');
                 let (code, reason) = if insist {
                     self.insisted = Some(v.round);
                     (
                         ReasonCode::HoldToOurTerms(signing),
-                        format!("{reason} We hold to our terms:"),
+                        format!("{reason}, and we hold to our terms:"),
                     )
                 } else {
                     (
                         ReasonCode::OnOurTerms(signing),
-                        format!("{reason} But on our terms:"),
+                        format!("{reason}, but on our terms:"),
                     )
                 };
                 self.remember(&ours);
@@ -318,6 +340,48 @@ impl Counterpart {
         }
     }
 
+    /// Ask for the promise `weak` of theirs under a check that finds a breach at least as often
+    /// as `REAL_CHECK_FOR_DEMAND`: this side's own package, when it holds that promise so
+    /// checked, or, with no exchange left, a refusal naming it. `None` otherwise (the answer then
+    /// gives the plain reason).
+    fn demand_checks(
+        &mut self,
+        v: &SideView,
+        t: &PublicLevel,
+        c: &Ctx,
+        weak: &Item,
+    ) -> Option<Decision> {
+        let me = v.side;
+        let (_, m) = t.measure(&weak.measure)?;
+        let why = format!(
+            "Words are cheap: we need '{}' under real verification.",
+            m.name
+        );
+        if v.exchanges_left == 0 {
+            return Some(Decision {
+                action: Action::Reject { side: me },
+                code: ReasonCode::DemandVerification,
+                reason: why,
+            });
+        }
+        // Said only when its own package does hold that promise so checked.
+        let (offer, _) = self.build_package(v, t, c)?;
+        offer.items.iter().find(|it| {
+            it.measure == weak.measure
+                && it.by == weak.by
+                && detection(m, it.verification) >= REAL_CHECK_FOR_DEMAND
+        })?;
+        self.remember(&offer);
+        Some(Decision {
+            action: Action::Counter { side: me, offer },
+            code: ReasonCode::DemandVerification,
+            reason: format!(
+                "{}; we table our own package with it so checked.",
+                why.trim_end_matches('.')
+            ),
+        })
+    }
+
     /// Table a package of this side's own in answer, or refuse, giving `why` (a claim of kind
     /// `code`).
     fn counter_or_reject(
@@ -338,7 +402,10 @@ impl Counterpart {
                 return Decision {
                     action: Action::Counter { side: me, offer },
                     code,
-                    reason: format!("{why} We table our own package instead."),
+                    reason: format!(
+                        "{}; we table our own package instead.",
+                        why.trim_end_matches('.')
+                    ),
                 };
             }
         }

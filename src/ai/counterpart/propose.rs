@@ -1,6 +1,7 @@
 //! Tabling a package: choosing it, stepping away from one that was refused, and proposing it
 //! (or withdrawing a commitment, or ending talks) when this side has the floor.
 
+use super::answer::pct;
 use super::memory::Grievance;
 use super::search::{Pool, Scratch, claimed};
 use super::value::{Ctx, own_utility};
@@ -279,13 +280,18 @@ impl Counterpart {
                     };
                 }
                 self.remember(&offer);
-                let (code, reason) = if self.style.models {
-                    let top = self.model.ranking()[0];
+                // A modeller says it gives them what they seem to value most only when the
+                // package does: one of its own commitments is in the area its model ranks first.
+                let top = self.model.ranking()[0];
+                let gives_top = offer.items.iter().any(|it| {
+                    it.by == me && t.measure(&it.measure).is_some_and(|(_, m)| m.area == top)
+                });
+                let (code, reason) = if self.style.models && gives_top {
                     (
                         ReasonCode::TradeAcrossAreas,
                         format!(
                             "A package that trades across areas: worth {:.0}% of our best to us, and it gives them what they seem to value most ({}).",
-                            own / c.best * 100.0,
+                            pct(own, c.best),
                             top.label().to_lowercase()
                         ),
                     )
@@ -294,7 +300,7 @@ impl Counterpart {
                         ReasonCode::SellableAtHome,
                         format!(
                             "A package worth {:.0}% of our best to us; we can sell it at home.",
-                            own / c.best * 100.0
+                            pct(own, c.best)
                         ),
                     )
                 };
