@@ -184,11 +184,6 @@ impl Counterpart {
                             .any(|x| x.detection >= REAL_CHECK_FOR_DEMAND)
                 })
         });
-        if let Some(it) = weak
-            && let Some(d) = self.demand_checks(v, t, c, it)
-        {
-            return d;
-        }
         let (got, wanted) = amounts(pct(gain, c.best), pct(need, c.best));
         let worth = if gain > 0.0 {
             format!("worth {got}% of the best we could hope for")
@@ -208,7 +203,7 @@ impl Counterpart {
                 format!("Too little for us: {worth}, and we need {wanted}% at this stage."),
             )
         };
-        self.counter_or_reject(v, t, c, code, why)
+        self.counter_or_reject_demanding(v, t, c, (code, why), weak)
     }
 
     /// A sharp counterpart's read of the table: the package best for this side among those that
@@ -340,48 +335,6 @@ impl Counterpart {
         }
     }
 
-    /// Ask for the promise `weak` of theirs under a check that finds a breach at least as often
-    /// as `REAL_CHECK_FOR_DEMAND`: this side's own package, when it holds that promise so
-    /// checked, or, with no exchange left, a refusal naming it. `None` otherwise (the answer then
-    /// gives the plain reason).
-    fn demand_checks(
-        &mut self,
-        v: &SideView,
-        t: &PublicLevel,
-        c: &Ctx,
-        weak: &Item,
-    ) -> Option<Decision> {
-        let me = v.side;
-        let (_, m) = t.measure(&weak.measure)?;
-        let why = format!(
-            "Words are cheap: we need '{}' under real verification.",
-            m.name
-        );
-        if v.exchanges_left == 0 {
-            return Some(Decision {
-                action: Action::Reject { side: me },
-                code: ReasonCode::DemandVerification,
-                reason: why,
-            });
-        }
-        // Said only when its own package does hold that promise so checked.
-        let (offer, _) = self.build_package(v, t, c)?;
-        offer.items.iter().find(|it| {
-            it.measure == weak.measure
-                && it.by == weak.by
-                && detection(m, it.verification) >= REAL_CHECK_FOR_DEMAND
-        })?;
-        self.remember(&offer);
-        Some(Decision {
-            action: Action::Counter { side: me, offer },
-            code: ReasonCode::DemandVerification,
-            reason: format!(
-                "{}; we table our own package with it so checked.",
-                why.trim_end_matches('.')
-            ),
-        })
-    }
-
     /// Table a package of this side's own in answer, or refuse, giving `why` (a claim of kind
     /// `code`).
     fn counter_or_reject(
@@ -392,27 +345,72 @@ impl Counterpart {
         code: ReasonCode,
         why: String,
     ) -> Decision {
+        self.counter_or_reject_demanding(v, t, c, (code, why), None)
+    }
+
+    /// As `counter_or_reject`, but where the offer holds `weak`, a promise of theirs under a
+    /// check that finds a breach less often than `REAL_CHECK_FOR_DEMAND`, the answer says it
+    /// needs that promise under real verification: in a refusal, or in a counter that holds it
+    /// so checked (a counter without it gives the plain reason).
+    fn counter_or_reject_demanding(
+        &mut self,
+        v: &SideView,
+        t: &PublicLevel,
+        c: &Ctx,
+        (code, why): (ReasonCode, String),
+        weak: Option<&Item>,
+    ) -> Decision {
         let me = v.side;
+        let demand = weak.and_then(|w| t.measure(&w.measure).map(|(_, m)| (w, m)));
+        let words =
+            |name: &str| format!("Words are cheap: we need '{name}' under real verification");
         if v.exchanges_left > 0
             && let Some((offer, _)) = self.build_package(v, t, c)
         {
             let key = offer_key(&offer);
             if self.last_offer_key != Some(key) || v.exchanges_left > 1 {
                 self.remember(&offer);
+                let holds = demand.filter(|(w, m)| {
+                    offer.items.iter().any(|it| {
+                        it.measure == w.measure
+                            && it.by == w.by
+                            && detection(m, it.verification) >= REAL_CHECK_FOR_DEMAND
+                    })
+                });
+                let (code, reason) = match holds {
+                    Some((_, m)) => (
+                        ReasonCode::DemandVerification,
+                        format!(
+                            "{}; we table our own package with it so checked.",
+                            words(&m.name)
+                        ),
+                    ),
+                    None => (
+                        code,
+                        format!(
+                            "{}; we table our own package instead.",
+                            why.trim_end_matches('.')
+                        ),
+                    ),
+                };
                 return Decision {
                     action: Action::Counter { side: me, offer },
                     code,
-                    reason: format!(
-                        "{}; we table our own package instead.",
-                        why.trim_end_matches('.')
-                    ),
+                    reason,
                 };
             }
         }
+        let (code, reason) = match demand {
+            Some((_, m)) => (
+                ReasonCode::DemandVerification,
+                format!("{}.", words(&m.name)),
+            ),
+            None => (code, why),
+        };
         Decision {
             action: Action::Reject { side: me },
             code,
-            reason: why,
+            reason,
         }
     }
 }

@@ -3,10 +3,10 @@
 
 use super::{Counterpart, commitments_of, offer_key};
 use crate::sim::PublicLevel;
+use crate::sim::SideView;
 use crate::sim::measures::detection;
 use crate::sim::scenario::{Side, Term};
 use crate::sim::view::CommitmentView;
-use crate::sim::{SideView, Stage};
 
 /// Detection from which a check counts as real: a breach under it was a choice made knowing it
 /// would likely be seen.
@@ -177,10 +177,7 @@ impl Counterpart {
                 self.their_last = Some(commitments_of(offer));
             }
         }
-        // Their record changes between talks; only talks act on it.
-        if v.stage == Stage::Negotiation {
-            self.observe_conduct(v, t);
-        }
+        self.observe_conduct(v, t);
         if self.conduct.defections() > 0 {
             let (scar, heals) = (self.style.scar, self.style.heals);
             self.conduct.belief = (

@@ -224,7 +224,8 @@ impl Counterpart {
         let pick = v
             .commitments
             .iter()
-            .filter(|cm| cm.by == me)
+            // What it gave this very season (a gesture) is not taken back in the same breath.
+            .filter(|cm| cm.by == me && cm.signed_round < v.round)
             .filter_map(|cm| t.shared(&cm.measure).map(|(_, m)| (cm, m)))
             .filter(|(_, m)| m.withdrawable)
             .filter(|(cm, _)| signable(cm.id))
