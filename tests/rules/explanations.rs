@@ -239,7 +239,7 @@ fn after_asking_for_real_verification_the_counter_holds_it_under_a_real_check() 
             other => panic!("{other:?}"),
         }
     }
-    assert!(countered > 5, "{countered} countered, {refused} refused");
+    assert!(countered >= 3, "{countered} countered, {refused} refused");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! a package of this side's own, or refuse, always with the reason.
 
 use super::propose::STEP_GAIN;
+use super::terms::LET_DOWN;
 use super::value::Ctx;
 use super::{Counterpart, commitments_of, offer_key};
 use crate::ai::{Decision, ReasonCode, Signing};
@@ -176,7 +177,7 @@ impl Counterpart {
         // A counterpart that insists on verification names the promise it cannot believe.
         let weak = offer.items.iter().find(|it| {
             it.by != me
-                && (self.style.verify || self.conduct.belief.0 < 1.0)
+                && (self.style.verify || self.conduct.belief.0 < LET_DOWN)
                 && t.measure(&it.measure).is_some_and(|(_, m)| {
                     detection(m, it.verification) < REAL_CHECK_FOR_DEMAND
                         && m.verification
