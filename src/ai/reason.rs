@@ -16,8 +16,13 @@ pub enum ReasonCode {
     WillNotRepeat,
     /// Talks end: no package it could sell at home and still wants is possible.
     NothingToOffer,
+    /// Talks end: the other side's breaches and withdrawals leave their promises worth too
+    /// little to trade for.
+    TheirWordFailed,
     /// A commitment of its own withdrawn because the other side was caught breaking one.
     CaughtBreaking,
+    /// A commitment of its own withdrawn because the other side withdrew one it had kept.
+    AnswerWithdrawal,
     /// A gesture in answer to one of the other side's.
     AnswerInKind,
     /// An unasked gesture of good faith.

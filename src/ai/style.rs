@@ -26,8 +26,13 @@ pub struct Style {
     pub verify: bool,
     /// Withdraws a commitment of its own when the other side is caught cheating.
     pub retaliates: bool,
-    /// Caught breaches it lets pass before it retaliates.
+    /// Defections (caught breaches, withdrawals of kept commitments) it lets pass before it
+    /// retaliates.
     pub forgives: u32,
+    /// Share of its faith in the other side's word each defection leaves...
+    pub scar: f32,
+    /// ...and share of the faith lost that good conduct since can win back (never all of it).
+    pub heals: f32,
     /// Learns the other side's priorities from their offers and trades across areas.
     pub models: bool,
     /// Weighs how its own press will read a package.
@@ -92,6 +97,8 @@ impl Style {
                 verify: true,
                 retaliates: true,
                 forgives: 0,
+                scar: 0.35,
+                heals: 0.2,
                 models: false,
                 reads_press: false,
                 noise: 0.0,
@@ -124,8 +131,10 @@ impl Style {
                 gestures: true,
                 mirrors: false,
                 verify: false,
-                retaliates: false,
-                forgives: u32::MAX,
+                retaliates: true,
+                forgives: 2,
+                scar: 0.7,
+                heals: 0.6,
                 models: false,
                 reads_press: false,
                 noise: 0.0,
@@ -160,6 +169,8 @@ impl Style {
                 verify: false,
                 retaliates: true,
                 forgives: 1,
+                scar: 0.5,
+                heals: 0.5,
                 models: false,
                 reads_press: false,
                 noise: 0.0,
@@ -194,6 +205,8 @@ impl Style {
                 verify: false,
                 retaliates: true,
                 forgives: 1,
+                scar: 0.5,
+                heals: 0.4,
                 models: true,
                 reads_press: true,
                 noise: 0.0,

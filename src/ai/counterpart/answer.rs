@@ -2,16 +2,39 @@
 //! a package of this side's own, or refuse, always with the reason.
 
 use super::propose::STEP_GAIN;
+use super::terms::LET_DOWN;
 use super::value::Ctx;
 use super::{Counterpart, commitments_of, offer_key};
 use crate::ai::{Decision, ReasonCode, Signing};
 use crate::sim::PublicLevel;
 use crate::sim::measures::detection;
 use crate::sim::scenario::{MeasureDef, Side};
-use crate::sim::{Action, Offer, SideView};
+use crate::sim::{Action, Item, Offer, SideView};
 
 /// Share of its best a counterpart must be offered to sign in the first round.
 const OPENING_NEED: f32 = 0.9;
+
+/// Detection from which a check counts as real when a counterpart asks for one (below it, a
+/// promise is "words").
+const REAL_CHECK_FOR_DEMAND: f32 = 0.3;
+
+/// `x` as a whole percentage of `of` for a reason: 0 to 100, a package better than the best this
+/// side had found counting as that best.
+pub(super) fn pct(x: f32, of: f32) -> f32 {
+    (x / of.max(x).max(1e-6) * 100.0).clamp(0.0, 100.0)
+}
+
+/// Two amounts as a reason states them: whole numbers, or as many decimals as it takes to show
+/// which is larger.
+fn amounts(a: f32, b: f32) -> (String, String) {
+    for places in 0..3 {
+        let (x, y) = (format!("{a:.places$}"), format!("{b:.places$}"));
+        if x != y || a == b {
+            return (x, y);
+        }
+    }
+    (format!("{a:.3}"), format!("{b:.3}"))
+}
 
 impl Counterpart {
     /// Answer the offer on the table.
@@ -29,18 +52,21 @@ impl Counterpart {
             .filter_map(|it| t.measure(&it.measure).map(|(i, _)| (i, it.by)))
             .collect();
         let gain = self.offer_gain(v, t, c, offer);
+        // Their concessions are counted as shares of this side's best (an offer worth less than
+        // nothing counts as nothing, so opening with a bare demand earns no credit for moving).
+        let share = (gain / c.best).max(0.0);
         if self.their_first.is_none() {
-            self.their_first = Some(gain);
+            self.their_first = Some(share);
         }
-        self.their_best = self.their_best.max(gain);
+        self.their_best = self.their_best.max(share);
         self.track_movement(v.round, gain / c.best);
         // The rules' own sum, asked from this side's view.
         let cost =
             crate::sim::rules::package_cost(&crate::sim::rules::Seen::new(v, t), me, &offer.items);
         if cost > v.private.capital + 1e-4 {
+            let (need, have) = amounts(cost, v.private.capital);
             return self.counter_or_reject(v, t, c, ReasonCode::CannotPay, format!(
-                "We cannot pay for our part: it needs {cost:.0} political capital and we have {:.0}.",
-                v.private.capital
+                "We cannot pay for our part: it needs {need} political capital and we have {have}."
             ));
         }
         let deltas = Self::reactions(v, t, c, &items);
@@ -75,9 +101,9 @@ impl Counterpart {
         }
         let support = c.pool.support(&deltas);
         if support < v.private.ratify_at {
+            let (support, need) = amounts(support, v.private.ratify_at);
             return self.counter_or_reject(v, t, c, ReasonCode::CannotRatify, format!(
-                "Our parliament would not ratify this: support would be {support:.0}%, we need {:.0}%.",
-                v.private.ratify_at
+                "Our parliament would not ratify this: support would be {support}%, we need {need}%."
             ));
         }
         // The first season is for hearing each other out: only an offer close to everything
@@ -94,10 +120,9 @@ impl Counterpart {
             if let Some(d) = self.better_deal(v, t, c, offer) {
                 return d;
             }
+            let (got, wanted) = amounts(pct(gain, c.best), pct(need, c.best));
             return self.accept(v, t, offer, Signing::AboveAspiration, format!(
-                    "This serves our priorities well enough: worth {:.0}% of the best we could hope for, we wanted {:.0}%.",
-                    gain / c.best * 100.0,
-                    need / c.best * 100.0
+                    "This serves our priorities well enough: worth {got}% of the best we could hope for, we wanted {wanted}%."
                 ));
         }
         if !opening
@@ -108,7 +133,7 @@ impl Counterpart {
         {
             return self.accept(v, t, offer, Signing::NoBetterPackage, format!(
                     "No package that gives them what they ask would give us more than this ({:.0}% of our best); we sign now rather than lose a season.",
-                    gain / c.best * 100.0
+                    pct(gain, c.best)
                 ));
         }
         // Our counter would be the season's last word, and even a step from our package they
@@ -128,7 +153,7 @@ impl Counterpart {
         {
             return self.accept(v, t, offer, Signing::LastWord, format!(
                 "Our last word this season could not give them what they ask; rather than lose the season we take this ({:.0}% of our best).",
-                gain / c.best * 100.0
+                pct(gain, c.best)
             ));
         }
         if last_chance && gain >= reservation && gain > 0.0 {
@@ -146,45 +171,40 @@ impl Counterpart {
             return self.accept(v, t, offer, Signing::Stalled, format!(
                     "They have not moved for {} seasons; waiting costs more than the {:.0}% of our best this still gives us.",
                     self.stalled,
-                    gain / c.best * 100.0
+                    pct(gain, c.best)
                 ));
         }
         // A counterpart that insists on verification names the promise it cannot believe.
         let weak = offer.items.iter().find(|it| {
             it.by != me
-                && self.style.verify
+                && (self.style.verify || self.conduct.belief.0 < LET_DOWN)
                 && t.measure(&it.measure).is_some_and(|(_, m)| {
-                    detection(m, it.verification) < 0.3
-                        && m.verification.iter().any(|x| x.detection >= 0.3)
+                    detection(m, it.verification) < REAL_CHECK_FOR_DEMAND
+                        && m.verification
+                            .iter()
+                            .any(|x| x.detection >= REAL_CHECK_FOR_DEMAND)
                 })
         });
-        let (code, why) = match weak {
-            Some(it) => (
-                ReasonCode::DemandVerification,
-                format!(
-                    "Words are cheap: we need '{}' under real verification, and more for us besides.",
-                    t.measure(&it.measure)
-                        .map_or(it.measure.as_str(), |(_, m)| m.name.as_str())
-                ),
-            ),
-            _ if opening => (
+        let (got, wanted) = amounts(pct(gain, c.best), pct(need, c.best));
+        let worth = if gain > 0.0 {
+            format!("worth {got}% of the best we could hope for")
+        } else {
+            "it would cost us more than it gives".to_string()
+        };
+        let (code, why) = if opening {
+            (
                 ReasonCode::FirstSeasonBar,
                 format!(
-                    "A first position, and we have heard it: worth {:.0}% of what we hope for. In this first season we sign only what gives us {:.0}%.",
-                    gain / c.best * 100.0,
-                    need / c.best * 100.0
+                    "A first position, and we have heard it ({worth}), but in this first season we sign only what gives us {wanted}%."
                 ),
-            ),
-            _ => (
+            )
+        } else {
+            (
                 ReasonCode::RejectBelowAspiration,
-                format!(
-                    "Too little for us: worth {:.0}% of what we could hope for, we need {:.0}% at this stage.",
-                    gain / c.best * 100.0,
-                    need / c.best * 100.0
-                ),
-            ),
+                format!("Too little for us: {worth}, and we need {wanted}% at this stage."),
+            )
         };
-        self.counter_or_reject(v, t, c, code, why)
+        self.counter_or_reject_demanding(v, t, c, (code, why), weak)
     }
 
     /// A sharp counterpart's read of the table: the package best for this side among those that
@@ -248,7 +268,7 @@ impl Counterpart {
             code: ReasonCode::BetterForBoth,
             reason: format!(
                 "We could sign this (worth {:.0}% of our best), but a package that serves you better for no less from us is on the table: this one.",
-                own0 / c.best * 100.0
+                pct(own0, c.best)
             ),
         })
     }
@@ -283,16 +303,17 @@ impl Counterpart {
                 }
             }
             if ours.items != offer.items {
+                let reason = reason.trim_end_matches('.');
                 let (code, reason) = if insist {
                     self.insisted = Some(v.round);
                     (
                         ReasonCode::HoldToOurTerms(signing),
-                        format!("{reason} We hold to our terms:"),
+                        format!("{reason}, and we hold to our terms:"),
                     )
                 } else {
                     (
                         ReasonCode::OnOurTerms(signing),
-                        format!("{reason} But on our terms:"),
+                        format!("{reason}, but on our terms:"),
                     )
                 };
                 self.remember(&ours);
@@ -325,24 +346,72 @@ impl Counterpart {
         code: ReasonCode,
         why: String,
     ) -> Decision {
+        self.counter_or_reject_demanding(v, t, c, (code, why), None)
+    }
+
+    /// As `counter_or_reject`, but where the offer holds `weak`, a promise of theirs under a
+    /// check that finds a breach less often than `REAL_CHECK_FOR_DEMAND`, the answer says it
+    /// needs that promise under real verification: in a refusal, or in a counter that holds it
+    /// so checked (a counter without it gives the plain reason).
+    fn counter_or_reject_demanding(
+        &mut self,
+        v: &SideView,
+        t: &PublicLevel,
+        c: &Ctx,
+        (code, why): (ReasonCode, String),
+        weak: Option<&Item>,
+    ) -> Decision {
         let me = v.side;
+        let demand = weak.and_then(|w| t.measure(&w.measure).map(|(_, m)| (w, m)));
+        let words =
+            |name: &str| format!("Words are cheap: we need '{name}' under real verification");
         if v.exchanges_left > 0
             && let Some((offer, _)) = self.build_package(v, t, c)
         {
             let key = offer_key(&offer);
             if self.last_offer_key != Some(key) || v.exchanges_left > 1 {
                 self.remember(&offer);
+                let holds = demand.filter(|(w, m)| {
+                    offer.items.iter().any(|it| {
+                        it.measure == w.measure
+                            && it.by == w.by
+                            && detection(m, it.verification) >= REAL_CHECK_FOR_DEMAND
+                    })
+                });
+                let (code, reason) = match holds {
+                    Some((_, m)) => (
+                        ReasonCode::DemandVerification,
+                        format!(
+                            "{}; we table our own package with it so checked.",
+                            words(&m.name)
+                        ),
+                    ),
+                    None => (
+                        code,
+                        format!(
+                            "{}; we table our own package instead.",
+                            why.trim_end_matches('.')
+                        ),
+                    ),
+                };
                 return Decision {
                     action: Action::Counter { side: me, offer },
                     code,
-                    reason: format!("{why} We table our own package instead."),
+                    reason,
                 };
             }
         }
+        let (code, reason) = match demand {
+            Some((_, m)) => (
+                ReasonCode::DemandVerification,
+                format!("{}.", words(&m.name)),
+            ),
+            None => (code, why),
+        };
         Decision {
             action: Action::Reject { side: me },
             code,
-            reason: why,
+            reason,
         }
     }
 }

@@ -27,7 +27,7 @@ impl Counterpart {
                 .map(|f| f.weight)
                 .sum::<f32>()
                 .max(1e-6);
-        let lean = if self.breaches_seen > self.forgiven {
+        let lean = if self.conduct.defections() > self.forgiven {
             self.style.lean_wronged
         } else {
             self.style.lean

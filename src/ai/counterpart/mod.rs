@@ -26,16 +26,12 @@ pub struct Counterpart {
     last_seen: Option<u64>,
     /// The last package this side tabled.
     last_offer_key: Option<u64>,
-    /// Caught breaches of the other side counted so far.
-    breaches_seen: u32,
-    /// Caught breaches let pass so far.
+    /// The other side's record of breaches and withdrawals.
+    conduct: memory::Conduct,
+    /// Defections let pass so far.
     forgiven: u32,
-    /// Withdrawals owed in answer to caught breaches.
+    /// Withdrawals owed in answer to defections.
     owed: u32,
-    /// Measure name of the last breach caught, for the explanation.
-    last_breach: String,
-    /// Round in which the last breach was seen; anger fades after the next round.
-    grievance_round: Option<u32>,
     /// Their gestures already answered.
     gestures_answered: Vec<u32>,
     owe_gesture: bool,
@@ -46,7 +42,8 @@ pub struct Counterpart {
     probe: f32,
     /// The commitments of this side's last proposal, to see whether it was signed.
     last_proposal: Option<Vec<(String, Side)>>,
-    /// Best and first gain the other side's offers gave this side (to mirror their concessions).
+    /// Best and first share of this side's best the other side's offers gave it (to mirror their
+    /// concessions).
     their_first: Option<f32>,
     their_best: f32,
     /// Their last public message, for mirroring.
@@ -93,11 +90,9 @@ impl Counterpart {
             model: OpponentModel::default(),
             last_seen: None,
             last_offer_key: None,
-            breaches_seen: 0,
+            conduct: memory::Conduct::default(),
             forgiven: 0,
             owed: 0,
-            last_breach: String::new(),
-            grievance_round: None,
             gestures_answered: Vec::new(),
             owe_gesture: false,
             hardened: 0.0,
@@ -127,6 +122,13 @@ impl Counterpart {
         &self.model
     }
 
+    /// 0..1: how far this counterpart would believe a promise of the other side on these terms
+    /// now (the share of its face value it counts), after their record of conduct.
+    pub fn belief_in(&self, v: &SideView, t: &PublicLevel, item: &crate::sim::Item) -> f32 {
+        t.measure(&item.measure)
+            .map_or(0.0, |(_, m)| self.credibility(v, m, item.verification))
+    }
+
     /// How this counterpart values an offer now: (its gain, what it hopes for, the least it
     /// accepts), all as shares of the best single package it could get now.
     pub fn evaluate(&self, v: &SideView, t: &PublicLevel, offer: &Offer) -> (f32, f32, f32) {
@@ -151,11 +153,17 @@ impl Negotiator for Counterpart {
             }
             (Stage::Negotiation, Some(Need::Answer)) => {
                 let c = self.ctx(v, t, true);
+                if let Some(d) = self.retaliate(v, t, &c) {
+                    return d;
+                }
                 let (_, offer) = v.pending.clone().expect("an answer needs an offer");
                 self.answer(v, t, &c, &offer)
             }
             (Stage::Negotiation, Some(Need::Propose)) => {
                 let c = self.ctx(v, t, true);
+                if let Some(d) = self.retaliate(v, t, &c) {
+                    return d;
+                }
                 self.propose(v, t, &c)
             }
             _ => Decision {

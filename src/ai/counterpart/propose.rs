@@ -1,11 +1,15 @@
 //! Tabling a package: choosing it, stepping away from one that was refused, and proposing it
 //! (or withdrawing a commitment, or ending talks) when this side has the floor.
 
+use super::answer::pct;
+use super::memory::Grievance;
 use super::search::{Pool, Scratch, claimed};
-use super::value::Ctx;
+use super::value::{Ctx, own_utility};
 use super::{Counterpart, offer_key};
 use crate::ai::{Decision, ReasonCode};
 use crate::sim::PublicLevel;
+use crate::sim::rules::{Seen, check};
+use crate::sim::scenario::MeasureDef;
 use crate::sim::{Action, Item, Offer, SideView};
 
 /// Weights on the other side's gain tried when building a package (each with two rankings).
@@ -14,6 +18,10 @@ const SWEEP: usize = 6;
 /// Least share more a stepping counterpart's package gives the other side (as its model sees it)
 /// after a refusal.
 pub(super) const STEP_GAIN: f32 = 0.05;
+
+/// Faith in the other side's word below which a counterpart with nothing to offer says that it
+/// is their record that leaves nothing (half of its usual faith is gone).
+pub(super) const WALK_AWAY_FAITH: f32 = 0.5;
 
 impl Counterpart {
     /// The package this side would table now, with its own gain.
@@ -196,33 +204,69 @@ impl Counterpart {
         Offer { items, statement }
     }
 
-    /// Use the floor: withdraw a commitment owed in retaliation, make a gesture, table a
-    /// package, or end talks.
+    /// Withdraw a commitment of this side's own owed in answer to the other side's defection:
+    /// the one worth most to them, as far as this side can tell, and lightest to give up for it.
+    /// While answering an offer, only one whose loss leaves the offer signable.
+    pub(super) fn retaliate(&mut self, v: &SideView, t: &PublicLevel, c: &Ctx) -> Option<Decision> {
+        if self.owed == 0 {
+            return None;
+        }
+        let me = v.side;
+        let signable = |id: u32| {
+            let Some(_) = &v.pending else { return true };
+            let mut w = v.clone();
+            w.commitments.retain(|cm| cm.id != id);
+            check(&Seen::new(&w, t), &Action::Accept { side: me }).is_ok()
+        };
+        let score = |m: &MeasureDef| {
+            self.model.utility(m, me, me) / c.their_span - own_utility(v, m, me) / c.span
+        };
+        let pick = v
+            .commitments
+            .iter()
+            // What it gave this very season (a gesture) is not taken back in the same breath.
+            .filter(|cm| cm.by == me && cm.signed_round < v.round)
+            .filter_map(|cm| t.shared(&cm.measure).map(|(_, m)| (cm, m)))
+            .filter(|(_, m)| m.withdrawable)
+            .filter(|(cm, _)| signable(cm.id))
+            .max_by(|a, b| score(a.1).total_cmp(&score(b.1)));
+        let Some((cm, m)) = pick else {
+            // Nothing left to withdraw: the debt lapses rather than stall the talks.
+            self.owed = 0;
+            return None;
+        };
+        self.owed -= 1;
+        self.conduct.answered += 1;
+        let (code, reason) = match &self.conduct.last {
+            Some((_, Grievance::Withdrawal(theirs))) => (
+                ReasonCode::AnswerWithdrawal,
+                format!(
+                    "They withdrew '{theirs}' after keeping it; we withdraw '{}' in turn.",
+                    m.name
+                ),
+            ),
+            Some((_, Grievance::Breach(theirs))) => (
+                ReasonCode::CaughtBreaking,
+                format!(
+                    "They were caught breaking '{theirs}'; we withdraw '{}' until they keep their word.",
+                    m.name
+                ),
+            ),
+            None => return None,
+        };
+        Some(Decision {
+            action: Action::Withdraw {
+                side: me,
+                commitment: cm.id,
+            },
+            code,
+            reason,
+        })
+    }
+
+    /// Use the floor: make a gesture, table a package, or end talks.
     pub(super) fn propose(&mut self, v: &SideView, t: &PublicLevel, c: &Ctx) -> Decision {
         let me = v.side;
-        if self.owed > 0 {
-            self.owed -= 1;
-            let pick = v
-                .commitments
-                .iter()
-                .filter(|cm| cm.by == me)
-                .filter_map(|cm| t.shared(&cm.measure).map(|(_, m)| (cm, m)))
-                .filter(|(_, m)| m.withdrawable)
-                .max_by(|a, b| a.1.burden.total_cmp(&b.1.burden));
-            if let Some((cm, m)) = pick {
-                return Decision {
-                    action: Action::Withdraw {
-                        side: me,
-                        commitment: cm.id,
-                    },
-                    code: ReasonCode::CaughtBreaking,
-                    reason: format!(
-                        "They were caught breaking '{}'; we withdraw '{}' until they keep their word.",
-                        self.last_breach, m.name
-                    ),
-                };
-            }
-        }
         if let Some(g) = self.gesture(v, t, c) {
             return g;
         }
@@ -237,13 +281,18 @@ impl Counterpart {
                     };
                 }
                 self.remember(&offer);
-                let (code, reason) = if self.style.models {
-                    let top = self.model.ranking()[0];
+                // A modeller says it gives them what they seem to value most only when the
+                // package does: one of its own commitments is in the area its model ranks first.
+                let top = self.model.ranking()[0];
+                let gives_top = offer.items.iter().any(|it| {
+                    it.by == me && t.measure(&it.measure).is_some_and(|(_, m)| m.area == top)
+                });
+                let (code, reason) = if self.style.models && gives_top {
                     (
                         ReasonCode::TradeAcrossAreas,
                         format!(
                             "A package that trades across areas: worth {:.0}% of our best to us, and it gives them what they seem to value most ({}).",
-                            own / c.best * 100.0,
+                            pct(own, c.best),
                             top.label().to_lowercase()
                         ),
                     )
@@ -252,7 +301,7 @@ impl Counterpart {
                         ReasonCode::SellableAtHome,
                         format!(
                             "A package worth {:.0}% of our best to us; we can sell it at home.",
-                            own / c.best * 100.0
+                            pct(own, c.best)
                         ),
                     )
                 };
@@ -262,6 +311,14 @@ impl Counterpart {
                     reason,
                 }
             }
+            _ if self.conduct.belief.0 < WALK_AWAY_FAITH => Decision {
+                action: Action::EndTalks { side: me },
+                code: ReasonCode::TheirWordFailed,
+                reason: format!(
+                    "They have broken or taken back their word {} times; we offer nothing more until their promises can be relied on.",
+                    self.conduct.defections()
+                ),
+            },
             _ => Decision {
                 action: Action::EndTalks { side: me },
                 code: ReasonCode::NothingToOffer,

@@ -14,7 +14,11 @@ impl Counterpart {
     pub(super) fn statement(&self, v: &SideView, items: &[Item]) -> Statement {
         let my_trust = v.trust[v.side.idx()];
         let their_trust = v.trust[v.side.other().idx()];
-        let cheated = self.grievance_round.is_some_and(|r| v.round <= r + 1);
+        let cheated = self
+            .conduct
+            .last
+            .as_ref()
+            .is_some_and(|(r, _)| v.round <= r + 1);
         let gives = items.iter().any(|i| i.by == v.side);
         match self.style.personality {
             Personality::Hawk => {

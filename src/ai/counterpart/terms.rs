@@ -6,6 +6,11 @@ use crate::sim::PublicLevel;
 use crate::sim::SideView;
 use crate::sim::scenario::{MeasureDef, Side, Term, Verification};
 
+/// Faith in the other side's word below which a counterpart that trusts the first check listed
+/// asks for the strongest instead (half of it gone: a second defection for the characters that
+/// forgive least, a third for the dove).
+pub(super) const LET_DOWN: f32 = 0.5;
+
 impl Counterpart {
     /// The verification this side asks for (or chooses, for its own commitments);
     /// `capital_worth` is what a unit of the payer's capital could buy this side elsewhere.
@@ -41,7 +46,8 @@ impl Counterpart {
                 .chain([None])
                 .max_by(|a, b| score(*a).total_cmp(&score(*b)))
                 .flatten()
-        } else if by != me && self.style.verify {
+        } else if by != me && (self.style.verify || self.conduct.belief.0 < LET_DOWN) {
+            // Whoever has been let down more than once asks for the strongest check there is.
             options
                 .max_by(|a, b| a.1.detection.total_cmp(&b.1.detection))
                 .map(|(i, _)| i)

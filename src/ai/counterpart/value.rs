@@ -13,6 +13,17 @@ use crate::sim::{Offer, SideView};
 /// the other side stands still.
 const STALL_YIELD: f32 = 0.25;
 
+/// Most of the room left above its reservation that refused proposals may talk a counterpart
+/// down while the other side has never moved.
+const STUBBORN_PROBE: f32 = 0.2;
+
+/// Share of the match after which even a reciprocator concedes to a partner who has not moved.
+const END_GAME: f32 = 0.5;
+
+/// Least improvement in what their offers give this side (a share of its best) that counts as
+/// their having moved.
+const MOVED: f32 = 0.02;
+
 /// Share of its reservation a careful counterpart gives up at the clash line itself.
 const PERIL_YIELD: f32 = 0.6;
 
@@ -108,14 +119,32 @@ impl Counterpart {
             (v.round - 1) as f32 / (v.rounds - 1) as f32
         };
         let s = &self.style;
-        let mut a = s.floor
-            + (s.start_aspiration - s.floor) * (1.0 - t.clamp(0.0, 1.0).powf(1.0 / s.concede));
-        if s.mirrors
-            && let Some(first) = self.their_first
-        {
-            // Concede as much as they have conceded, no more.
-            a -= (self.their_best - first).max(0.0) * 0.8;
-        }
+        let clock = (s.start_aspiration - s.floor) * t.clamp(0.0, 1.0).powf(1.0 / s.concede);
+        let mut a = if s.mirrors {
+            // A reciprocator concedes in kind: what their offers have come to give this side
+            // since their first, as a share of its best, it gives back; to a partner who has
+            // moved, at least as much as its clock would. To one who never moves it gives nothing
+            // in the first half of the match, and in the second its clock runs again from there
+            // (nothing is what a standoff leaves both sides).
+            let moved = self.their_best - self.their_first.unwrap_or(self.their_best);
+            let conceded = if moved > MOVED {
+                moved.max(clock)
+            } else {
+                let late = ((t - END_GAME) / (1.0 - END_GAME)).clamp(0.0, 1.0);
+                clock * late
+            };
+            s.start_aspiration - conceded
+        } else {
+            s.start_aspiration - clock
+        };
+        // What refusals of its proposals teach it moves it only a little against its curve while
+        // the other side has never moved: a partner who refuses everything does not talk it down.
+        let moved = self.their_best > self.their_first.unwrap_or(self.their_best) + MOVED;
+        a += if moved {
+            self.probe
+        } else {
+            self.probe.max(-STUBBORN_PROBE * (a - s.floor).max(0.0))
+        };
         // Opening positions are firmer: the first season is for sounding each other out, so a
         // class sees talks develop before the first deal.
         let opening = if v.round == 1 {
@@ -123,10 +152,11 @@ impl Counterpart {
         } else {
             0.0
         };
-        (a + self.hardened + self.probe + opening).clamp(floor, 1.0)
+        (a + self.hardened + opening).clamp(floor, 1.0)
     }
 
-    /// How far a commitment of the other side can be believed: trust, or else verification.
+    /// How far a commitment of the other side can be believed: trust, or else verification, as
+    /// far as their record still allows.
     pub(super) fn credibility(
         &self,
         v: &SideView,
@@ -136,11 +166,15 @@ impl Counterpart {
         let trust = v.trust[v.side.idx()] / 100.0;
         let p = detection(m, verification);
         let c = trust + (1.0 - trust) * p;
-        if self.style.verify {
+        let usual = if self.style.verify {
             0.5 + 0.5 * c
         } else {
             0.8 + 0.2 * c
-        }
+        };
+        // A record of defection wears the benefit of the doubt away: what is left is the chance
+        // a check catches a breach, as far as checks still hold them.
+        let (faith, checks) = self.conduct.belief;
+        faith * usual + (1.0 - faith) * p * checks
     }
 
     /// Worth to this side of one commitment now, normalised: private value (the other side's
