@@ -2328,3 +2328,45 @@ fn the_scene_follows_the_match_symbol_by_symbol() {
     }
     assert!(seen_some, "the match signed something the map drew");
 }
+
+#[test]
+fn each_faction_stands_as_a_crowd_that_grows_with_its_approval() {
+    use detente::app::scene::symbols::{Mood, crowds};
+    let sc = tutorial();
+    let level = sc.public();
+    let m = Match::new(sc.clone(), 2);
+    let mut view = m.view(Side::A);
+    let base = crowds(&view, level);
+    assert_eq!(
+        base.len(),
+        view.me.factions.len() + view.them.factions.len()
+    );
+    // Both sides see the same crowds: approval is public.
+    let theirs = crowds(&m.view(Side::B), level);
+    let key = |c: &detente::app::scene::symbols::Crowd| (c.side.idx(), c.index, c.size, c.mood);
+    let mut a: Vec<_> = base.iter().map(key).collect();
+    let mut b: Vec<_> = theirs.iter().map(key).collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    // A faction that turns against the government shrinks and protests; one won over grows
+    // and cheers.
+    view.me.factions[0].approval = 15.0;
+    view.me.factions[1].approval = 95.0;
+    let after = crowds(&view, level);
+    let of = |i: usize| {
+        after
+            .iter()
+            .find(|c| c.side == Side::A && c.index == i)
+            .unwrap()
+    };
+    assert_eq!(of(0).mood, Mood::Protesting);
+    assert_eq!(of(1).mood, Mood::Cheering);
+    assert!(of(1).size > of(0).size);
+    // Each crowd stands on its own state's side of the line.
+    let mid = level.map.along_border(0.5).0;
+    for c in &after {
+        let capital_x = level.map.capital(c.side).0;
+        assert_eq!(c.at.0 < mid, capital_x < mid, "{c:?}");
+    }
+}

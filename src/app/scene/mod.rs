@@ -55,6 +55,10 @@ struct SymbolOf {
 #[derive(Component)]
 struct Troop;
 
+/// A faction's crowd (its people are its children).
+#[derive(Component)]
+struct CrowdOf;
+
 /// A short animation on a symbol.
 #[derive(Component, Clone, Copy)]
 struct Pulse {
@@ -86,6 +90,8 @@ struct Drawn {
     troops: usize,
     border: Option<Handle<ColorMaterial>>,
     tension: f32,
+    /// The crowds as drawn, to redraw only those that changed.
+    crowds: HashMap<(Side, usize), (symbols::Crowd, Entity)>,
 }
 
 /// The scene: its image and camera at start-up, then the map of each match and its symbols.
@@ -369,9 +375,66 @@ fn follow_view(
         drawn.troops = n;
         changed = true;
     }
+    for c in symbols::crowds(&view, &level) {
+        let key = (c.side, c.index);
+        if drawn.crowds.get(&key).is_some_and(|(old, _)| *old == c) {
+            continue;
+        }
+        if let Some((_, e)) = drawn.crowds.remove(&key) {
+            commands.entity(e).despawn();
+        }
+        let e = spawn_crowd(&mut commands, &c, &mut meshes, &mut materials, &layer);
+        commands.entity(e).insert(Pulse {
+            kind: PulseKind::Appear,
+            start: now,
+        });
+        drawn.crowds.insert(key, (c, e));
+        changed = true;
+    }
     if changed {
         redraw.write(bevy::window::RequestRedraw);
     }
+}
+
+/// A faction's crowd: a few people in a cluster, green when cheering, red when protesting.
+fn spawn_crowd(
+    commands: &mut Commands,
+    c: &symbols::Crowd,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<ColorMaterial>,
+    layer: &RenderLayers,
+) -> Entity {
+    let colour = match c.mood {
+        symbols::Mood::Cheering => Color::srgb(0.45, 0.80, 0.45),
+        symbols::Mood::Calm => Color::srgb(0.80, 0.80, 0.75),
+        symbols::Mood::Protesting => Color::srgb(0.90, 0.30, 0.25),
+    };
+    let at = world(c.at);
+    let head = meshes.add(Circle::new(0.8 * PX));
+    let mat = materials.add(colour);
+    let group = commands
+        .spawn((
+            Transform::from_xyz(at.x, at.y, 2.8),
+            Visibility::default(),
+            layer.clone(),
+            SceneItem,
+            CrowdOf,
+        ))
+        .id();
+    for k in 0..c.size {
+        // Two rows, the front one lower.
+        let (col, row) = ((k % 3) as f32, (k / 3) as f32);
+        let person = commands
+            .spawn((
+                Mesh2d(head.clone()),
+                MeshMaterial2d(mat.clone()),
+                Transform::from_xyz((col - 1.0) * 1.8 * PX, row * 1.7 * PX, 0.0),
+                layer.clone(),
+            ))
+            .id();
+        commands.entity(group).add_child(person);
+    }
+    group
 }
 
 /// A commitment's symbol: a shape by its icon, in its state's colour.

@@ -77,3 +77,67 @@ pub fn symbols(view: &SideView, level: &PublicLevel) -> Vec<Symbol> {
         })
         .collect()
 }
+
+/// How a faction's crowd looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mood {
+    /// Approval of 60 or more.
+    Cheering,
+    Calm,
+    /// Approval under 40.
+    Protesting,
+}
+
+/// One faction as a crowd in its state: bigger the more it approves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Crowd {
+    pub side: Side,
+    /// The faction's place in its state's list.
+    pub index: usize,
+    pub at: Point,
+    /// People in the crowd, 1 to 6.
+    pub size: usize,
+    pub mood: Mood,
+}
+
+/// Every faction of both states as a crowd around its capital, from public approval only.
+pub fn crowds(view: &SideView, level: &PublicLevel) -> Vec<Crowd> {
+    let mut out = Vec::new();
+    for side in Side::BOTH {
+        let public = if side == view.side {
+            &view.me
+        } else {
+            &view.them
+        };
+        let (cx, cy) = level.map.capital(side);
+        let n = public.factions.len().max(1) as f32;
+        for (i, f) in public.factions.iter().enumerate() {
+            // A ring around the capital, turned so the first crowd stands away from the border.
+            let away = if level.map.capital(side).0 < level.map.along_border(0.5).0 {
+                std::f32::consts::PI
+            } else {
+                0.0
+            };
+            let turn = away + (i as f32 - (n - 1.0) / 2.0) * (3.6 / n.max(2.0));
+            let at = (
+                (cx + 11.0 * turn.cos()).clamp(2.0, crate::sim::map::WIDTH - 2.0),
+                (cy + 11.0 * turn.sin()).clamp(2.0, crate::sim::map::HEIGHT - 2.0),
+            );
+            let mood = if f.approval >= 60.0 {
+                Mood::Cheering
+            } else if f.approval < 40.0 {
+                Mood::Protesting
+            } else {
+                Mood::Calm
+            };
+            out.push(Crowd {
+                side,
+                index: i,
+                at,
+                size: (1.0 + f.approval.clamp(0.0, 100.0) / 20.0).floor().min(6.0) as usize,
+                mood,
+            });
+        }
+    }
+    out
+}
