@@ -935,7 +935,10 @@ pub async fn start(cfg: HostConfig, addr: SocketAddr) -> Result<Host, HostError>
 /// gets one JSON line instead of the text for people (for a program that starts the host, such
 /// as `detente loadtest`). Returns the exit code.
 pub fn run(cfg: HostConfig, addr: SocketAddr, announce_json: bool) -> i32 {
-    let rt = match tokio::runtime::Builder::new_multi_thread()
+    // One thread: every move goes through the one lock on the class anyway, and a move's
+    // work (microseconds) is less than handing it between threads, which a pool of workers
+    // did several times a move, waking and parking threads.
+    let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
