@@ -7,8 +7,10 @@ use crate::sim::{
 };
 use serde::{Deserialize, Serialize};
 
-/// The protocol's version; a message of another version is refused, not guessed at.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// The protocol's version; a message of another version is refused, not guessed at. Version 2:
+/// a `View` carries only the log entries new to the connection (`log_from`), so a client of
+/// version 1, which took each `log` for the whole, is refused rather than misled.
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// The largest text frame the host reads; a larger one is refused with [`Reason::TooLarge`].
 pub const MAX_FRAME: usize = 64 * 1024;

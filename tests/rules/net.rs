@@ -361,12 +361,17 @@ async fn every_kind_of_bad_input_is_refused_by_name_and_the_table_plays_on() {
         (Message::text("[1, 2, 3]"), Reason::Malformed),
         (Message::binary(vec![1u8, 2, 3]), Reason::Malformed),
         (
-            envelope(1, &level, 100, serde_json::json!({ "kind": "Dance" })),
+            envelope(
+                PROTOCOL_VERSION,
+                &level,
+                100,
+                serde_json::json!({ "kind": "Dance" }),
+            ),
             Reason::UnknownKind,
         ),
         (
             envelope(
-                1,
+                PROTOCOL_VERSION,
                 &level,
                 101,
                 serde_json::json!({ "kind": "Act", "table": 1, "action": "Win" }),
@@ -385,7 +390,7 @@ async fn every_kind_of_bad_input_is_refused_by_name_and_the_table_plays_on() {
         ),
         (
             envelope(
-                1,
+                PROTOCOL_VERSION,
                 "not-the-level",
                 103,
                 serde_json::json!({ "kind": "Ping" }),
@@ -394,7 +399,7 @@ async fn every_kind_of_bad_input_is_refused_by_name_and_the_table_plays_on() {
         ),
         (
             envelope(
-                1,
+                PROTOCOL_VERSION,
                 &level,
                 104,
                 serde_json::to_value(ClientMsg::Act {
@@ -407,7 +412,7 @@ async fn every_kind_of_bad_input_is_refused_by_name_and_the_table_plays_on() {
         ),
         (
             envelope(
-                1,
+                PROTOCOL_VERSION,
                 &level,
                 105,
                 serde_json::to_value(ClientMsg::Act {
@@ -420,12 +425,17 @@ async fn every_kind_of_bad_input_is_refused_by_name_and_the_table_plays_on() {
         ),
         // A replay of seq 105.
         (
-            envelope(1, &level, 105, serde_json::json!({ "kind": "Ping" })),
+            envelope(
+                PROTOCOL_VERSION,
+                &level,
+                105,
+                serde_json::json!({ "kind": "Ping" }),
+            ),
             Reason::BadSeq { last: 105 },
         ),
         (
             envelope(
-                1,
+                PROTOCOL_VERSION,
                 &level,
                 106,
                 serde_json::json!({ "kind": "Join", "code": code(&h, 2, Side::A) }),
@@ -434,7 +444,7 @@ async fn every_kind_of_bad_input_is_refused_by_name_and_the_table_plays_on() {
         ),
         (
             envelope(
-                1,
+                PROTOCOL_VERSION,
                 &level,
                 107,
                 serde_json::to_value(ClientMsg::Act {
