@@ -2266,6 +2266,15 @@ fn the_console_puts_tables_in_trouble_first_and_hands_a_seat_over_only_on_a_seco
     h.get_by_label_contains("the computer plays A").click();
     h.run();
     assert_eq!(h.state().1, vec![ConsoleIntent::TakeOver(7, Side::A)]);
+    // A message for every screen is sent only once written.
+    h.get_by_label("Send to every screen").click();
+    h.run();
+    assert_eq!(h.state().1.len(), 1, "nothing is sent before it is written");
+    h.state_mut().0.message = "Ten minutes left".into();
+    h.run();
+    h.get_by_label("Send to every screen").click();
+    h.run();
+    assert_eq!(h.state().1.last(), Some(&ConsoleIntent::Broadcast));
     let leave = h.get_by_label("Leave the console").rect();
     assert!(leave.max.x <= 1280.0 && leave.max.y <= 800.0);
 }

@@ -195,6 +195,8 @@ pub fn poll_console(
     for r in c.client.take_refusals() {
         warn!("the host refused the console: {}", refusal_text(&r));
     }
+    // Its own broadcasts come back to it; the console shows none.
+    c.client.take_notices();
     if c.client.class().map(|t| t.to_vec()) != before {
         c.told = Instant::now();
     }
@@ -252,6 +254,7 @@ pub fn poll_joining(
 pub fn poll_class(
     game: Option<ResMut<Game>>,
     joining: Option<Res<Joining>>,
+    mut toast: ResMut<super::screens::Toast>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
 ) {
     let Some(mut game) = game else {
@@ -262,6 +265,10 @@ pub fn poll_class(
     };
     let changed = client.poll(Instant::now());
     let refusals = client.take_refusals();
+    // The instructor's word shows over any page until the next key or click.
+    if let Some(text) = client.take_notices().pop() {
+        toast.0 = Some(format!("From your instructor: {text}"));
+    }
     let failed = match client.status() {
         Status::Failed(f) => Some(f.clone()),
         _ => None,

@@ -43,6 +43,11 @@ CREATE TABLE IF NOT EXISTS instructors (
     session INTEGER PRIMARY KEY REFERENCES sessions(id),
     secret  TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS notices (
+    session INTEGER NOT NULL REFERENCES sessions(id),
+    at_ms   INTEGER NOT NULL,
+    text    TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS handovers (
     table_id INTEGER NOT NULL REFERENCES tables(id),
     side     TEXT NOT NULL CHECK (side IN ('A', 'B')),
@@ -217,6 +222,24 @@ impl Archive {
             params![session, secret],
         )?;
         Ok(())
+    }
+
+    /// Keep a message the instructor sent to every screen.
+    pub fn notice(&self, session: i64, text: &str) -> Result<(), ArchiveError> {
+        self.conn.execute(
+            "INSERT INTO notices (session, at_ms, text) VALUES (?1, ?2, ?3)",
+            params![session, now_ms(), text],
+        )?;
+        Ok(())
+    }
+
+    /// The messages the instructor sent to every screen in a session, oldest first.
+    pub fn notices(&self, session: i64) -> Result<Vec<String>, ArchiveError> {
+        let mut q = self
+            .conn
+            .prepare("SELECT text FROM notices WHERE session = ?1 ORDER BY rowid")?;
+        let rows = q.query_map([session], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Mark a seat taken: its code opens it no more.

@@ -178,6 +178,8 @@ pub struct Client {
     refusals: Vec<Reason>,
     /// With the instructor's code: every table of the class, as the host last told it.
     class: Option<Vec<TableStatus>>,
+    /// Messages from the instructor not yet shown.
+    notices: Vec<String>,
 }
 
 impl Client {
@@ -207,6 +209,7 @@ impl Client {
             revealed: None,
             refusals: Vec::new(),
             class: None,
+            notices: Vec::new(),
         };
         match socket_url(address) {
             Ok(url) => {
@@ -265,6 +268,19 @@ impl Client {
     /// With the instructor's code: the class's tables (`None` for a student's seat).
     pub fn class(&self) -> Option<&[TableStatus]> {
         self.class.as_deref()
+    }
+
+    /// Messages from the instructor since the last call.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// Send a short message to every screen of the class (the instructor's connection only).
+    pub fn broadcast(&mut self, text: &str) -> bool {
+        self.class.is_some()
+            && self.send(ClientMsg::Broadcast {
+                text: text.to_string(),
+            })
     }
 
     /// Ask the host to hand an empty seat to the computer (the instructor's connection only).
@@ -404,6 +420,7 @@ impl Client {
                 self.attempt = 0;
                 self.status = Status::Seated;
             }
+            ServerMsg::Notice { text } => self.notices.push(text),
             ServerMsg::Pong => {}
             ServerMsg::Refused { reason, .. } => self.refused(reason, now),
         }

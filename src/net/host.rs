@@ -5,8 +5,8 @@
 
 use super::archive::{Archive, ArchiveError, StoredSeat, StoredTable};
 use super::protocol::{
-    Alert, ClientMsg, Envelope, MAX_FRAME, NEAR_CLASH, NEAR_OUSTER, Reason, STUCK_SECS, SeatStatus,
-    ServerMsg, TableStatus, parse_client,
+    Alert, ClientMsg, Envelope, MAX_BROADCAST, MAX_FRAME, NEAR_CLASH, NEAR_OUSTER, Reason,
+    STUCK_SECS, SeatStatus, ServerMsg, TableStatus, parse_client,
 };
 use crate::sim::{Action, MatchRecord, RECORD_FORMAT, Scenario, Side};
 use crate::table::{Refusal, Seat, Table, level_counterpart};
@@ -306,6 +306,8 @@ impl Slot {
 
 struct Class {
     db: Archive,
+    /// The archive's id of this session.
+    session: i64,
     /// The instructor's code, in the form [`normal_code`] gives.
     instructor: String,
     tables: Vec<Slot>,
@@ -417,6 +419,7 @@ impl Class {
             .unwrap_or_else(|| u64::from_le_bytes(random_bytes::<8>()) >> 1);
         let mut class = Class {
             db,
+            session,
             instructor,
             tables: Vec::new(),
             by_code: HashMap::new(),
@@ -475,6 +478,7 @@ impl Class {
         };
         let mut class = Class {
             db,
+            session: session.id,
             instructor,
             tables: Vec::new(),
             by_code: HashMap::new(),
@@ -838,8 +842,33 @@ fn on_text(sh: &Shared, conn: &mut Conn, text: &str) -> Vec<ServerMsg> {
             }
             Err(r) => vec![refused(seq, r)],
         },
-        ClientMsg::TakeOver { .. } if !conn.instructor => {
+        ClientMsg::TakeOver { .. } | ClientMsg::Broadcast { .. } if !conn.instructor => {
             vec![refused(seq, Reason::NotInstructor)]
+        }
+        ClientMsg::Broadcast { text } => {
+            let text = text.trim();
+            if text.is_empty()
+                || text.chars().count() > MAX_BROADCAST
+                || text.chars().any(char::is_control)
+            {
+                return vec![refused(seq, Reason::BadBroadcast)];
+            }
+            // Kept before it is sent, like every instructor action.
+            if let Err(e) = class.db.notice(class.session, text) {
+                say(&format!("cannot archive a broadcast ({e})"));
+                return vec![refused(seq, Reason::Archive)];
+            }
+            say(&format!("instructor to every screen: {text}"));
+            let msg = ServerMsg::Notice { text: text.into() };
+            for slot in &class.tables {
+                for side in Side::BOTH {
+                    slot.tell(side, vec![msg.clone()]);
+                }
+            }
+            for (_, tx) in &class.watchers {
+                let _ = tx.send(Out::Msg(msg.clone()));
+            }
+            Vec::new()
         }
         ClientMsg::TakeOver { table, side } => match class.take_over(table, side) {
             // Every instructor's connection, this one too, hears of it.

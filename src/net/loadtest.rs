@@ -450,7 +450,7 @@ async fn student(url: String, code: String, seed: u64, think: Duration, deadline
                 }
             }
             ServerMsg::Ended { record, .. } => seat.record = Some(record),
-            ServerMsg::Class { .. } | ServerMsg::Pong => {}
+            ServerMsg::Class { .. } | ServerMsg::Notice { .. } | ServerMsg::Pong => {}
         }
     }
     seat

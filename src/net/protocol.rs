@@ -65,12 +65,20 @@ pub enum ClientMsg {
         table: u32,
         side: Side,
     },
+    /// Instructor only: a short message for every screen of the class (at most
+    /// [`MAX_BROADCAST`] characters, no control characters).
+    Broadcast {
+        text: String,
+    },
     Ping,
 }
 
+/// The longest message an instructor may send to every screen, in characters.
+pub const MAX_BROADCAST: usize = 280;
+
 impl ClientMsg {
     /// The `kind` tags a client may send; any other is [`Reason::UnknownKind`].
-    pub const KINDS: [&'static str; 5] = ["Join", "Resume", "Act", "TakeOver", "Ping"];
+    pub const KINDS: [&'static str; 6] = ["Join", "Resume", "Act", "TakeOver", "Broadcast", "Ping"];
 }
 
 /// What the host sends.
@@ -118,6 +126,10 @@ pub enum ServerMsg {
     /// and after each instructor change): every table's state, without anyone's private view.
     Class {
         tables: Vec<TableStatus>,
+    },
+    /// A message from the instructor to every screen of the class.
+    Notice {
+        text: String,
     },
     Pong,
 }
@@ -242,6 +254,8 @@ pub enum Reason {
     Replaced,
     /// An instructor's message from a connection without the instructor's role.
     NotInstructor,
+    /// A broadcast that is empty, longer than [`MAX_BROADCAST`] or holds control characters.
+    BadBroadcast,
     /// No table has this number.
     UnknownTable,
     /// A student is connected to that seat; only an empty seat is handed over.

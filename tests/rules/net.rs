@@ -1035,3 +1035,42 @@ async fn the_instructor_watches_every_table_change_as_it_happens() {
     assert!(!gone[1].alerts.contains(&Alert::Disconnected(Side::B)));
     h.stop().await;
 }
+
+#[tokio::test]
+async fn the_instructors_message_reaches_every_screen_and_is_kept() {
+    let path = db("broadcast");
+    let h = start(config(path.clone(), 2)).await;
+    let mut a = Client::join(&h, 1, Side::A).await;
+    let mut c = Client::join(&h, 2, Side::B).await;
+    // A student cannot speak to the class.
+    a.send(ClientMsg::Broadcast {
+        text: "free pizza".into(),
+    })
+    .await;
+    assert_eq!(a.refusal().await.1, Reason::NotInstructor);
+    let (mut t, _) = Client::instructor(&h).await;
+    for bad in ["", "   ", "bell\u{7}", &"x".repeat(281)] {
+        t.send(ClientMsg::Broadcast { text: bad.into() }).await;
+        assert_eq!(t.refusal().await.1, Reason::BadBroadcast, "{bad:?}");
+    }
+    t.send(ClientMsg::Broadcast {
+        text: "Ten minutes left in this round".into(),
+    })
+    .await;
+    for s in [&mut a, &mut c] {
+        let got = s
+            .until(|m| match m {
+                ServerMsg::Notice { text } => Some(text.clone()),
+                _ => None,
+            })
+            .await;
+        assert_eq!(got, "Ten minutes left in this round");
+    }
+    h.stop().await;
+    let archive = detente::net::archive::Archive::open(&path).unwrap();
+    let session = archive.latest_session_id().unwrap().unwrap();
+    assert_eq!(
+        archive.notices(session).unwrap(),
+        vec!["Ten minutes left in this round".to_string()]
+    );
+}

@@ -12,6 +12,8 @@ use crate::sim::{Side, Stage};
 pub enum ConsoleIntent {
     /// Hand this empty seat to the computer (confirmed).
     TakeOver(u32, Side),
+    /// Send this message to every screen of the class.
+    Broadcast,
     /// Close the console and go back to the title.
     Leave,
 }
@@ -35,6 +37,8 @@ pub struct ConsoleState {
     pub order: Order,
     /// A handover asked for once, waiting for the second press.
     pub confirm: Option<(u32, Side)>,
+    /// A message for every screen, being written.
+    pub message: String,
 }
 
 /// The alerts of a table now: the host's, and "stuck" once it has been quiet long enough
@@ -159,6 +163,22 @@ pub fn console_ui(
             ui.selectable_value(&mut st.order, Order::Tension, "tension");
             if ui.button("Leave the console").clicked() {
                 out = Some(ConsoleIntent::Leave);
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label("To every screen:");
+            ui.add(
+                egui::TextEdit::singleline(&mut st.message)
+                    .char_limit(crate::net::protocol::MAX_BROADCAST)
+                    .hint_text("e.g. Ten minutes left in this round")
+                    .desired_width(360.0),
+            );
+            let ready = !st.message.trim().is_empty();
+            if ui
+                .add_enabled(ready, egui::Button::new("Send to every screen"))
+                .clicked()
+            {
+                out = Some(ConsoleIntent::Broadcast);
             }
         });
         ui.add_space(2.0);
@@ -299,11 +319,14 @@ fn draw(
         Some(ConsoleIntent::TakeOver(table, side)) => {
             console.client.take_over(table, side);
         }
+        Some(ConsoleIntent::Broadcast) if console.client.broadcast(st.message.trim()) => {
+            st.message.clear();
+        }
         Some(ConsoleIntent::Leave) => {
             commands.remove_resource::<crate::app::class::Console>();
             screen.set(super::Screen::Title);
         }
-        None => {}
+        Some(ConsoleIntent::Broadcast) | None => {}
     }
     Ok(())
 }
