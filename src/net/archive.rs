@@ -94,6 +94,30 @@ pub struct StoredTable {
     pub handed: Vec<(usize, Side)>,
 }
 
+impl StoredTable {
+    /// The record that replays this table's match.
+    pub fn record(&self) -> crate::sim::MatchRecord {
+        crate::sim::MatchRecord {
+            format: crate::sim::RECORD_FORMAT,
+            level: self.level_id.clone(),
+            level_hash: Some(self.level_hash.clone()),
+            level_file: Some(self.level_file.clone()),
+            seed: self.seed,
+            actions: self.actions.iter().map(|(a, _)| a.clone()).collect(),
+        }
+    }
+
+    /// Each side's seat token (`None` where the computer plays from the start).
+    pub fn tokens(&self) -> [Option<String>; 2] {
+        Side::BOTH.map(|side| {
+            self.seats
+                .iter()
+                .find(|s| s.side == side)
+                .and_then(|s| s.token.clone())
+        })
+    }
+}
+
 /// A class session as archived.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredSession {

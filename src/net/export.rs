@@ -8,8 +8,8 @@ use crate::report::Beliefs;
 use crate::report::class::{
     Class, ClassTable, Played, Tally, results_csv, summary_html, table_files, transcript,
 };
-use crate::sim::{MatchRecord, RECORD_FORMAT, Scenario, Side};
-use crate::table::{Seat, Table, level_counterpart};
+use crate::sim::{Scenario, Side};
+use crate::table::{Seat, Table};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -80,34 +80,13 @@ impl Levels {
     }
 }
 
-fn record_of(t: &StoredTable) -> MatchRecord {
-    MatchRecord {
-        format: RECORD_FORMAT,
-        level: t.level_id.clone(),
-        level_hash: Some(t.level_hash.clone()),
-        level_file: Some(t.level_file.clone()),
-        seed: t.seed,
-        actions: t.actions.iter().map(|(a, _)| a.clone()).collect(),
-    }
-}
-
 /// Replay a table as the host takes it up: students' seats held by people, the computer's by
 /// the level's counterpart, which thinks before each of its moves as it did in class.
 fn replay(level: Arc<Scenario>, t: &StoredTable) -> Result<Table, String> {
-    let seats = Side::BOTH.map(|side| {
-        match t
-            .seats
-            .iter()
-            .find(|s| s.side == side)
-            .and_then(|s| s.token.clone())
-        {
-            Some(token) => Seat::Remote { token },
-            None => Seat::Counterpart(Box::new(level_counterpart(level.public(), side, t.seed))),
-        }
-    });
+    let seats = super::host::class_seats(&level, &t.tokens(), t.seed);
     let difficulty = level.ai.difficulty;
     // Seats the instructor handed to the computer pass to it at the same move as in class.
-    Table::replay_handed(level, &record_of(t), seats, difficulty, &t.handed)
+    Table::replay_handed(level, &t.record(), seats, difficulty, &t.handed)
         .map_err(|(i, e)| format!("table {}: archived move {i} is refused: {e}", t.number))
 }
 
@@ -267,7 +246,7 @@ pub fn overview(db: &Archive) -> Result<Vec<SessionOverview>, ExportError> {
             // counterpart has to think its way through the record.
             let ending = levels.of(t).and_then(|l| {
                 let d = l.ai.difficulty;
-                Table::replay(l, &record_of(t), [Seat::Local, Seat::Local], d)
+                Table::replay(l, &t.record(), [Seat::Local, Seat::Local], d)
                     .map(|m| m.whole().ending)
                     .map_err(|(i, e)| format!("move {i}: {e}"))
             });

@@ -8,7 +8,7 @@ use super::protocol::{
     Alert, ClientMsg, Envelope, MAX_BROADCAST, MAX_FRAME, NEAR_CLASH, NEAR_OUSTER, Reason,
     STUCK_SECS, SeatStatus, ServerMsg, TableStatus, parse_client,
 };
-use crate::sim::{Action, MatchRecord, RECORD_FORMAT, Scenario, Side};
+use crate::sim::{Action, MatchRecord, Scenario, Side};
 use crate::table::{Refusal, Seat, Table, level_counterpart};
 use axum::Router;
 use axum::extract::State;
@@ -233,13 +233,7 @@ impl Slot {
     }
 
     fn seats(&self) -> [Seat; 2] {
-        let public = self.level.public();
-        Side::BOTH.map(|s| match &self.tokens[s.idx()] {
-            Some(token) => Seat::Remote {
-                token: token.clone(),
-            },
-            None => Seat::Counterpart(Box::new(level_counterpart(public, s, self.table.seed()))),
-        })
+        class_seats(&self.level, &self.tokens, self.table.seed())
     }
 
     /// What `side` is told about the table now: its view, its part of the log (all of it, or
@@ -541,14 +535,7 @@ impl Class {
                 self.by_token.insert(tok.clone(), (k, s.side));
             }
         }
-        let record = MatchRecord {
-            format: RECORD_FORMAT,
-            level: t.level_id.clone(),
-            level_hash: Some(t.level_hash.clone()),
-            level_file: Some(t.level_file.clone()),
-            seed: t.seed,
-            actions: t.actions.iter().map(|(a, _)| a.clone()).collect(),
-        };
+        let record = t.record();
         let mut slot = Slot {
             id: t.id,
             number: t.number,
@@ -718,6 +705,17 @@ impl Class {
         self.watchers
             .retain(|(_, tx)| tx.send(Out::Msg(status.clone())).is_ok());
     }
+}
+
+/// The seats of a class table: a student's where a token was issued, else the level's own
+/// counterpart. The host and the export build tables alike, so a replay meets the same seats.
+pub(crate) fn class_seats(level: &Scenario, tokens: &[Option<String>; 2], seed: u64) -> [Seat; 2] {
+    Side::BOTH.map(|s| match &tokens[s.idx()] {
+        Some(token) => Seat::Remote {
+            token: token.clone(),
+        },
+        None => Seat::Counterpart(Box::new(level_counterpart(level.public(), s, seed))),
+    })
 }
 
 /// Seat a connection holds, the last seq it sent, and where others reach it.
