@@ -65,6 +65,8 @@ pub struct Joining {
     pub client: Option<Client>,
     /// Whether to write what was typed to disk (off in tests).
     pub remember: bool,
+    /// The token last written to disk, so it is written once, not on every frame.
+    pub saved_token: Option<String>,
 }
 
 impl Joining {
@@ -76,6 +78,7 @@ impl Joining {
             code: r.code,
             client: None,
             remember: true,
+            saved_token: r.token,
         }
     }
 }
@@ -122,20 +125,23 @@ pub fn connect(j: &mut Joining, proxy: Option<&bevy::winit::EventLoopProxyWrappe
             token: None,
         }
         .store();
+        j.saved_token = None;
     }
 }
 
-fn remember_token(client: &Client, remember: bool, address: &str) {
-    if !remember {
-        return;
-    }
-    let r = Remembered {
-        address: address.trim().to_string(),
-        code: client.code().to_string(),
-        token: client.token().map(str::to_string),
-    };
-    if Remembered::load() != r {
-        r.store();
+impl Joining {
+    /// Keep the seat's token for next time, writing only when it changed.
+    fn keep_token(&mut self, code: &str, token: Option<&str>) {
+        if !self.remember || self.saved_token.as_deref() == token {
+            return;
+        }
+        Remembered {
+            address: self.address.trim().to_string(),
+            code: code.to_string(),
+            token: token.map(str::to_string),
+        }
+        .store();
+        self.saved_token = token.map(str::to_string);
     }
 }
 
@@ -214,15 +220,20 @@ pub fn poll_joining(
     let Some(mut j) = joining else {
         return;
     };
-    let address = j.address.clone();
-    let remember = j.remember;
     let Some(client) = j.client.as_mut() else {
         return;
     };
     if client.poll(Instant::now()) {
         redraw.write(bevy::window::RequestRedraw);
     }
-    remember_token(client, remember, &address);
+    let (code, token) = (
+        client.code().to_string(),
+        client.token().map(str::to_string),
+    );
+    j.keep_token(&code, token.as_deref());
+    let Some(client) = j.client.as_ref() else {
+        return;
+    };
     if client.class().is_some() {
         if let Some(client) = j.client.take() {
             commands.insert_resource(Console {
@@ -253,7 +264,7 @@ pub fn poll_joining(
 /// notice when the seat is lost for good.
 pub fn poll_class(
     game: Option<ResMut<Game>>,
-    joining: Option<Res<Joining>>,
+    joining: Option<ResMut<Joining>>,
     mut toast: ResMut<super::screens::Toast>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
 ) {
@@ -273,8 +284,12 @@ pub fn poll_class(
         Status::Failed(f) => Some(f.clone()),
         _ => None,
     };
-    if let Some(j) = &joining {
-        remember_token(client, j.remember, &j.address);
+    if let Some(mut j) = joining {
+        let (code, token) = (
+            client.code().to_string(),
+            client.token().map(str::to_string),
+        );
+        j.keep_token(&code, token.as_deref());
     }
     if let Some(r) = refusals.last() {
         game.refused = Some(refusal_text(r));

@@ -124,6 +124,7 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i3
             code: "RIVER-4821".into(),
             client: None,
             remember: false,
+            saved_token: None,
         })
         .add_systems(Update, capture);
     // The debrief opens on its end card; "debrief" shows what follows it.
