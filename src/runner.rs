@@ -134,7 +134,38 @@ pub fn describe(sc: &PublicLevel, e: &Event) -> Option<String> {
             None => format!("{}'s leader falls", name(*side)),
         },
         Event::MatchEnded { ending } => format!("MATCH OVER: {}", ending.label()),
+        Event::Steered { note } => {
+            use crate::sim::steer::SteerNote;
+            match note {
+                SteerNote::Struck { title, struck, .. } => {
+                    let who: Vec<&str> = struck.iter().map(|s| name(*s)).collect();
+                    format!(
+                        "The instructor plays a card: {title} (strikes {})",
+                        who.join(" and ")
+                    )
+                }
+                SteerNote::TimeUp => "Time is up: the instructor's clock closes this round's talks".into(),
+                SteerNote::Paused => "The instructor pauses the table".into(),
+                SteerNote::Resumed => "The instructor resumes the table".into(),
+                SteerNote::Timer { secs: Some(s) } => {
+                    format!("The instructor gives each round's talks {}", clock_words(*s))
+                }
+                SteerNote::Timer { secs: None } => {
+                    "The instructor lifts the time limit on talks".into()
+                }
+            }
+        }
     })
+}
+
+/// A duration in words: "90 seconds", "3 minutes", "2 min 30 s".
+pub fn clock_words(secs: u32) -> String {
+    match (secs / 60, secs % 60) {
+        (0, s) => format!("{s} seconds"),
+        (1, 0) => "1 minute".into(),
+        (m, 0) => format!("{m} minutes"),
+        (m, s) => format!("{m} min {s} s"),
+    }
 }
 
 /// Play a match and write its transcript, round by round.

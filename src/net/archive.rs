@@ -55,6 +55,14 @@ CREATE TABLE IF NOT EXISTS handovers (
     at_ms    INTEGER NOT NULL,
     PRIMARY KEY (table_id, side)
 );
+CREATE TABLE IF NOT EXISTS steering (
+    table_id INTEGER NOT NULL REFERENCES tables(id),
+    n        INTEGER NOT NULL,
+    at_idx   INTEGER NOT NULL,
+    steer    TEXT NOT NULL,
+    at_ms    INTEGER NOT NULL,
+    PRIMARY KEY (table_id, n)
+);
 ";
 
 /// Where the archive goes when `--db` is not given: `$XDG_DATA_HOME/detente/classes.sqlite`,
@@ -92,6 +100,8 @@ pub struct StoredTable {
     /// Seats the instructor handed to a counterpart, each with how many moves the match had
     /// then.
     pub handed: Vec<(usize, Side)>,
+    /// What the instructor did to the match, in order.
+    pub steering: Vec<crate::sim::Steered>,
 }
 
 impl StoredTable {
@@ -104,6 +114,7 @@ impl StoredTable {
             level_file: Some(self.level_file.clone()),
             seed: self.seed,
             actions: self.actions.iter().map(|(a, _)| a.clone()).collect(),
+            steering: self.steering.clone(),
         }
     }
 
@@ -307,6 +318,27 @@ impl Archive {
         Ok(())
     }
 
+    /// Record the instructor's `n`th steer of a table, with the moves counterparts made at once
+    /// after it (from move `first` on), in one transaction.
+    pub fn steer(
+        &mut self,
+        table: i64,
+        n: usize,
+        steer: &crate::sim::Steered,
+        actions: &[(Action, Option<u64>)],
+    ) -> Result<(), ArchiveError> {
+        let tx = self.conn.transaction()?;
+        let json = serde_json::to_string(&steer.steer)
+            .map_err(|e| ArchiveError::Corrupt(format!("steer: {e}")))?;
+        tx.execute(
+            "INSERT INTO steering (table_id, n, at_idx, steer, at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![table, n as i64, steer.at as i64, json, now_ms()],
+        )?;
+        insert_actions(&tx, table, steer.at, actions)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The latest session, with its tables, seats and moves.
     pub fn latest_session(&self) -> Result<Option<StoredSession>, ArchiveError> {
         match self.latest_session_id()? {
@@ -399,6 +431,7 @@ impl Archive {
                 seats: Vec::new(),
                 actions: Vec::new(),
                 handed: Vec::new(),
+                steering: Vec::new(),
             })
         })?;
         for t in rows {
@@ -456,6 +489,21 @@ impl Archive {
             for row in rows {
                 let (at, side) = row?;
                 t.handed.push((at as usize, side_of(&side)?));
+            }
+            let mut q = self
+                .conn
+                .prepare("SELECT at_idx, steer FROM steering WHERE table_id = ?1 ORDER BY n")?;
+            let rows = q.query_map([t.id], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?;
+            for row in rows {
+                let (at, json) = row?;
+                let steer = serde_json::from_str(&json)
+                    .map_err(|e| ArchiveError::Corrupt(format!("steer at move {at}: {e}")))?;
+                t.steering.push(crate::sim::Steered {
+                    at: at as usize,
+                    steer,
+                });
             }
         }
         let instructor = self

@@ -143,6 +143,47 @@ pub struct Seat {
     pub hash: String,
 }
 
+/// The table an instructor follows, as the host last showed it.
+#[derive(Debug, Clone)]
+pub struct Watched {
+    pub table: u32,
+    /// Side A's private view, then B's.
+    pub views: Box<[SideView; 2]>,
+    /// The whole log, both sides' and the hidden breaches.
+    pub log: Vec<Logged>,
+    /// The counterparts' last reasons (`None` for a student's seat).
+    pub reasons: [Option<String>; 2],
+    pub seats: [crate::net::protocol::SeatStatus; 2],
+    /// The round's clock: seconds left when it was sent, and when that was.
+    pub clock: Option<(u32, Instant)>,
+    pub level: Option<Arc<PublicLevel>>,
+    /// Once over: the whole match, for its debrief.
+    pub revealed: Option<Revealed>,
+}
+
+/// What the host answered an instructor's request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    Steered {
+        applied: Vec<u32>,
+        refused: Vec<(u32, crate::sim::SteerError)>,
+    },
+    Exported {
+        dir: String,
+        files: u32,
+        skipped: Vec<String>,
+    },
+    Refused(Reason),
+}
+
+/// The round's clock as the host last told it, read at a given instant.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClockShown {
+    /// Time left for this round's talks, if a timer runs.
+    pub left: Option<Duration>,
+    pub paused: bool,
+}
+
 /// The end of the match as the host revealed it: every move and the whole level.
 #[derive(Debug, Clone)]
 pub struct Revealed {
@@ -180,6 +221,13 @@ pub struct Client {
     class: Option<Vec<TableStatus>>,
     /// Messages from the instructor not yet shown.
     notices: Vec<String>,
+    /// The round's clock: seconds left and paused, as told at that instant.
+    clock: Option<(Option<u32>, bool, Instant)>,
+    /// The instructor's: the table followed, and what the host showed of it.
+    watching: Option<u32>,
+    watched: Option<Watched>,
+    summary: Option<crate::report::class::Summary>,
+    replies: Vec<Reply>,
 }
 
 impl Client {
@@ -210,6 +258,11 @@ impl Client {
             refusals: Vec::new(),
             class: None,
             notices: Vec::new(),
+            clock: None,
+            watching: None,
+            watched: None,
+            summary: None,
+            replies: Vec::new(),
         };
         match socket_url(address) {
             Ok(url) => {
@@ -286,6 +339,68 @@ impl Client {
     /// Ask the host to hand an empty seat to the computer (the instructor's connection only).
     pub fn take_over(&mut self, table: u32, side: Side) -> bool {
         self.class.is_some() && self.send(ClientMsg::TakeOver { table, side })
+    }
+
+    /// The round's clock at our table now: time left and whether the instructor paused it.
+    pub fn clock(&self, now: Instant) -> ClockShown {
+        match self.clock {
+            Some((left, paused, at)) => ClockShown {
+                left: left.map(|s| {
+                    let left = Duration::from_secs(s.into());
+                    if paused {
+                        left
+                    } else {
+                        left.saturating_sub(now.duration_since(at))
+                    }
+                }),
+                paused,
+            },
+            None => ClockShown {
+                left: None,
+                paused: self.view.as_ref().is_some_and(|v| v.paused),
+            },
+        }
+    }
+
+    /// Steer one table, or every table (`None`); the instructor's connection only.
+    pub fn steer(&mut self, table: Option<u32>, steer: crate::sim::Steer) -> bool {
+        self.class.is_some() && self.send(ClientMsg::Steer { table, steer })
+    }
+
+    /// Follow one table with both sides' views, or stop (`None`); the instructor's only.
+    pub fn watch(&mut self, table: Option<u32>) -> bool {
+        if self.class.is_none() {
+            return false;
+        }
+        self.watching = table;
+        if self.watched.as_ref().map(|w| w.table) != table {
+            self.watched = None;
+        }
+        self.send(ClientMsg::Watch { table })
+    }
+
+    /// The table followed, as the host last showed it.
+    pub fn watched(&self) -> Option<&Watched> {
+        self.watched.as_ref().filter(|w| Some(w.table) == self.watching)
+    }
+
+    /// Ask for the class summary as it stands; it arrives in [`Client::summary`].
+    pub fn ask_summary(&mut self) -> bool {
+        self.class.is_some() && self.send(ClientMsg::Summary)
+    }
+
+    pub fn summary(&self) -> Option<&crate::report::class::Summary> {
+        self.summary.as_ref()
+    }
+
+    /// Ask the host to write the session's files beside its archive.
+    pub fn export(&mut self) -> bool {
+        self.class.is_some() && self.send(ClientMsg::Export)
+    }
+
+    /// The host's answers to the instructor's requests since the last call.
+    pub fn take_replies(&mut self) -> Vec<Reply> {
+        std::mem::take(&mut self.replies)
     }
 
     /// Whether the match can be played now: seated, both seats taken, a view in hand.
@@ -418,9 +533,62 @@ impl Client {
                 // The instructor's code took no seat but the class's overview.
                 self.class = Some(tables);
                 self.attempt = 0;
+                if self.status == Status::Joining
+                    && let Some(table) = self.watching
+                {
+                    // A new connection follows nothing until asked again.
+                    self.status = Status::Seated;
+                    self.send(ClientMsg::Watch { table: Some(table) });
+                }
                 self.status = Status::Seated;
             }
             ServerMsg::Notice { text } => self.notices.push(text),
+            ServerMsg::Clock { left_secs, paused } => {
+                self.clock = Some((left_secs, paused, now));
+            }
+            ServerMsg::Steered { applied, refused } => {
+                self.replies.push(Reply::Steered { applied, refused })
+            }
+            ServerMsg::Exported {
+                dir,
+                files,
+                skipped,
+            } => self.replies.push(Reply::Exported {
+                dir,
+                files,
+                skipped,
+            }),
+            ServerMsg::Summary { summary } => self.summary = Some(summary),
+            ServerMsg::Watched {
+                table,
+                views,
+                log,
+                reasons,
+                seats,
+                clock,
+                level,
+                record,
+                scenario,
+            } => {
+                let level = level.or_else(|| {
+                    self.watched
+                        .as_ref()
+                        .filter(|w| w.table == table)
+                        .and_then(|w| w.level.clone())
+                });
+                self.watched = Some(Watched {
+                    table,
+                    views,
+                    log,
+                    reasons,
+                    seats,
+                    clock: clock.map(|c| (c, now)),
+                    level,
+                    revealed: record
+                        .zip(scenario)
+                        .map(|(record, scenario)| Revealed { record, scenario }),
+                });
+            }
             ServerMsg::Pong => {}
             ServerMsg::Refused { reason, .. } => self.refused(reason, now),
         }
@@ -449,6 +617,7 @@ impl Client {
             Reason::HeldByCounterpart => fail(self, Failure::HeldByCounterpart),
             // The host closes an idle connection; come straight back.
             Reason::Idle => self.dropped(now),
+            other if self.class.is_some() => self.replies.push(Reply::Refused(other)),
             other => self.refusals.push(other),
         }
     }

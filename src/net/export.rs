@@ -114,16 +114,35 @@ pub fn class_table(t: &StoredTable, level: Result<Arc<Scenario>, String>) -> Cla
             .find(|s| s.side == side)
             .and_then(|s| s.code.clone())
     });
-    let played = level.and_then(|l| replay(l, t)).map(|table| {
-        let taken = Side::BOTH.map(|s| table.taken_over(s));
-        Played::new(table.whole(), beliefs(&table).as_ref(), taken)
-    });
+    let played = level.and_then(|l| replay(l, t)).map(|table| played(&table));
     ClassTable {
         number: t.number,
         level_file: t.level_file.clone(),
         level_id: t.level_id.clone(),
         codes,
         played,
+    }
+}
+
+fn played(table: &Table) -> Played {
+    let taken = Side::BOTH.map(|s| table.taken_over(s));
+    Played::new(table.whole(), beliefs(table).as_ref(), taken)
+}
+
+/// A table the host is running, as the class's files would show it now.
+pub fn live_table(
+    number: u32,
+    level_file: &str,
+    level_id: &str,
+    codes: [Option<String>; 2],
+    table: &Table,
+) -> ClassTable {
+    ClassTable {
+        number,
+        level_file: level_file.into(),
+        level_id: level_id.into(),
+        codes,
+        played: Ok(played(table)),
     }
 }
 

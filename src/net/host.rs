@@ -23,6 +23,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
 
+mod instructor;
+
 /// How much a connection may ask of the host.
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -145,6 +147,8 @@ struct Slot {
     handed: Vec<(usize, Side)>,
     /// When the table last moved (or was taken up), for the instructor's "stuck" alert.
     moved: Instant,
+    /// The round's clock, when the instructor set a timer.
+    clock: instructor::Clock,
 }
 
 impl Slot {
@@ -229,6 +233,9 @@ impl Slot {
             ending: m.ending,
             quiet_secs,
             alerts,
+            paused: m.paused,
+            round_timer: m.round_timer,
+            clock: self.clock_secs(),
         }
     }
 
@@ -267,10 +274,12 @@ impl Slot {
         out
     }
 
-    /// Put the table back as it stood with `before` moves, after a change the archive refused.
-    fn undo(&mut self, before: usize) {
+    /// Put the table back as it stood with `before` moves and `steers` instructor's steps,
+    /// after a change the archive refused.
+    fn undo(&mut self, before: usize, steers: usize) {
         let mut record = self.table.record(Some(self.file.clone()));
         record.actions.truncate(before);
+        record.steering.truncate(steers);
         if let Ok(t) = self.rebuild(&record) {
             self.table = t;
         }
@@ -309,6 +318,10 @@ struct Class {
     by_token: HashMap<String, (usize, Side)>,
     /// The instructors' connections, told of every change in the class.
     watchers: Vec<(u64, mpsc::UnboundedSender<Out>)>,
+    /// Instructors' connections following one table each (connection, table index).
+    following: Vec<(u64, usize, mpsc::UnboundedSender<Out>)>,
+    /// Where the Export button writes the session's files.
+    export_dir: PathBuf,
 }
 
 struct Shared {
@@ -419,6 +432,8 @@ impl Class {
             by_code: HashMap::new(),
             by_token: HashMap::new(),
             watchers: Vec::new(),
+            following: Vec::new(),
+            export_dir: export_dir(&cfg.db),
         };
         for k in 0..cfg.tables.max(1) {
             let (file, level) = &levels[k as usize % levels.len()];
@@ -450,6 +465,7 @@ impl Class {
                 seats,
                 actions: Vec::new(),
                 handed: Vec::new(),
+                steering: Vec::new(),
             };
             let id = class.db.add_table(session, &stored)?;
             class.add(StoredTable { id, ..stored }, level.clone())?;
@@ -457,7 +473,7 @@ impl Class {
         Ok(class)
     }
 
-    fn resume(db: Archive) -> Result<Class, HostError> {
+    fn resume(cfg: &HostConfig, db: Archive) -> Result<Class, HostError> {
         let Some(session) = db.latest_session()? else {
             return Err(HostError("the archive has no session to resume".into()));
         };
@@ -478,6 +494,8 @@ impl Class {
             by_code: HashMap::new(),
             by_token: HashMap::new(),
             watchers: Vec::new(),
+            following: Vec::new(),
+            export_dir: export_dir(&cfg.db),
         };
         let mut loaded: HashMap<String, Arc<Scenario>> = HashMap::new();
         for t in session.tables {
@@ -547,6 +565,7 @@ impl Class {
             tokens,
             handed: t.handed.clone(),
             moved: Instant::now(),
+            clock: Default::default(),
         };
         slot.table = slot.rebuild(&record).map_err(|(i, e)| {
             HostError(format!(
@@ -560,6 +579,8 @@ impl Class {
         if !due.is_empty() {
             self.db.append(slot.id, before, &due)?;
         }
+        // A timer set before a restart runs again from its full length.
+        slot.arm();
         self.tables.push(slot);
         Ok(())
     }
@@ -601,6 +622,9 @@ impl Class {
             level: slot.table.public().clone(),
         }];
         out.extend(slot.news(side, true));
+        if slot.clock_left().is_some() || slot.table.whole().paused {
+            out.push(slot.clock_msg());
+        }
         let lobby = ServerMsg::Lobby {
             waiting_for: slot.waiting_for(),
         };
@@ -637,7 +661,7 @@ impl Class {
                 "table {}: cannot archive a move ({e}); undone",
                 slot.number
             ));
-            slot.undo(before);
+            slot.undo(before, slot.table.whole().steering.len());
             return Err(Reason::Archive);
         }
         slot.seats[side.idx()].last_act = seq;
@@ -677,7 +701,7 @@ impl Class {
                 slot.number
             ));
             slot.handed.pop();
-            slot.undo(before);
+            slot.undo(before, slot.table.whole().steering.len());
             return Err(Reason::Archive);
         }
         say(&format!(
@@ -705,6 +729,17 @@ impl Class {
         self.watchers
             .retain(|(_, tx)| tx.send(Out::Msg(status.clone())).is_ok());
     }
+}
+
+/// The folder beside the archive where the Export button writes a session's files.
+fn export_dir(db: &Path) -> PathBuf {
+    let stem = db
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "class".into());
+    db.parent()
+        .unwrap_or(Path::new("."))
+        .join(format!("{stem}-export"))
 }
 
 /// The seats of a class table: a student's where a token was issued, else the level's own
@@ -835,14 +870,33 @@ fn on_text(sh: &Shared, conn: &mut Conn, text: &str) -> Vec<ServerMsg> {
         ClientMsg::Act { table, action } => match class.act(conn, seq, table, action) {
             // The view comes through the seat's channel, with the other seat's.
             Ok(()) => {
+                if let Some((k, _)) = conn.seat {
+                    class.touched(k);
+                }
                 class.notify();
                 Vec::new()
             }
             Err(r) => vec![refused(seq, r)],
         },
-        ClientMsg::TakeOver { .. } | ClientMsg::Broadcast { .. } if !conn.instructor => {
+        ref m if m.instructors_only() && !conn.instructor => {
             vec![refused(seq, Reason::NotInstructor)]
         }
+        ClientMsg::Steer { table, steer } => match class.steer(table, steer) {
+            Ok(done) => {
+                class.notify();
+                vec![done]
+            }
+            Err(r) => vec![refused(seq, r)],
+        },
+        ClientMsg::Watch { table } => match class.follow(conn.id, &conn.tx, table) {
+            Ok(out) => out,
+            Err(r) => vec![refused(seq, r)],
+        },
+        ClientMsg::Summary => vec![class.summary()],
+        ClientMsg::Export => match class.export() {
+            Ok(done) => vec![done],
+            Err(r) => vec![refused(seq, r)],
+        },
         ClientMsg::Broadcast { text } => {
             let text = text.trim();
             if text.is_empty()
@@ -871,6 +925,9 @@ fn on_text(sh: &Shared, conn: &mut Conn, text: &str) -> Vec<ServerMsg> {
         ClientMsg::TakeOver { table, side } => match class.take_over(table, side) {
             // Every instructor's connection, this one too, hears of it.
             Ok(()) => {
+                if let Ok(k) = class.index(table) {
+                    class.touched(k);
+                }
                 class.notify();
                 Vec::new()
             }
@@ -961,6 +1018,7 @@ async fn serve_socket(mut ws: WebSocket, sh: Arc<Shared>) {
             }
         }
         class.watchers.retain(|(id, _)| *id != conn.id);
+        class.following.retain(|(id, _, _)| *id != conn.id);
         // The instructor sees a student leave.
         class.notify();
     }
@@ -988,7 +1046,7 @@ async fn health() -> &'static str {
 pub async fn start(cfg: HostConfig, addr: SocketAddr) -> Result<Host, HostError> {
     let db = Archive::open(&cfg.db)?;
     let class = if cfg.resume {
-        Class::resume(db)?
+        Class::resume(&cfg, db)?
     } else {
         Class::new_session(&cfg, db)?
     };
@@ -1004,7 +1062,7 @@ pub async fn start(cfg: HostConfig, addr: SocketAddr) -> Result<Host, HostError>
     let app = Router::new()
         .route("/health", get(health))
         .route("/ws", get(upgrade))
-        .with_state(shared);
+        .with_state(shared.clone());
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| HostError(format!("cannot listen on {addr}: {e}")))?;
@@ -1015,6 +1073,23 @@ pub async fn start(cfg: HostConfig, addr: SocketAddr) -> Result<Host, HostError>
     // client's delayed acknowledgement (40 ms on Linux) before it is sent.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
         let _ = tcp.set_nodelay(true);
+    });
+    // The round clocks: a table whose time ran out closes its talks within a quarter second.
+    let clocks = shared.clone();
+    let mut clock_stop = stop_rx.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_millis(250));
+        loop {
+            tokio::select! {
+                _ = every.tick() => {}
+                _ = clock_stop.changed() => break,
+            }
+            if let Ok(mut class) = clocks.class.lock()
+                && class.tick()
+            {
+                class.notify();
+            }
+        }
     });
     let mut done = stop_rx;
     let server = tokio::spawn(async move {

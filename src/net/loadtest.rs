@@ -450,7 +450,15 @@ async fn student(url: String, code: String, seed: u64, think: Duration, deadline
                 }
             }
             ServerMsg::Ended { record, .. } => seat.record = Some(record),
-            ServerMsg::Class { .. } | ServerMsg::Notice { .. } | ServerMsg::Pong => {}
+            // A student's client hears the clock too; instructors' replies never reach one.
+            ServerMsg::Class { .. }
+            | ServerMsg::Notice { .. }
+            | ServerMsg::Clock { .. }
+            | ServerMsg::Steered { .. }
+            | ServerMsg::Watched { .. }
+            | ServerMsg::Summary { .. }
+            | ServerMsg::Exported { .. }
+            | ServerMsg::Pong => {}
         }
     }
     seat

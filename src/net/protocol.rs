@@ -4,13 +4,15 @@
 
 use crate::sim::{
     Action, ActionError, Ending, Logged, MatchRecord, PublicLevel, Scenario, Side, SideView, Stage,
+    Steer, SteerError,
 };
 use serde::{Deserialize, Serialize};
 
 /// The protocol's version; a message of another version is refused, not guessed at. Version 2:
 /// a `View` carries only the log entries new to the connection (`log_from`), so a client of
-/// version 1, which took each `log` for the whole, is refused rather than misled.
-pub const PROTOCOL_VERSION: u32 = 2;
+/// version 1, which took each `log` for the whole, is refused rather than misled. Version 3:
+/// the instructor steers tables, and students hear the round's clock (`Clock`).
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// The largest text frame the host reads; a larger one is refused with [`Reason::TooLarge`].
 pub const MAX_FRAME: usize = 64 * 1024;
@@ -70,6 +72,21 @@ pub enum ClientMsg {
     Broadcast {
         text: String,
     },
+    /// Instructor only: steer one table, or every table whose match is not over (`None`).
+    Steer {
+        table: Option<u32>,
+        steer: Steer,
+    },
+    /// Instructor only: follow one table with both sides' views ([`ServerMsg::Watched`]), or
+    /// stop following (`None`).
+    Watch {
+        table: Option<u32>,
+    },
+    /// Instructor only: the class summary as it stands ([`ServerMsg::Summary`]).
+    Summary,
+    /// Instructor only: write the session's files (debriefs, transcripts, results, summary)
+    /// next to the host's archive ([`ServerMsg::Exported`]).
+    Export,
     Ping,
 }
 
@@ -78,7 +95,31 @@ pub const MAX_BROADCAST: usize = 280;
 
 impl ClientMsg {
     /// The `kind` tags a client may send; any other is [`Reason::UnknownKind`].
-    pub const KINDS: [&'static str; 6] = ["Join", "Resume", "Act", "TakeOver", "Broadcast", "Ping"];
+    pub const KINDS: [&'static str; 10] = [
+        "Join",
+        "Resume",
+        "Act",
+        "TakeOver",
+        "Broadcast",
+        "Steer",
+        "Watch",
+        "Summary",
+        "Export",
+        "Ping",
+    ];
+
+    /// Whether only the instructor may send it.
+    pub fn instructors_only(&self) -> bool {
+        matches!(
+            self,
+            ClientMsg::TakeOver { .. }
+                | ClientMsg::Broadcast { .. }
+                | ClientMsg::Steer { .. }
+                | ClientMsg::Watch { .. }
+                | ClientMsg::Summary
+                | ClientMsg::Export
+        )
+    }
 }
 
 /// What the host sends.
@@ -131,6 +172,46 @@ pub enum ServerMsg {
     Notice {
         text: String,
     },
+    /// The round's clock at the seat's table: seconds left for this round's talks when a timer
+    /// runs (`None` without one, or between talks), and whether the instructor paused it.
+    Clock {
+        left_secs: Option<u32>,
+        paused: bool,
+    },
+    /// What an instructor's steer did: the tables it changed, and those that refused it, why.
+    Steered {
+        applied: Vec<u32>,
+        refused: Vec<(u32, SteerError)>,
+    },
+    /// The table an instructor follows, after every change there: both sides' private views,
+    /// the whole log (breaches nobody caught included), the counterparts' last reasons, and
+    /// once over the record and level for its debrief.
+    Watched {
+        table: u32,
+        views: Box<[SideView; 2]>,
+        log: Vec<Logged>,
+        reasons: [Option<String>; 2],
+        seats: [SeatStatus; 2],
+        clock: Option<u32>,
+        /// The table's public level, in the first `Watched` after a `Watch` only.
+        #[serde(default)]
+        level: Option<std::sync::Arc<PublicLevel>>,
+        #[serde(default)]
+        record: Option<MatchRecord>,
+        #[serde(default)]
+        scenario: Option<std::sync::Arc<Scenario>>,
+    },
+    /// The class summary as it stands.
+    Summary {
+        summary: crate::report::class::Summary,
+    },
+    /// The session's files were written to `dir` on the host's machine.
+    Exported {
+        dir: String,
+        files: u32,
+        /// Tables left out (level missing or edited), with why.
+        skipped: Vec<String>,
+    },
     Pong,
 }
 
@@ -171,6 +252,15 @@ pub struct TableStatus {
     /// What an instructor should look at now.
     #[serde(default)]
     pub alerts: Vec<Alert>,
+    /// Whether the instructor paused the table.
+    #[serde(default)]
+    pub paused: bool,
+    /// Seconds each round's talks get, if the instructor set a timer.
+    #[serde(default)]
+    pub round_timer: Option<u32>,
+    /// Seconds left on this round's clock, while talks are on under a timer.
+    #[serde(default)]
+    pub clock: Option<u32>,
 }
 
 /// Something at a table an instructor may need to act on.
@@ -262,6 +352,10 @@ pub enum Reason {
     SeatOccupied,
     /// The match at that table is over.
     MatchOver,
+    /// The rules refused an instructor's steer.
+    Steer(SteerError),
+    /// The session's files could not be written.
+    ExportFailed(String),
 }
 
 /// What a client's text frame turned out to be.

@@ -145,7 +145,7 @@ pub struct Class {
 }
 
 /// How a class's tables ended.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     pub normalised: u32,
     pub clashed: u32,
@@ -469,6 +469,62 @@ fn histogram(bins: &[u32; 10], colour: &str) -> String {
     s
 }
 
+/// The mean of `v`, `None` when empty.
+pub fn mean(v: &[f32]) -> Option<f32> {
+    (!v.is_empty()).then(|| v.iter().sum::<f32>() / v.len() as f32)
+}
+
+/// A class's results in numbers: what the summary page shows and the instructor's console
+/// shows live.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Summary {
+    pub tally: Tally,
+    /// Each student's own score (0..1) at a finished table.
+    pub scores: Vec<f32>,
+    /// The Nash ratio of every deal signed at any table.
+    pub ratios: Vec<f32>,
+    /// Broken commitments caught, and never caught, over every table.
+    pub caught: u32,
+    pub hidden: u32,
+}
+
+impl Summary {
+    /// The summary of a class.
+    pub fn of(class: &Class) -> Summary {
+        // A running table's scores are provisional: the spread is of finished tables only.
+        let scores = student_rows(class)
+            .iter()
+            .filter(|r| r.ending != ending_key(None))
+            .filter_map(|r| r.score)
+            .collect();
+        let played = || class.tables.iter().filter_map(|t| t.played.as_ref().ok());
+        let ratios = played()
+            .flat_map(|p| {
+                p.report
+                    .deals
+                    .each
+                    .iter()
+                    .filter_map(|d| d.report.nash_ratio)
+            })
+            .collect();
+        let (mut caught, mut hidden) = (0, 0);
+        for p in played() {
+            for side in Side::BOTH {
+                let (c, hd) = p.breaches(side);
+                caught += c;
+                hidden += hd;
+            }
+        }
+        Summary {
+            tally: Tally::of(class),
+            scores,
+            ratios,
+            caught,
+            hidden,
+        }
+    }
+}
+
 /// The file names a table's debrief and transcript are written under, numbered so that they
 /// sort in table order.
 pub fn table_files(class: &Class, number: u32) -> (String, String) {
@@ -485,7 +541,6 @@ pub fn table_files(class: &Class, number: u32) -> (String, String) {
 /// with links to its debrief and transcript.
 pub fn summary_html(class: &Class) -> String {
     let tally = Tally::of(class);
-    let rows = student_rows(class);
     let mut h = String::new();
     let _ = write!(
         h,
@@ -544,56 +599,26 @@ pub fn summary_html(class: &Class) -> String {
     }
     h.push_str("</table>");
 
-    // A running table's scores are provisional: the spread is of finished tables only.
-    let scores: Vec<f32> = rows
-        .iter()
-        .filter(|r| r.ending != ending_key(None))
-        .filter_map(|r| r.score)
-        .collect();
-    let ratios: Vec<f32> = class
-        .tables
-        .iter()
-        .filter_map(|t| t.played.as_ref().ok())
-        .flat_map(|p| {
-            p.report
-                .deals
-                .each
-                .iter()
-                .filter_map(|d| d.report.nash_ratio)
-        })
-        .collect();
-    let mean = |v: &[f32]| {
-        if v.is_empty() {
-            "—".to_string()
-        } else {
-            format!("{:.2}", v.iter().sum::<f32>() / v.len() as f32)
-        }
-    };
+    let sum = Summary::of(class);
+    let (scores, ratios) = (&sum.scores, &sum.ratios);
+    let mean = |v: &[f32]| mean(v).map_or("—".to_string(), |m| format!("{m:.2}"));
     let _ = write!(
         h,
         "<h2>Students' scores</h2><p>{} student seat{} at finished tables, mean {}. Each student's own score (0 to 1), by tenths.</p>{}",
         scores.len(),
         if scores.len() == 1 { "" } else { "s" },
-        mean(&scores),
-        histogram(&tenths(&scores), "#393")
+        mean(scores),
+        histogram(&tenths(scores), "#393")
     );
     let _ = write!(
         h,
         "<h2>Nash ratios of the deals</h2><p>{} deal{}, mean {}. Each deal's product of gains against the best open when it was signed (1 is the most even split).</p>{}",
         ratios.len(),
         if ratios.len() == 1 { "" } else { "s" },
-        mean(&ratios),
-        histogram(&tenths(&ratios), "#36c")
+        mean(ratios),
+        histogram(&tenths(ratios), "#36c")
     );
-
-    let (mut caught, mut hidden) = (0, 0);
-    for p in class.tables.iter().filter_map(|t| t.played.as_ref().ok()) {
-        for side in Side::BOTH {
-            let (c, hd) = p.breaches(side);
-            caught += c;
-            hidden += hd;
-        }
-    }
+    let (caught, hidden) = (sum.caught, sum.hidden);
     let _ = write!(
         h,
         "<h2>Broken commitments</h2><p><span data-count='caught'>{caught}</span> caught, <span data-count='hidden'>{hidden}</span> never caught (revealed in each table's debrief).</p>"

@@ -44,9 +44,10 @@ impl Kind {
             Event::EventDrawn { .. } | Event::EventAnswered { .. } => Kind::Event,
             Event::BreachCaught { .. } | Event::BreachHidden { .. } => Kind::Breach,
             Event::Headline { .. } => Kind::Press,
-            Event::PhaseChanged { .. } | Event::LeaderFell { .. } | Event::MatchEnded { .. } => {
-                Kind::Milestone
-            }
+            Event::PhaseChanged { .. }
+            | Event::LeaderFell { .. }
+            | Event::MatchEnded { .. }
+            | Event::Steered { .. } => Kind::Milestone,
             _ => return None,
         })
     }

@@ -141,6 +141,10 @@ pub enum ActionError {
     UnknownResponse(String),
     ResponseUnavailable(String),
     AlreadyImplemented,
+    /// An instructor has paused the match.
+    Paused,
+    /// A recorded instructor's steer could not be carried out on replay.
+    Steering,
 }
 
 impl fmt::Display for ActionError {
@@ -187,6 +191,8 @@ impl fmt::Display for ActionError {
             UnknownResponse(r) => write!(f, "no response '{r}' to this event"),
             ResponseUnavailable(r) => write!(f, "response '{r}' is not available now"),
             AlreadyImplemented => write!(f, "implementation already decided this round"),
+            Paused => write!(f, "the instructor has paused this table"),
+            Steering => write!(f, "an instructor's step in the record does not fit the match"),
         }
     }
 }

@@ -160,6 +160,10 @@ pub enum Event {
     MatchEnded {
         ending: Ending,
     },
+    /// An instructor stepped in (a card, the clock, a pause).
+    Steered {
+        note: super::steer::SteerNote,
+    },
 }
 
 impl Event {

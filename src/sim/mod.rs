@@ -19,6 +19,7 @@ pub mod rules;
 pub mod scenario;
 pub mod scoring;
 pub mod state;
+pub mod steer;
 pub mod tuning;
 pub mod view;
 
@@ -28,12 +29,14 @@ pub use public::PublicLevel;
 pub use rounds::Need;
 pub use scenario::*;
 pub use state::{Match, Stage};
+pub use steer::{Steer, SteerError, Steered};
 pub use view::SideView;
 
 use serde::{Deserialize, Serialize};
 
 /// The format of [`MatchRecord`]; a record of a later format is refused rather than misread.
-pub const RECORD_FORMAT: u32 = 2;
+/// Format 3 added the instructor's steering.
+pub const RECORD_FORMAT: u32 = 3;
 
 /// Everything needed to replay a match: the level, the seed and the actions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,6 +56,9 @@ pub struct MatchRecord {
     pub level_file: Option<String>,
     pub seed: u64,
     pub actions: Vec<Action>,
+    /// What an instructor did, in order, each placed by the number of moves before it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steering: Vec<Steered>,
 }
 
 impl Match {
@@ -65,6 +71,7 @@ impl Match {
             level_file,
             seed: self.seed,
             actions: self.actions.clone(),
+            steering: self.steering.clone(),
         }
     }
 
@@ -76,8 +83,13 @@ impl Match {
     ) -> Result<Match, (usize, ActionError)> {
         let mut m = Match::new(scenario, record.seed);
         for (i, a) in record.actions.iter().enumerate() {
+            record.steer_at(&mut m, i).map_err(|_| (i, ActionError::Steering))?;
             m.apply(a.clone()).map_err(|e| (i, e))?;
         }
+        let end = record.actions.len();
+        record
+            .steer_at(&mut m, end)
+            .map_err(|_| (end, ActionError::Steering))?;
         Ok(m)
     }
 }
@@ -113,6 +125,14 @@ impl std::fmt::Display for RecordMismatch {
 }
 
 impl MatchRecord {
+    /// Carry out the steering recorded after the first `at` moves.
+    pub fn steer_at(&self, m: &mut Match, at: usize) -> Result<(), SteerError> {
+        for s in self.steering.iter().filter(|s| s.at == at) {
+            m.steer(s.steer.clone())?;
+        }
+        Ok(())
+    }
+
     /// Whether this record can be replayed on `sc` as the match it records.
     pub fn fits(&self, sc: &Scenario) -> Result<(), RecordMismatch> {
         if self.format > RECORD_FORMAT {

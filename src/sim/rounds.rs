@@ -65,6 +65,14 @@ impl Match {
 
     /// Who must act now, and what they are asked to do.
     pub fn needs(&self) -> Vec<(Side, Need)> {
+        if self.paused {
+            return Vec::new();
+        }
+        self.owed()
+    }
+
+    /// Who owes a move at this stage, paused or not.
+    fn owed(&self) -> Vec<(Side, Need)> {
         let mut v = Vec::new();
         match self.stage {
             Stage::Ended => {}
@@ -486,12 +494,22 @@ impl Match {
         }
     }
 
+    /// Close this round's talks from outside (the instructor's clock), as if they ran out.
+    pub(crate) fn close_talks(&mut self) {
+        self.end_talks(None);
+    }
+
+    /// Move past stages that need nobody's input (after an instructor's steer).
+    pub(crate) fn settle(&mut self) {
+        self.advance();
+    }
+
     /// Move past stages that need nobody's input.
     fn advance(&mut self) {
         loop {
             match self.stage {
-                Stage::Events if self.needs().is_empty() => self.stage = Stage::Negotiation,
-                Stage::Implementation if self.needs().is_empty() => self.end_round(),
+                Stage::Events if self.owed().is_empty() => self.stage = Stage::Negotiation,
+                Stage::Implementation if self.owed().is_empty() => self.end_round(),
                 _ => return,
             }
         }

@@ -47,6 +47,8 @@ pub trait Board {
     fn answered(&self, side: Side) -> bool;
     /// Whether this position may judge moves for `side` (a view judges only its own).
     fn may_act(&self, side: Side) -> bool;
+    /// Whether an instructor has paused the match.
+    fn paused(&self) -> bool;
 }
 
 impl Board for Match {
@@ -119,6 +121,9 @@ impl Board for Match {
     }
     fn may_act(&self, _: Side) -> bool {
         true
+    }
+    fn paused(&self) -> bool {
+        self.paused
     }
 }
 
@@ -218,6 +223,9 @@ impl Board for Seen<'_> {
     fn may_act(&self, side: Side) -> bool {
         side == self.view.side
     }
+    fn paused(&self) -> bool {
+        self.view.paused
+    }
 }
 
 /// Whether `action` is legal now on `b`. A move refused here is refused by `Match::apply` with
@@ -229,6 +237,9 @@ pub fn check<B: Board + ?Sized>(b: &B, action: &Action) -> Result<(), ActionErro
     let side = action.side();
     if !b.may_act(side) {
         return Err(ActionError::NotYourSide);
+    }
+    if b.paused() {
+        return Err(ActionError::Paused);
     }
     match action {
         Action::Respond { side, response } => {

@@ -202,6 +202,12 @@ pub struct Match {
     /// Whether the press's headlines are worded. Headless runs that nobody reads (tournaments,
     /// summaries, benchmarks) turn it off; the press's tone and every draw of chance are the same.
     pub headlines: bool,
+    /// Whether an instructor has paused the match: nobody may move until it resumes.
+    pub paused: bool,
+    /// Seconds each round's talks get, if an instructor set a limit.
+    pub round_timer: Option<u32>,
+    /// What an instructor did, each with the number of moves made before it.
+    pub steering: Vec<super::steer::Steered>,
     /// Events produced by the action being applied.
     pub(crate) out: Vec<Event>,
 }
@@ -272,6 +278,9 @@ impl Match {
             bridge: None,
             dry_rounds: 0,
             headlines: true,
+            paused: false,
+            round_timer: None,
+            steering: Vec::new(),
             broken_now: Vec::new(),
             out: Vec::new(),
             scenario,

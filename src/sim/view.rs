@@ -152,6 +152,12 @@ pub struct SideView {
     /// The press (filled by `view`, left empty by `view_brief`).
     pub outlets: Vec<OutletView>,
     pub ending: Option<Ending>,
+    /// Whether an instructor has paused the match.
+    #[serde(default)]
+    pub paused: bool,
+    /// Seconds each round's talks get, if an instructor set a limit.
+    #[serde(default)]
+    pub round_timer: Option<u32>,
 }
 
 impl Match {
@@ -282,6 +288,8 @@ impl Match {
             history: Vec::new(),
             outlets: Vec::new(),
             ending: self.ending,
+            paused: self.paused,
+            round_timer: self.round_timer,
         }
     }
 

@@ -171,6 +171,8 @@ impl Table {
         };
         for (i, a) in record.actions.iter().enumerate() {
             hand(&mut t, i);
+            t.replay_steering(record, i)
+                .map_err(|_| (i, ActionError::Steering))?;
             let side = a.side();
             if let Seat::Counterpart(c) = &mut t.seats[side.idx()] {
                 let view = t.m.view_brief(side);
@@ -181,6 +183,9 @@ impl Table {
             t.after(start);
         }
         hand(&mut t, record.actions.len());
+        let end = record.actions.len();
+        t.replay_steering(record, end)
+            .map_err(|_| (end, ActionError::Steering))?;
         Ok(t)
     }
 
@@ -309,6 +314,28 @@ impl Table {
             .filter(|l| l.event.visible_to(seat))
             .map(|l| l.event.clone())
             .collect())
+    }
+
+    /// An instructor's steer ([`crate::sim::Steer`]): checked by the rules, kept in the match
+    /// so replays show it, and followed by what the rules do after any move (a fallen leader's
+    /// successor takes over). Returns every event it caused; counterparts move on the next
+    /// [`Table::step`].
+    pub fn steer(&mut self, steer: crate::sim::Steer) -> Result<Vec<Event>, crate::sim::SteerError> {
+        let start = self.m.log.len();
+        self.m.steer(steer)?;
+        self.after(start);
+        Ok(self.m.log[start..].iter().map(|l| l.event.clone()).collect())
+    }
+
+    fn replay_steering(
+        &mut self,
+        record: &MatchRecord,
+        at: usize,
+    ) -> Result<(), crate::sim::SteerError> {
+        for s in record.steering.iter().filter(|s| s.at == at) {
+            self.steer(s.steer.clone())?;
+        }
+        Ok(())
     }
 
     /// The first side a counterpart must move for now.

@@ -24,6 +24,7 @@ mod relationship;
 mod report;
 mod robust;
 mod scoring;
+mod steering;
 mod table;
 mod talks;
 mod tournament;
