@@ -1074,3 +1074,5 @@ async fn the_instructors_message_reaches_every_screen_and_is_kept() {
         vec!["Ten minutes left in this round".to_string()]
     );
 }
+
+mod steer;

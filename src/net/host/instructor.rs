@@ -16,6 +16,8 @@ pub(super) struct Clock {
     frozen: Option<Duration>,
     /// The round and limit the deadline was set for.
     set_for: (u32, u32),
+    /// Whether the table was paused when the students last heard.
+    paused: bool,
 }
 
 impl Slot {
@@ -38,9 +40,14 @@ impl Slot {
     pub(super) fn arm(&mut self) -> bool {
         let m = self.table.whole();
         let talking = m.stage == Stage::Negotiation && m.ending.is_none();
-        let before = (self.clock.deadline, self.clock.frozen);
+        let before = (self.clock.deadline, self.clock.frozen, self.clock.paused);
         match m.round_timer.filter(|_| talking) {
-            None => self.clock = Clock::default(),
+            None => {
+                self.clock = Clock {
+                    paused: self.clock.paused,
+                    ..Clock::default()
+                }
+            }
             Some(secs) if m.paused => {
                 if self.clock.frozen.is_none() {
                     let left = self.clock_left().unwrap_or(Duration::from_secs(secs.into()));
@@ -57,7 +64,8 @@ impl Slot {
                 self.clock.set_for = (m.round, secs);
             }
         }
-        before != (self.clock.deadline, self.clock.frozen)
+        self.clock.paused = m.paused;
+        before != (self.clock.deadline, self.clock.frozen, self.clock.paused)
     }
 
     pub(super) fn clock_msg(&self) -> ServerMsg {
