@@ -165,6 +165,10 @@ pub enum Command {
         /// Messages a second a connection earns back after its burst.
         #[arg(long, default_value_t = 5.0)]
         rate_per_second: f64,
+        /// Serve without opening the instructor's console window (as on a server, or when
+        /// the console runs on another computer: `detente console ADDR CODE`).
+        #[arg(long)]
+        headless: bool,
     },
     /// Measure a class host under load, on this computer only: starts `detente host` on
     /// 127.0.0.1 and two scripted students per table, which play whole matches through it,
@@ -320,7 +324,8 @@ pub fn run(cli: Cli) -> i32 {
             announce_json,
             rate_burst,
             rate_per_second,
-        }) => Ok(crate::net::host::run(
+            headless,
+        }) => Ok(host(
             crate::net::host::HostConfig {
                 levels: level,
                 tables,
@@ -336,6 +341,7 @@ pub fn run(cli: Cli) -> i32 {
             },
             std::net::SocketAddr::new(bind, port),
             announce_json,
+            headless || announce_json,
         )),
         #[cfg(feature = "host")]
         Some(Command::Sessions { db, json }) => {
@@ -357,6 +363,41 @@ pub fn run(cli: Cli) -> i32 {
         }) => loadtest(tables, json, level, seed, max_seconds, think_ms),
     };
     done.unwrap_or_else(|code| code)
+}
+
+/// `detente host`: serve the class; unless `headless`, open the instructor's console window
+/// on it too. Closing the window leaves the class running until Ctrl-C.
+#[cfg(feature = "host")]
+fn host(
+    cfg: crate::net::host::HostConfig,
+    addr: std::net::SocketAddr,
+    announce_json: bool,
+    headless: bool,
+) -> i32 {
+    let display = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|d| !d.is_empty()));
+    let window = cfg!(feature = "gui") && !headless && (display || !cfg!(target_os = "linux"));
+    if !window {
+        if !headless && cfg!(feature = "gui") {
+            tell(
+                "no display here: serving without the console window (open it elsewhere with `detente console ADDR CODE`)",
+            );
+        }
+        return crate::net::host::run(cfg, addr, announce_json);
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let server = std::thread::spawn(move || crate::net::host::run_then(cfg, addr, false, Some(tx)));
+    let Ok((at, code)) = rx.recv() else {
+        // The host stopped before serving; it said why.
+        return server.join().unwrap_or(1);
+    };
+    let local = format!("127.0.0.1:{}", at.port());
+    let _ = join(&local, &code);
+    tell(
+        "the console window is closed; the class goes on until Ctrl-C (reopen the console with `detente console ADDR CODE`)",
+    );
+    server.join().unwrap_or(1)
 }
 
 /// `detente sessions`: one line (or JSON object) per session of the archive.

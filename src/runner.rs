@@ -144,11 +144,16 @@ pub fn describe(sc: &PublicLevel, e: &Event) -> Option<String> {
                         who.join(" and ")
                     )
                 }
-                SteerNote::TimeUp => "Time is up: the instructor's clock closes this round's talks".into(),
+                SteerNote::TimeUp => {
+                    "Time is up: the instructor's clock closes this round's talks".into()
+                }
                 SteerNote::Paused => "The instructor pauses the table".into(),
                 SteerNote::Resumed => "The instructor resumes the table".into(),
                 SteerNote::Timer { secs: Some(s) } => {
-                    format!("The instructor gives each round's talks {}", clock_words(*s))
+                    format!(
+                        "The instructor gives each round's talks {}",
+                        clock_words(*s)
+                    )
                 }
                 SteerNote::Timer { secs: None } => {
                     "The instructor lifts the time limit on talks".into()

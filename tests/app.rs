@@ -2201,12 +2201,17 @@ fn status(
         ending: None,
         quiet_secs: 10,
         alerts,
+        paused: false,
+        round_timer: None,
+        clock: None,
     }
 }
 
 #[test]
 fn the_console_puts_tables_in_trouble_first_and_hands_a_seat_over_only_on_a_second_press() {
-    use detente::app::screens::console::{ConsoleIntent, ConsoleState, console_ui, shown};
+    use detente::app::screens::console::{
+        ConsoleData, ConsoleIntent, ConsoleState, console_ui, shown,
+    };
     use detente::net::protocol::SeatStatus::*;
     let mut tables: Vec<_> = (1..=50)
         .map(|n| status(n, 40.0, [Connected, Connected]))
@@ -2247,9 +2252,14 @@ fn the_console_puts_tables_in_trouble_first_and_hands_a_seat_over_only_on_a_seco
                 if let Some(i) = console_ui(
                     ui,
                     &Palette::default(),
-                    &tables,
-                    0,
-                    (true, "Connected to the class".into()),
+                    ConsoleData {
+                        tables: &tables,
+                        since_told_secs: 0,
+                        link: (true, "Connected to the class".into()),
+                        watched: None,
+                        summary: None,
+                        now: std::time::Instant::now(),
+                    },
                     &mut st.0,
                 ) {
                     st.1.push(i);
@@ -2378,4 +2388,188 @@ fn each_faction_stands_as_a_crowd_that_grows_with_its_approval() {
         let capital_x = level.map.capital(c.side).0;
         assert_eq!(c.at.0 < mid, capital_x < mid, "{c:?}");
     }
+}
+
+/// A class table of the tutorial played by the computer for `rounds` rounds, as the host
+/// would show it to an instructor following it.
+fn followed_table(rounds: u32) -> detente::net::protocol::ServerMsg {
+    use detente::net::protocol::{SeatStatus, ServerMsg};
+    let sc = tutorial();
+    let mut t = detente::table::Table::new(sc.clone(), 5, detente::runner::level_seats(&sc, 5));
+    while !t.is_over() && t.round() <= rounds {
+        t.step();
+    }
+    t.seat_local(Side::A);
+    ServerMsg::watched(
+        3,
+        &t,
+        [SeatStatus::Connected, SeatStatus::Computer],
+        Some(95),
+        true,
+        "levels/tutorial.ron",
+    )
+}
+
+#[test]
+fn the_console_opens_a_table_with_both_private_views_and_steers_it() {
+    use detente::app::screens::console::{ConsoleData, ConsoleIntent, ConsoleState, console_ui};
+    use detente::net::client::Client;
+    use detente::net::protocol::SeatStatus::*;
+    use detente::sim::Steer;
+    use detente::sim::steer::Card;
+    let tables: Vec<_> = (1..=20)
+        .map(|n| status(n, 40.0, [Connected, Connected]))
+        .collect();
+    let client = Client::offline(vec![
+        detente::net::protocol::ServerMsg::Class {
+            tables: tables.clone(),
+        },
+        followed_table(2),
+    ]);
+    let w = client.watched().expect("the followed table").clone();
+    assert_eq!(w.table, 3);
+    let names = [
+        w.views[0].me.name.to_string(),
+        w.views[1].me.name.to_string(),
+    ];
+    type St = (ConsoleState, Vec<ConsoleIntent>);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(
+            |ui, st: &mut St| {
+                detente::app::ui::apply_style(ui.ctx());
+                if let Some(i) = console_ui(
+                    ui,
+                    &Palette::default(),
+                    ConsoleData {
+                        tables: &tables,
+                        since_told_secs: 0,
+                        link: (true, "Connected to the class".into()),
+                        watched: Some(&w),
+                        summary: None,
+                        now: std::time::Instant::now(),
+                    },
+                    &mut st.0,
+                ) {
+                    if let ConsoleIntent::Watch(t) = &i {
+                        st.0.open = *t;
+                    }
+                    st.1.push(i);
+                }
+            },
+            (ConsoleState::default(), Vec::new()),
+        );
+    h.run();
+    // The overview first: a table opens with its own button.
+    assert!(h.query_by_label_contains(&names[0]).is_none());
+    h.get_all_by_label("open").nth(2).unwrap().click();
+    h.run();
+    assert_eq!(h.state().1.last(), Some(&ConsoleIntent::Watch(Some(3))));
+    // Both sides' private views side by side, A's on the left.
+    let a = h
+        .get_by_label_contains(&format!("Private to {}", names[0]))
+        .rect();
+    let b = h
+        .get_by_label_contains(&format!("Private to {}", names[1]))
+        .rect();
+    assert!(a.max.x <= b.min.x, "side by side: {a:?} {b:?}");
+    assert!((a.min.y - b.min.y).abs() < 1.0);
+    // Pause and a round timer for this table.
+    h.get_by_label("Pause this table").click();
+    h.run();
+    assert_eq!(
+        h.state().1.last(),
+        Some(&ConsoleIntent::Steer(Some(3), Steer::Pause))
+    );
+    h.state_mut().0.table_timer = "2.5".into();
+    h.run();
+    h.get_all_by_label("Set").last().unwrap().click();
+    h.run();
+    assert_eq!(
+        h.state().1.last(),
+        Some(&ConsoleIntent::Steer(
+            Some(3),
+            Steer::Timer { secs: Some(150) }
+        ))
+    );
+    // A written card is played only once it has a title and a text, and within the level's
+    // ranges whatever the sliders were left at.
+    let before = h.state().1.len();
+    h.get_by_label("Play it at this table").click();
+    h.run();
+    assert_eq!(h.state().1.len(), before, "an empty card is not played");
+    h.state_mut().0.draft.title = "Shots at the jetty".into();
+    h.state_mut().0.draft.text = "A warning shot is fired over a fishing boat.".into();
+    h.state_mut().0.draft.tension = 1_000.0;
+    h.run();
+    h.get_by_label("Play it at every table").click();
+    h.run();
+    let Some(ConsoleIntent::Steer(None, Steer::Strike { card, struck })) = h.state().1.last()
+    else {
+        panic!("{:?}", h.state().1.last());
+    };
+    assert_eq!(struck, &vec![Side::A]);
+    let Card::Custom { effects, .. } = card else {
+        panic!("{card:?}")
+    };
+    let sc = tutorial();
+    let (_, _, hi) = detente::sim::steer::effect_ranges(&sc.events)
+        .into_iter()
+        .find(|(f, _, _)| *f == "tension")
+        .unwrap();
+    assert_eq!(effects.tension, hi, "held to the level's top");
+    let mut m = detente::sim::Match::new(sc.clone(), 1);
+    assert!(
+        m.steer(Steer::Strike {
+            card: card.clone(),
+            struck: struck.clone()
+        })
+        .is_ok()
+    );
+    // Export, and back to every table.
+    h.get_by_label("Export the class files").click();
+    h.run();
+    assert_eq!(h.state().1.last(), Some(&ConsoleIntent::Export));
+    h.get_by_label_contains("All tables").click();
+    h.run();
+    assert_eq!(h.state().1.last(), Some(&ConsoleIntent::Watch(None)));
+    assert!(
+        h.query_by_label_contains(&format!("Private to {}", names[0]))
+            .is_none()
+    );
+}
+
+#[test]
+fn a_student_sees_the_round_clock_count_down_and_the_pause() {
+    use detente::net::client::Client;
+    use detente::net::protocol::ServerMsg;
+    let c = Client::offline(vec![ServerMsg::Clock {
+        left_secs: Some(90),
+        paused: false,
+    }]);
+    let now = std::time::Instant::now();
+    let later = now + std::time::Duration::from_secs(30);
+    let (l0, l1) = (c.clock(now).left.unwrap(), c.clock(later).left.unwrap());
+    assert!(l0.as_secs() <= 90 && l0.as_secs() >= 89);
+    assert!(
+        l1 + std::time::Duration::from_secs(29) <= l0,
+        "{l1:?} {l0:?}"
+    );
+    let (_, running) = detente::app::class::table_line(&c, later);
+    let paused = Client::offline(vec![ServerMsg::Clock {
+        left_secs: Some(90),
+        paused: true,
+    }]);
+    assert_eq!(
+        paused.clock(later).left,
+        Some(std::time::Duration::from_secs(90)),
+        "a paused clock stands still"
+    );
+    let (ok, stopped) = detente::app::class::table_line(&paused, later);
+    assert!(!ok, "a pause is not all well");
+    assert_ne!(running, stopped);
+    assert!(
+        running.contains("1:00") || running.contains("0:59"),
+        "{running}"
+    );
 }

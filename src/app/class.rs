@@ -157,6 +157,10 @@ pub fn refusal_text(r: &Reason) -> String {
             "The host could not record the move, so it did not count: make it again.".into()
         }
         Reason::BadSeq { .. } => "That move was sent before; it was not played twice.".into(),
+        Reason::Steer(e) => e.to_string(),
+        Reason::ExportFailed(e) => format!("The class files could not be written: {e}"),
+        Reason::UnknownTable => "No table has that number.".into(),
+        Reason::MatchOver => "That table's match is over.".into(),
         other => format!("The host refused the move ({other:?})."),
     }
 }
@@ -178,6 +182,26 @@ pub fn link_line(client: &Client, now: Instant) -> (bool, String) {
     }
 }
 
+/// The connection line of a student's table, with the round's clock when the instructor set
+/// one ("Talks close in 1:05"), or the pause.
+pub fn table_line(client: &Client, now: Instant) -> (bool, String) {
+    let (ok, line) = link_line(client, now);
+    let clock = client.clock(now);
+    if clock.paused {
+        return (false, format!("{line} · Paused by your instructor"));
+    }
+    match clock.left {
+        Some(left) => (
+            ok,
+            format!(
+                "{line} · Talks close in {}",
+                super::screens::console_table::mm_ss(left + Duration::from_millis(999))
+            ),
+        ),
+        None => (ok, line),
+    }
+}
+
 /// The instructor's connection, once the host answered the instructor's code with the class.
 #[derive(Resource)]
 pub struct Console {
@@ -189,6 +213,7 @@ pub struct Console {
 /// Poll the console's connection; note when the class's overview changes.
 pub fn poll_console(
     console: Option<ResMut<Console>>,
+    st: Option<ResMut<super::screens::console::ConsoleState>>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
 ) {
     let Some(mut c) = console else {
@@ -203,8 +228,56 @@ pub fn poll_console(
     }
     // Its own broadcasts come back to it; the console shows none.
     c.client.take_notices();
-    if c.client.class().map(|t| t.to_vec()) != before {
+    let changed = c.client.class().map(|t| t.to_vec()) != before;
+    if changed {
         c.told = Instant::now();
+    }
+    let replies = c.client.take_replies();
+    if let Some(mut st) = st {
+        if let Some(r) = replies.last() {
+            st.reply = Some(reply_text(r));
+        }
+        // An open summary follows the class.
+        if changed && st.show_summary {
+            c.client.ask_summary();
+        }
+    }
+}
+
+/// The host's answer to an instructor's request, in words.
+pub fn reply_text(r: &crate::net::client::Reply) -> String {
+    use crate::net::client::Reply;
+    match r {
+        Reply::Steered { applied, refused } => {
+            let mut s = match applied.len() {
+                0 => "No table took it.".to_string(),
+                1 => format!("Done at table {}.", applied[0]),
+                n => format!("Done at {n} tables."),
+            };
+            for (t, why) in refused.iter().take(3) {
+                s += &format!(" Table {t}: {why}.");
+            }
+            if refused.len() > 3 {
+                s += &format!(" ({} more refused.)", refused.len() - 3);
+            }
+            s
+        }
+        Reply::Exported {
+            dir,
+            files,
+            skipped,
+        } => {
+            let mut s = format!("{files} files written to {dir} on the host's computer.");
+            if !skipped.is_empty() {
+                s += &format!(
+                    " {} table(s) left out: {}",
+                    skipped.len(),
+                    skipped.join("; ")
+                );
+            }
+            s
+        }
+        Reply::Refused(r) => format!("The host refused: {}", refusal_text(r)),
     }
 }
 
@@ -267,6 +340,7 @@ pub fn poll_class(
     joining: Option<ResMut<Joining>>,
     mut toast: ResMut<super::screens::Toast>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+    mut shown_second: Local<Option<u64>>,
 ) {
     let Some(mut game) = game else {
         return;
@@ -301,7 +375,14 @@ pub fn poll_class(
         }
     }
     let revealed = game.take_revealed();
-    if changed || revealed || !refusals.is_empty() {
+    // A running round clock is redrawn each second.
+    let second = game
+        .client()
+        .and_then(|c| c.clock(Instant::now()).left)
+        .map(|d| d.as_secs());
+    let ticked = second.is_some() && second != *shown_second;
+    *shown_second = second;
+    if changed || revealed || ticked || !refusals.is_empty() {
         redraw.write(bevy::window::RequestRedraw);
     }
 }

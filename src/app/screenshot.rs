@@ -21,7 +21,7 @@ struct Job {
 
 /// Put a match in the state the screen should show.
 pub fn prepare(level: &Path, seed: u64, rounds: u32, screen: Page) -> Result<Option<Game>, String> {
-    if matches!(screen, Page::Title | Page::Join) {
+    if matches!(screen, Page::Title | Page::Join | Page::Console) {
         return Ok(None);
     }
     let sc = Arc::new(crate::level::load(level).map_err(|e| e.to_string())?);
@@ -66,6 +66,63 @@ pub fn prepare(level: &Path, seed: u64, rounds: u32, screen: Page) -> Result<Opt
     Ok(Some(g))
 }
 
+/// Tables in the console's picture: a class of two dozen students.
+const CLASS_TABLES: u32 = 12;
+
+/// A console showing a class at play: `CLASS_TABLES` tables of the level, each played by the
+/// computer for `rounds` rounds from its own seed, with students in most seats; with `open`,
+/// table 1 opened.
+fn class_at_play(
+    level: &Path,
+    seed: u64,
+    rounds: u32,
+    open: bool,
+) -> Result<super::class::Console, String> {
+    use crate::net::protocol::{SeatStatus, ServerMsg, TableStatus};
+    let sc = Arc::new(crate::level::load(level).map_err(|e| e.to_string())?);
+    let mut msgs = Vec::new();
+    let mut tables = Vec::new();
+    for k in 0..CLASS_TABLES {
+        let s = seed + u64::from(k);
+        let mut t = crate::table::Table::new(sc.clone(), s, crate::runner::level_seats(&sc, s));
+        // Tables move at their own pace: some a round behind.
+        let upto = rounds.saturating_sub(k % 3).max(1);
+        while !t.is_over() && t.round() <= upto {
+            if t.step().is_none() {
+                break;
+            }
+        }
+        let seats = match k % 5 {
+            3 => [SeatStatus::Connected, SeatStatus::Computer],
+            4 => [SeatStatus::Away, SeatStatus::Connected],
+            _ => [SeatStatus::Connected, SeatStatus::Connected],
+        };
+        // Students hold the seats the picture says they hold, so only the computer's give reasons.
+        for side in crate::sim::Side::BOTH {
+            if seats[side.idx()] != SeatStatus::Computer {
+                t.seat_local(side);
+            }
+        }
+        let quiet = u64::from(k) * 17 % 240;
+        tables.push(TableStatus::of(k + 1, &t, seats, quiet, None));
+        if open && k == 0 {
+            msgs.push(ServerMsg::watched(
+                1,
+                &t,
+                seats,
+                None,
+                true,
+                &level.display().to_string(),
+            ));
+        }
+    }
+    msgs.insert(0, ServerMsg::Class { tables });
+    Ok(super::class::Console {
+        client: crate::net::client::Client::offline(msgs),
+        told: std::time::Instant::now(),
+    })
+}
+
 /// Run the screenshot job; returns the exit code.
 pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i32 {
     let screen_name = screen;
@@ -76,9 +133,10 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i3
         "debrief" | "ending" => Page::Debrief,
         "handover" => Page::Handover,
         "join" => Page::Join,
+        "console" | "console-table" => Page::Console,
         other => {
             eprintln!(
-                "unknown screen '{other}': use title, join, briefing, handover, table, ending or debrief"
+                "unknown screen '{other}': use title, join, console, console-table, briefing, handover, table, ending or debrief"
             );
             return 2;
         }
@@ -142,6 +200,23 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i3
     }
     if let Some(g) = game {
         app.insert_resource(g);
+    }
+    if screen == Page::Console {
+        match class_at_play(level, seed, rounds, screen_name == "console-table") {
+            Ok(console) => {
+                app.insert_resource(console);
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                return 1;
+            }
+        }
+        if screen_name == "console-table" {
+            app.insert_resource(screens::console::ConsoleState {
+                open: Some(1),
+                ..Default::default()
+            });
+        }
     }
     let code = match app.run() {
         AppExit::Success => 0,

@@ -240,7 +240,19 @@ impl Client {
         token: Option<String>,
         wake: impl Fn() + Send + Sync + 'static,
     ) -> Client {
-        let mut c = Client {
+        let mut c = Client::blank(code, token, Arc::new(wake));
+        match socket_url(address) {
+            Ok(url) => {
+                c.url = url;
+                c.open(Instant::now());
+            }
+            Err(e) => c.status = Status::Failed(Failure::Address(e)),
+        }
+        c
+    }
+
+    fn blank(code: &str, token: Option<String>, wake: Wake) -> Client {
+        Client {
             url: String::new(),
             code: code.trim().to_uppercase(),
             token,
@@ -249,7 +261,7 @@ impl Client {
             status: Status::Connecting,
             attempt: 0,
             last_sent: Instant::now(),
-            wake: Arc::new(wake),
+            wake,
             seat: None,
             waiting_for: Vec::new(),
             view: None,
@@ -263,13 +275,20 @@ impl Client {
             watched: None,
             summary: None,
             replies: Vec::new(),
-        };
-        match socket_url(address) {
-            Ok(url) => {
-                c.url = url;
-                c.open(Instant::now());
+        }
+    }
+
+    /// A client that never connects and shows what `msgs` say, as if the host had sent them
+    /// (a picture of the console for the README, a layout test).
+    pub fn offline(msgs: Vec<ServerMsg>) -> Client {
+        let mut c = Client::blank("", None, Arc::new(|| {}));
+        c.status = Status::Seated;
+        let now = Instant::now();
+        for m in msgs {
+            if let ServerMsg::Watched { table, .. } = &m {
+                c.watching = Some(*table);
             }
-            Err(e) => c.status = Status::Failed(Failure::Address(e)),
+            c.handle(m, now);
         }
         c
     }
@@ -381,7 +400,9 @@ impl Client {
 
     /// The table followed, as the host last showed it.
     pub fn watched(&self) -> Option<&Watched> {
-        self.watched.as_ref().filter(|w| Some(w.table) == self.watching)
+        self.watched
+            .as_ref()
+            .filter(|w| Some(w.table) == self.watching)
     }
 
     /// Ask for the class summary as it stands; it arrives in [`Client::summary`].
@@ -480,7 +501,17 @@ impl Client {
     pub fn next_due(&self) -> Option<Instant> {
         match &self.status {
             Status::Reconnecting { at, .. } => Some(*at),
-            Status::Seated => Some(self.last_sent + KEEPALIVE),
+            Status::Seated => {
+                let keepalive = self.last_sent + KEEPALIVE;
+                // A round clock that runs is shown to the second.
+                let now = Instant::now();
+                Some(match self.clock(now).left {
+                    Some(_) if !self.clock(now).paused => {
+                        keepalive.min(now + Duration::from_secs(1))
+                    }
+                    _ => keepalive,
+                })
+            }
             _ => None,
         }
     }

@@ -5,8 +5,8 @@
 
 use super::archive::{Archive, ArchiveError, StoredSeat, StoredTable};
 use super::protocol::{
-    Alert, ClientMsg, Envelope, MAX_BROADCAST, MAX_FRAME, NEAR_CLASH, NEAR_OUSTER, Reason,
-    STUCK_SECS, SeatStatus, ServerMsg, TableStatus, parse_client,
+    ClientMsg, Envelope, MAX_BROADCAST, MAX_FRAME, Reason, SeatStatus, ServerMsg, TableStatus,
+    parse_client,
 };
 use crate::sim::{Action, MatchRecord, Scenario, Side};
 use crate::table::{Refusal, Seat, Table, level_counterpart};
@@ -174,8 +174,6 @@ impl Slot {
     }
 
     fn status(&self) -> TableStatus {
-        let m = self.table.whole();
-        let views = Side::BOTH.map(|s| self.table.view(s));
         let seats = Side::BOTH.map(|s| {
             let st = &self.seats[s.idx()];
             if !self.table.is_person(s) {
@@ -188,55 +186,13 @@ impl Slot {
                 SeatStatus::Open
             }
         });
-        let quiet_secs = self.moved.elapsed().as_secs();
-        let mut alerts = Vec::new();
-        if !self.table.is_over() {
-            if m.tension >= self.level.end.clash_at - NEAR_CLASH {
-                alerts.push(Alert::NearClash);
-            }
-            for s in Side::BOTH {
-                let v = &views[s.idx()];
-                if v.me.approval <= v.private.ouster_below + NEAR_OUSTER {
-                    alerts.push(Alert::NearOuster(s));
-                }
-            }
-            let waits_for_student = self
-                .table
-                .needs()
-                .iter()
-                .any(|(s, _)| self.table.is_person(*s));
-            if waits_for_student && quiet_secs >= STUCK_SECS {
-                alerts.push(Alert::Stuck);
-            }
-            for s in Side::BOTH {
-                if seats[s.idx()] == SeatStatus::Away {
-                    alerts.push(Alert::Disconnected(s));
-                }
-            }
-        }
-        TableStatus {
-            table: self.number,
-            level: self.level.id.clone(),
-            round: self.table.round(),
-            over: self.table.is_over(),
+        TableStatus::of(
+            self.number,
+            &self.table,
             seats,
-            title: self.level.title.clone(),
-            stage: Some(self.table.stage()),
-            tension: m.tension,
-            trust: m.trust,
-            approval: Side::BOTH.map(|s| views[s.idx()].me.approval),
-            in_force: m.commitments.len() as u32,
-            headline: m.log.iter().rev().find_map(|l| match &l.event {
-                crate::sim::Event::Headline { text, .. } => Some(text.clone()),
-                _ => None,
-            }),
-            ending: m.ending,
-            quiet_secs,
-            alerts,
-            paused: m.paused,
-            round_timer: m.round_timer,
-            clock: self.clock_secs(),
-        }
+            self.moved.elapsed().as_secs(),
+            self.clock_secs(),
+        )
     }
 
     fn seats(&self) -> [Seat; 2] {
@@ -1117,6 +1073,17 @@ pub async fn start(cfg: HostConfig, addr: SocketAddr) -> Result<Host, HostError>
 /// gets one JSON line instead of the text for people (for a program that starts the host, such
 /// as `detente loadtest`). Returns the exit code.
 pub fn run(cfg: HostConfig, addr: SocketAddr, announce_json: bool) -> i32 {
+    run_then(cfg, addr, announce_json, None)
+}
+
+/// [`run`], telling `ready` where the host listens and its instructor code once it serves (the
+/// console window that `detente host` opens connects with them).
+pub fn run_then(
+    cfg: HostConfig,
+    addr: SocketAddr,
+    announce_json: bool,
+    ready: Option<std::sync::mpsc::Sender<(SocketAddr, String)>>,
+) -> i32 {
     // One thread: every move goes through the one lock on the class anyway, and a move's
     // work (microseconds) is less than handing it between threads, which a pool of workers
     // did several times a move, waking and parking threads.
@@ -1146,6 +1113,9 @@ pub fn run(cfg: HostConfig, addr: SocketAddr, announce_json: bool) -> i32 {
         }
         use std::io::Write;
         let _ = std::io::stdout().flush();
+        if let Some(tx) = ready {
+            let _ = tx.send((host.addr, host.instructor.clone()));
+        }
         ended().await;
         host.stop().await;
         0

@@ -161,6 +161,7 @@ fn start_host(cfg: &LoadConfig) -> Result<(HostProcess, Announced), String> {
     let db = temp_db();
     let mut cmd = Command::new(&cfg.host_exe);
     cmd.arg("host")
+        .arg("--headless")
         .args(["--bind", "127.0.0.1", "--port", "0", "--announce-json"])
         .arg("--db")
         .arg(&db)

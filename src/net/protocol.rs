@@ -263,6 +263,96 @@ pub struct TableStatus {
     pub clock: Option<u32>,
 }
 
+impl TableStatus {
+    /// How `table` (number `number`) stands, for the instructor: its meters from outside,
+    /// the seats, how long it has been quiet, its round clock, and what needs attention.
+    pub fn of(
+        number: u32,
+        table: &crate::table::Table,
+        seats: [SeatStatus; 2],
+        quiet_secs: u64,
+        clock: Option<u32>,
+    ) -> TableStatus {
+        let m = table.whole();
+        let level = &m.scenario;
+        let views = Side::BOTH.map(|s| table.view(s));
+        let mut alerts = Vec::new();
+        if !table.is_over() {
+            if m.tension >= level.end.clash_at - NEAR_CLASH {
+                alerts.push(Alert::NearClash);
+            }
+            for s in Side::BOTH {
+                let v = &views[s.idx()];
+                if v.me.approval <= v.private.ouster_below + NEAR_OUSTER {
+                    alerts.push(Alert::NearOuster(s));
+                }
+            }
+            let waits_for_student = table.needs().iter().any(|(s, _)| table.is_person(*s));
+            if waits_for_student && quiet_secs >= STUCK_SECS {
+                alerts.push(Alert::Stuck);
+            }
+            for s in Side::BOTH {
+                if seats[s.idx()] == SeatStatus::Away {
+                    alerts.push(Alert::Disconnected(s));
+                }
+            }
+        }
+        TableStatus {
+            table: number,
+            level: level.id.clone(),
+            round: table.round(),
+            over: table.is_over(),
+            seats,
+            title: level.title.clone(),
+            stage: Some(table.stage()),
+            tension: m.tension,
+            trust: m.trust,
+            approval: Side::BOTH.map(|s| views[s.idx()].me.approval),
+            in_force: m.commitments.len() as u32,
+            headline: m.log.iter().rev().find_map(|l| match &l.event {
+                crate::sim::Event::Headline { text, .. } => Some(text.clone()),
+                _ => None,
+            }),
+            ending: m.ending,
+            quiet_secs,
+            alerts,
+            paused: m.paused,
+            round_timer: m.round_timer,
+            clock,
+        }
+    }
+}
+
+impl ServerMsg {
+    /// Table `number` as an instructor following it sees it: both private views, the whole
+    /// log, the counterparts' last reasons, the level when asked, and once over its record.
+    pub fn watched(
+        number: u32,
+        table: &crate::table::Table,
+        seats: [SeatStatus; 2],
+        clock: Option<u32>,
+        with_level: bool,
+        level_file: &str,
+    ) -> ServerMsg {
+        let over = table.is_over();
+        ServerMsg::Watched {
+            table: number,
+            views: Box::new(Side::BOTH.map(|s| table.view(s))),
+            log: table.whole().log.clone(),
+            reasons: Side::BOTH.map(|s| {
+                (!table.is_person(s))
+                    .then(|| table.last_decision(s).map(|d| d.reason.clone()))
+                    .flatten()
+            }),
+            seats,
+            clock,
+            level: with_level.then(|| table.public().clone()),
+            record: over.then(|| table.record(Some(level_file.to_string()))),
+            scenario: over.then(|| table.whole().scenario.clone()),
+        }
+    }
+}
+
 /// Something at a table an instructor may need to act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Alert {

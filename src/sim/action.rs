@@ -192,7 +192,10 @@ impl fmt::Display for ActionError {
             ResponseUnavailable(r) => write!(f, "response '{r}' is not available now"),
             AlreadyImplemented => write!(f, "implementation already decided this round"),
             Paused => write!(f, "the instructor has paused this table"),
-            Steering => write!(f, "an instructor's step in the record does not fit the match"),
+            Steering => write!(
+                f,
+                "an instructor's step in the record does not fit the match"
+            ),
         }
     }
 }

@@ -83,7 +83,9 @@ impl Match {
     ) -> Result<Match, (usize, ActionError)> {
         let mut m = Match::new(scenario, record.seed);
         for (i, a) in record.actions.iter().enumerate() {
-            record.steer_at(&mut m, i).map_err(|_| (i, ActionError::Steering))?;
+            record
+                .steer_at(&mut m, i)
+                .map_err(|_| (i, ActionError::Steering))?;
             m.apply(a.clone()).map_err(|e| (i, e))?;
         }
         let end = record.actions.len();

@@ -29,7 +29,10 @@ pub enum Card {
 pub enum Steer {
     /// A card strikes `struck` now. Its effects land at once; its answers, if it has any, are
     /// not asked for, because talks may be under way.
-    Strike { card: Card, struck: Vec<Side> },
+    Strike {
+        card: Card,
+        struck: Vec<Side>,
+    },
     /// The round's talks close as if its exchanges had run out (the round timer ran out).
     CloseTalks,
     /// Nobody may move until [`Steer::Resume`].
@@ -37,7 +40,9 @@ pub enum Steer {
     Resume,
     /// Each round's talks get this many seconds (`None`: no limit). The clock itself runs
     /// outside the rules; the match only records the limit so both sides see it.
-    Timer { secs: Option<u32> },
+    Timer {
+        secs: Option<u32>,
+    },
 }
 
 /// A [`Steer`] with the number of moves made before it.
@@ -180,8 +185,8 @@ impl Match {
         }
         match steer {
             Steer::Strike { card, struck } => {
-                let one_or_both = matches!(struck.len(), 1 | 2)
-                    && !(struck.len() == 2 && struck[0] == struck[1]);
+                let one_or_both =
+                    matches!(struck.len(), 1 | 2) && !(struck.len() == 2 && struck[0] == struck[1]);
                 if !one_or_both {
                     return Err(SteerError::BadTarget);
                 }
@@ -200,8 +205,7 @@ impl Match {
                             return Err(SteerError::BadText);
                         }
                         let ranges = effect_ranges(&self.scenario.events);
-                        for ((field, value), (_, min, max)) in fields(effects).iter().zip(ranges)
-                        {
+                        for ((field, value), (_, min, max)) in fields(effects).iter().zip(ranges) {
                             if !value.is_finite() || *value < min || *value > max {
                                 return Err(SteerError::OutOfRange {
                                     field: field.to_string(),

@@ -320,11 +320,17 @@ impl Table {
     /// so replays show it, and followed by what the rules do after any move (a fallen leader's
     /// successor takes over). Returns every event it caused; counterparts move on the next
     /// [`Table::step`].
-    pub fn steer(&mut self, steer: crate::sim::Steer) -> Result<Vec<Event>, crate::sim::SteerError> {
+    pub fn steer(
+        &mut self,
+        steer: crate::sim::Steer,
+    ) -> Result<Vec<Event>, crate::sim::SteerError> {
         let start = self.m.log.len();
         self.m.steer(steer)?;
         self.after(start);
-        Ok(self.m.log[start..].iter().map(|l| l.event.clone()).collect())
+        Ok(self.m.log[start..]
+            .iter()
+            .map(|l| l.event.clone())
+            .collect())
     }
 
     fn replay_steering(

@@ -20,7 +20,11 @@ fn a_deck_card_strikes_only_the_side_it_is_aimed_at() {
     let sc = tutorial();
     let card = sc.events.iter().find(|e| e.effects.tension != 0.0).unwrap();
     let mut m = calm(&sc);
-    let before = (m.tension, m.sides[0].approval.clone(), m.sides[1].approval.clone());
+    let before = (
+        m.tension,
+        m.sides[0].approval.clone(),
+        m.sides[1].approval.clone(),
+    );
     let events = m
         .steer(strike(Card::Deck(card.id.clone()), &[Side::B]))
         .unwrap();
@@ -63,7 +67,10 @@ fn a_written_card_must_stay_within_what_the_levels_cards_do() {
     };
     let snapshot = format!("{:?}", (m.tension, &m.log, &m.steering));
     for (bad, why) in [
-        (card(hi + 1.0, "Shots fired", "A warning shot."), "over the top"),
+        (
+            card(hi + 1.0, "Shots fired", "A warning shot."),
+            "over the top",
+        ),
         (card(lo - 1.0, "Calm", "All quiet."), "under the bottom"),
         (card(f32::NAN, "Odd", "Odd."), "not a number"),
         (card(1.0, "", "No title."), "no title"),
@@ -72,10 +79,17 @@ fn a_written_card_must_stay_within_what_the_levels_cards_do() {
     ] {
         assert!(m.steer(strike(bad, &[Side::A])).is_err(), "{why}");
     }
-    assert!(m.steer(strike(Card::Deck("no_such_card".into()), &[Side::A])).is_err());
-    assert!(m.steer(strike(card(1.0, "T", "x"), &[])).is_err(), "no target");
     assert!(
-        m.steer(strike(card(1.0, "T", "x"), &[Side::A, Side::A])).is_err(),
+        m.steer(strike(Card::Deck("no_such_card".into()), &[Side::A]))
+            .is_err()
+    );
+    assert!(
+        m.steer(strike(card(1.0, "T", "x"), &[])).is_err(),
+        "no target"
+    );
+    assert!(
+        m.steer(strike(card(1.0, "T", "x"), &[Side::A, Side::A]))
+            .is_err(),
         "the same side twice"
     );
     assert_eq!(
@@ -84,8 +98,11 @@ fn a_written_card_must_stay_within_what_the_levels_cards_do() {
         "a refused steer changes nothing"
     );
     let t0 = m.tension;
-    m.steer(strike(card(hi, "Shots fired", "A warning shot."), &[Side::A, Side::B]))
-        .unwrap();
+    m.steer(strike(
+        card(hi, "Shots fired", "A warning shot."),
+        &[Side::A, Side::B],
+    ))
+    .unwrap();
     assert!(m.tension > t0, "a card at the top of the range lands");
 }
 
@@ -118,7 +135,10 @@ fn the_clock_closes_talks_and_only_while_they_are_on() {
     let sc = tutorial();
     let mut m = calm(&sc);
     assert_eq!(m.stage, Stage::Negotiation);
-    assert!(m.steer(Steer::Timer { secs: Some(1) }).is_err(), "too short");
+    assert!(
+        m.steer(Steer::Timer { secs: Some(1) }).is_err(),
+        "too short"
+    );
     m.steer(Steer::Timer { secs: Some(120) }).unwrap();
     assert_eq!(m.view(Side::B).round_timer, Some(120));
     sign_hotline(&mut m);
@@ -133,7 +153,11 @@ fn the_clock_closes_talks_and_only_while_they_are_on() {
     })
     .unwrap();
     let events = m.steer(Steer::CloseTalks).unwrap();
-    assert!(events.iter().any(|e| matches!(e, Event::TalksEnded { agreed: false, .. })));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::TalksEnded { agreed: false, .. }))
+    );
     // The hotline in force must be carried out, so the round waits at implementation.
     assert_eq!(m.stage, Stage::Implementation);
     assert!(m.talks.pending.is_none(), "the offer on the table lapses");

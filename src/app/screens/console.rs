@@ -5,10 +5,10 @@
 use crate::app::egui::{self, RichText, Ui};
 use crate::app::ui::{Palette, card};
 use crate::net::protocol::{Alert, STUCK_SECS, SeatStatus, TableStatus};
-use crate::sim::{Side, Stage};
+use crate::sim::{Side, Stage, Steer};
 
 /// What the console asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ConsoleIntent {
     /// Hand this empty seat to the computer (confirmed).
     TakeOver(u32, Side),
@@ -16,6 +16,16 @@ pub enum ConsoleIntent {
     Broadcast,
     /// Close the console and go back to the title.
     Leave,
+    /// Open one table (both private views), or go back to all of them.
+    Watch(Option<u32>),
+    /// Steer one table, or every table whose match is not over.
+    Steer(Option<u32>, Steer),
+    /// Ask the host for the class summary.
+    Summary,
+    /// Ask the host to write the class's files.
+    Export,
+    /// Show the open table's debrief (over, revealed) full screen.
+    ShowDebrief,
 }
 
 /// How the tables are ordered.
@@ -39,6 +49,32 @@ pub struct ConsoleState {
     pub confirm: Option<(u32, Side)>,
     /// A message for every screen, being written.
     pub message: String,
+    /// The table opened, if any.
+    pub open: Option<u32>,
+    /// The round timer for every table, in minutes, being typed.
+    pub timer: String,
+    /// The round timer for the open table, in minutes, being typed.
+    pub table_timer: String,
+    /// The card being prepared for the open table.
+    pub draft: super::console_table::CardDraft,
+    pub show_summary: bool,
+    /// What the host last answered a request, in words.
+    pub reply: Option<String>,
+    /// A table's debrief is on screen; closing it comes back here.
+    pub projecting: bool,
+}
+
+/// What the console draws from: the class as the host last told it.
+pub struct ConsoleData<'a> {
+    pub tables: &'a [TableStatus],
+    /// Seconds since the host last said how the class stands.
+    pub since_told_secs: u64,
+    /// Whether the link is up, and a line about it.
+    pub link: (bool, String),
+    /// The open table, as the host last showed it.
+    pub watched: Option<&'a crate::net::client::Watched>,
+    pub summary: Option<&'a crate::report::class::Summary>,
+    pub now: std::time::Instant,
 }
 
 /// The alerts of a table now: the host's, and "stuck" once it has been quiet long enough
@@ -75,7 +111,10 @@ fn seat_text(s: SeatStatus) -> &'static str {
 
 fn stage_text(t: &TableStatus) -> String {
     if let Some(e) = t.ending {
-        return format!("over: {e:?}");
+        return format!("over: {}", e.label());
+    }
+    if t.paused {
+        return format!("round {} · paused", t.round);
     }
     let stage = match t.stage {
         Some(Stage::Events) => "event",
@@ -84,7 +123,14 @@ fn stage_text(t: &TableStatus) -> String {
         Some(Stage::Ended) => "over",
         None => "",
     };
-    format!("round {} · {stage}", t.round)
+    match t.clock {
+        Some(secs) => format!(
+            "round {} · {stage} · {}",
+            t.round,
+            super::console_table::mm_ss(std::time::Duration::from_secs(secs.into()))
+        ),
+        None => format!("round {} · {stage}", t.round),
+    }
 }
 
 /// The tables to show, filtered and ordered.
@@ -122,11 +168,17 @@ pub fn shown<'t>(
 pub fn console_ui(
     ui: &mut Ui,
     pal: &Palette,
-    tables: &[TableStatus],
-    since_told_secs: u64,
-    link: (bool, String),
+    data: ConsoleData<'_>,
     st: &mut ConsoleState,
 ) -> Option<ConsoleIntent> {
+    let ConsoleData {
+        tables,
+        since_told_secs,
+        link,
+        watched,
+        summary,
+        now,
+    } = data;
     let mut out = None;
     let attention = tables
         .iter()
@@ -181,9 +233,27 @@ pub fn console_ui(
                 out = Some(ConsoleIntent::Broadcast);
             }
         });
+        if let Some(i) = super::console_table::class_controls(ui, pal, st) {
+            out = Some(i);
+        }
         ui.add_space(2.0);
     });
     egui::CentralPanel::default().show(ui, |ui| {
+        if let Some(number) = st.open {
+            egui::ScrollArea::vertical()
+                .id_salt("console-table")
+                .show(ui, |ui| {
+                    if let Some(i) =
+                        super::console_table::table_page(ui, pal, watched, number, st, now)
+                    {
+                        out = Some(i);
+                    }
+                });
+            return;
+        }
+        if st.show_summary {
+            super::console_table::summary_card(ui, pal, summary);
+        }
         if tables.is_empty() {
             card(ui, pal, "", |ui| {
                 ui.label("The host has not said how the class stands yet.");
@@ -229,10 +299,19 @@ fn row(
 ) {
     let alerts = alerts(t, since_told_secs);
     let number = RichText::new(format!("{}", t.table)).strong();
-    ui.label(if alerts.is_empty() {
-        number
-    } else {
-        number.color(pal.warn)
+    ui.horizontal(|ui| {
+        ui.label(if alerts.is_empty() {
+            number
+        } else {
+            number.color(pal.warn)
+        });
+        if ui
+            .small_button("open")
+            .on_hover_text("Both sides' private views, the live log, and steering for this table.")
+            .clicked()
+        {
+            *out = Some(ConsoleIntent::Watch(Some(t.table)));
+        }
     });
     let title = if t.title.is_empty() {
         &t.level
@@ -286,7 +365,20 @@ fn row(
 
 /// The console lives while it is up.
 pub fn plugin(app: &mut bevy::prelude::App) {
-    app.init_resource::<ConsoleState>();
+    use bevy::prelude::*;
+    app.init_resource::<ConsoleState>()
+        .add_systems(OnEnter(super::Screen::Title), back_from_debrief);
+}
+
+/// Leaving a debrief shown from the console comes back to the console, not the title.
+fn back_from_debrief(
+    mut st: bevy::prelude::ResMut<ConsoleState>,
+    console: Option<bevy::prelude::Res<crate::app::class::Console>>,
+    mut screen: bevy::prelude::ResMut<bevy::prelude::NextState<super::Screen>>,
+) {
+    if std::mem::take(&mut st.projecting) && console.is_some() {
+        screen.set(super::Screen::Console);
+    }
 }
 
 /// Draw the console while it is up.
@@ -315,18 +407,74 @@ fn draw(
     let since = now.duration_since(console.told).as_secs();
     let link = crate::app::class::link_line(&console.client, now);
     let tables = console.client.class().unwrap_or_default().to_vec();
-    match console_ui(&mut root, &out.palette(), &tables, since, link, st.as_mut()) {
+    let intent = console_ui(
+        &mut root,
+        &out.palette(),
+        ConsoleData {
+            tables: &tables,
+            since_told_secs: since,
+            link,
+            watched: console.client.watched(),
+            summary: console.client.summary(),
+            now,
+        },
+        st.as_mut(),
+    );
+    match intent {
         Some(ConsoleIntent::TakeOver(table, side)) => {
             console.client.take_over(table, side);
         }
-        Some(ConsoleIntent::Broadcast) if console.client.broadcast(st.message.trim()) => {
-            st.message.clear();
+        Some(ConsoleIntent::Broadcast) => {
+            if console.client.broadcast(st.message.trim()) {
+                st.message.clear();
+            }
         }
         Some(ConsoleIntent::Leave) => {
             commands.remove_resource::<crate::app::class::Console>();
             screen.set(super::Screen::Title);
         }
-        Some(ConsoleIntent::Broadcast) | None => {}
+        Some(ConsoleIntent::Watch(table)) => {
+            st.open = table;
+            console.client.watch(table);
+        }
+        Some(ConsoleIntent::Steer(table, steer)) => {
+            console.client.steer(table, steer);
+        }
+        Some(ConsoleIntent::Summary) => {
+            console.client.ask_summary();
+        }
+        Some(ConsoleIntent::Export) => {
+            st.reply = Some("Writing the class files…".into());
+            console.client.export();
+        }
+        Some(ConsoleIntent::ShowDebrief) => {
+            let revealed = console.client.watched().and_then(|w| w.revealed.clone());
+            if let Some(r) = revealed {
+                let file = r.record.level_file.clone().unwrap_or_default();
+                match crate::app::game::Game::replay(
+                    r.scenario.clone(),
+                    &r.record,
+                    std::path::PathBuf::from(file),
+                    crate::app::game::Mode::Hotseat,
+                ) {
+                    Ok(g) => {
+                        commands.insert_resource(g);
+                        st.projecting = true;
+                        screen.set(super::Screen::Debrief);
+                    }
+                    Err((i, e)) => {
+                        st.reply = Some(format!("Cannot replay that table (move {i}: {e})"))
+                    }
+                }
+            }
+        }
+        None => {}
+    }
+    // Live figures (the round clocks) move once a second.
+    if st.open.is_some() || tables.iter().any(|t| t.clock.is_some()) {
+        contexts
+            .ctx_mut()?
+            .request_repaint_after(std::time::Duration::from_secs(1));
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 pub mod briefing;
 pub mod console;
+pub mod console_table;
 pub mod handover;
 pub mod join;
 pub mod menu;
@@ -235,7 +236,7 @@ pub fn table_page_with_map(
         opponent: &opp,
         link: g
             .client()
-            .map(|c| crate::app::class::link_line(c, std::time::Instant::now())),
+            .map(|c| crate::app::class::table_line(c, std::time::Instant::now())),
         map,
         pal,
     };

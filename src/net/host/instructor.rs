@@ -50,7 +50,9 @@ impl Slot {
             }
             Some(secs) if m.paused => {
                 if self.clock.frozen.is_none() {
-                    let left = self.clock_left().unwrap_or(Duration::from_secs(secs.into()));
+                    let left = self
+                        .clock_left()
+                        .unwrap_or(Duration::from_secs(secs.into()));
                     self.clock.frozen = Some(left);
                     self.clock.deadline = None;
                 }
@@ -77,22 +79,14 @@ impl Slot {
 
     /// Both sides' private views and the whole log, for the instructor following the table.
     fn watched(&self, seats: [SeatStatus; 2], with_level: bool) -> ServerMsg {
-        let over = self.table.is_over();
-        ServerMsg::Watched {
-            table: self.number,
-            views: Box::new(Side::BOTH.map(|s| self.table.view(s))),
-            log: self.table.whole().log.clone(),
-            reasons: Side::BOTH.map(|s| {
-                (!self.table.is_person(s))
-                    .then(|| self.table.last_decision(s).map(|d| d.reason.clone()))
-                    .flatten()
-            }),
+        ServerMsg::watched(
+            self.number,
+            &self.table,
             seats,
-            clock: self.clock_secs(),
-            level: with_level.then(|| self.table.public().clone()),
-            record: over.then(|| self.table.record(Some(self.file.clone()))),
-            scenario: over.then(|| self.level.clone()),
-        }
+            self.clock_secs(),
+            with_level,
+            &self.file,
+        )
     }
 }
 
@@ -162,18 +156,17 @@ impl Class {
             slot.undo(before, n);
             return Err(Reason::Archive);
         }
-        say(&format!("table {}: instructor {:?}", slot.number, steered.steer));
+        say(&format!(
+            "table {}: instructor {:?}",
+            slot.number, steered.steer
+        ));
         slot.tell_news(None);
         self.touched(k);
         Ok(())
     }
 
     /// Steer table `number`, or every table whose match is not over.
-    pub(super) fn steer(
-        &mut self,
-        number: Option<u32>,
-        steer: Steer,
-    ) -> Result<ServerMsg, Reason> {
+    pub(super) fn steer(&mut self, number: Option<u32>, steer: Steer) -> Result<ServerMsg, Reason> {
         let targets: Vec<usize> = match number {
             Some(n) => vec![self.index(n)?],
             None => (0..self.tables.len())
@@ -231,13 +224,7 @@ impl Class {
                 .iter()
                 .map(|s| {
                     let codes = Side::BOTH.map(|side| s.seats[side.idx()].code.clone());
-                    crate::net::export::live_table(
-                        s.number,
-                        &s.file,
-                        &s.level.id,
-                        codes,
-                        &s.table,
-                    )
+                    crate::net::export::live_table(s.number, &s.file, &s.level.id, codes, &s.table)
                 })
                 .collect(),
         };

@@ -140,10 +140,7 @@ async fn a_pause_stops_every_table_until_the_instructor_resumes() {
     let side = a.view.as_ref().unwrap().turn;
     let mover = if side == Side::A { &mut a } else { &mut b };
     mover.act(Action::EndTalks { side }).await;
-    assert_eq!(
-        mover.refusal().await.1,
-        Reason::Rules(ActionError::Paused)
-    );
+    assert_eq!(mover.refusal().await.1, Reason::Rules(ActionError::Paused));
     // The console sees the pause.
     let tables = t.class().await;
     assert!(tables.iter().all(|s| s.paused));
