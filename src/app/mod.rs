@@ -9,6 +9,7 @@
 
 pub use bevy_egui::egui;
 
+pub mod frame_stats;
 pub mod class;
 pub mod debrief;
 pub mod game;
@@ -100,6 +101,7 @@ pub fn window_app(width: u32, height: u32, levels: &Path) -> App {
     }))
     .insert_resource(quiet_winit());
     core_plugin(&mut app);
+    frame_stats::plugin(&mut app);
     ui_plugin(&mut app);
     levels::plugin(&mut app);
     app

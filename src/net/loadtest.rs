@@ -107,6 +107,8 @@ impl LoadReport {
 struct Announced {
     addr: String,
     seats: Vec<AnnouncedSeat>,
+    #[serde(default)]
+    instructor: String,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -492,6 +494,11 @@ pub fn run(cfg: &LoadConfig) -> Result<LoadReport, String> {
         levels.insert(l.content_hash(), Arc::new(l));
     }
     let (host, announced) = start_host(cfg)?;
+    // So an instructor's console can watch the run: `detente console ADDR CODE`.
+    eprintln!(
+        "detente loadtest: host at {} (instructor code {})",
+        announced.addr, announced.instructor
+    );
     let pid = host.pid();
     let url = format!("ws://{}/ws", announced.addr);
     let rt = tokio::runtime::Builder::new_current_thread()
