@@ -24,6 +24,7 @@ mod relationship;
 mod report;
 mod robust;
 mod scoring;
+mod statements;
 mod table;
 mod talks;
 mod tournament;
