@@ -27,6 +27,7 @@ mod scoring;
 mod statements;
 mod table;
 mod talks;
+mod terms;
 mod tournament;
 mod views;
 
