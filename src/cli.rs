@@ -353,6 +353,7 @@ pub fn run(cli: Cli) -> i32 {
             session,
             &out,
         ),
+        #[cfg(feature = "host")]
         Some(Command::Loadtest {
             tables,
             json,

@@ -27,6 +27,8 @@ pub enum ReasonCode {
     AnswerInKind,
     /// An unasked gesture of good faith.
     OpeningGesture,
+    /// The mediator's package on the table, tabled as its own: it is worth what it wants now.
+    MediatorsPackage,
 
     // Answering an offer.
     /// Its part of the offer costs more political capital than it has.
@@ -87,6 +89,8 @@ pub enum Signing {
     NearDeadline,
     /// The other side has stopped moving and it clears the least this side accepts.
     Stalled,
+    /// It is the mediator's package and it clears the least this side accepts.
+    Mediated,
 }
 
 impl ReasonCode {

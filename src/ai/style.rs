@@ -77,6 +77,9 @@ pub struct Style {
     pub avoids_weak_last_word: bool,
     /// Breaks only commitments it would be caught breaking at most this often (any, if none).
     pub cheat_risk_limit: Option<f32>,
+    /// 0..1: how far its aspiration moves toward the worth of a mediator's package on the table
+    /// that clears its reservation (1: it settles for the mediator's package).
+    pub mediator_pull: f32,
 }
 
 impl Style {
@@ -119,6 +122,7 @@ impl Style {
                 meets_their_claim: false,
                 avoids_weak_last_word: false,
                 cheat_risk_limit: None,
+                mediator_pull: 0.25,
             },
             Personality::Dove => Style {
                 personality: p,
@@ -155,6 +159,7 @@ impl Style {
                 meets_their_claim: false,
                 avoids_weak_last_word: false,
                 cheat_risk_limit: None,
+                mediator_pull: 1.0,
             },
             Personality::Reciprocator => Style {
                 personality: p,
@@ -191,6 +196,7 @@ impl Style {
                 meets_their_claim: false,
                 avoids_weak_last_word: false,
                 cheat_risk_limit: None,
+                mediator_pull: 0.5,
             },
             Personality::Pragmatist => Style {
                 personality: p,
@@ -227,6 +233,7 @@ impl Style {
                 meets_their_claim: false,
                 avoids_weak_last_word: false,
                 cheat_risk_limit: None,
+                mediator_pull: 0.6,
             },
         };
         let flex = level.flexibility.clamp(0.0, 1.0);

@@ -361,3 +361,33 @@ fn what_a_counterpart_says_of_its_own_implementation_is_what_it_does() {
     }
     assert!(kept > 0 && broke > 0, "{kept} {broke}");
 }
+
+#[test]
+fn the_mediators_package_is_named_only_when_it_is_the_package() {
+    let same = |a: &Offer, b: &Offer| {
+        let key = |o: &Offer| {
+            let mut k: Vec<(String, Side)> =
+                o.items.iter().map(|i| (i.measure.clone(), i.by)).collect();
+            k.sort();
+            k
+        };
+        key(a) == key(b)
+    };
+    let mut seen = 0;
+    for s in everything_said() {
+        let bridge = s.view.bridge.as_ref();
+        if s.decision.code == ReasonCode::MediatorsPackage {
+            let Action::Propose { offer, .. } = &s.decision.action else {
+                panic!("{:?}", s.decision.action)
+            };
+            assert!(bridge.is_some_and(|b| same(b, offer)), "{offer:?}");
+            seen += 1;
+        }
+        if s.decision.code.signing() == Some(Signing::Mediated) {
+            let (_, offer) = s.view.pending.as_ref().expect("an offer to sign");
+            assert!(bridge.is_some_and(|b| same(b, offer)), "{offer:?}");
+            seen += 1;
+        }
+    }
+    assert!(seen > 0);
+}

@@ -24,9 +24,11 @@ mod relationship;
 mod report;
 mod robust;
 mod scoring;
+mod statements;
 mod steering;
 mod table;
 mod talks;
+mod terms;
 mod tournament;
 mod views;
 

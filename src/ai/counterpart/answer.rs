@@ -4,7 +4,7 @@
 use super::propose::STEP_GAIN;
 use super::terms::LET_DOWN;
 use super::value::Ctx;
-use super::{Counterpart, commitments_of, offer_key};
+use super::{Counterpart, commitments_of, offer_key, same_commitments};
 use crate::ai::{Decision, ReasonCode, Signing};
 use crate::sim::PublicLevel;
 use crate::sim::measures::detection;
@@ -110,9 +110,9 @@ impl Counterpart {
         // this side could hope for is signed in it, and no one settles for less to beat the clock.
         let opening = v.round == 1 && v.rounds > 1;
         let need = if opening {
-            self.aspiration(v, c.floor).max(OPENING_NEED) * c.best
+            self.want(v, c).max(OPENING_NEED) * c.best
         } else {
-            self.aspiration(v, c.floor) * c.best
+            self.want(v, c) * c.best
         };
         let reservation = c.floor * c.best;
         let last_chance = !opening && (v.exchanges_left == 0 || v.round == v.rounds);
@@ -124,6 +124,20 @@ impl Counterpart {
             return self.accept(v, t, offer, Signing::AboveAspiration, format!(
                     "This serves our priorities well enough: worth {got}% of the best we could hope for, we wanted {wanted}%."
                 ));
+        }
+        // The mediator's package, tabled by the other side: a deal both can defend in public,
+        // signed once it clears the least this side accepts.
+        if !opening
+            && gain >= reservation
+            && gain > 0.0
+            && v.bridge
+                .as_ref()
+                .is_some_and(|b| same_commitments(&offer.items, &commitments_of(b)))
+        {
+            return self.accept(v, t, offer, Signing::Mediated, format!(
+                "This is the mediator's package, worth {:.0}% of our best, above the least we accept; we sign it.",
+                pct(gain, c.best)
+            ));
         }
         if !opening
             && gain >= reservation
@@ -365,6 +379,17 @@ impl Counterpart {
         let demand = weak.and_then(|w| t.measure(&w.measure).map(|(_, m)| (w, m)));
         let words =
             |name: &str| format!("Words are cheap: we need '{name}' under real verification");
+        if let Some((offer, _)) = self.bridge_offer(v, t, c) {
+            self.remember(&offer);
+            return Decision {
+                action: Action::Counter { side: me, offer },
+                code,
+                reason: format!(
+                    "{}; we table the mediator's package instead.",
+                    why.trim_end_matches('.')
+                ),
+            };
+        }
         if v.exchanges_left > 0
             && let Some((offer, _)) = self.build_package(v, t, c)
         {

@@ -59,6 +59,8 @@ pub(super) struct Conduct {
     pub(super) clean: u32,
     /// Round of their last defection, and what it was.
     pub(super) last: Option<(u32, Grievance)>,
+    /// Round in which a breach of this side's own was last seen caught.
+    pub(super) our_breach: Option<u32>,
     /// `faith` and `checks_hold` for this side's character, as of the last look (1 and 1 for a
     /// clean record).
     pub(super) belief: (f32, f32),
@@ -77,6 +79,7 @@ impl Default for Conduct {
             answered: 0,
             clean: 0,
             last: None,
+            our_breach: None,
             belief: (1.0, 1.0),
         }
     }
@@ -232,6 +235,9 @@ impl Counterpart {
                 let fresh = c.caught.saturating_sub(h.caught);
                 if h.by == me {
                     k.excused += fresh;
+                    if fresh > 0 {
+                        k.our_breach = Some(v.round);
+                    }
                     continue;
                 }
                 if fresh > 0 {
@@ -278,6 +284,7 @@ impl Counterpart {
         {
             if c.by == me {
                 k.excused += c.caught;
+                k.our_breach = Some(v.round);
             } else {
                 caught.push((c, c.caught));
             }

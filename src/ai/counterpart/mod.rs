@@ -70,6 +70,14 @@ fn commitments_of(o: &Offer) -> Vec<(String, Side)> {
     o.items.iter().map(|i| (i.measure.clone(), i.by)).collect()
 }
 
+/// The same commitments, whatever their terms and checks.
+fn same_commitments(items: &[crate::sim::Item], other: &[(String, Side)]) -> bool {
+    items.len() == other.len()
+        && items
+            .iter()
+            .all(|it| other.iter().any(|(m, by)| *m == it.measure && *by == it.by))
+}
+
 /// A fingerprint of an offer's commitments, to spot a package tabled before.
 fn offer_key(o: &Offer) -> u64 {
     let mut h: u64 = 1469598103934665603;
@@ -134,7 +142,7 @@ impl Counterpart {
     pub fn evaluate(&self, v: &SideView, t: &PublicLevel, offer: &Offer) -> (f32, f32, f32) {
         let c = self.ctx(v, t, true);
         let gain = self.offer_gain(v, t, &c, offer) / c.best;
-        (gain, self.aspiration(v, c.floor), c.floor)
+        (gain, self.want(v, &c), c.floor)
     }
 }
 

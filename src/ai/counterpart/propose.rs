@@ -5,7 +5,7 @@ use super::answer::pct;
 use super::memory::Grievance;
 use super::search::{Pool, Scratch, claimed};
 use super::value::{Ctx, own_utility};
-use super::{Counterpart, offer_key};
+use super::{Counterpart, offer_key, same_commitments};
 use crate::ai::{Decision, ReasonCode};
 use crate::sim::PublicLevel;
 use crate::sim::rules::{Seen, check};
@@ -32,7 +32,7 @@ impl Counterpart {
         c: &Ctx,
     ) -> Option<(Offer, f32)> {
         let pool = &c.pool;
-        let target = self.aspiration(v, c.floor) * c.best;
+        let target = self.want(v, c) * c.best;
         let mut best: Option<(Vec<usize>, f32, f32)> = None;
         let mut feasible: Vec<(Vec<usize>, f32)> = Vec::new();
         let mut demand: Option<(Vec<usize>, f32)> = None;
@@ -145,6 +145,49 @@ impl Counterpart {
         Some((self.offer_of(v, t, pool, &pick), own))
     }
 
+    /// The mediator's package as this side would table it, with its own gain: when one is on
+    /// the table worth what this side wants now, it may be tabled now, and this side has not
+    /// already tabled it and seen it refused.
+    pub(super) fn bridge_offer(
+        &self,
+        v: &SideView,
+        t: &PublicLevel,
+        c: &Ctx,
+    ) -> Option<(Offer, f32)> {
+        let b = v.bridge.as_ref()?;
+        let own = c.bridge?;
+        if own <= 0.0 || own < self.want(v, c) * c.best - 1e-6 || v.exchanges_left == 0 {
+            return None;
+        }
+        if self
+            .refused
+            .as_ref()
+            .is_some_and(|r| same_commitments(&b.items, r))
+        {
+            return None;
+        }
+        let offer = Offer {
+            items: b.items.clone(),
+            statement: self.statement(v, t, &b.items),
+        };
+        let action = if v.pending.is_some() {
+            Action::Counter {
+                side: v.side,
+                offer,
+            }
+        } else {
+            Action::Propose {
+                side: v.side,
+                offer,
+            }
+        };
+        check(&Seen::new(v, t), &action).ok()?;
+        match action {
+            Action::Counter { offer, .. } | Action::Propose { offer, .. } => Some((offer, own)),
+            _ => None,
+        }
+    }
+
     /// The package one step from this side's refused one (see `build_package`), with its own
     /// gain, if this style steps away from refused packages and has one to offer.
     fn step_from_refused(
@@ -200,7 +243,7 @@ impl Counterpart {
                 }
             })
             .collect();
-        let statement = self.statement(v, &items);
+        let statement = self.statement(v, t, &items);
         Offer { items, statement }
     }
 
@@ -269,6 +312,17 @@ impl Counterpart {
         let me = v.side;
         if let Some(g) = self.gesture(v, t, c) {
             return g;
+        }
+        if let Some((offer, own)) = self.bridge_offer(v, t, c) {
+            self.remember(&offer);
+            return Decision {
+                action: Action::Propose { side: me, offer },
+                code: ReasonCode::MediatorsPackage,
+                reason: format!(
+                    "The mediator's package is worth {:.0}% of our best to us, enough to table it as ours.",
+                    pct(own, c.best)
+                ),
+            };
         }
         match self.build_package(v, t, c) {
             Some((offer, own)) if v.exchanges_left > 0 => {

@@ -1,67 +1,173 @@
 //! Public signals: the statement that goes with a package, and unilateral gestures.
 
-use super::Counterpart;
 use super::value::{Ctx, own_utility};
+use super::{Counterpart, commitments_of, same_commitments};
 use crate::ai::{Decision, ReasonCode};
 use crate::sim::PublicLevel;
 use crate::sim::measures::item_cost;
+use crate::sim::politics::statement_effects;
 use crate::sim::scenario::{MeasureDef, Personality, Statement};
 use crate::sim::{Action, Item, SideView};
 
+/// What a counterpart reads from the table before it speaks.
+struct Occasion {
+    /// A defection of theirs was seen last round or this one.
+    wronged: bool,
+    /// A breach of this side's own was caught last round or this one.
+    at_fault: bool,
+    /// Their commitments have been carried out for a season or more since any defection.
+    kept: bool,
+    /// The package is one they tabled themselves or the mediator's: a deal is in sight, so a
+    /// milestone announced with it is unlikely to ring hollow.
+    likely: bool,
+    /// The package asks something of this side.
+    gives: bool,
+    /// 0..1: how close tension is to the clash line, as this counterpart weighs it.
+    peril: f32,
+    /// Tension is high, though perhaps not yet perilous.
+    tense: bool,
+    /// A hawkish faction at home is unhappy.
+    hawks_restless: bool,
+    /// The other side's trust in this one, 0..100.
+    their_trust: f32,
+}
+
+/// Tension within this distance of the clash line is high enough for a hawk to answer with
+/// warnings.
+const TENSE_MARGIN: f32 = 35.0;
+
+/// Approval below which a hawkish faction is restless.
+const RESTLESS: f32 = 45.0;
+
+/// The other side's trust below which a dove acknowledges past harm.
+const DOVE_AMENDS_BELOW: f32 = 25.0;
+
 impl Counterpart {
-    /// The public message that goes with a package of these items, in the personality's own
-    /// voice (the voices differ in kind, not degree, so they stay rules rather than settings).
-    pub(super) fn statement(&self, v: &SideView, items: &[Item]) -> Statement {
-        let my_trust = v.trust[v.side.idx()];
-        let their_trust = v.trust[v.side.other().idx()];
-        let cheated = self
-            .conduct
-            .last
+    /// The occasion for a statement with a package of these items.
+    fn occasion(&self, v: &SideView, t: &PublicLevel, items: &[Item]) -> Occasion {
+        let fresh = |r: Option<u32>| r.is_some_and(|r| v.round <= r + 1);
+        let theirs_in_force = v.commitments.iter().any(|c| c.by != v.side);
+        let bridge = v
+            .bridge
             .as_ref()
-            .is_some_and(|(r, _)| v.round <= r + 1);
-        let gives = items.iter().any(|i| i.by == v.side);
-        match self.style.personality {
-            Personality::Hawk => {
-                if cheated {
-                    Statement::Warn
-                } else if gives {
-                    Statement::SharedInterest
-                } else {
-                    Statement::Reassure
-                }
-            }
-            Personality::Dove => {
-                if v.round <= 2 || their_trust < 25.0 {
-                    Statement::AcknowledgeHarm
-                } else if gives {
-                    Statement::SharedInterest
-                } else {
-                    Statement::Reassure
-                }
-            }
-            Personality::Reciprocator => match self.their_statement {
-                Some(Statement::Warn) => Statement::Warn,
-                Some(Statement::AcknowledgeHarm) => Statement::AcknowledgeHarm,
-                Some(s) if s != Statement::Milestone => s,
-                _ => Statement::Reassure,
-            },
-            Personality::Pragmatist => {
-                let hawks_ok = v
-                    .private
-                    .factions
-                    .iter()
-                    .zip(&v.me.factions)
-                    .filter(|(f, _)| f.hawkish > 0.3)
-                    .all(|(_, pf)| pf.approval > 45.0);
-                if their_trust < 30.0 && hawks_ok {
-                    Statement::AcknowledgeHarm
-                } else if my_trust < 35.0 {
-                    Statement::Reassure
-                } else {
-                    Statement::SharedInterest
-                }
-            }
+            .is_some_and(|b| same_commitments(items, &commitments_of(b)));
+        Occasion {
+            wronged: fresh(self.conduct.last.as_ref().map(|(r, _)| *r)),
+            at_fault: fresh(self.conduct.our_breach),
+            kept: theirs_in_force && self.conduct.clean >= 1,
+            likely: bridge
+                || self
+                    .their_last
+                    .as_ref()
+                    .is_some_and(|l| same_commitments(items, l)),
+            gives: items.iter().any(|i| i.by == v.side),
+            peril: self.peril(v, t),
+            tense: v.tension >= t.clash_at() - TENSE_MARGIN,
+            hawks_restless: v
+                .private
+                .factions
+                .iter()
+                .zip(&v.me.factions)
+                .any(|(f, pf)| f.hawkish > 0.3 && pf.approval < RESTLESS),
+            their_trust: v.trust[v.side.other().idx()],
         }
+    }
+
+    /// The public message that goes with a package of these items, chosen by the occasion in
+    /// the personality's own voice (the voices differ in kind, not degree, so they stay rules
+    /// rather than settings).
+    pub(super) fn statement(&self, v: &SideView, t: &PublicLevel, items: &[Item]) -> Statement {
+        let o = self.occasion(v, t, items);
+        match self.style.personality {
+            // Deterrence: a breach calls for a warning, and so, while tension is low enough to
+            // afford one, does a warning of theirs; a careful hawk steps back from the brink.
+            // (Warning whenever tension ran high, with every bare demand, or whenever its hawks
+            // were restless, drove two hard hawks on the Grey Line from a stability of 84 to
+            // 42-77.)
+            Personality::Hawk => {
+                if o.wronged {
+                    Statement::Warn
+                } else if o.peril > 0.0 {
+                    Statement::Reassure
+                } else if o.likely {
+                    Statement::Milestone
+                } else if self.their_statement == Some(Statement::Warn) && !o.tense {
+                    Statement::Warn
+                } else if o.gives {
+                    Statement::SharedInterest
+                } else {
+                    Statement::Reassure
+                }
+            }
+            // Amends early, after its own breach and while it is distrusted; calm under
+            // pressure, even when wronged; warm when their word is kept.
+            Personality::Dove => {
+                if o.at_fault || v.round <= 2 || o.their_trust < DOVE_AMENDS_BELOW {
+                    Statement::AcknowledgeHarm
+                } else if o.likely {
+                    Statement::Milestone
+                } else if o.wronged || o.peril > 0.0 || o.tense {
+                    Statement::Reassure
+                } else {
+                    Statement::SharedInterest
+                }
+            }
+            // Word for word, after deed for deed: a breach is met with a warning, its own
+            // caught breach with amends, their kept word with an appeal to what both gain.
+            Personality::Reciprocator => {
+                if o.wronged {
+                    Statement::Warn
+                } else if o.at_fault {
+                    Statement::AcknowledgeHarm
+                } else if o.likely {
+                    Statement::Milestone
+                } else {
+                    match self.their_statement {
+                        Some(Statement::Warn) if o.peril > 0.0 => Statement::Reassure,
+                        Some(Statement::Warn) => Statement::Warn,
+                        Some(Statement::AcknowledgeHarm) => Statement::AcknowledgeHarm,
+                        Some(Statement::SharedInterest | Statement::Milestone) => {
+                            Statement::SharedInterest
+                        }
+                        _ if o.kept => Statement::SharedInterest,
+                        _ => Statement::Reassure,
+                    }
+                }
+            }
+            Personality::Pragmatist => self.weighed_statement(v, &o),
+        }
+    }
+
+    /// The pragmatist's statement: the one whose effects serve it best now. Their trust counts
+    /// for more the lower it is, calm for more near the clash line, its home front for more the
+    /// closer its leader is to falling; a fresh breach of theirs calls for a warning, not
+    /// amends, and its own caught breach for amends.
+    fn weighed_statement(&self, v: &SideView, o: &Occasion) -> Statement {
+        let trust_w = ((60.0 - o.their_trust) / 30.0).clamp(0.1, 1.5);
+        let calm_w = 0.2 + 2.0 * o.peril;
+        let danger_line = v.private.ouster_below + 12.0;
+        let home_w = 0.4 + 1.6 * ((danger_line + 10.0 - v.me.approval) / 20.0).clamp(0.0, 1.0);
+        let (weight, hawkish) = v.private.factions.iter().fold((0.0, 0.0), |(w, h), f| {
+            (w + f.weight, h + f.weight * f.hawkish)
+        });
+        let hawkish = hawkish / f32::max(weight, 1e-6) * if o.hawks_restless { 2.0 } else { 1.0 };
+        let score = |st: Statement| {
+            let (trust, tension, all, hawks) = statement_effects(st, o.likely);
+            let mut s = trust_w * trust - calm_w * tension + home_w * (all + hawks * hawkish);
+            if o.wronged && st == Statement::Warn {
+                s += 2.0;
+            }
+            if o.at_fault && st == Statement::AcknowledgeHarm {
+                s += 2.0;
+            }
+            s
+        };
+        Statement::ALL
+            .into_iter()
+            .filter(|&st| st != Statement::Milestone || o.likely)
+            .filter(|&st| st != Statement::AcknowledgeHarm || !o.wronged)
+            .max_by(|a, b| score(*a).total_cmp(&score(*b)))
+            .unwrap_or(Statement::Reassure)
     }
 
     /// A unilateral gesture, if this style makes one now (to open, or to answer theirs).

@@ -6,7 +6,8 @@ use super::search::Pool;
 use crate::sim::PublicLevel;
 use crate::sim::measures::detection;
 use crate::sim::politics::reactions_to;
-use crate::sim::scenario::{Area, MeasureDef, Side};
+use crate::sim::rules::{Seen, package_cost};
+use crate::sim::scenario::{Area, MeasureDef, Side, Term};
 use crate::sim::{Offer, SideView};
 
 /// Share of its reservation a counterpart that yields to a standstill gives up for each season
@@ -40,6 +41,36 @@ pub(super) struct Ctx {
     /// The least share of its best this side accepts now: its reservation, lowered as
     /// tension nears the clash line (where no deal means war).
     pub(super) floor: f32,
+    /// What the mediator's package on the table is worth to this side (on the scale of
+    /// `best`), when there is one this side could pay for and ratify.
+    pub(super) bridge: Option<f32>,
+}
+
+/// Most of a promise's worth a short term takes off: bounded, because weighing terms in full
+/// made hard counterparts refuse each other's packages (each tables its own promises short)
+/// and cost seasons.
+const TERM_WEIGHT: f32 = 0.3;
+
+/// Share of the worth of a promise of theirs on `term` that a reader of the fine print counts:
+/// the seasons left that it covers, against those the longest term the measure allows would
+/// cover, the shortfall counted at `TERM_WEIGHT`.
+fn term_share(v: &SideView, m: &MeasureDef, term: Term) -> f32 {
+    let left = v.rounds.saturating_sub(v.round) as f32 + 1.0;
+    // Rounds a term keeps a commitment in force, as `pick_term` reckons them.
+    let covers = |t: Term| {
+        match t {
+            Term::Sunset(n) => n as f32,
+            Term::Treaty(n) => 2.0 * n as f32,
+            Term::Pledge => left,
+        }
+        .min(left)
+    };
+    let longest = m
+        .terms
+        .iter()
+        .map(|&t| covers(t))
+        .fold(covers(term), f32::max);
+    1.0 - TERM_WEIGHT * (1.0 - covers(term) / longest.max(1e-6))
 }
 
 /// Private utility of a commitment to this side.
@@ -102,13 +133,43 @@ impl Counterpart {
             pool: Pool::home(v),
             danger_line: v.private.ouster_below + 12.0,
             floor: self.style.floor * (1.0 - PERIL_YIELD * self.peril(v, t)) * self.stall_yield(),
+            bridge: None,
         };
         if with_pool {
             let home = std::mem::take(&mut c.pool);
             c.pool = self.candidates(v, t, &c, home);
             c.best = Self::best_now(v, &c.pool);
+            c.bridge = self.bridge_worth(v, t, &c);
         }
         c
+    }
+
+    /// What the mediator's package is worth to this side, if one is on the table and this side
+    /// could pay for its part and ratify it.
+    fn bridge_worth(&self, v: &SideView, t: &PublicLevel, c: &Ctx) -> Option<f32> {
+        let b = v.bridge.as_ref()?;
+        let cost = package_cost(&Seen::new(v, t), v.side, &b.items);
+        if cost > v.private.capital + 1e-4 {
+            return None;
+        }
+        let items: Vec<(usize, Side)> = b
+            .items
+            .iter()
+            .filter_map(|it| t.measure(&it.measure).map(|(i, _)| (i, it.by)))
+            .collect();
+        let support = c.pool.support(&Self::reactions(v, t, c, &items));
+        (support >= v.private.ratify_at).then(|| self.offer_gain(v, t, c, b))
+    }
+
+    /// Share of its best this side wants now: its aspiration, drawn toward the worth of a
+    /// mediator's package on the table when that clears its reservation. A neutral proposal
+    /// in public is a point both sides can settle on without seeming to give in.
+    pub(super) fn want(&self, v: &SideView, c: &Ctx) -> f32 {
+        let a = self.aspiration(v, c.floor);
+        match c.bridge.map(|b| b / c.best) {
+            Some(b) if b > 0.0 && b >= c.floor && b < a => a - self.style.mediator_pull * (a - b),
+            _ => a,
+        }
     }
 
     /// Share of the best attainable gain wanted now.
@@ -255,13 +316,22 @@ impl Counterpart {
             .map(|((_, pf), _)| (pf.name.to_string(), pf.approval))
     }
 
-    /// This side's worth of an offer, on the scale of `Ctx::best`.
+    /// This side's worth of an offer, on the scale of `Ctx::best`. A counterpart that reads
+    /// the fine print counts a promise of theirs on a shorter term than the measure allows at
+    /// less (see `term_share`).
     pub(super) fn offer_gain(&self, v: &SideView, t: &PublicLevel, c: &Ctx, offer: &Offer) -> f32 {
         offer
             .items
             .iter()
             .filter_map(|it| t.measure(&it.measure).map(|(_, m)| (it, m)))
-            .map(|(it, m)| self.worth(v, t, c, m, it.by, it.verification))
+            .map(|(it, m)| {
+                let w = self.worth(v, t, c, m, it.by, it.verification);
+                if it.by != v.side && w > 0.0 && self.style.reads_fine_print {
+                    w * term_share(v, m, it.term)
+                } else {
+                    w
+                }
+            })
             .sum()
     }
 }
