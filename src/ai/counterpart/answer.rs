@@ -265,6 +265,9 @@ impl Counterpart {
         }
         let mut better = pick.clone();
         Self::improve(v, pool, (own0, 0.0), self.style.power, &mut better, false);
+        if let Some((p, _)) = Self::exact_package(v, pool, (own0, theirs0), self.style.power) {
+            better = p;
+        }
         let (own1, theirs1) = sums(&better);
         if theirs1 < theirs0 || own1 * theirs1 < own0 * theirs0 * 1.05 {
             return None;

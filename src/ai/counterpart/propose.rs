@@ -110,6 +110,12 @@ impl Counterpart {
         {
             Self::improve(v, pool, (target, 0.0), self.style.power, &mut b.0, false);
             b.1 = b.0.iter().map(|&j| pool.cands[j].own).sum();
+            if self.style.logrolls
+                && let Some((p, _)) = Self::exact_package(v, pool, (target, 0.0), self.style.power)
+            {
+                b.1 = p.iter().map(|&j| pool.cands[j].own).sum();
+                b.0 = p;
+            }
         }
         // Failing that, it offers the other side more next time, as far as its own aspiration
         // allows, rather than the same again.
@@ -209,6 +215,15 @@ impl Counterpart {
         let mut before = pick.clone();
         before.sort_unstable();
         let min_theirs = bar.max(0.0) * (1.0 + STEP_GAIN) + 1e-4;
+        // In a small pool the best such package is found outright, not only one step away.
+        if self.style.logrolls
+            && let Some((p, _)) =
+                Self::exact_package(v, pool, (target, min_theirs), self.style.power)
+            && p != before
+        {
+            let own = p.iter().map(|&j| pool.cands[j].own).sum();
+            return Some((p, own));
+        }
         Self::improve(
             v,
             pool,
