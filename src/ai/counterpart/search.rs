@@ -575,3 +575,64 @@ impl Counterpart {
         Some((pick, merit))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::Match;
+    use crate::sim::scenario::{AiDef, Difficulty, Personality};
+
+    /// Every package of the tutorial's opening pool, checked one by one, against the branch and
+    /// bound: none that meets its constraints has a larger product.
+    #[test]
+    fn the_exact_package_beats_every_other_package_of_a_small_pool() {
+        let mut sc = crate::level::load(std::path::Path::new("levels/tutorial.ron"))
+            .expect("tutorial loads");
+        sc.event_chance = 0.0;
+        sc.mediator = None;
+        let m = Match::new(Arc::new(sc), 11);
+        let t = m.scenario.public();
+        let v = m.view(Side::B);
+        let style =
+            crate::ai::Style::new(Personality::Pragmatist, Difficulty::Hard, &AiDef::default());
+        let cp = Counterpart::new(style, Side::B, 1);
+        let c = cp.ctx(&v, t, true);
+        let pool = &c.pool;
+        let n = pool.cands.len();
+        assert!((4..=16).contains(&n), "a small pool: {n}");
+        let (pick, merit) =
+            Counterpart::exact_package(&v, pool, (0.0, 0.0), 1.5).expect("a package");
+        let me = v.side;
+        let mut best = 0.0f32;
+        for mask in 1u32..(1 << n) {
+            let set: Vec<usize> = (0..n).filter(|j| mask & (1 << j) != 0).collect();
+            let mut spent = [0.0f32; 2];
+            let mut sums = vec![0.0f32; pool.nf];
+            let (mut own, mut theirs) = (0.0, 0.0);
+            for &j in &set {
+                let cd = &pool.cands[j];
+                spent[usize::from(cd.by != me)] += cd.cost;
+                own += cd.own;
+                theirs += cd.theirs;
+                for (s, d) in sums
+                    .iter_mut()
+                    .zip(&pool.deltas[j * pool.nf..(j + 1) * pool.nf])
+                {
+                    *s += d;
+                }
+            }
+            if set.len() > MAX_ITEMS
+                || spent[0] > v.private.capital + 1e-4
+                || spent[1] > v.them.capital + 1e-4
+                || theirs <= 0.0
+                || pool.support(&sums) < v.private.ratify_at + 3.0
+            {
+                continue;
+            }
+            best = best.max(claimed(own, 1.5) * theirs);
+        }
+        assert!(best > 0.0);
+        assert!((merit - best).abs() < 1e-5, "{merit} against {best}");
+        assert!(!pick.is_empty() && pick.len() <= MAX_ITEMS);
+    }
+}
