@@ -9,9 +9,9 @@
 
 pub use bevy_egui::egui;
 
-pub mod frame_stats;
 pub mod class;
 pub mod debrief;
+pub mod frame_stats;
 pub mod game;
 pub mod hot_reload;
 pub mod idle;
