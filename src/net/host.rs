@@ -1153,7 +1153,7 @@ fn print_codes(host: &Host, db: &Path) {
     );
     println!("Archive: {}", db.display());
     println!(
-        "Instructor code (keep it to yourself; it hands empty seats to the computer): {}",
+        "Instructor code (keep it to yourself: it opens the class console, which steers every table): {}",
         host.instructor
     );
     println!(
