@@ -424,10 +424,8 @@ fn draw(
         Some(ConsoleIntent::TakeOver(table, side)) => {
             console.client.take_over(table, side);
         }
-        Some(ConsoleIntent::Broadcast) => {
-            if console.client.broadcast(st.message.trim()) {
-                st.message.clear();
-            }
+        Some(ConsoleIntent::Broadcast) if console.client.broadcast(st.message.trim()) => {
+            st.message.clear();
         }
         Some(ConsoleIntent::Leave) => {
             commands.remove_resource::<crate::app::class::Console>();
@@ -468,7 +466,7 @@ fn draw(
                 }
             }
         }
-        None => {}
+        Some(ConsoleIntent::Broadcast) | None => {}
     }
     // Live figures (the round clocks) move once a second.
     if st.open.is_some() || tables.iter().any(|t| t.clock.is_some()) {
