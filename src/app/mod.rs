@@ -171,6 +171,13 @@ fn run_with(join: Option<class::JoinAtStart>) -> i32 {
 }
 
 /// Render one screen to a PNG.
-pub fn screenshot(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i32 {
-    screenshot::run(level, seed, rounds, screen, out)
+pub fn screenshot(
+    level: &Path,
+    seed: u64,
+    rounds: u32,
+    screen: &str,
+    side: &str,
+    out: &Path,
+) -> i32 {
+    screenshot::run(level, seed, rounds, screen, side, out)
 }

@@ -19,8 +19,28 @@ struct Job {
     done: bool,
 }
 
-/// Put a match in the state the screen should show.
-pub fn prepare(level: &Path, seed: u64, rounds: u32, screen: Page) -> Result<Option<Game>, String> {
+/// What the table should show beyond the state after the rounds played.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    /// The first thing the shown side must do.
+    Turn,
+    /// A counter-offer from the other side, waiting for an answer.
+    Counter,
+    /// The cards between the last two rounds, played again: the season card first.
+    Season,
+    /// The last season's front page arriving.
+    Front,
+}
+
+/// Put a match in the state the screen should show, for `human`'s seat.
+pub fn prepare(
+    level: &Path,
+    seed: u64,
+    rounds: u32,
+    screen: Page,
+    human: crate::sim::Side,
+    moment: Moment,
+) -> Result<Option<Game>, String> {
     if matches!(screen, Page::Title | Page::Join) {
         return Ok(None);
     }
@@ -31,7 +51,6 @@ pub fn prepare(level: &Path, seed: u64, rounds: u32, screen: Page) -> Result<Opt
         seed,
         mode: Mode::Watch,
     });
-    let human = crate::sim::Side::A;
     if screen == Page::Debrief {
         g.auto_play(u32::MAX);
     } else {
@@ -40,12 +59,16 @@ pub fn prepare(level: &Path, seed: u64, rounds: u32, screen: Page) -> Result<Opt
         let mut guard = 0;
         while !g.is_over() && guard < 1000 {
             guard += 1;
-            if g.table()
+            let needed = g
+                .table()
                 .expect("a local match")
                 .needs()
                 .iter()
-                .any(|(s, _)| *s == human)
-            {
+                .any(|(s, _)| *s == human);
+            let view = g.table().expect("a local match").view(human);
+            let countered =
+                view.answers.is_some() && view.pending.as_ref().is_some_and(|(s, _)| *s != human);
+            if needed && (moment != Moment::Counter || countered) {
                 break;
             }
             if !g.ai_step() {
@@ -67,23 +90,37 @@ pub fn prepare(level: &Path, seed: u64, rounds: u32, screen: Page) -> Result<Opt
 }
 
 /// Run the screenshot job; returns the exit code.
-pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i32 {
+pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, side: &str, out: &Path) -> i32 {
     let screen_name = screen;
+    let human = match side {
+        "a" | "A" => crate::sim::Side::A,
+        "b" | "B" => crate::sim::Side::B,
+        other => {
+            eprintln!("unknown side '{other}': use a or b");
+            return 2;
+        }
+    };
+    let moment = match screen {
+        "counter" => Moment::Counter,
+        "season" => Moment::Season,
+        "front" => Moment::Front,
+        _ => Moment::Turn,
+    };
     let screen = match screen {
         "title" => Page::Title,
         "briefing" => Page::Briefing,
-        "table" => Page::Table,
+        "table" | "counter" | "season" | "front" => Page::Table,
         "debrief" | "ending" => Page::Debrief,
         "handover" => Page::Handover,
         "join" => Page::Join,
         other => {
             eprintln!(
-                "unknown screen '{other}': use title, join, briefing, handover, table, ending or debrief"
+                "unknown screen '{other}': use title, join, briefing, handover, table, counter, season, front, ending or debrief"
             );
             return 2;
         }
     };
-    let game = match prepare(level, seed, rounds, screen) {
+    let game = match prepare(level, seed, rounds, screen, human, moment) {
         Ok(g) => g,
         Err(e) => {
             eprintln!("{e}");
@@ -141,7 +178,33 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i3
         );
     }
     if let Some(g) = game {
+        if matches!(moment, Moment::Season | Moment::Front) {
+            app.insert_resource(crate::app::scene::show::ShowFrom(
+                g.round().saturating_sub(1),
+            ));
+        }
         app.insert_resource(g);
+    }
+    // The front page comes after the season's other cards: pass them by.
+    if moment == Moment::Front {
+        app.add_systems(
+            Update,
+            |mut show: ResMut<crate::app::scene::show::Show>,
+             game: Option<Res<Game>>,
+             time: Res<Time<Real>>| {
+                let Some(g) = game else {
+                    return;
+                };
+                let now = time.elapsed_secs_f64();
+                if show
+                    .queued(g.viewer)
+                    .front()
+                    .is_some_and(|c| !matches!(c, crate::app::scene::show::Card::Front(_)))
+                {
+                    show.dismiss(g.viewer, now);
+                }
+            },
+        );
     }
     let code = match app.run() {
         AppExit::Success => 0,
