@@ -226,10 +226,21 @@ fn colour_blind(settings: &Option<Res<Settings>>) -> bool {
     settings.as_ref().is_some_and(|s| s.colour_blind)
 }
 
-/// The colour of every material of the scene now, sorted: what a test compares between
-/// palettes.
+/// The leaders the scene stands now: each one's state, and whether it shakes or topples.
+pub fn drawn_leaders(world: &mut World) -> Vec<(Side, bool, bool)> {
+    let mut q = world.query::<(&LeaderOf, Has<Shake>, Has<Topple>)>();
+    let mut out: Vec<(Side, bool, bool)> = q
+        .iter(world)
+        .map(|(l, shake, topple)| (l.side, shake, topple))
+        .collect();
+    out.sort_by_key(|(s, shake, topple)| (s.idx(), *shake, *topple));
+    out
+}
+
+/// The colour of every 2D material drawn now (the scene's), sorted: what a test compares
+/// between palettes.
 pub fn drawn_colours(world: &mut World) -> Vec<[u8; 4]> {
-    let mut q = world.query_filtered::<&MeshMaterial2d<ColorMaterial>, With<SceneItem>>();
+    let mut q = world.query::<&MeshMaterial2d<ColorMaterial>>();
     let handles: Vec<Handle<ColorMaterial>> = q.iter(world).map(|m| m.0.clone()).collect();
     let mats = world.resource::<Assets<ColorMaterial>>();
     let mut out: Vec<[u8; 4]> = handles
@@ -583,6 +594,15 @@ fn spawn_leader(
         .id()
 }
 
+/// What animating a leader reads and moves.
+type LeaderParts<'a> = (
+    Entity,
+    &'a LeaderOf,
+    &'a mut Transform,
+    Option<&'a Shake>,
+    Option<&'a Topple>,
+);
+
 /// Seconds a leader near a fall shakes after each move.
 const SHAKE_SECS: f64 = 1.6;
 /// Seconds a fallen leader takes to topple.
@@ -592,13 +612,7 @@ const TOPPLE_SECS: f64 = 1.2;
 /// while one moves.
 fn animate_leaders(
     mut commands: Commands,
-    mut q: Query<(
-        Entity,
-        &LeaderOf,
-        &mut Transform,
-        Option<&Shake>,
-        Option<&Topple>,
-    )>,
+    mut q: Query<LeaderParts>,
     time: Res<Time<Real>>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
 ) {

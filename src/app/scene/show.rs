@@ -268,7 +268,7 @@ fn draw(
                 .order(egui::Order::Foreground)
                 .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
                 .show(ctx, |ui| {
-                    ui.multiply_opacity(progress.min(1.0).max(0.2));
+                    ui.multiply_opacity(progress.clamp(0.2, 1.0));
                     egui::Frame::popup(ui.style())
                         .fill(pal.card)
                         .inner_margin(egui::Margin::same(16))
@@ -299,17 +299,18 @@ fn draw(
 
 /// Dim the table under a card, and catch its clicks.
 fn backdrop(ctx: &egui::Context, screen: egui::Rect, progress: f32) {
-    egui::Area::new(egui::Id::new("between-rounds-backdrop"))
+    let id = egui::Id::new("between-rounds-backdrop");
+    ctx.layer_painter(egui::LayerId::new(egui::Order::Middle, id))
+        .rect_filled(
+            screen,
+            0.0,
+            egui::Color32::from_black_alpha((150.0 * progress.clamp(0.0, 1.0)) as u8),
+        );
+    egui::Area::new(id)
         .order(egui::Order::Middle)
         .fixed_pos(screen.min)
-        .sense(egui::Sense::click())
         .show(ctx, |ui| {
-            let (r, _) = ui.allocate_exact_size(screen.size(), egui::Sense::click());
-            ui.painter().rect_filled(
-                r,
-                0.0,
-                egui::Color32::from_black_alpha((150.0 * progress.clamp(0.0, 1.0)) as u8),
-            );
+            ui.allocate_exact_size(screen.size(), egui::Sense::click());
         });
 }
 

@@ -95,7 +95,7 @@ pub fn wire(level: &PublicLevel, log: &[Logged]) -> Vec<String> {
         })
         .collect();
     // Newest round first, each round's stories in print order.
-    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out.sort_by_key(|l| std::cmp::Reverse(l.0));
     out.into_iter().map(|(_, t)| t).take(8).collect()
 }
 
@@ -104,9 +104,10 @@ const TICKER_SPEED: f64 = 70.0;
 /// Seconds the wire rests before and after its one pass.
 const TICKER_REST: f64 = 1.5;
 
-/// The wire in one line. When new stories come in and the line is longer than the column, it
-/// scrolls through once and comes back to rest on the newest story: frames are asked for only
-/// during that pass, so an idle table stays asleep. The whole wire is on hover.
+/// The wire in one line. When new stories come in while it is on screen and the line is longer
+/// than the column, it scrolls through once and comes back to rest on the newest story: frames
+/// are asked for only during that pass, so an idle table stays asleep. The wire a page opens
+/// on is already read (it rests). The whole wire is on hover.
 pub fn ticker(ui: &mut Ui, pal: &Palette, items: &[String]) {
     if items.is_empty() {
         return;
@@ -130,8 +131,9 @@ pub fn ticker(ui: &mut Ui, pal: &Palette, items: &[String]) {
     let id = ui.id().with("ticker");
     let now = ui.input(|i| i.time);
     let key = egui::Id::new(&text);
+    // When these stories came in; never, for the wire the ticker first shows.
     let start = ui.data_mut(|d| {
-        let e = d.get_temp_mut_or_insert_with(id, || (key, now));
+        let e = d.get_temp_mut_or_insert_with(id, || (key, f64::NEG_INFINITY));
         if e.0 != key {
             *e = (key, now);
         }
