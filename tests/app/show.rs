@@ -451,3 +451,62 @@ fn the_scene_takes_the_colour_blind_palette() {
     app.update();
     assert_eq!(detente::app::scene::drawn_colours(app.world_mut()), plain);
 }
+
+#[test]
+fn a_card_between_rounds_dims_the_table_and_holds_its_keys() {
+    use detente::app::scene::show::between_rounds;
+    let mut app = show_app(watch(load("levels/river_accord.ron"), 3, Side::A));
+    play_until(&mut app, "a season card", |q| {
+        q.iter().any(|c| matches!(c, Card::Season(_)))
+    });
+    let g = app.world().resource::<Game>();
+    let (view, level) = (g.view(), g.level().clone());
+    let card = app
+        .world()
+        .resource::<Show>()
+        .queued(Side::A)
+        .iter()
+        .find(|c| matches!(c, Card::Season(_)))
+        .unwrap()
+        .clone();
+    let ctx = egui::Context::default();
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
+    let frame = |t: f64, events: Vec<egui::Event>| {
+        let input = egui::RawInput {
+            time: Some(t),
+            screen_rect: Some(screen),
+            events,
+            ..Default::default()
+        };
+        let mut seen_below = (false, false);
+        let mut out = ctx.run_ui(input, |ui| {
+            seen_below.0 = between_rounds(ui.ctx(), &Palette::default(), &level, &view, &card, 1.0);
+            // What the table, drawn after the card, would see of the keys.
+            seen_below.1 = ui.input(|i| i.key_pressed(egui::Key::A));
+        });
+        let shapes = std::mem::take(&mut out.shapes);
+        out.drop_without_applying_deltas();
+        (shapes, seen_below)
+    };
+    let key = |k| egui::Event::Key {
+        key: k,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::NONE,
+    };
+    let _ = frame(0.0, Vec::new());
+    let (out, _) = frame(0.1, Vec::new());
+    let dimmed = out.iter().any(|c| match &c.shape {
+        egui::Shape::Rect(r) => {
+            r.rect.contains_rect(screen) && r.fill.a() >= 100 && r.fill.r() == 0
+        }
+        _ => false,
+    });
+    assert!(dimmed, "a dark veil over the whole table");
+    // A table key does nothing under the card; Space closes it.
+    let (_, (closed, table_saw_a)) = frame(0.2, vec![key(egui::Key::A)]);
+    assert!(!closed && !table_saw_a);
+    let (_, (closed, _)) = frame(0.3, vec![key(egui::Key::Space)]);
+    assert!(closed);
+}

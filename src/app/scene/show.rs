@@ -261,32 +261,8 @@ fn draw(
                 Phase::Arriving(f) => f,
                 _ => 1.0,
             };
-            backdrop(ctx, screen, progress);
             let view = g.view();
-            let mut done = false;
-            egui::Area::new(egui::Id::new("between-rounds"))
-                .order(egui::Order::Foreground)
-                .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
-                .show(ctx, |ui| {
-                    ui.multiply_opacity(progress.clamp(0.2, 1.0));
-                    egui::Frame::popup(ui.style())
-                        .fill(pal.card)
-                        .inner_margin(egui::Margin::same(16))
-                        .show(ui, |ui| {
-                            ui.set_width(560.0_f32.min(screen.width() - 40.0));
-                            done = match card {
-                                Card::Season(s) => season_ui(ui, &pal, level, &view, s),
-                                Card::Fall(f) => fall_ui(ui, &pal, level, side, f, progress),
-                                Card::Front(_) => true,
-                            };
-                        });
-                });
-            // The card holds the keys: the table under it must not act on them.
-            ctx.input_mut(|i| {
-                i.events
-                    .retain(|e| !matches!(e, egui::Event::Key { .. } | egui::Event::Text(_)))
-            });
-            if done {
+            if between_rounds(ctx, &pal, level, &view, card, progress) {
                 show.dismiss(side, now);
             }
         }
@@ -297,15 +273,52 @@ fn draw(
     Ok(())
 }
 
-/// Dim the table under a card, and catch its clicks.
-fn backdrop(ctx: &egui::Context, screen: egui::Rect, progress: f32) {
+/// A card between rounds over the dimmed table, `progress` 0 to 1 as it comes in; true when
+/// the player dismisses it. The card holds the keys: the table under it sees none this frame.
+pub fn between_rounds(
+    ctx: &egui::Context,
+    pal: &Palette,
+    level: &crate::sim::PublicLevel,
+    view: &crate::sim::SideView,
+    card: &Card,
+    progress: f32,
+) -> bool {
+    let screen = ctx.content_rect();
+    backdrop(ctx, screen);
+    let mut done = false;
+    egui::Area::new(egui::Id::new("between-rounds"))
+        .order(egui::Order::Foreground)
+        .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+        .show(ctx, |ui| {
+            // The veil goes on the card's own layer, under the card.
+            ui.painter().with_clip_rect(screen).rect_filled(
+                screen,
+                0.0,
+                egui::Color32::from_black_alpha((200.0 * progress.clamp(0.0, 1.0)) as u8),
+            );
+            ui.multiply_opacity(progress.clamp(0.2, 1.0));
+            egui::Frame::popup(ui.style())
+                .fill(pal.card)
+                .inner_margin(egui::Margin::same(16))
+                .show(ui, |ui| {
+                    ui.set_width(560.0_f32.min(screen.width() - 40.0));
+                    done = match card {
+                        Card::Season(s) => season_ui(ui, pal, level, view, s),
+                        Card::Fall(f) => fall_ui(ui, pal, level, view.side, f, progress),
+                        Card::Front(_) => true,
+                    };
+                });
+        });
+    ctx.input_mut(|i| {
+        i.events
+            .retain(|e| !matches!(e, egui::Event::Key { .. } | egui::Event::Text(_)))
+    });
+    done
+}
+
+/// Catch the clicks meant for the table under a card.
+fn backdrop(ctx: &egui::Context, screen: egui::Rect) {
     let id = egui::Id::new("between-rounds-backdrop");
-    ctx.layer_painter(egui::LayerId::new(egui::Order::Middle, id))
-        .rect_filled(
-            screen,
-            0.0,
-            egui::Color32::from_black_alpha((150.0 * progress.clamp(0.0, 1.0)) as u8),
-        );
     egui::Area::new(id)
         .order(egui::Order::Middle)
         .fixed_pos(screen.min)
