@@ -510,3 +510,35 @@ fn a_card_between_rounds_dims_the_table_and_holds_its_keys() {
     let (_, (closed, _)) = frame(0.3, vec![key(egui::Key::Space)]);
     assert!(closed);
 }
+
+#[test]
+fn the_title_shows_the_map_of_the_chosen_level_and_a_match_its_own() {
+    use detente::app::scene::drawn_level;
+    use detente::app::screens::{Levels, title::load_levels};
+    let mut app = headless_app(None);
+    app.add_plugins(bevy::asset::AssetPlugin::default())
+        .init_asset::<Mesh>()
+        .init_asset::<ColorMaterial>();
+    detente::app::scene::follow_plugin(&mut app);
+    let levels = load_levels(Path::new("levels"));
+    let hash = |i: usize| levels[i].result.as_ref().unwrap().public().hash.clone();
+    assert!(levels.len() >= 2 && hash(0) != hash(1));
+    app.world_mut().insert_resource(Levels(levels.clone()));
+    app.world_mut().resource_mut::<TitleState>().selected = Some(0);
+    app.update();
+    assert_eq!(drawn_level(app.world()), (hash(0), false));
+    // ↓ to another level: its map replaces the first.
+    app.world_mut().resource_mut::<TitleState>().selected = Some(1);
+    app.update();
+    assert_eq!(drawn_level(app.world()), (hash(1), false));
+    // A match on the level chosen before draws its own map, for the match.
+    let sc = levels[0].result.as_ref().unwrap().clone();
+    app.world_mut().insert_resource(Game::new(&Setup {
+        level_file: levels[0].path.clone(),
+        scenario: sc,
+        seed: 1,
+        mode: Mode::Watch,
+    }));
+    app.update();
+    assert_eq!(drawn_level(app.world()), (hash(0), true));
+}

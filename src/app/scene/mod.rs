@@ -12,7 +12,7 @@ pub mod show;
 pub mod symbols;
 
 use super::game::Game;
-use super::screens::Step;
+use super::screens::{Levels, Screen, Step, TitleState};
 use super::settings::Settings;
 use crate::sim::map::{self, MapDef, MeasureIcon, Point, WaterKind};
 use crate::sim::{PublicLevel, Side};
@@ -122,6 +122,8 @@ struct Drawn {
     leaders: [Option<(Figure, Entity)>; 2],
     /// The palette the scene was drawn in.
     colour_blind: bool,
+    /// Drawn for a match (else behind the title).
+    for_match: bool,
 }
 
 /// The scene: its image and camera at start-up, then the map of each match and its symbols.
@@ -226,6 +228,13 @@ fn colour_blind(settings: &Option<Res<Settings>>) -> bool {
     settings.as_ref().is_some_and(|s| s.colour_blind)
 }
 
+/// The hash of the level whose map the scene holds now, and whether it was drawn for a match
+/// (else behind the title).
+pub fn drawn_level(world: &World) -> (String, bool) {
+    let d = world.resource::<Drawn>();
+    (d.level.clone(), d.for_match)
+}
+
 /// The leaders the scene stands now: each one's state, and whether it shakes or topples.
 pub fn drawn_leaders(world: &mut World) -> Vec<(Side, bool, bool)> {
     let mut q = world.query::<(&LeaderOf, Has<Shake>, Has<Topple>)>();
@@ -253,7 +262,23 @@ pub fn drawn_colours(world: &mut World) -> Vec<[u8; 4]> {
     out
 }
 
-/// Draw the level's map when a match on another level is up.
+/// The level chosen on the title screen, while the title is up and no match is.
+fn title_level<'a>(
+    screen: &Option<Res<State<Screen>>>,
+    title: &'a Option<Res<TitleState>>,
+    levels: &'a Option<Res<Levels>>,
+) -> Option<&'a PublicLevel> {
+    if !screen.as_ref().is_some_and(|s| *s.get() == Screen::Title) {
+        return None;
+    }
+    let i = title.as_ref()?.selected?;
+    let sc = levels.as_ref()?.0.get(i)?.result.as_ref().ok()?;
+    Some(sc.public())
+}
+
+/// Draw the map of the match's level when a match is up (a new match redraws even on the
+/// same level: its commitments are not the last one's), or behind the title the map of the
+/// level chosen there.
 #[allow(clippy::too_many_arguments)]
 fn build_map(
     mut commands: Commands,
@@ -263,16 +288,35 @@ fn build_map(
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<ColorMaterial>>,
     settings: Option<Res<Settings>>,
+    (screen, title, levels): (
+        Option<Res<State<Screen>>>,
+        Option<Res<TitleState>>,
+        Option<Res<Levels>>,
+    ),
 ) {
-    let Some(game) = game else {
-        return;
-    };
-    let level = game.level().clone();
     let cb = colour_blind(&settings);
-    // A new match redraws even on the same level: its commitments are not the last one's.
-    if drawn.level == level.hash && !game.is_added() && drawn.colour_blind == cb {
-        return;
-    }
+    let (level, tension): (std::sync::Arc<PublicLevel>, f32) = match &game {
+        Some(game) => {
+            let level = game.level();
+            if drawn.level == level.hash
+                && drawn.for_match
+                && !game.is_added()
+                && drawn.colour_blind == cb
+            {
+                return;
+            }
+            (level.clone(), game.view().tension)
+        }
+        None => {
+            let Some(level) = title_level(&screen, &title, &levels) else {
+                return;
+            };
+            if drawn.level == level.hash && !drawn.for_match && drawn.colour_blind == cb {
+                return;
+            }
+            (std::sync::Arc::new(level.clone()), level.start.tension)
+        }
+    };
     let col = Colours::new(cb);
     for e in &items {
         commands.entity(e).despawn();
@@ -280,6 +324,7 @@ fn build_map(
     *drawn = Drawn {
         level: level.hash.clone(),
         colour_blind: cb,
+        for_match: game.is_some(),
         ..default()
     };
     let m = &level.map;
@@ -318,11 +363,10 @@ fn build_map(
         );
     }
     if m.border.len() >= 2 {
-        let view = game.view();
-        let colour = border_colour(&col, view.tension, level.end.clash_at);
+        let colour = border_colour(&col, tension, level.end.clash_at);
         let mat = shape(&mut commands, line_mesh(&m.border, 0.5), colour, 2.0);
         drawn.border = Some(mat);
-        drawn.tension = view.tension;
+        drawn.tension = tension;
     }
     for p in &m.places {
         let (r, colour) = match p.kind {
@@ -851,13 +895,18 @@ fn animate(
     }
 }
 
-/// The scene's camera draws only while the table is up.
+/// The scene's camera draws only while the table or the title is up.
 fn camera_on(
     step: Option<Res<State<Step>>>,
+    screen: Option<Res<State<Screen>>>,
     game: Option<Res<Game>>,
     mut cams: Query<&mut Camera, With<MapCamera>>,
 ) {
-    let on = game.is_some() && step.is_some_and(|s| *s.get() == Step::Table);
+    let on = if game.is_some() {
+        step.is_some_and(|s| *s.get() == Step::Table)
+    } else {
+        screen.is_some_and(|s| *s.get() == Screen::Title)
+    };
     for mut c in &mut cams {
         if c.is_active != on {
             c.is_active = on;
@@ -965,6 +1014,26 @@ fn line_mesh(pts: &[Point], width: f32) -> Mesh {
     mesh.insert_attribute(Mesh::ATTRIBUTE_POSITION, positions);
     mesh.insert_indices(Indices::U32(indices));
     mesh
+}
+
+/// The scene's image behind the whole of `ui`, as large as it fits at the map's proportions:
+/// behind the title's choices.
+pub fn backdrop(ui: &bevy_egui::egui::Ui, texture: bevy_egui::egui::TextureId) {
+    use bevy_egui::egui::{Color32, Rect, pos2, vec2};
+    let rect = ui.max_rect();
+    let (w, h) = IMAGE_SIZE;
+    let aspect = w as f32 / h as f32;
+    let size = if rect.width() / rect.height() > aspect {
+        vec2(rect.height() * aspect, rect.height())
+    } else {
+        vec2(rect.width(), rect.width() / aspect)
+    };
+    ui.painter().image(
+        texture,
+        Rect::from_center_size(rect.center(), size),
+        Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
+        Color32::WHITE,
+    );
 }
 
 /// Where a map point falls in a rectangle that shows the whole map at its own proportions.
