@@ -262,6 +262,13 @@ pub fn drawn_colours(world: &mut World) -> Vec<[u8; 4]> {
     out
 }
 
+/// What says which level the title has chosen.
+type TitleChoice<'w> = (
+    Option<Res<'w, State<Screen>>>,
+    Option<Res<'w, TitleState>>,
+    Option<Res<'w, Levels>>,
+);
+
 /// The level chosen on the title screen, while the title is up and no match is.
 fn title_level<'a>(
     screen: &Option<Res<State<Screen>>>,
@@ -288,11 +295,7 @@ fn build_map(
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<ColorMaterial>>,
     settings: Option<Res<Settings>>,
-    (screen, title, levels): (
-        Option<Res<State<Screen>>>,
-        Option<Res<TitleState>>,
-        Option<Res<Levels>>,
-    ),
+    (screen, title, levels): TitleChoice,
 ) {
     let cb = colour_blind(&settings);
     let (level, tension): (std::sync::Arc<PublicLevel>, f32) = match &game {
