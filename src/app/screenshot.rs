@@ -219,16 +219,44 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, side: &str, out: 
     }
 }
 
+/// With `DETENTE_FRAME_TIMES` set, the times between frames from the first second on, and
+/// the capture waits until the sixth second (a front page's whole stay).
+#[derive(Default)]
+struct FrameTimes(Vec<f64>);
+
+/// Seconds after the start the frame times are read from and to.
+const MEASURE: (f64, f64) = (1.0, 6.0);
+
+/// p50, p95 and the largest of `ms`, in milliseconds.
+fn percentiles(ms: &mut [f64]) -> (f64, f64, f64) {
+    ms.sort_by(f64::total_cmp);
+    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.95), ms[ms.len() - 1])
+}
+
 fn capture(
     mut commands: Commands,
     mut job: ResMut<Job>,
     time: Res<Time<Real>>,
     mut exit: MessageWriter<AppExit>,
+    mut times: Local<FrameTimes>,
 ) {
     job.frames += 1;
     let now = time.elapsed_secs_f64();
     let started = *job.started.get_or_insert(now);
+    let measuring = std::env::var_os("DETENTE_FRAME_TIMES").is_some();
+    if measuring && !job.requested && now - started >= MEASURE.0 {
+        times.0.push(time.delta_secs_f64() * 1000.0);
+    }
     if job.done {
+        if measuring && !times.0.is_empty() {
+            let n = times.0.len();
+            let (p50, p95, max) = percentiles(&mut times.0);
+            println!(
+                "frames {n} over {:.0} s: p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms",
+                MEASURE.1 - MEASURE.0
+            );
+        }
         exit.write(AppExit::Success);
         return;
     }
@@ -237,7 +265,8 @@ fn capture(
         exit.write(AppExit::error());
         return;
     }
-    if !job.requested && job.frames >= 12 && now - started >= 2.5 {
+    let wait = if measuring { MEASURE.1 } else { 2.5 };
+    if !job.requested && job.frames >= 12 && now - started >= wait {
         job.requested = true;
         let path = job.out.clone();
         commands

@@ -1019,9 +1019,9 @@ fn line_mesh(pts: &[Point], width: f32) -> Mesh {
     mesh
 }
 
-/// The scene's image behind the whole of `ui`, as large as it fits at the map's proportions:
-/// behind the title's choices.
-pub fn backdrop(ui: &bevy_egui::egui::Ui, texture: bevy_egui::egui::TextureId) {
+/// The scene's image behind the whole of `ui`, as large as it fits at the map's proportions,
+/// with the names of `map`'s places: behind the title's choices.
+pub fn backdrop(ui: &bevy_egui::egui::Ui, texture: bevy_egui::egui::TextureId, map: &MapDef) {
     use bevy_egui::egui::{Color32, Rect, pos2, vec2};
     let rect = ui.max_rect();
     let (w, h) = IMAGE_SIZE;
@@ -1031,12 +1031,14 @@ pub fn backdrop(ui: &bevy_egui::egui::Ui, texture: bevy_egui::egui::TextureId) {
     } else {
         vec2(rect.width(), rect.width() / aspect)
     };
+    let at = Rect::from_center_size(rect.center(), size);
     ui.painter().image(
         texture,
-        Rect::from_center_size(rect.center(), size),
+        at,
         Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
         Color32::WHITE,
     );
+    labels(ui, at, map);
 }
 
 /// Where a map point falls in a rectangle that shows the whole map at its own proportions.

@@ -479,8 +479,12 @@ fn draw(
     map: Option<bevy::prelude::Res<crate::app::scene::MapImage>>,
 ) -> bevy::prelude::Result {
     let mut root = super::root_ui(contexts.ctx_mut()?);
-    if let Some(map) = map {
-        crate::app::scene::backdrop(&root, map.texture);
+    let chosen = st
+        .selected
+        .and_then(|i| levels.0.get(i))
+        .and_then(|l| l.result.as_ref().ok());
+    if let (Some(map), Some(sc)) = (map, chosen) {
+        crate::app::scene::backdrop(&root, map.texture, &sc.public().map);
     }
     let settings = *out.settings;
     let intents = super::title_page(
