@@ -73,7 +73,13 @@ pub fn ui_plugin(app: &mut App) {
             ..default()
         })
         .add_systems(Startup, |mut commands: Commands| {
-            commands.spawn((Camera2d, bevy_egui::PrimaryEguiContext));
+            // egui smooths its own edges: multisampling the whole window would only cost a
+            // software renderer time.
+            commands.spawn((
+                Camera2d,
+                bevy_egui::PrimaryEguiContext,
+                bevy::render::view::Msaa::Off,
+            ));
         })
         .add_systems(
             Update,

@@ -898,21 +898,48 @@ fn animate(
     }
 }
 
-/// The scene's camera draws only while the table or the title is up.
+/// A shape of the scene that appeared or moved this frame.
+type Moved = (With<Mesh2d>, Or<(Changed<Transform>, Added<Mesh2d>)>);
+
+/// Frames the scene's camera keeps drawing after a change: new meshes and materials may need
+/// a frame or two before the renderer has them.
+const SETTLE_FRAMES: u32 = 3;
+
+/// The scene's camera draws only while the table or the title is up, and then only on frames
+/// after something in the scene changed: its image keeps the last picture, and a software
+/// renderer spends most of a frame on it.
+#[allow(clippy::too_many_arguments)]
 fn camera_on(
     step: Option<Res<State<Step>>>,
     screen: Option<Res<State<Screen>>>,
     game: Option<Res<Game>>,
     mut cams: Query<&mut Camera, With<MapCamera>>,
+    drawn: Res<Drawn>,
+    moved: Query<(), Moved>,
+    mut gone: RemovedComponents<Mesh2d>,
+    mut recoloured: MessageReader<AssetEvent<ColorMaterial>>,
+    mut left: Local<u32>,
+    mut was_on: Local<bool>,
 ) {
     let on = if game.is_some() {
         step.is_some_and(|s| *s.get() == Step::Table)
     } else {
         screen.is_some_and(|s| *s.get() == Screen::Title)
     };
+    let changed = drawn.is_changed()
+        || !moved.is_empty()
+        || gone.read().count() > 0
+        || recoloured.read().count() > 0
+        || (on && !*was_on);
+    *was_on = on;
+    if changed {
+        *left = SETTLE_FRAMES;
+    }
+    let active = on && *left > 0;
+    *left = left.saturating_sub(1);
     for mut c in &mut cams {
-        if c.is_active != on {
-            c.is_active = on;
+        if c.is_active != active {
+            c.is_active = active;
         }
     }
 }
