@@ -234,7 +234,11 @@ fn the_wire_scrolls_once_through_new_stories_and_then_rests() {
     // asking for frames (egui asks once more after the last frame that asked).
     let long: Vec<String> = items.iter().cycle().take(4).cloned().collect();
     let mut more = long.clone();
-    more.insert(0, "Fresh news from the river".into());
+    more.insert(
+        0,
+        "Fresh news from the river: both states agree to reopen the old ferry crossing at the delta"
+            .into(),
+    );
     let frames = ticker_frames(&[
         (&long, 0.0),
         (&long, 1.0),
@@ -253,6 +257,11 @@ fn the_wire_scrolls_once_through_new_stories_and_then_rests() {
         "it scrolls: {frames:?}"
     );
     assert!(!frames[7] && !frames[8], "then rests: {frames:?}");
+    // Stories already read never move again, whatever comes after them.
+    let mut older = more.clone();
+    older.push("An old story from another season".into());
+    let frames = ticker_frames(&[(&more, 0.0), (&more, 1.0), (&older, 2.0), (&older, 3.0)]);
+    assert_eq!(frames[2..], [false, false]);
     // New stories that fit the column never move.
     let short = vec!["Talks".to_string()];
     let shorter = vec!["Talks resume".to_string()];

@@ -104,15 +104,17 @@ const TICKER_SPEED: f64 = 70.0;
 /// Seconds the wire rests before and after its one pass.
 const TICKER_REST: f64 = 1.5;
 
-/// The wire in one line. When new stories come in while it is on screen and the line is longer
-/// than the column, it scrolls through once and comes back to rest on the newest story: frames
-/// are asked for only during that pass, so an idle table stays asleep. The wire a page opens
-/// on is already read (it rests). The whole wire is on hover.
+/// The wire in one line, newest first. When new stories come in while it is on screen and they
+/// run past the column, it scrolls once as far as the last new story's end and comes back to
+/// rest on the newest: frames are asked for only during that pass, so an idle table stays
+/// asleep. Older stories and the wire a page opens on are already read (no pass). The whole
+/// wire is on hover.
 pub fn ticker(ui: &mut Ui, pal: &Palette, items: &[String]) {
     if items.is_empty() {
         return;
     }
-    let text = items.join("   ·   ");
+    const SEP: &str = "   ·   ";
+    let text = items.join(SEP);
     let font = egui::FontId::proportional(12.5);
     let text_colour = ui.visuals().text_color();
     let galley = ui
@@ -131,17 +133,27 @@ pub fn ticker(ui: &mut Ui, pal: &Palette, items: &[String]) {
     let id = ui.id().with("ticker");
     let now = ui.input(|i| i.time);
     let key = egui::Id::new(&text);
-    // When these stories came in; never, for the wire the ticker first shows.
-    let start = ui.data_mut(|d| {
-        let e = d.get_temp_mut_or_insert_with(id, || (key, f64::NEG_INFINITY));
+    // When these stories came in (never, for the wire the ticker first shows), and how many of
+    // them, at the head of the line, are new.
+    let (start, fresh) = ui.data_mut(|d| {
+        let e = d.get_temp_mut_or_insert_with(id, || (key, f64::NEG_INFINITY, 0, items.to_vec()));
         if e.0 != key {
-            *e = (key, now);
+            let fresh = items.iter().take_while(|i| !e.3.contains(i)).count();
+            *e = (key, now, fresh, items.to_vec());
         }
-        e.1
+        (e.1, e.2)
     });
     let tag_w = tag.size().x + 10.0;
     let room = rect.width() - tag_w - 4.0;
-    let overflow = (galley.size().x - room).max(0.0) as f64;
+    let new_end = if fresh == 0 {
+        0.0
+    } else {
+        ui.painter()
+            .layout_no_wrap(items[..fresh].join(SEP), font.clone(), text_colour)
+            .size()
+            .x
+    };
+    let overflow = (new_end.min(galley.size().x) - room).max(0.0) as f64;
     let offset = if overflow > 0.0 {
         let t = now - start;
         let pass = overflow / TICKER_SPEED;
