@@ -120,9 +120,14 @@ pub enum Command {
         /// Rounds to play AI against AI first.
         #[arg(long, default_value_t = 0)]
         rounds: u32,
-        /// title, join, briefing, handover, table, ending or debrief.
+        /// title, join, briefing, handover, table, counter (a counter-offer to answer),
+        /// season (the card between rounds), front (the season's front page arriving),
+        /// ending or debrief.
         #[arg(long, default_value = "table")]
         screen: String,
+        /// The state whose screen is shown: a or b.
+        #[arg(long, default_value = "a")]
+        side: String,
         #[arg(long)]
         out: PathBuf,
     },
@@ -306,8 +311,9 @@ pub fn run(cli: Cli) -> i32 {
             seed,
             rounds,
             screen,
+            side,
             out,
-        }) => Ok(screenshot(&level, seed, rounds, &screen, &out)),
+        }) => Ok(screenshot(&level, seed, rounds, &screen, &side, &out)),
         Some(Command::Join { address, code } | Command::Console { address, code }) => {
             Ok(join(&address, &code))
         }
@@ -584,13 +590,14 @@ fn screenshot(
     seed: u64,
     rounds: u32,
     screen: &str,
+    side: &str,
     out: &std::path::Path,
 ) -> i32 {
-    crate::app::screenshot(level, seed, rounds, screen, out)
+    crate::app::screenshot(level, seed, rounds, screen, side, out)
 }
 
 #[cfg(not(feature = "gui"))]
-fn screenshot(_: &std::path::Path, _: u64, _: u32, _: &str, _: &std::path::Path) -> i32 {
+fn screenshot(_: &std::path::Path, _: u64, _: u32, _: &str, _: &str, _: &std::path::Path) -> i32 {
     window()
 }
 

@@ -18,6 +18,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+#[path = "app/show.rs"]
+mod show;
+
 fn tutorial() -> Arc<Scenario> {
     Arc::new(detente::level::load(Path::new("levels/tutorial.ron")).expect("tutorial loads"))
 }

@@ -74,7 +74,13 @@ pub fn ui_plugin(app: &mut App) {
             ..default()
         })
         .add_systems(Startup, |mut commands: Commands| {
-            commands.spawn((Camera2d, bevy_egui::PrimaryEguiContext));
+            // egui smooths its own edges: multisampling the whole window would only cost a
+            // software renderer time.
+            commands.spawn((
+                Camera2d,
+                bevy_egui::PrimaryEguiContext,
+                bevy::render::view::Msaa::Off,
+            ));
         })
         .add_systems(
             Update,
@@ -173,6 +179,13 @@ fn run_with(join: Option<class::JoinAtStart>) -> i32 {
 }
 
 /// Render one screen to a PNG.
-pub fn screenshot(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i32 {
-    screenshot::run(level, seed, rounds, screen, out)
+pub fn screenshot(
+    level: &Path,
+    seed: u64,
+    rounds: u32,
+    screen: &str,
+    side: &str,
+    out: &Path,
+) -> i32 {
+    screenshot::run(level, seed, rounds, screen, side, out)
 }

@@ -19,8 +19,28 @@ struct Job {
     done: bool,
 }
 
-/// Put a match in the state the screen should show.
-pub fn prepare(level: &Path, seed: u64, rounds: u32, screen: Page) -> Result<Option<Game>, String> {
+/// What the table should show beyond the state after the rounds played.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    /// The first thing the shown side must do.
+    Turn,
+    /// A counter-offer from the other side, waiting for an answer.
+    Counter,
+    /// The cards between the last two rounds, played again: the season card first.
+    Season,
+    /// The last season's front page arriving.
+    Front,
+}
+
+/// Put a match in the state the screen should show, for `human`'s seat.
+pub fn prepare(
+    level: &Path,
+    seed: u64,
+    rounds: u32,
+    screen: Page,
+    human: crate::sim::Side,
+    moment: Moment,
+) -> Result<Option<Game>, String> {
     if matches!(screen, Page::Title | Page::Join | Page::Console) {
         return Ok(None);
     }
@@ -31,7 +51,6 @@ pub fn prepare(level: &Path, seed: u64, rounds: u32, screen: Page) -> Result<Opt
         seed,
         mode: Mode::Watch,
     });
-    let human = crate::sim::Side::A;
     if screen == Page::Debrief {
         g.auto_play(u32::MAX);
     } else {
@@ -40,12 +59,16 @@ pub fn prepare(level: &Path, seed: u64, rounds: u32, screen: Page) -> Result<Opt
         let mut guard = 0;
         while !g.is_over() && guard < 1000 {
             guard += 1;
-            if g.table()
+            let needed = g
+                .table()
                 .expect("a local match")
                 .needs()
                 .iter()
-                .any(|(s, _)| *s == human)
-            {
+                .any(|(s, _)| *s == human);
+            let view = g.table().expect("a local match").view(human);
+            let countered =
+                view.answers.is_some() && view.pending.as_ref().is_some_and(|(s, _)| *s != human);
+            if needed && (moment != Moment::Counter || countered) {
                 break;
             }
             if !g.ai_step() {
@@ -124,24 +147,38 @@ fn class_at_play(
 }
 
 /// Run the screenshot job; returns the exit code.
-pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i32 {
+pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, side: &str, out: &Path) -> i32 {
     let screen_name = screen;
+    let human = match side {
+        "a" | "A" => crate::sim::Side::A,
+        "b" | "B" => crate::sim::Side::B,
+        other => {
+            eprintln!("unknown side '{other}': use a or b");
+            return 2;
+        }
+    };
+    let moment = match screen {
+        "counter" => Moment::Counter,
+        "season" => Moment::Season,
+        "front" => Moment::Front,
+        _ => Moment::Turn,
+    };
     let screen = match screen {
         "title" => Page::Title,
         "briefing" => Page::Briefing,
-        "table" => Page::Table,
+        "table" | "counter" | "season" | "front" => Page::Table,
         "debrief" | "ending" => Page::Debrief,
         "handover" => Page::Handover,
         "join" => Page::Join,
         "console" | "console-table" => Page::Console,
         other => {
             eprintln!(
-                "unknown screen '{other}': use title, join, console, console-table, briefing, handover, table, ending or debrief"
+                "unknown screen '{other}': use title, join, console, console-table, briefing, handover, table, counter, season, front, ending or debrief"
             );
             return 2;
         }
     };
-    let game = match prepare(level, seed, rounds, screen) {
+    let game = match prepare(level, seed, rounds, screen, human, moment) {
         Ok(g) => g,
         Err(e) => {
             eprintln!("{e}");
@@ -199,6 +236,11 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i3
         );
     }
     if let Some(g) = game {
+        if matches!(moment, Moment::Season | Moment::Front) {
+            app.insert_resource(crate::app::scene::show::ShowFrom(
+                g.round().saturating_sub(1),
+            ));
+        }
         app.insert_resource(g);
     }
     if screen == Page::Console {
@@ -218,6 +260,27 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i3
             });
         }
     }
+    // The front page comes after the season's other cards: pass them by.
+    if moment == Moment::Front {
+        app.add_systems(
+            Update,
+            |mut show: ResMut<crate::app::scene::show::Show>,
+             game: Option<Res<Game>>,
+             time: Res<Time<Real>>| {
+                let Some(g) = game else {
+                    return;
+                };
+                let now = time.elapsed_secs_f64();
+                if show
+                    .queued(g.viewer)
+                    .front()
+                    .is_some_and(|c| !matches!(c, crate::app::scene::show::Card::Front(_)))
+                {
+                    show.dismiss(g.viewer, now);
+                }
+            },
+        );
+    }
     let code = match app.run() {
         AppExit::Success => 0,
         AppExit::Error(c) => c.get() as i32,
@@ -231,16 +294,44 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, out: &Path) -> i3
     }
 }
 
+/// With `DETENTE_FRAME_TIMES` set, the times between frames from the first second on, and
+/// the capture waits until the sixth second (a front page's whole stay).
+#[derive(Default)]
+struct FrameTimes(Vec<f64>);
+
+/// Seconds after the start the frame times are read from and to.
+const MEASURE: (f64, f64) = (1.0, 6.0);
+
+/// p50, p95 and the largest of `ms`, in milliseconds.
+fn percentiles(ms: &mut [f64]) -> (f64, f64, f64) {
+    ms.sort_by(f64::total_cmp);
+    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.95), ms[ms.len() - 1])
+}
+
 fn capture(
     mut commands: Commands,
     mut job: ResMut<Job>,
     time: Res<Time<Real>>,
     mut exit: MessageWriter<AppExit>,
+    mut times: Local<FrameTimes>,
 ) {
     job.frames += 1;
     let now = time.elapsed_secs_f64();
     let started = *job.started.get_or_insert(now);
+    let measuring = std::env::var_os("DETENTE_FRAME_TIMES").is_some();
+    if measuring && !job.requested && now - started >= MEASURE.0 {
+        times.0.push(time.delta_secs_f64() * 1000.0);
+    }
     if job.done {
+        if measuring && !times.0.is_empty() {
+            let n = times.0.len();
+            let (p50, p95, max) = percentiles(&mut times.0);
+            println!(
+                "frames {n} over {:.0} s: p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms",
+                MEASURE.1 - MEASURE.0
+            );
+        }
         exit.write(AppExit::Success);
         return;
     }
@@ -249,7 +340,8 @@ fn capture(
         exit.write(AppExit::error());
         return;
     }
-    if !job.requested && job.frames >= 12 && now - started >= 2.5 {
+    let wait = if measuring { MEASURE.1 } else { 2.5 };
+    if !job.requested && job.frames >= 12 && now - started >= wait {
         job.requested = true;
         let path = job.out.clone();
         commands

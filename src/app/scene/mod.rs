@@ -7,10 +7,13 @@
 //! The scene follows the viewer's view only ([`symbols::symbols`]), so at one screen it never
 //! shows what belongs to the other side.
 
+pub mod colours;
+pub mod show;
 pub mod symbols;
 
 use super::game::Game;
-use super::screens::Step;
+use super::screens::{Levels, Screen, Step, TitleState};
+use super::settings::Settings;
 use crate::sim::map::{self, MapDef, MeasureIcon, Point, WaterKind};
 use crate::sim::{PublicLevel, Side};
 use bevy::asset::RenderAssetUsages;
@@ -23,7 +26,8 @@ use bevy::render::render_resource::{
     Extent3d, TextureDescriptor, TextureDimension, TextureFormat, TextureUsages,
 };
 use bevy_egui::{EguiTextureHandle, EguiUserTextures};
-use symbols::Symbol;
+use colours::{Colours, Rgb};
+use symbols::{Figure, Symbol};
 
 /// The scene's image, in pixels: the map's 100 x 60 units at ten pixels each.
 pub const IMAGE_SIZE: (u32, u32) = (1000, 600);
@@ -54,6 +58,28 @@ struct SymbolOf {
 /// A soldier's mark on the border.
 #[derive(Component)]
 struct Troop;
+
+/// A state's leader, standing by its capital (feet at the entity's origin).
+#[derive(Component)]
+pub struct LeaderOf {
+    pub side: Side,
+    /// The lean at rest, in radians.
+    tilt: f32,
+    /// The child that carries the figure's size (the entity itself grows in and topples).
+    stature: Entity,
+}
+
+/// A burst of shaking: a leader near a fall, each time the match moves.
+#[derive(Component)]
+pub struct Shake {
+    start: f64,
+}
+
+/// A fallen leader toppling off the map.
+#[derive(Component)]
+struct Topple {
+    start: f64,
+}
 
 /// A faction's crowd (its people are its children).
 #[derive(Component)]
@@ -92,19 +118,29 @@ struct Drawn {
     tension: f32,
     /// The crowds as drawn, to redraw only those that changed.
     crowds: HashMap<(Side, usize), (symbols::Crowd, Entity)>,
+    /// The leaders as drawn, state A then B.
+    leaders: [Option<(Figure, Entity)>; 2],
+    /// The palette the scene was drawn in.
+    colour_blind: bool,
+    /// Drawn for a match (else behind the title).
+    for_match: bool,
 }
 
 /// The scene: its image and camera at start-up, then the map of each match and its symbols.
 pub fn plugin(app: &mut App) {
     app.add_systems(Startup, setup);
     follow_plugin(app);
+    show::draw_plugin(app);
 }
 
 /// The map of each match and its symbols, without the image and camera (which need a
 /// renderer): what tests run headless.
 pub fn follow_plugin(app: &mut App) {
-    app.init_resource::<Drawn>()
-        .add_systems(Update, (build_map, follow_view, animate, camera_on).chain());
+    app.init_resource::<Drawn>().add_systems(
+        Update,
+        (build_map, follow_view, animate, animate_leaders, camera_on).chain(),
+    );
+    show::plugin(app);
 }
 
 /// The commitments the scene draws now, by id, and whether each is marked caught broken.
@@ -174,31 +210,82 @@ fn world((x, y): Point) -> Vec2 {
     Vec2::new((x - map::WIDTH / 2.0) * PX, (y - map::HEIGHT / 2.0) * PX)
 }
 
-/// The colour of a state's symbols and land.
-fn side_colour(side: Side) -> Color {
-    match side {
-        Side::A => Color::srgb(0.27, 0.55, 0.85),
-        Side::B => Color::srgb(0.90, 0.60, 0.20),
-    }
+/// A colour of the scene's palette for Bevy.
+fn rgb(c: Rgb) -> Color {
+    Color::srgb_u8(c[0], c[1], c[2])
 }
 
-fn land_colour(side: Side) -> Color {
-    match side {
-        Side::A => Color::srgb(0.29, 0.36, 0.30),
-        Side::B => Color::srgb(0.38, 0.35, 0.27),
-    }
-}
-
-/// The border's colour for a tension: pale when calm, red near a clash.
-fn border_colour(tension: f32, clash_at: f32) -> Color {
+/// The border's colour for a tension: pale when calm, the alarm colour near a clash.
+fn border_colour(col: &Colours, tension: f32, clash_at: f32) -> Color {
     let t = (tension / clash_at.max(1.0)).clamp(0.0, 1.0);
-    let calm = Vec3::new(0.85, 0.85, 0.80);
-    let alarm = Vec3::new(0.95, 0.15, 0.12);
-    let c = calm.lerp(alarm, t * t);
+    let v = |c: Rgb| Vec3::new(c[0] as f32, c[1] as f32, c[2] as f32) / 255.0;
+    let c = v(col.border_calm).lerp(v(col.border_alarm), t * t);
     Color::srgb(c.x, c.y, c.z)
 }
 
-/// Draw the level's map when a match on another level is up.
+/// Whether the settings ask for the colour-blind-safe palette.
+fn colour_blind(settings: &Option<Res<Settings>>) -> bool {
+    settings.as_ref().is_some_and(|s| s.colour_blind)
+}
+
+/// The hash of the level whose map the scene holds now, and whether it was drawn for a match
+/// (else behind the title).
+pub fn drawn_level(world: &World) -> (String, bool) {
+    let d = world.resource::<Drawn>();
+    (d.level.clone(), d.for_match)
+}
+
+/// The leaders the scene stands now: each one's state, and whether it shakes or topples.
+pub fn drawn_leaders(world: &mut World) -> Vec<(Side, bool, bool)> {
+    let mut q = world.query::<(&LeaderOf, Has<Shake>, Has<Topple>)>();
+    let mut out: Vec<(Side, bool, bool)> = q
+        .iter(world)
+        .map(|(l, shake, topple)| (l.side, shake, topple))
+        .collect();
+    out.sort_by_key(|(s, shake, topple)| (s.idx(), *shake, *topple));
+    out
+}
+
+/// The colour of every 2D material drawn now (the scene's), sorted: what a test compares
+/// between palettes.
+pub fn drawn_colours(world: &mut World) -> Vec<[u8; 4]> {
+    let mut q = world.query::<&MeshMaterial2d<ColorMaterial>>();
+    let handles: Vec<Handle<ColorMaterial>> = q.iter(world).map(|m| m.0.clone()).collect();
+    let mats = world.resource::<Assets<ColorMaterial>>();
+    let mut out: Vec<[u8; 4]> = handles
+        .iter()
+        .filter_map(|h| mats.get(h))
+        .map(|m| m.color.to_srgba().to_u8_array())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// What says which level the title has chosen.
+type TitleChoice<'w> = (
+    Option<Res<'w, State<Screen>>>,
+    Option<Res<'w, TitleState>>,
+    Option<Res<'w, Levels>>,
+);
+
+/// The level chosen on the title screen, while the title is up and no match is.
+fn title_level<'a>(
+    screen: &Option<Res<State<Screen>>>,
+    title: &'a Option<Res<TitleState>>,
+    levels: &'a Option<Res<Levels>>,
+) -> Option<&'a PublicLevel> {
+    if !screen.as_ref().is_some_and(|s| *s.get() == Screen::Title) {
+        return None;
+    }
+    let i = title.as_ref()?.selected?;
+    let sc = levels.as_ref()?.0.get(i)?.result.as_ref().ok()?;
+    Some(sc.public())
+}
+
+/// Draw the map of the match's level when a match is up (a new match redraws even on the
+/// same level: its commitments are not the last one's), or behind the title the map of the
+/// level chosen there.
 #[allow(clippy::too_many_arguments)]
 fn build_map(
     mut commands: Commands,
@@ -207,20 +294,40 @@ fn build_map(
     items: Query<Entity, With<SceneItem>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<ColorMaterial>>,
+    settings: Option<Res<Settings>>,
+    (screen, title, levels): TitleChoice,
 ) {
-    let Some(game) = game else {
-        return;
+    let cb = colour_blind(&settings);
+    let (level, tension): (std::sync::Arc<PublicLevel>, f32) = match &game {
+        Some(game) => {
+            let level = game.level();
+            if drawn.level == level.hash
+                && drawn.for_match
+                && !game.is_added()
+                && drawn.colour_blind == cb
+            {
+                return;
+            }
+            (level.clone(), game.view().tension)
+        }
+        None => {
+            let Some(level) = title_level(&screen, &title, &levels) else {
+                return;
+            };
+            if drawn.level == level.hash && !drawn.for_match && drawn.colour_blind == cb {
+                return;
+            }
+            (std::sync::Arc::new(level.clone()), level.start.tension)
+        }
     };
-    let level = game.level().clone();
-    // A new match redraws even on the same level: its commitments are not the last one's.
-    if drawn.level == level.hash && !game.is_added() {
-        return;
-    }
+    let col = Colours::new(cb);
     for e in &items {
         commands.entity(e).despawn();
     }
     *drawn = Drawn {
         level: level.hash.clone(),
+        colour_blind: cb,
+        for_match: game.is_some(),
         ..default()
     };
     let m = &level.map;
@@ -240,12 +347,12 @@ fn build_map(
         shape(
             &mut commands,
             fill_mesh(m.territory(s)),
-            land_colour(s),
+            rgb(col.land[s.idx()]),
             0.0,
         );
     }
     for w in &m.water {
-        let colour = Color::srgb(0.22, 0.42, 0.60);
+        let colour = rgb(col.water);
         let mesh = if w.kind == WaterKind::River {
             line_mesh(&w.points, 0.8)
         } else {
@@ -259,11 +366,10 @@ fn build_map(
         );
     }
     if m.border.len() >= 2 {
-        let view = game.view();
-        let colour = border_colour(view.tension, level.end.clash_at);
+        let colour = border_colour(&col, tension, level.end.clash_at);
         let mat = shape(&mut commands, line_mesh(&m.border, 0.5), colour, 2.0);
         drawn.border = Some(mat);
-        drawn.tension = view.tension;
+        drawn.tension = tension;
     }
     for p in &m.places {
         let (r, colour) = match p.kind {
@@ -293,13 +399,16 @@ fn follow_view(
     mut materials: ResMut<Assets<ColorMaterial>>,
     time: Res<Time<Real>>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+    settings: Option<Res<Settings>>,
+    mut leaders: Query<&mut LeaderOf>,
 ) {
     let Some(game) = game else {
         return;
     };
-    if !game.is_changed() {
+    if !game.is_changed() && !drawn.is_changed() {
         return;
     }
+    let col = Colours::new(colour_blind(&settings));
     let level = game.level().clone();
     let view = game.view();
     let now = time.elapsed_secs_f64();
@@ -332,18 +441,18 @@ fn follow_view(
                         kind: PulseKind::Caught,
                         start: now,
                     });
-                    spawn_broken_mark(&mut commands, e, &mut meshes, &mut materials, &layer);
+                    spawn_broken_mark(&mut commands, e, &mut meshes, &mut materials, &layer, &col);
                     changed = true;
                 }
             }
             None => {
-                let e = spawn_symbol(&mut commands, s, &mut meshes, &mut materials, &layer);
+                let e = spawn_symbol(&mut commands, s, &mut meshes, &mut materials, &layer, &col);
                 commands.entity(e).insert(Pulse {
                     kind: PulseKind::Appear,
                     start: now,
                 });
                 if s.broken {
-                    spawn_broken_mark(&mut commands, e, &mut meshes, &mut materials, &layer);
+                    spawn_broken_mark(&mut commands, e, &mut meshes, &mut materials, &layer, &col);
                 }
                 drawn.symbols.insert(s.id, e);
                 changed = true;
@@ -355,7 +464,7 @@ fn follow_view(
         && let Some(mat) = drawn.border.clone()
         && let Some(mut m) = materials.get_mut(&mat)
     {
-        m.color = border_colour(view.tension, level.end.clash_at);
+        m.color = border_colour(&col, view.tension, level.end.clash_at);
         drawn.tension = view.tension;
         changed = true;
     }
@@ -383,7 +492,7 @@ fn follow_view(
         if let Some((_, e)) = drawn.crowds.remove(&key) {
             commands.entity(e).despawn();
         }
-        let e = spawn_crowd(&mut commands, &c, &mut meshes, &mut materials, &layer);
+        let e = spawn_crowd(&mut commands, &c, &mut meshes, &mut materials, &layer, &col);
         commands.entity(e).insert(Pulse {
             kind: PulseKind::Appear,
             start: now,
@@ -391,7 +500,198 @@ fn follow_view(
         drawn.crowds.insert(key, (c, e));
         changed = true;
     }
+    for f in symbols::figures(&view, &level) {
+        let i = f.side.idx();
+        match drawn.leaders[i].take() {
+            // The same leader: lean as approval says, and shake again if near a fall.
+            Some((old, e)) if old.name == f.name => {
+                if old != f
+                    && let Ok(mut l) = leaders.get_mut(e)
+                {
+                    l.tilt = lean(&level, &f);
+                    commands
+                        .entity(l.stature)
+                        .insert(Transform::from_scale(Vec3::splat(f.scale)));
+                    changed = true;
+                }
+                if f.shaky {
+                    commands.entity(e).insert(Shake { start: now });
+                    changed = true;
+                }
+                drawn.leaders[i] = Some((f, e));
+            }
+            // A new leader: the old one topples, the new one rises.
+            other => {
+                if let Some((_, e)) = other {
+                    commands.entity(e).insert(Topple { start: now });
+                }
+                let e = spawn_leader(
+                    &mut commands,
+                    &level,
+                    &f,
+                    &mut meshes,
+                    &mut materials,
+                    &layer,
+                    &col,
+                );
+                commands.entity(e).insert(Pulse {
+                    kind: PulseKind::Appear,
+                    start: now,
+                });
+                if f.shaky {
+                    commands.entity(e).insert(Shake { start: now });
+                }
+                drawn.leaders[i] = Some((f, e));
+                changed = true;
+            }
+        }
+    }
     if changed {
+        redraw.write(bevy::window::RequestRedraw);
+    }
+}
+
+/// The lean of a figure, away from the border.
+fn lean(level: &PublicLevel, f: &Figure) -> f32 {
+    let away = if level.map.capital(f.side).0 < level.map.along_border(0.5).0 {
+        1.0
+    } else {
+        -1.0
+    };
+    f.tilt * away
+}
+
+/// A leader: a standing figure in the state's colour on a dark outline, feet at `f.at`.
+fn spawn_leader(
+    commands: &mut Commands,
+    level: &PublicLevel,
+    f: &Figure,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<ColorMaterial>,
+    layer: &RenderLayers,
+    col: &Colours,
+) -> Entity {
+    let at = world(f.at);
+    let fill = materials.add(rgb(col.side[f.side.idx()]));
+    let dark = materials.add(Color::srgba(0.04, 0.04, 0.05, 0.8));
+    let mut part = |commands: &mut Commands,
+                    mesh: Mesh,
+                    mat: &Handle<ColorMaterial>,
+                    x: f32,
+                    y: f32,
+                    z: f32| {
+        commands
+            .spawn((
+                Mesh2d(meshes.add(mesh)),
+                MeshMaterial2d(mat.clone()),
+                Transform::from_xyz(x * PX, y * PX, z),
+                layer.clone(),
+            ))
+            .id()
+    };
+    let parts = [
+        part(
+            commands,
+            Rectangle::new(2.0 * PX, 3.8 * PX).into(),
+            &dark,
+            0.0,
+            1.9,
+            -0.1,
+        ),
+        part(
+            commands,
+            Circle::new(1.25 * PX).into(),
+            &dark,
+            0.0,
+            4.4,
+            -0.1,
+        ),
+        part(
+            commands,
+            Rectangle::new(1.4 * PX, 3.2 * PX).into(),
+            &fill,
+            0.0,
+            1.9,
+            0.0,
+        ),
+        part(commands, Circle::new(0.9 * PX).into(), &fill, 0.0, 4.4, 0.0),
+    ];
+    let stature = commands
+        .spawn((
+            Transform::from_scale(Vec3::splat(f.scale)),
+            Visibility::default(),
+            layer.clone(),
+        ))
+        .add_children(&parts)
+        .id();
+    commands
+        .spawn((
+            Transform::from_xyz(at.x, at.y, 3.6)
+                .with_rotation(Quat::from_rotation_z(lean(level, f))),
+            Visibility::default(),
+            layer.clone(),
+            SceneItem,
+            LeaderOf {
+                side: f.side,
+                tilt: lean(level, f),
+                stature,
+            },
+        ))
+        .add_child(stature)
+        .id()
+}
+
+/// What animating a leader reads and moves.
+type LeaderParts<'a> = (
+    Entity,
+    &'a LeaderOf,
+    &'a mut Transform,
+    Option<&'a Shake>,
+    Option<&'a Topple>,
+);
+
+/// Seconds a leader near a fall shakes after each move.
+const SHAKE_SECS: f64 = 1.6;
+/// Seconds a fallen leader takes to topple.
+const TOPPLE_SECS: f64 = 1.2;
+
+/// Lean the leaders, shake those near a fall and topple the fallen, asking for frames only
+/// while one moves.
+fn animate_leaders(
+    mut commands: Commands,
+    mut q: Query<LeaderParts>,
+    time: Res<Time<Real>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    let now = time.elapsed_secs_f64();
+    let mut running = false;
+    for (e, l, mut tf, shake, topple) in &mut q {
+        let mut angle = l.tilt;
+        if let Some(s) = shake {
+            let f = (now - s.start) / SHAKE_SECS;
+            if f < 1.0 {
+                angle += 0.2 * ((now - s.start) * 28.0).sin() as f32 * (1.0 - f as f32);
+                running = true;
+            } else {
+                commands.entity(e).remove::<Shake>();
+            }
+        }
+        if let Some(t) = topple {
+            let f = ((now - t.start) / TOPPLE_SECS) as f32;
+            if f >= 1.0 {
+                commands.entity(e).despawn();
+                continue;
+            }
+            let side = if l.tilt < 0.0 { -1.0 } else { 1.0 };
+            angle = l.tilt + side * 1.5 * f * f;
+            running = true;
+        }
+        let want = Quat::from_rotation_z(angle);
+        if tf.rotation != want {
+            tf.rotation = want;
+        }
+    }
+    if running {
         redraw.write(bevy::window::RequestRedraw);
     }
 }
@@ -403,12 +703,13 @@ fn spawn_crowd(
     meshes: &mut Assets<Mesh>,
     materials: &mut Assets<ColorMaterial>,
     layer: &RenderLayers,
+    col: &Colours,
 ) -> Entity {
-    let colour = match c.mood {
-        symbols::Mood::Cheering => Color::srgb(0.45, 0.80, 0.45),
-        symbols::Mood::Calm => Color::srgb(0.80, 0.80, 0.75),
-        symbols::Mood::Protesting => Color::srgb(0.90, 0.30, 0.25),
-    };
+    let colour = rgb(match c.mood {
+        symbols::Mood::Cheering => col.cheering,
+        symbols::Mood::Calm => col.calm,
+        symbols::Mood::Protesting => col.protesting,
+    });
     let at = world(c.at);
     let head = meshes.add(Circle::new(0.8 * PX));
     let mat = materials.add(colour);
@@ -423,12 +724,12 @@ fn spawn_crowd(
         .id();
     for k in 0..c.size {
         // Two rows, the front one lower.
-        let (col, row) = ((k % 3) as f32, (k / 3) as f32);
+        let (x, row) = ((k % 3) as f32, (k / 3) as f32);
         let person = commands
             .spawn((
                 Mesh2d(head.clone()),
                 MeshMaterial2d(mat.clone()),
-                Transform::from_xyz((col - 1.0) * 1.8 * PX, row * 1.7 * PX, 0.0),
+                Transform::from_xyz((x - 1.0) * 1.8 * PX, row * 1.7 * PX, 0.0),
                 layer.clone(),
             ))
             .id();
@@ -444,8 +745,9 @@ fn spawn_symbol(
     meshes: &mut Assets<Mesh>,
     materials: &mut Assets<ColorMaterial>,
     layer: &RenderLayers,
+    col: &Colours,
 ) -> Entity {
-    let colour = side_colour(s.by);
+    let colour = rgb(col.side[s.by.idx()]);
     let at = world(s.at);
     let r = 2.3 * PX;
     let mesh: Mesh = match s.icon {
@@ -511,8 +813,9 @@ fn spawn_broken_mark(
     meshes: &mut Assets<Mesh>,
     materials: &mut Assets<ColorMaterial>,
     layer: &RenderLayers,
+    col: &Colours,
 ) {
-    let red = materials.add(Color::srgb(0.95, 0.12, 0.10));
+    let red = materials.add(rgb(col.broken));
     for angle in [0.785f32, -0.785] {
         let bar = commands
             .spawn((
@@ -595,16 +898,48 @@ fn animate(
     }
 }
 
-/// The scene's camera draws only while the table is up.
+/// A shape of the scene that appeared or moved this frame.
+type Moved = (With<Mesh2d>, Or<(Changed<Transform>, Added<Mesh2d>)>);
+
+/// Frames the scene's camera keeps drawing after a change: new meshes and materials may need
+/// a frame or two before the renderer has them.
+const SETTLE_FRAMES: u32 = 3;
+
+/// The scene's camera draws only while the table or the title is up, and then only on frames
+/// after something in the scene changed: its image keeps the last picture, and a software
+/// renderer spends most of a frame on it.
+#[allow(clippy::too_many_arguments)]
 fn camera_on(
     step: Option<Res<State<Step>>>,
+    screen: Option<Res<State<Screen>>>,
     game: Option<Res<Game>>,
     mut cams: Query<&mut Camera, With<MapCamera>>,
+    drawn: Res<Drawn>,
+    moved: Query<(), Moved>,
+    mut gone: RemovedComponents<Mesh2d>,
+    mut recoloured: MessageReader<AssetEvent<ColorMaterial>>,
+    mut left: Local<u32>,
+    mut was_on: Local<bool>,
 ) {
-    let on = game.is_some() && step.is_some_and(|s| *s.get() == Step::Table);
+    let on = if game.is_some() {
+        step.is_some_and(|s| *s.get() == Step::Table)
+    } else {
+        screen.is_some_and(|s| *s.get() == Screen::Title)
+    };
+    let changed = drawn.is_changed()
+        || !moved.is_empty()
+        || gone.read().count() > 0
+        || recoloured.read().count() > 0
+        || (on && !*was_on);
+    *was_on = on;
+    if changed {
+        *left = SETTLE_FRAMES;
+    }
+    let active = on && *left > 0;
+    *left = left.saturating_sub(1);
     for mut c in &mut cams {
-        if c.is_active != on {
-            c.is_active = on;
+        if c.is_active != active {
+            c.is_active = active;
         }
     }
 }
@@ -709,6 +1044,28 @@ fn line_mesh(pts: &[Point], width: f32) -> Mesh {
     mesh.insert_attribute(Mesh::ATTRIBUTE_POSITION, positions);
     mesh.insert_indices(Indices::U32(indices));
     mesh
+}
+
+/// The scene's image behind the whole of `ui`, as large as it fits at the map's proportions,
+/// with the names of `map`'s places: behind the title's choices.
+pub fn backdrop(ui: &bevy_egui::egui::Ui, texture: bevy_egui::egui::TextureId, map: &MapDef) {
+    use bevy_egui::egui::{Color32, Rect, pos2, vec2};
+    let rect = ui.max_rect();
+    let (w, h) = IMAGE_SIZE;
+    let aspect = w as f32 / h as f32;
+    let size = if rect.width() / rect.height() > aspect {
+        vec2(rect.height() * aspect, rect.height())
+    } else {
+        vec2(rect.width(), rect.width() / aspect)
+    };
+    let at = Rect::from_center_size(rect.center(), size);
+    ui.painter().image(
+        texture,
+        at,
+        Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
+        Color32::WHITE,
+    );
+    labels(ui, at, map);
 }
 
 /// Where a map point falls in a rectangle that shows the whole map at its own proportions.

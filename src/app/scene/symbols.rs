@@ -141,3 +141,54 @@ pub fn crowds(view: &SideView, level: &PublicLevel) -> Vec<Crowd> {
     }
     out
 }
+
+/// How near its own ouster line (in points of approval) the viewer's leader starts to shake.
+pub const SHAKY_MARGIN: f32 = 8.0;
+/// The other state's ouster line is its own secret: its leader shakes when its public approval
+/// falls under this, which anyone may see.
+pub const SHAKY_PUBLIC: f32 = 30.0;
+
+/// A state's leader on the map: standing by the capital, taller and straighter the more the
+/// public approves, shaking near a fall.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub side: Side,
+    pub name: String,
+    /// Where the figure's feet are.
+    pub at: Point,
+    /// 0.7 (no approval) to 1.3 (full approval).
+    pub scale: f32,
+    /// How far the figure leans, in radians: none from half approval up, 0.5 at none.
+    pub tilt: f32,
+    pub shaky: bool,
+}
+
+/// Both leaders as the viewer may see them: public approval, and the viewer's own ouster line
+/// for the viewer's leader only.
+pub fn figures(view: &SideView, level: &PublicLevel) -> Vec<Figure> {
+    Side::BOTH
+        .into_iter()
+        .map(|side| {
+            let public = if side == view.side {
+                &view.me
+            } else {
+                &view.them
+            };
+            let a = public.approval.clamp(0.0, 100.0);
+            let shaky = if side == view.side {
+                a < view.private.ouster_below + SHAKY_MARGIN
+            } else {
+                a < SHAKY_PUBLIC
+            };
+            let (x, y) = level.map.capital(side);
+            Figure {
+                side,
+                name: public.leader.clone(),
+                at: (x, y + 1.5),
+                scale: 0.7 + 0.6 * a / 100.0,
+                tilt: ((50.0 - a) / 100.0).max(0.0),
+                shaky,
+            }
+        })
+        .collect()
+}

@@ -192,7 +192,12 @@ pub fn title_ui(
         }
         ui.add_space(4.0);
     });
-    egui::CentralPanel::default().show(ui, |ui| {
+    // Translucent, so the chosen level's map shows behind the choices.
+    let veil = ui.visuals().panel_fill;
+    let veil = egui::Color32::from_rgba_unmultiplied(veil.r(), veil.g(), veil.b(), 205);
+    egui::CentralPanel::default()
+        .frame(egui::Frame::central_panel(ui.style()).fill(veil))
+        .show(ui, |ui| {
         // At a large interface scale the page scrolls.
         egui::ScrollArea::vertical().id_salt("title-page").show(ui, |ui| {
         if let Some(n) = notice {
@@ -471,8 +476,16 @@ fn draw(
     notice: bevy::prelude::Res<super::Notice>,
     mut st: bevy::prelude::ResMut<TitleState>,
     mut out: super::Outbox,
+    map: Option<bevy::prelude::Res<crate::app::scene::MapImage>>,
 ) -> bevy::prelude::Result {
     let mut root = super::root_ui(contexts.ctx_mut()?);
+    let chosen = st
+        .selected
+        .and_then(|i| levels.0.get(i))
+        .and_then(|l| l.result.as_ref().ok());
+    if let (Some(map), Some(sc)) = (map, chosen) {
+        crate::app::scene::backdrop(&root, map.texture, &sc.public().map);
+    }
     let settings = *out.settings;
     let intents = super::title_page(
         &mut root,

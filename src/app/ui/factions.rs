@@ -33,7 +33,7 @@ pub fn home_fronts(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView
                 "Weighted approval of your factions. A deal ratifies at {:.0}% or more (white mark); below {:.0}% your leader falls.",
                 view.private.ratify_at, view.private.ouster_below
             )),
-            label_width: Some(132.0),
+            label_width: Some(126.0),
         },
     );
     for (i, f) in view.me.factions.iter().enumerate() {
@@ -54,7 +54,7 @@ pub fn home_fronts(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView
                 width: 66.0,
                 mark: None,
                 hover: def.map(|f| faction_detail(f, total)),
-                label_width: Some(132.0),
+                label_width: Some(126.0),
             },
         );
     }
@@ -81,7 +81,7 @@ pub fn home_fronts(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView
             width: 66.0,
             mark: None,
             hover: Some("Public polling of the other government.".into()),
-            label_width: Some(132.0),
+            label_width: Some(126.0),
         },
     );
     for (i, f) in view.them.factions.iter().enumerate() {
@@ -101,7 +101,7 @@ pub fn home_fronts(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView
                 width: 66.0,
                 mark: None,
                 hover: None,
-                label_width: Some(132.0),
+                label_width: Some(126.0),
             },
         );
     }

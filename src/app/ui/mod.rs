@@ -8,6 +8,8 @@ pub mod factions;
 pub mod meters;
 pub mod news;
 pub mod offer;
+pub mod press;
+pub mod season;
 pub mod summary;
 
 /// The number keys 1–9, for choosing the n-th item of a list.
@@ -62,6 +64,11 @@ impl Palette {
                 flash: Color32::from_rgb(255, 240, 160),
             }
         }
+    }
+
+    /// Whether this is the colour-blind-safe palette.
+    pub fn colour_blind(&self) -> bool {
+        *self == Palette::new(true)
     }
 
     /// Colour for a change where up is good (`up_good`) or bad.
@@ -188,15 +195,57 @@ pub fn key_name(key: egui::Key) -> &'static str {
     }
 }
 
+/// The display face's family: mastheads and the titles of the cards between rounds.
+pub fn display_family() -> egui::FontFamily {
+    egui::FontFamily::Name("display".into())
+}
+
+/// A font of the display face, or of the text face where the display face is not loaded
+/// (a bare context in tests): asking egui for a family it lacks would panic.
+pub fn display_font(ctx: &egui::Context, size: f32) -> egui::FontId {
+    let family = display_family();
+    if ctx.fonts(|f| f.definitions().families.contains_key(&family)) {
+        egui::FontId::new(size, family)
+    } else {
+        egui::FontId::proportional(size)
+    }
+}
+
+/// The game's fonts, built into the program (see `assets/LICENSES.md`): Noto Sans for text
+/// (every accent of the European languages), Noto Serif Display for mastheads, Phosphor for
+/// icons, and egui's own faces behind them for arrows and symbols.
+pub fn fonts() -> egui::FontDefinitions {
+    use crate::app::egui::FontFamily::Proportional;
+    use std::sync::Arc;
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        "text".into(),
+        Arc::new(egui::FontData::from_static(include_bytes!(
+            "../../../assets/fonts/NotoSans-Regular.ttf"
+        ))),
+    );
+    fonts.font_data.insert(
+        "display".into(),
+        Arc::new(egui::FontData::from_static(include_bytes!(
+            "../../../assets/fonts/NotoSerifDisplay-Bold.ttf"
+        ))),
+    );
+    if let Some(fam) = fonts.families.get_mut(&Proportional) {
+        fam.insert(0, "text".into());
+        // Arrows and triangles (→ ▲ ▼) come from Hack.
+        fam.push("Hack".into());
+    }
+    egui_phosphor::add_to_fonts(&mut fonts, egui_phosphor::Variant::Regular);
+    let mut display = vec!["display".to_string()];
+    display.extend(fonts.families[&Proportional].iter().cloned());
+    fonts.families.insert(display_family(), display);
+    fonts
+}
+
 /// Set readable sizes for a 1280x800 window.
 pub fn apply_style(ctx: &egui::Context) {
     use crate::app::egui::{FontFamily::Proportional, FontId, TextStyle};
-    // Arrows and triangles (→ ▲ ▼) are missing from the proportional fonts: fall back on Hack.
-    let mut fonts = egui::FontDefinitions::default();
-    if let Some(fam) = fonts.families.get_mut(&Proportional) {
-        fam.push("Hack".into());
-    }
-    ctx.set_fonts(fonts);
+    ctx.set_fonts(fonts());
     ctx.all_styles_mut(|s| {
         s.text_styles = [
             (TextStyle::Heading, FontId::new(19.0, Proportional)),

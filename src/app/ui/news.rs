@@ -32,6 +32,8 @@ pub fn tone_word(t: f32) -> &'static str {
 
 /// Every outlet of the view with its tone (and its change since last round) and front page.
 pub fn news_panel(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView, log: &[Logged]) {
+    super::press::ticker(ui, pal, &super::press::wire(sc, log));
+    ui.add_space(4.0);
     let fresh = fresh_headlines(log, view);
     let base = Baseline::of(view, sc);
     for (i, o) in view.outlets.iter().enumerate() {
