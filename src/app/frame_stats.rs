@@ -11,7 +11,8 @@ struct Stats {
     until: Instant,
     /// Frames to leave out at the start (loading, the first layout).
     warmup: u32,
-    frames: Vec<Duration>,
+    /// Milliseconds between frames.
+    frames: Vec<f64>,
 }
 
 pub fn plugin(app: &mut App) {
@@ -31,13 +32,11 @@ pub fn plugin(app: &mut App) {
         .add_systems(Last, record);
 }
 
-/// The `p`th percentile (0..=100) of sorted durations, in milliseconds.
-pub fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[i.min(sorted.len() - 1)].as_secs_f64() * 1000.0
+/// The median, 95th percentile and largest of `ms` (not empty), sorting it.
+pub fn percentiles(ms: &mut [f64]) -> (f64, f64, f64) {
+    ms.sort_by(f64::total_cmp);
+    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.95), ms[ms.len() - 1])
 }
 
 fn record(time: Res<Time<Real>>, mut st: ResMut<Stats>, mut exit: MessageWriter<AppExit>) {
@@ -45,18 +44,12 @@ fn record(time: Res<Time<Real>>, mut st: ResMut<Stats>, mut exit: MessageWriter<
         st.warmup -= 1;
         return;
     }
-    st.frames.push(time.delta());
+    st.frames.push(time.delta_secs_f64() * 1000.0);
     if Instant::now() < st.until {
         return;
     }
-    let mut f = st.frames.clone();
-    f.sort();
-    eprintln!(
-        "frame times over {} frames: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
-        f.len(),
-        percentile_ms(&f, 50.0),
-        percentile_ms(&f, 95.0),
-        percentile_ms(&f, 100.0)
-    );
+    let n = st.frames.len();
+    let (p50, p95, max) = percentiles(&mut st.frames);
+    eprintln!("frame times over {n} frames: p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms");
     exit.write(AppExit::Success);
 }

@@ -302,13 +302,6 @@ struct FrameTimes(Vec<f64>);
 /// Seconds after the start the frame times are read from and to.
 const MEASURE: (f64, f64) = (1.0, 6.0);
 
-/// p50, p95 and the largest of `ms`, in milliseconds.
-fn percentiles(ms: &mut [f64]) -> (f64, f64, f64) {
-    ms.sort_by(f64::total_cmp);
-    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
-    (at(0.5), at(0.95), ms[ms.len() - 1])
-}
-
 fn capture(
     mut commands: Commands,
     mut job: ResMut<Job>,
@@ -326,7 +319,7 @@ fn capture(
     if job.done {
         if measuring && !times.0.is_empty() {
             let n = times.0.len();
-            let (p50, p95, max) = percentiles(&mut times.0);
+            let (p50, p95, max) = super::frame_stats::percentiles(&mut times.0);
             println!(
                 "frames {n} over {:.0} s: p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms",
                 MEASURE.1 - MEASURE.0
