@@ -497,7 +497,9 @@ pub fn table_page(
     egui::ScrollArea::vertical()
         .id_salt("console-log")
         .stick_to_bottom(true)
-        .max_height(ui.available_height().max(120.0))
+        // The page scrolls as a whole; the log keeps a readable height of its own within it.
+        .min_scrolled_height(220.0)
+        .max_height(320.0)
         .show(ui, |ui| {
             for l in &w.log {
                 let line = w
