@@ -394,10 +394,15 @@ fn host(
         return crate::net::host::run(cfg, addr, announce_json);
     }
     let (tx, rx) = std::sync::mpsc::channel();
-    let server = std::thread::spawn(move || crate::net::host::run_then(cfg, addr, false, Some(tx)));
+    // When the class ends (Ctrl-C, SIGTERM), the process ends with it, window or not.
+    let server = std::thread::spawn(move || {
+        let code = crate::net::host::run_then(cfg, addr, false, Some(tx));
+        std::process::exit(code)
+    });
     let Ok((at, code)) = rx.recv() else {
-        // The host stopped before serving; it said why.
-        return server.join().unwrap_or(1);
+        // The host stopped before serving (it said why), and ended the process.
+        let _ = server.join();
+        return 1;
     };
     let local = format!("127.0.0.1:{}", at.port());
     let _ = join(&local, &code);
