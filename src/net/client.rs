@@ -18,6 +18,9 @@ pub const DEFAULT_PORT: u16 = 7878;
 /// student who is only reading.
 pub const KEEPALIVE: Duration = Duration::from_secs(30);
 
+/// How long the socket thread waits for the host before it looks for something to send.
+pub const SEND_POLL: Duration = Duration::from_millis(50);
+
 /// The first wait before reconnecting; each failed attempt doubles it up to [`MAX_BACKOFF`].
 pub const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 
@@ -657,7 +660,13 @@ impl Client {
         let wake = self.wake.clone();
         match ewebsock::connect_with_wakeup(
             self.url.clone(),
-            ewebsock::Options::default(),
+            ewebsock::Options {
+                // The socket thread wakes this often to send what is queued: ewebsock's 10 ms
+                // cost an idle window about half a percent of a core, and a move that waits
+                // at most this long to leave is not felt at a turn-based table.
+                read_timeout: Some(SEND_POLL),
+                ..Default::default()
+            },
             move || wake(),
         ) {
             Ok((tx, rx)) => {
