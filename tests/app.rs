@@ -2210,11 +2210,50 @@ fn status(
     }
 }
 
+/// The console over `tables`, with `watched` as the followed table, at a 1280x800 projector;
+/// the state keeps what it asked for, and an opened table stays open as the window's would.
+fn console_harness(
+    tables: Vec<detente::net::protocol::TableStatus>,
+    watched: Option<detente::net::client::Watched>,
+) -> Harness<
+    'static,
+    (
+        detente::app::screens::console::ConsoleState,
+        Vec<detente::app::screens::console::ConsoleIntent>,
+    ),
+> {
+    use detente::app::screens::console::{ConsoleData, ConsoleIntent, ConsoleState, console_ui};
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(
+            move |ui, st: &mut (ConsoleState, Vec<ConsoleIntent>)| {
+                detente::app::ui::apply_style(ui.ctx());
+                if let Some(i) = console_ui(
+                    ui,
+                    &Palette::default(),
+                    ConsoleData {
+                        tables: &tables,
+                        since_told_secs: 0,
+                        link: (true, "Connected to the class".into()),
+                        watched: watched.as_ref(),
+                        summary: None,
+                        now: std::time::Instant::now(),
+                    },
+                    &mut st.0,
+                ) {
+                    if let ConsoleIntent::Watch(t) = &i {
+                        st.0.open = *t;
+                    }
+                    st.1.push(i);
+                }
+            },
+            (ConsoleState::default(), Vec::new()),
+        )
+}
+
 #[test]
 fn the_console_puts_tables_in_trouble_first_and_hands_a_seat_over_only_on_a_second_press() {
-    use detente::app::screens::console::{
-        ConsoleData, ConsoleIntent, ConsoleState, console_ui, shown,
-    };
+    use detente::app::screens::console::{ConsoleIntent, ConsoleState, shown};
     use detente::net::protocol::SeatStatus::*;
     let mut tables: Vec<_> = (1..=50)
         .map(|n| status(n, 40.0, [Connected, Connected]))
@@ -2247,29 +2286,7 @@ fn the_console_puts_tables_in_trouble_first_and_hands_a_seat_over_only_on_a_seco
         vec![12]
     );
 
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(
-            |ui, st: &mut (ConsoleState, Vec<ConsoleIntent>)| {
-                detente::app::ui::apply_style(ui.ctx());
-                if let Some(i) = console_ui(
-                    ui,
-                    &Palette::default(),
-                    ConsoleData {
-                        tables: &tables,
-                        since_told_secs: 0,
-                        link: (true, "Connected to the class".into()),
-                        watched: None,
-                        summary: None,
-                        now: std::time::Instant::now(),
-                    },
-                    &mut st.0,
-                ) {
-                    st.1.push(i);
-                }
-            },
-            (ConsoleState::default(), Vec::new()),
-        );
+    let mut h = console_harness(tables.clone(), None);
     h.run();
     assert!(h.query_by_label_contains("need attention").is_some());
     // One empty seat in the class, so one button; the first press only asks.
@@ -2415,7 +2432,7 @@ fn followed_table(rounds: u32) -> detente::net::protocol::ServerMsg {
 
 #[test]
 fn the_console_opens_a_table_with_both_private_views_and_steers_it() {
-    use detente::app::screens::console::{ConsoleData, ConsoleIntent, ConsoleState, console_ui};
+    use detente::app::screens::console::ConsoleIntent;
     use detente::net::client::Client;
     use detente::net::protocol::SeatStatus::*;
     use detente::sim::Steer;
@@ -2435,33 +2452,7 @@ fn the_console_opens_a_table_with_both_private_views_and_steers_it() {
         w.views[0].me.name.to_string(),
         w.views[1].me.name.to_string(),
     ];
-    type St = (ConsoleState, Vec<ConsoleIntent>);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(
-            |ui, st: &mut St| {
-                detente::app::ui::apply_style(ui.ctx());
-                if let Some(i) = console_ui(
-                    ui,
-                    &Palette::default(),
-                    ConsoleData {
-                        tables: &tables,
-                        since_told_secs: 0,
-                        link: (true, "Connected to the class".into()),
-                        watched: Some(&w),
-                        summary: None,
-                        now: std::time::Instant::now(),
-                    },
-                    &mut st.0,
-                ) {
-                    if let ConsoleIntent::Watch(t) = &i {
-                        st.0.open = *t;
-                    }
-                    st.1.push(i);
-                }
-            },
-            (ConsoleState::default(), Vec::new()),
-        );
+    let mut h = console_harness(tables, Some(w));
     h.run();
     // The overview first: a table opens with its own button.
     assert!(h.query_by_label_contains(&names[0]).is_none());

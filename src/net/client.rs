@@ -187,6 +187,16 @@ pub struct ClockShown {
     pub paused: bool,
 }
 
+/// What is left at `now` of a clock that had `secs` seconds left at `at` (all of it, paused).
+pub fn left_at(secs: u32, at: Instant, paused: bool, now: Instant) -> Duration {
+    let left = Duration::from_secs(secs.into());
+    if paused {
+        left
+    } else {
+        left.saturating_sub(now.duration_since(at))
+    }
+}
+
 /// The end of the match as the host revealed it: every move and the whole level.
 #[derive(Debug, Clone)]
 pub struct Revealed {
@@ -367,14 +377,7 @@ impl Client {
     pub fn clock(&self, now: Instant) -> ClockShown {
         match self.clock {
             Some((left, paused, at)) => ClockShown {
-                left: left.map(|s| {
-                    let left = Duration::from_secs(s.into());
-                    if paused {
-                        left
-                    } else {
-                        left.saturating_sub(now.duration_since(at))
-                    }
-                }),
+                left: left.map(|secs| left_at(secs, at, paused, now)),
                 paused,
             },
             None => ClockShown {

@@ -174,7 +174,18 @@ impl Slot {
     }
 
     fn status(&self) -> TableStatus {
-        let seats = Side::BOTH.map(|s| {
+        TableStatus::of(
+            self.number,
+            &self.table,
+            self.seat_status(),
+            self.moved.elapsed().as_secs(),
+            self.clock_secs(),
+        )
+    }
+
+    /// Who holds each seat now.
+    fn seat_status(&self) -> [SeatStatus; 2] {
+        Side::BOTH.map(|s| {
             let st = &self.seats[s.idx()];
             if !self.table.is_person(s) {
                 SeatStatus::Computer
@@ -185,14 +196,7 @@ impl Slot {
             } else {
                 SeatStatus::Open
             }
-        });
-        TableStatus::of(
-            self.number,
-            &self.table,
-            seats,
-            self.moved.elapsed().as_secs(),
-            self.clock_secs(),
-        )
+        })
     }
 
     fn seats(&self) -> [Seat; 2] {

@@ -1,7 +1,7 @@
 //! The event deck: drawing a card, and the struck sides' answers.
 
 use super::event::Event;
-use super::scenario::{EventDef, NewsKind, ResponseDef, Side, Target, Trigger};
+use super::scenario::{Effects, EventDef, NewsKind, ResponseDef, Side, Target, Trigger};
 use super::state::{ActiveEvent, Match, News, Subject};
 use super::tuning::{EVENT_STORY_WEIGHT, EVENT_VALENCE_SCALE};
 
@@ -68,23 +68,7 @@ impl Match {
             title: def.title.clone(),
             struck: struck.clone(),
         });
-        let valence = (-def.effects.tension / EVENT_VALENCE_SCALE
-            + def.effects.trust / EVENT_VALENCE_SCALE)
-            .clamp(-1.0, 1.0);
-        self.news.push(News {
-            kind: NewsKind::Event,
-            actor: struck[0],
-            subject: if struck.len() > 1 {
-                Subject::Both
-            } else {
-                Subject::Actor
-            },
-            valence,
-            weight: EVENT_STORY_WEIGHT,
-            slots: vec![("event", def.title.clone())],
-            actor_slots: Default::default(),
-            concession: [false; 2],
-        });
+        self.event_story(def.title.clone(), &def.effects, &struck);
         let mut answered = [Some(usize::MAX), Some(usize::MAX)];
         for &s in &struck {
             if def.responses.iter().any(|r| self.response_available(s, r)) {
@@ -98,6 +82,28 @@ impl Match {
             answered,
         });
         waiting
+    }
+
+    /// The press's story of a card that struck `struck` (drawn or played by the instructor),
+    /// good or bad news by what it does to tension and trust.
+    pub(crate) fn event_story(&mut self, title: String, effects: &Effects, struck: &[Side]) {
+        let valence = (-effects.tension / EVENT_VALENCE_SCALE
+            + effects.trust / EVENT_VALENCE_SCALE)
+            .clamp(-1.0, 1.0);
+        self.news.push(News {
+            kind: NewsKind::Event,
+            actor: struck[0],
+            subject: if struck.len() > 1 {
+                Subject::Both
+            } else {
+                Subject::Actor
+            },
+            valence,
+            weight: EVENT_STORY_WEIGHT,
+            slots: vec![("event", title)],
+            actor_slots: Default::default(),
+            concession: [false; 2],
+        });
     }
 
     /// A struck side answers the card.

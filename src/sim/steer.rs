@@ -4,9 +4,8 @@
 //! happened.
 
 use super::event::Event;
-use super::scenario::{Effects, NewsKind, Side};
-use super::state::{Match, News, Stage, Subject};
-use super::tuning::{EVENT_STORY_WEIGHT, EVENT_VALENCE_SCALE};
+use super::scenario::{Effects, Side};
+use super::state::{Match, Stage};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -311,22 +310,6 @@ impl Match {
                 struck: struck.to_vec(),
             },
         });
-        let valence = (-effects.tension / EVENT_VALENCE_SCALE
-            + effects.trust / EVENT_VALENCE_SCALE)
-            .clamp(-1.0, 1.0);
-        self.news.push(News {
-            kind: NewsKind::Event,
-            actor: struck[0],
-            subject: if struck.len() > 1 {
-                Subject::Both
-            } else {
-                Subject::Actor
-            },
-            valence,
-            weight: EVENT_STORY_WEIGHT,
-            slots: vec![("event", title)],
-            actor_slots: Default::default(),
-            concession: [false; 2],
-        });
+        self.event_story(title, &effects, struck);
     }
 }

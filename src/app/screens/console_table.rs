@@ -420,12 +420,7 @@ pub fn table_page(
             ui.label(RichText::new("Paused").color(pal.warn).strong());
         }
         if let Some((secs, at)) = w.clock {
-            let left = Duration::from_secs(secs.into());
-            let left = if v.paused {
-                left
-            } else {
-                left.saturating_sub(now.duration_since(at))
-            };
+            let left = crate::net::client::left_at(secs, at, v.paused, now);
             ui.label(format!("Talks close in {}", mm_ss(left)));
         } else if let Some(t) = v.round_timer {
             ui.label(format!(

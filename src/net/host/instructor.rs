@@ -3,7 +3,7 @@
 //! Every steer is checked by the rules and archived before anyone hears of it, like a move.
 
 use super::{Class, Out, Slot, moves_since, say};
-use crate::net::protocol::{Reason, SeatStatus, ServerMsg};
+use crate::net::protocol::{Reason, ServerMsg};
 use crate::sim::{Side, Stage, Steer, SteerError};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -78,11 +78,11 @@ impl Slot {
     }
 
     /// Both sides' private views and the whole log, for the instructor following the table.
-    fn watched(&self, seats: [SeatStatus; 2], with_level: bool) -> ServerMsg {
+    fn watched(&self, with_level: bool) -> ServerMsg {
         ServerMsg::watched(
             self.number,
             &self.table,
-            seats,
+            self.seat_status(),
             self.clock_secs(),
             with_level,
             &self.file,
@@ -116,8 +116,7 @@ impl Class {
         if !self.following.iter().any(|(_, t, _)| *t == k) {
             return;
         }
-        let seats = self.tables[k].status().seats;
-        let msg = self.tables[k].watched(seats, false);
+        let msg = self.tables[k].watched(false);
         self.following
             .retain(|(_, t, tx)| *t != k || tx.send(Out::Msg(msg.clone())).is_ok());
     }
@@ -135,8 +134,7 @@ impl Class {
         };
         let k = self.index(number)?;
         self.following.push((id, k, tx.clone()));
-        let seats = self.tables[k].status().seats;
-        Ok(vec![self.tables[k].watched(seats, true)])
+        Ok(vec![self.tables[k].watched(true)])
     }
 
     /// Steer one table, archived with the moves counterparts make at once after it.

@@ -19,6 +19,27 @@ impl Client {
         .await
     }
 
+    /// The next `Watched`: both views, whether it carries the level, and the log's length.
+    async fn watched(&mut self) -> ([SideView; 2], bool, usize) {
+        self.until(|m| match m {
+            ServerMsg::Watched {
+                views, level, log, ..
+            } => Some(((**views).clone(), level.is_some(), log.len())),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Ask for the class summary and read it.
+    async fn summary(&mut self) -> detente::report::class::Summary {
+        self.send(ClientMsg::Summary).await;
+        self.until(|m| match m {
+            ServerMsg::Summary { summary } => Some(summary.clone()),
+            _ => None,
+        })
+        .await
+    }
+
     fn struck_cards(&self) -> usize {
         self.log
             .iter()
@@ -207,14 +228,7 @@ async fn a_followed_table_shows_both_private_views_and_its_live_log() {
     t.send(ClientMsg::Watch { table: Some(9) }).await;
     assert_eq!(t.refusal().await.1, Reason::UnknownTable);
     t.send(ClientMsg::Watch { table: Some(1) }).await;
-    let first = t
-        .until(|m| match m {
-            ServerMsg::Watched {
-                views, level, log, ..
-            } => Some(((**views).clone(), level.is_some(), log.len())),
-            _ => None,
-        })
-        .await;
+    let first = t.watched().await;
     let (views, with_level, logged) = first;
     assert!(with_level, "the first carries the level");
     assert_eq!([views[0].side, views[1].side], [Side::A, Side::B]);
@@ -226,14 +240,7 @@ async fn a_followed_table_shows_both_private_views_and_its_live_log() {
     mover.act(m).await;
     a.view_update().await;
     b.view_update().await;
-    let next = t
-        .until(|m| match m {
-            ServerMsg::Watched {
-                views, level, log, ..
-            } => Some(((**views).clone(), level.is_some(), log.len())),
-            _ => None,
-        })
-        .await;
+    let next = t.watched().await;
     assert!(!next.1, "the level is sent once");
     assert!(next.2 > logged);
     assert_eq!(next.0[0], *a.view.as_ref().unwrap());
@@ -248,23 +255,11 @@ async fn the_summary_and_the_export_cover_a_finished_class() {
     let h = start(cfg).await;
     let mut a = Client::join(&h, 1, Side::A).await;
     let (mut t, _) = Client::instructor(&h).await;
-    t.send(ClientMsg::Summary).await;
-    let before = t
-        .until(|m| match m {
-            ServerMsg::Summary { summary } => Some(summary.clone()),
-            _ => None,
-        })
-        .await;
+    let before = t.summary().await;
     assert_eq!((before.tally.running, before.tally.finished()), (1, 0));
     play_alone(&mut a, 500).await;
     assert!(a.over());
-    t.send(ClientMsg::Summary).await;
-    let after = t
-        .until(|m| match m {
-            ServerMsg::Summary { summary } => Some(summary.clone()),
-            _ => None,
-        })
-        .await;
+    let after = t.summary().await;
     assert_eq!((after.tally.running, after.tally.finished()), (0, 1));
     assert_eq!(after.scores.len(), 1, "one student's score");
     t.send(ClientMsg::Export).await;
