@@ -551,3 +551,52 @@ fn the_title_shows_the_map_of_the_chosen_level_and_a_match_its_own() {
     app.update();
     assert_eq!(drawn_level(app.world()), (hash(0), true));
 }
+
+#[test]
+fn the_scene_rests_once_nothing_moves_even_with_a_leader_near_a_fall() {
+    use detente::app::scene::scene_drawing;
+    let mut sc = load("levels/ceasefire_line.ron");
+    let a = Match::new(Arc::new(sc.clone()), 2)
+        .view(Side::A)
+        .me
+        .approval;
+    // A's leader near a fall shakes after each move, for a moment, not for ever.
+    sc.side_a.ouster_below = a - 2.0;
+    let mut app = show_app(watch(sc, 2, Side::A));
+    use bevy::state::state::NextState;
+    // Only this test moves the computer, a move at a time.
+    app.insert_resource(AiPace(std::time::Duration::from_secs(3600)))
+        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
+            std::time::Duration::from_millis(20),
+        ));
+    app.world_mut()
+        .resource_mut::<NextState<Screen>>()
+        .set(Screen::Match);
+    app.update();
+    app.world_mut()
+        .resource_mut::<NextState<Step>>()
+        .set(Step::Table);
+    app.update();
+    let mut frames = |app: &mut App, n: usize| -> Vec<bool> {
+        (0..n)
+            .map(|_| {
+                app.update();
+                scene_drawing(app.world())
+            })
+            .collect()
+    };
+    assert_eq!(screen_of(&app), Page::Table, "the map is up");
+    let mut drew = 0;
+    for step in 0..4 {
+        assert!(app.world_mut().resource_mut::<Game>().ai_step());
+        let seen = frames(&mut app, 150);
+        let rest = seen.iter().rposition(|d| *d).map_or(0, |i| i + 1);
+        drew += seen.iter().filter(|d| **d).count();
+        assert!(
+            rest < seen.len() - 20,
+            "after move {step} the scene drew until frame {rest} of {}",
+            seen.len()
+        );
+    }
+    assert!(drew > 0, "the moves were drawn");
+}

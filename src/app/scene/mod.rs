@@ -136,11 +136,22 @@ pub fn plugin(app: &mut App) {
 /// The map of each match and its symbols, without the image and camera (which need a
 /// renderer): what tests run headless.
 pub fn follow_plugin(app: &mut App) {
-    app.init_resource::<Drawn>().add_systems(
-        Update,
-        (build_map, follow_view, animate, animate_leaders, camera_on).chain(),
-    );
+    app.init_resource::<Drawn>()
+        .init_resource::<Drawing>()
+        .add_systems(
+            Update,
+            (build_map, follow_view, animate, animate_leaders, camera_on).chain(),
+        );
     show::plugin(app);
+}
+
+/// Whether the scene's camera draws this frame: it rests while nothing in the scene moves.
+#[derive(Resource, Default)]
+struct Drawing(bool);
+
+/// Whether the scene's camera draws on this frame (it would, were a screen with the map up).
+pub fn scene_drawing(world: &World) -> bool {
+    world.resource::<Drawing>().0
 }
 
 /// The commitments the scene draws now, by id, and whether each is marked caught broken.
@@ -408,6 +419,9 @@ fn follow_view(
     if !game.is_changed() && !drawn.is_changed() {
         return;
     }
+    // Only a new map is news to the other systems: keeping this bookkeeping must not mark it
+    // changed, or this system would run, and the scene's camera draw, on every frame after.
+    let drawn = drawn.bypass_change_detection();
     let col = Colours::new(colour_blind(&settings));
     let level = game.level().clone();
     let view = game.view();
@@ -920,6 +934,7 @@ fn camera_on(
     mut recoloured: MessageReader<AssetEvent<ColorMaterial>>,
     mut left: Local<u32>,
     mut was_on: Local<bool>,
+    mut drawing: ResMut<Drawing>,
 ) {
     let on = if game.is_some() {
         step.is_some_and(|s| *s.get() == Step::Table)
@@ -937,6 +952,9 @@ fn camera_on(
     }
     let active = on && *left > 0;
     *left = left.saturating_sub(1);
+    if drawing.0 != active {
+        drawing.0 = active;
+    }
     for mut c in &mut cams {
         if c.is_active != active {
             c.is_active = active;
