@@ -577,7 +577,7 @@ fn the_scene_rests_once_nothing_moves_even_with_a_leader_near_a_fall() {
         .resource_mut::<NextState<Step>>()
         .set(Step::Table);
     app.update();
-    let mut frames = |app: &mut App, n: usize| -> Vec<bool> {
+    let frames = |app: &mut App, n: usize| -> Vec<bool> {
         (0..n)
             .map(|_| {
                 app.update();
