@@ -195,9 +195,21 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, side: &str, out: 
     }
     let _ = std::fs::remove_file(&out);
     let mut app = super::window_app(1280, 800, level.parent().unwrap_or(Path::new(".")));
-    // Draw continuously so the capture happens on schedule; the computer stays still.
+    // With `DETENTE_FRAME_TIMES=play` the computer plays both sides on while frames are
+    // measured, so the scene animates as in a match; otherwise it stays still.
+    let play = std::env::var("DETENTE_FRAME_TIMES").is_ok_and(|v| v == "play");
+    let mut game = game;
+    if play && let Some(t) = game.as_mut().and_then(|g| g.table_mut()) {
+        t.hand_to_counterpart(human);
+    }
+    let pace = if play {
+        Duration::from_millis(600)
+    } else {
+        Duration::from_secs(3600)
+    };
+    // Draw continuously so the capture happens on schedule.
     app.insert_resource(WinitSettings::game())
-        .insert_resource(AiPace(Duration::from_secs(3600)))
+        .insert_resource(AiPace(pace))
         .insert_resource(screens::Levels(screens::title::load_levels(
             level.parent().unwrap_or(Path::new(".")),
         )))
@@ -294,10 +306,11 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, side: &str, out: 
     }
 }
 
-/// With `DETENTE_FRAME_TIMES` set, the times between frames from the first second on, and
-/// the capture waits until the sixth second (a front page's whole stay).
+/// With `DETENTE_FRAME_TIMES` set, the times between frames from the first second on, each
+/// with whether the scene's camera drew on the frame before (its picture is rendered while the
+/// next frame runs); the capture waits until the sixth second (a front page's whole stay).
 #[derive(Default)]
-struct FrameTimes(Vec<f64>);
+struct FrameTimes(Vec<(f64, bool)>, bool);
 
 /// Seconds after the start the frame times are read from and to.
 const MEASURE: (f64, f64) = (1.0, 6.0);
@@ -308,22 +321,34 @@ fn capture(
     time: Res<Time<Real>>,
     mut exit: MessageWriter<AppExit>,
     mut times: Local<FrameTimes>,
+    drawing: Res<crate::app::scene::Drawing>,
 ) {
     job.frames += 1;
     let now = time.elapsed_secs_f64();
     let started = *job.started.get_or_insert(now);
     let measuring = std::env::var_os("DETENTE_FRAME_TIMES").is_some();
     if measuring && !job.requested && now - started >= MEASURE.0 {
-        times.0.push(time.delta_secs_f64() * 1000.0);
+        let drew = times.1;
+        times.0.push((time.delta_secs_f64() * 1000.0, drew));
     }
+    times.1 = drawing.0;
     if job.done {
         if measuring && !times.0.is_empty() {
-            let n = times.0.len();
-            let (p50, p95, max) = super::frame_stats::percentiles(&mut times.0);
+            let mut all: Vec<f64> = times.0.iter().map(|t| t.0).collect();
+            let n = all.len();
+            let (p50, p95, max) = super::frame_stats::percentiles(&mut all);
             println!(
                 "frames {n} over {:.0} s: p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms",
                 MEASURE.1 - MEASURE.0
             );
+            let mut scene: Vec<f64> = times.0.iter().filter(|t| t.1).map(|t| t.0).collect();
+            if !scene.is_empty() {
+                let k = scene.len();
+                let (p50, p95, max) = super::frame_stats::percentiles(&mut scene);
+                println!(
+                    "of which {k} after the scene drew: p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms"
+                );
+            }
         }
         exit.write(AppExit::Success);
         return;

@@ -600,3 +600,20 @@ fn the_scene_rests_once_nothing_moves_even_with_a_leader_near_a_fall() {
     }
     assert!(drew > 0, "the moves were drawn");
 }
+
+#[test]
+fn the_scene_is_drawn_at_the_size_it_is_shown() {
+    use detente::app::scene::{IMAGE_SIZE, image_size_for};
+    let (full_w, full_h) = IMAGE_SIZE;
+    for shown in [0.0, 120.0, 346.0, 383.4, 700.0, 1280.0, 4000.0] {
+        let (w, h) = image_size_for(shown);
+        assert_eq!(w * full_h, h * full_w, "the map's proportions at {shown}");
+        assert!(w <= full_w && w >= 200, "{shown} -> {w}");
+        assert!(
+            w as f32 >= shown.min(full_w as f32) && (w as f32) < shown.max(200.0) + 40.0,
+            "{shown} px shown, {w} px drawn"
+        );
+    }
+    // A layout that moves by a pixel does not redraw the map at a new size.
+    assert_eq!(image_size_for(345.0), image_size_for(346.0));
+}

@@ -128,7 +128,9 @@ struct Drawn {
 
 /// The scene: its image and camera at start-up, then the map of each match and its symbols.
 pub fn plugin(app: &mut App) {
-    app.add_systems(Startup, setup);
+    app.init_resource::<Resized>()
+        .add_systems(Startup, setup)
+        .add_systems(Update, fit_image.before(camera_on));
     follow_plugin(app);
     show::draw_plugin(app);
 }
@@ -147,7 +149,7 @@ pub fn follow_plugin(app: &mut App) {
 
 /// Whether the scene's camera draws this frame: it rests while nothing in the scene moves.
 #[derive(Resource, Default)]
-struct Drawing(bool);
+pub struct Drawing(pub bool);
 
 /// Whether the scene's camera draws on this frame (it would, were a screen with the map up).
 pub fn scene_drawing(world: &World) -> bool {
@@ -211,10 +213,76 @@ fn setup(
             ..default()
         },
         RenderTarget::Image(handle.into()),
+        // The whole map at any size of image: the image follows the size it is shown at.
+        Projection::from(OrthographicProjection {
+            scaling_mode: bevy::camera::ScalingMode::Fixed {
+                width: IMAGE_SIZE.0 as f32,
+                height: IMAGE_SIZE.1 as f32,
+            },
+            ..OrthographicProjection::default_2d()
+        }),
         RenderLayers::layer(LAYER),
         MapCamera,
     ));
 }
+
+/// Where egui's memory keeps the size, in pixels, the map was last shown at.
+fn shown_key() -> bevy_egui::egui::Id {
+    bevy_egui::egui::Id::new("detente-scene-shown")
+}
+
+/// Note that the scene's image is shown in `rect` this frame, so that it is drawn at the
+/// size it is seen: a software renderer pays for every pixel of the image, and a small
+/// picture of a large image also loses its thin lines.
+pub fn shown(ctx: &bevy_egui::egui::Context, rect: bevy_egui::egui::Rect) {
+    let px = rect.size() * ctx.pixels_per_point();
+    ctx.data_mut(|d| d.insert_temp(shown_key(), px));
+}
+
+/// The image's size for a picture `px` pixels wide: the map's proportions, in steps of 40
+/// pixels (so a layout that moves a pixel does not redraw), at least 200 and at most
+/// [`IMAGE_SIZE`].
+pub fn image_size_for(px: f32) -> (u32, u32) {
+    let (w, h) = IMAGE_SIZE;
+    let step = 40;
+    let want = (px.max(0.0).ceil() as u32).div_ceil(step) * step;
+    let width = want.clamp(200, w);
+    (width, width * h / w)
+}
+
+/// Resize the scene's image to the size it was last shown at.
+fn fit_image(
+    mut contexts: bevy_egui::EguiContexts,
+    map: Option<Res<MapImage>>,
+    mut images: ResMut<Assets<Image>>,
+    mut resized: ResMut<Resized>,
+) {
+    let (Some(map), Ok(ctx)) = (map, contexts.ctx_mut()) else {
+        return;
+    };
+    let Some(px) = ctx.data(|d| d.get_temp::<bevy_egui::egui::Vec2>(shown_key())) else {
+        return;
+    };
+    let (w, h) = image_size_for(px.x);
+    let Some(now) = images.get(&map.handle).map(|i| i.size()) else {
+        return;
+    };
+    if now == UVec2::new(w, h) {
+        return;
+    }
+    if let Some(mut image) = images.get_mut(&map.handle) {
+        image.resize(Extent3d {
+            width: w,
+            height: h,
+            ..default()
+        });
+        resized.0 += 1;
+    }
+}
+
+/// How many times the scene's image was resized: a new image must be drawn again.
+#[derive(Resource, Default)]
+struct Resized(u32);
 
 /// Map units to the scene's world: centred, ten pixels a unit, y up.
 fn world((x, y): Point) -> Vec2 {
@@ -932,6 +1000,7 @@ fn camera_on(
     moved: Query<(), Moved>,
     mut gone: RemovedComponents<Mesh2d>,
     mut recoloured: MessageReader<AssetEvent<ColorMaterial>>,
+    resized: Option<Res<Resized>>,
     mut left: Local<u32>,
     mut was_on: Local<bool>,
     mut drawing: ResMut<Drawing>,
@@ -945,6 +1014,7 @@ fn camera_on(
         || !moved.is_empty()
         || gone.read().count() > 0
         || recoloured.read().count() > 0
+        || resized.is_some_and(|r| r.is_changed())
         || (on && !*was_on);
     *was_on = on;
     if changed {
@@ -1077,6 +1147,7 @@ pub fn backdrop(ui: &bevy_egui::egui::Ui, texture: bevy_egui::egui::TextureId, m
         vec2(rect.width(), rect.width() / aspect)
     };
     let at = Rect::from_center_size(rect.center(), size);
+    shown(ui.ctx(), at);
     ui.painter().image(
         texture,
         at,

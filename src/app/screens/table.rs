@@ -172,6 +172,7 @@ fn map_band(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) {
     let resp = ui
         .vertical_centered(|ui| ui.add(egui::Image::new((texture, size))))
         .inner;
+    crate::app::scene::shown(ui.ctx(), resp.rect);
     crate::app::scene::labels(ui, resp.rect, &cx.sc.map);
     resp.on_hover_text(
         "The region. Each commitment in force is drawn where it works, in the colour of the state that gave it; a red cross marks one caught broken. Around each capital, a crowd for each faction: bigger the more it approves, green when it cheers, red when it protests. The border reddens and fills with troops as tension nears a clash.",
