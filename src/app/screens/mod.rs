@@ -560,11 +560,17 @@ fn prepare(
     mut contexts: bevy_egui::EguiContexts,
     mut settings: ResMut<Settings>,
     mut styled: Local<bool>,
+    mut clear: ResMut<ClearColor>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     if !*styled {
         ui::apply_style(ctx);
         *styled = true;
+    }
+    let [r, g, b, _] = ui::page_colour(ctx).to_array();
+    let ground = Color::srgb_u8(r, g, b);
+    if clear.0 != ground {
+        clear.0 = ground;
     }
     // Ctrl+0 always brings the interface back to its normal size.
     if ctx.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Num0))

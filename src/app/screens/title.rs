@@ -140,60 +140,64 @@ pub fn title_ui(
         }
     }
     // The name and the game's own buttons stay in view whatever the scale; the rest scrolls.
-    egui::Panel::top("title-top").show(ui, |ui| {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(
-                RichText::new("Détente")
-                    .size(30.0)
-                    .strong()
-                    .color(pal.accent),
-            );
-            ui.label(
-                RichText::new(
-                    "A negotiation game about turning old enemies into predictable neighbours",
-                )
-                .italics(),
-            );
+    // Opaque, over the map behind the page.
+    let ground = crate::app::ui::page_colour(ui.ctx());
+    egui::Panel::top("title-top")
+        .frame(egui::Frame::side_top_panel(ui.style()).fill(ground))
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    RichText::new("Détente")
+                        .size(30.0)
+                        .strong()
+                        .color(pal.accent),
+                );
+                ui.label(
+                    RichText::new(
+                        "A negotiation game about turning old enemies into predictable neighbours",
+                    )
+                    .italics(),
+                );
+            });
+            ui.horizontal_wrapped(|ui| {
+                let label = if st.show_settings {
+                    "Hide settings"
+                } else {
+                    "Settings"
+                };
+                if ui.button(label).clicked() {
+                    st.show_settings = !st.show_settings;
+                }
+                if ui
+                    .button("Join a class  [J]")
+                    .on_hover_text("Play one seat of a table your instructor hosts on the network.")
+                    .clicked()
+                    || key_pressed(ui, egui::Key::J)
+                {
+                    out = Some(TitleIntent::JoinClass);
+                }
+                let reload = ui
+                    .button("Reload levels  [F5]")
+                    .on_hover_text("Read the levels folder again (after editing a level file).")
+                    .clicked();
+                if reload || key_pressed(ui, egui::Key::F5) {
+                    out = Some(TitleIntent::ReloadLevels);
+                }
+                if ui.button("Quit").clicked() {
+                    out = Some(TitleIntent::Quit);
+                }
+            });
+            if st.show_settings {
+                let mut s = *settings;
+                super::settings_controls(ui, &mut s);
+                if s != *settings {
+                    out = Some(TitleIntent::Settings(s));
+                }
+            }
+            ui.add_space(4.0);
         });
-        ui.horizontal_wrapped(|ui| {
-            let label = if st.show_settings {
-                "Hide settings"
-            } else {
-                "Settings"
-            };
-            if ui.button(label).clicked() {
-                st.show_settings = !st.show_settings;
-            }
-            if ui
-                .button("Join a class  [J]")
-                .on_hover_text("Play one seat of a table your instructor hosts on the network.")
-                .clicked()
-                || key_pressed(ui, egui::Key::J)
-            {
-                out = Some(TitleIntent::JoinClass);
-            }
-            let reload = ui
-                .button("Reload levels  [F5]")
-                .on_hover_text("Read the levels folder again (after editing a level file).")
-                .clicked();
-            if reload || key_pressed(ui, egui::Key::F5) {
-                out = Some(TitleIntent::ReloadLevels);
-            }
-            if ui.button("Quit").clicked() {
-                out = Some(TitleIntent::Quit);
-            }
-        });
-        if st.show_settings {
-            let mut s = *settings;
-            super::settings_controls(ui, &mut s);
-            if s != *settings {
-                out = Some(TitleIntent::Settings(s));
-            }
-        }
-        ui.add_space(4.0);
-    });
     // Translucent, so the chosen level's map shows behind the choices.
-    let veil = ui.visuals().panel_fill;
+    let veil = crate::app::ui::page_colour(ui.ctx());
     let veil = egui::Color32::from_rgba_unmultiplied(veil.r(), veil.g(), veil.b(), 205);
     egui::CentralPanel::default()
         .frame(egui::Frame::central_panel(ui.style()).fill(veil))

@@ -263,7 +263,20 @@ pub fn apply_style(ctx: &egui::Context) {
             s.visuals.override_text_color = Some(Color32::from_gray(218));
         }
         s.spacing.button_padding = egui::vec2(8.0, 4.0);
+        // Panels leave their ground to the window's clear colour (`page_colour`): painting it
+        // again would cost a software renderer a whole window of pixels each frame.
+        s.visuals.panel_fill = Color32::TRANSPARENT;
     });
+}
+
+/// The ground of every page, which the window is cleared to: egui's panel colour for the
+/// theme in use.
+pub fn page_colour(ctx: &egui::Context) -> Color32 {
+    if ctx.theme() == egui::Theme::Dark {
+        egui::Visuals::dark().panel_fill
+    } else {
+        egui::Visuals::light().panel_fill
+    }
 }
 
 /// A label in a box of fixed width, cut with "…" if too long (full text on hover).
