@@ -617,3 +617,38 @@ fn the_scene_is_drawn_at_the_size_it_is_shown() {
     // A layout that moves by a pixel does not redraw the map at a new size.
     assert_eq!(image_size_for(345.0), image_size_for(346.0));
 }
+
+#[test]
+fn a_card_between_rounds_covers_the_table_once_it_is_up_and_a_front_page_never_does() {
+    let mut app = show_app(watch(load("levels/river_accord.ron"), 3, Side::A));
+    play_until(&mut app, "a season card", |q| {
+        q.iter().any(|c| matches!(c, Card::Season(_)))
+    });
+    let mut show = app.world_mut().resource_mut::<Show>();
+    let mut seen = (false, false);
+    let mut t = 0.0;
+    // Walk the queue: each card arrives, stays up, then the player moves on.
+    for _ in 0..40 {
+        let Some(card) = show.queued(Side::A).front().cloned() else {
+            break;
+        };
+        let arriving = show.covering(Side::A, t);
+        let up = show.covering(Side::A, t + 0.9);
+        match card {
+            Card::Season(_) => {
+                assert!(!arriving, "the table shows while the card comes in");
+                assert!(up, "the table is hidden once the card is up");
+                seen.0 = true;
+            }
+            Card::Front(_) => {
+                assert!(!arriving && !up, "a front page leaves the table in view");
+                seen.1 = true;
+            }
+            Card::Fall(_) => {}
+        }
+        show.dismiss(Side::A, t + 1.0);
+        t += 10.0;
+    }
+    assert!(seen.0, "a season card was up");
+    assert!(!show.covering(Side::A, t), "nothing covers an empty queue");
+}

@@ -1001,12 +1001,13 @@ fn camera_on(
     mut gone: RemovedComponents<Mesh2d>,
     mut recoloured: MessageReader<AssetEvent<ColorMaterial>>,
     resized: Option<Res<Resized>>,
+    show: Option<Res<show::Show>>,
     mut left: Local<u32>,
     mut was_on: Local<bool>,
     mut drawing: ResMut<Drawing>,
 ) {
     let on = if game.is_some() {
-        step.is_some_and(|s| *s.get() == Step::Table)
+        step.is_some_and(|s| *s.get() == Step::Table) && !show.is_some_and(|s| s.covers)
     } else {
         screen.is_some_and(|s| *s.get() == Screen::Title)
     };

@@ -61,6 +61,9 @@ pub struct Show {
     settling: [Option<f64>; 2],
     /// Where the front page was last drawn, for its fold into the press column.
     last_rect: Option<egui::Rect>,
+    /// A card between rounds is fully up this frame: the table under its veil, map included,
+    /// need not be drawn (a software renderer pays for every pixel under the veil).
+    pub covers: bool,
 }
 
 impl Show {
@@ -97,6 +100,12 @@ impl Show {
         }
     }
 
+    /// Whether a card between rounds is fully up for `side` at `now`, hiding the table.
+    pub fn covering(&mut self, side: Side, now: f64) -> bool {
+        self.phase(side, now)
+            .is_some_and(|(card, phase)| covers(&card, phase))
+    }
+
     /// The player is done with the card up for `side`: a front page settles, others go.
     pub fn dismiss(&mut self, side: Side, now: f64) {
         let i = side.idx();
@@ -114,6 +123,11 @@ impl Show {
         self.since[i] = None;
         self.settling[i] = None;
     }
+}
+
+/// A card between rounds, fully arrived, covers the table; a front page never does.
+fn covers(card: &Card, phase: Phase) -> bool {
+    matches!(phase, Phase::Up) && !matches!(card, Card::Front(_))
 }
 
 /// For screenshots: replay the viewer's log from this round on when a match is put up, so
@@ -211,8 +225,15 @@ fn draw(
     let side = g.viewer;
     let now = time.elapsed_secs_f64();
     let Some((card, phase)) = show.phase(side, now) else {
+        if show.covers {
+            show.covers = false;
+        }
         return Ok(());
     };
+    let covers = covers(&card, phase);
+    if show.covers != covers {
+        show.covers = covers;
+    }
     let ctx = contexts.ctx_mut()?;
     let pal = Palette::new(settings.colour_blind);
     let level = g.level();
@@ -290,11 +311,12 @@ pub fn between_rounds(
         .order(egui::Order::Foreground)
         .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
         .show(ctx, |ui| {
-            // The veil goes on the card's own layer, under the card.
+            // The veil goes on the card's own layer, under the card. It darkens the table to
+            // nothing as the card comes in: once the card is up the table is not drawn.
             ui.painter().with_clip_rect(screen).rect_filled(
                 screen,
                 0.0,
-                egui::Color32::from_black_alpha((200.0 * progress.clamp(0.0, 1.0)) as u8),
+                egui::Color32::from_black_alpha((255.0 * progress.clamp(0.0, 1.0)) as u8),
             );
             ui.multiply_opacity(progress.clamp(0.2, 1.0));
             egui::Frame::popup(ui.style())

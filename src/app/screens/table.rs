@@ -604,8 +604,13 @@ fn draw(
     game: Option<bevy::prelude::Res<crate::app::Game>>,
     st: Option<bevy::prelude::ResMut<TableState>>,
     map: Option<bevy::prelude::Res<crate::app::scene::MapImage>>,
+    show: Option<bevy::prelude::Res<crate::app::scene::show::Show>>,
     mut out: super::Outbox,
 ) -> bevy::prelude::Result {
+    // Under a card between rounds the table is veiled: it comes back when the card goes.
+    if show.is_some_and(|s| s.covers) {
+        return Ok(());
+    }
     let mut root = super::root_ui(contexts.ctx_mut()?);
     if let (Some(g), Some(mut st)) = (game, st) {
         let intents = super::table_page_with_map(
