@@ -129,6 +129,7 @@ struct Drawn {
 /// The scene: its image and camera at start-up, then the map of each match and its symbols.
 pub fn plugin(app: &mut App) {
     app.init_resource::<Resized>()
+        .init_resource::<MapShown>()
         .add_systems(Startup, setup)
         .add_systems(Update, fit_image.before(camera_on));
     follow_plugin(app);
@@ -236,7 +237,8 @@ fn shown_key() -> bevy_egui::egui::Id {
 /// picture of a large image also loses its thin lines.
 pub fn shown(ctx: &bevy_egui::egui::Context, rect: bevy_egui::egui::Rect) {
     let px = rect.size() * ctx.pixels_per_point();
-    ctx.data_mut(|d| d.insert_temp(shown_key(), px));
+    let pass = ctx.cumulative_pass_nr();
+    ctx.data_mut(|d| d.insert_temp(shown_key(), (px, pass)));
 }
 
 /// The image's size for a picture `px` pixels wide: the map's proportions, in steps of 40
@@ -256,13 +258,24 @@ fn fit_image(
     map: Option<Res<MapImage>>,
     mut images: ResMut<Assets<Image>>,
     mut resized: ResMut<Resized>,
+    mut visible: ResMut<MapShown>,
 ) {
     let (Some(map), Ok(ctx)) = (map, contexts.ctx_mut()) else {
         return;
     };
-    let Some(px) = ctx.data(|d| d.get_temp::<bevy_egui::egui::Vec2>(shown_key())) else {
+    let Some((px, pass)) = ctx.data(|d| d.get_temp::<(bevy_egui::egui::Vec2, u64)>(shown_key()))
+    else {
+        if visible.0 {
+            visible.0 = false;
+        }
         return;
     };
+    // Shown in the last pass egui completed, or hidden (the table's "Hide the map", another
+    // screen, a card over the table): a hidden map need not be drawn.
+    let seen = pass + 1 >= ctx.cumulative_pass_nr();
+    if visible.0 != seen {
+        visible.0 = seen;
+    }
     let (w, h) = image_size_for(px.x);
     let Some(now) = images.get(&map.handle).map(|i| i.size()) else {
         return;
@@ -279,6 +292,11 @@ fn fit_image(
         resized.0 += 1;
     }
 }
+
+/// Whether the scene's image was shown on the last frame (in a window; a headless app has no
+/// such resource and follows the screen alone).
+#[derive(Resource, Default)]
+struct MapShown(bool);
 
 /// How many times the scene's image was resized: a new image must be drawn again.
 #[derive(Resource, Default)]
@@ -1002,6 +1020,7 @@ fn camera_on(
     mut recoloured: MessageReader<AssetEvent<ColorMaterial>>,
     resized: Option<Res<Resized>>,
     show: Option<Res<show::Show>>,
+    shown: Option<Res<MapShown>>,
     mut left: Local<u32>,
     mut was_on: Local<bool>,
     mut drawing: ResMut<Drawing>,
@@ -1010,7 +1029,7 @@ fn camera_on(
         step.is_some_and(|s| *s.get() == Step::Table) && !show.is_some_and(|s| s.covers)
     } else {
         screen.is_some_and(|s| *s.get() == Screen::Title)
-    };
+    } && shown.is_none_or(|s| s.0);
     let changed = drawn.is_changed()
         || !moved.is_empty()
         || gone.read().count() > 0
