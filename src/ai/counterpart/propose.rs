@@ -3,7 +3,7 @@
 
 use super::answer::pct;
 use super::memory::Grievance;
-use super::search::{Pool, Scratch, claimed};
+use super::search::{Pool, claimed};
 use super::value::{Ctx, own_utility};
 use super::{Counterpart, offer_key, same_commitments};
 use crate::ai::{Decision, ReasonCode};
@@ -37,7 +37,7 @@ impl Counterpart {
         let mut feasible: Vec<(Vec<usize>, f32)> = Vec::new();
         let mut demand: Option<(Vec<usize>, f32)> = None;
         let mut fallback: Option<(Vec<usize>, f32)> = None;
-        let mut scratch = Scratch::new(pool);
+        let mut scratch = pool.scratch();
         let mut bound = false;
         // Weights from 0.15 to 1.8 times the style's generosity, each with both rankings.
         for k in 0..2 * SWEEP {
@@ -97,6 +97,7 @@ impl Counterpart {
                 best = Some((pick.clone(), own, merit));
             }
         }
+        drop(scratch);
         // A sharp counterpart whose package was turned down steps away from it: the best package
         // one addition, removal or swap from it that gives the other side more, as far as its
         // model sees, and still meets its own aspiration. Polishing the sweep's package would

@@ -9,6 +9,7 @@ use crate::sim::measures::item_cost;
 use crate::sim::offers::MAX_ITEMS;
 use crate::sim::politics::reaction;
 use crate::sim::scenario::{FactionRates, MeasureDef, Side};
+use std::cell::RefCell;
 use std::sync::Arc;
 
 /// Share of the going rate of the other side's capital a modeller counts when that capital is
@@ -23,6 +24,13 @@ pub(super) struct Cand {
     pub(super) own: f32,
     pub(super) theirs: f32,
     pub(super) cost: f32,
+    /// 0 when this side pays for it, 1 when the other side does.
+    payer: usize,
+    /// What the capital-aware ranking divides its score by: the share of the payer's capital it
+    /// takes, plus a little so that a free commitment does not rank infinitely high.
+    load: f32,
+    /// No own faction loses approval over it, so a package that passes at home still passes.
+    benign: bool,
 }
 
 /// The commitments a side could table, with each one's effect on its own factions.
@@ -35,8 +43,13 @@ pub(super) struct Pool {
     /// Each own faction's share of the vote and its approval now, for quick support sums.
     shares: Vec<f32>,
     approvals: Vec<f32>,
+    /// Support at home with no commitment signed.
+    base: f32,
     /// Each own faction's reactions by area.
     pub(super) rates: Arc<[FactionRates]>,
+    /// Packing's working space, shared by every search of the decision this pool serves, so
+    /// that a ranking already walked is not walked again.
+    scratch: RefCell<Scratch>,
 }
 
 impl Pool {
@@ -55,14 +68,18 @@ impl Pool {
             .map(|f| f.weight.max(0.0))
             .sum::<f32>()
             .max(1e-6);
-        Pool {
+        let mut pool = Pool {
             cands: Vec::new(),
             deltas: Vec::new(),
             nf: factions.len(),
             shares: factions.iter().map(|f| f.weight.max(0.0) / total).collect(),
             approvals: v.me.factions.iter().map(|f| f.approval).collect(),
+            base: 0.0,
             rates: v.private.faction_rates.clone(),
-        }
+            scratch: RefCell::default(),
+        };
+        pool.base = pool.support(&vec![0.0; pool.nf]);
+        pool
     }
 
     /// Weighted approval at home if the factions' approval moved by `deltas`.
@@ -74,9 +91,24 @@ impl Pool {
             .map(|((w, a), d)| w * (a + d).clamp(0.0, 100.0))
             .sum()
     }
+
+    /// Own factions' approval change if candidate `j` is signed.
+    fn deltas(&self, j: usize) -> &[f32] {
+        &self.deltas[j * self.nf..(j + 1) * self.nf]
+    }
+
+    /// The pool's working space for packing.
+    pub(super) fn scratch(&self) -> std::cell::RefMut<'_, Scratch> {
+        let mut s = self.scratch.borrow_mut();
+        if s.sum.len() != self.nf {
+            s.sum = vec![0.0; self.nf];
+        }
+        s
+    }
 }
 
-/// Working space for packing, reused across the packages of one search.
+/// Working space for packing, reused across the packages of one decision.
+#[derive(Default)]
 pub(super) struct Scratch {
     /// Candidates ranked for the weight being tried, as sortable keys.
     order: Vec<u64>,
@@ -84,16 +116,55 @@ pub(super) struct Scratch {
     sum: Vec<f32>,
     /// The package so far, as candidate indices.
     pub(super) pick: Vec<usize>,
+    /// The last few walks down a ranking. A walk depends only on the candidates it looked at,
+    /// in order (the pool and the view stay put within a decision), so a ranking that starts
+    /// the same way packs the same package: neighbouring weights often rank alike.
+    walks: Vec<Walk>,
+    /// The next of `walks` to replace.
+    next: usize,
 }
 
-impl Scratch {
-    /// Space for packing from `pool`.
-    pub(super) fn new(pool: &Pool) -> Self {
-        Scratch {
-            order: Vec::with_capacity(pool.cands.len()),
-            sum: vec![0.0; pool.nf],
-            pick: Vec::with_capacity(MAX_ITEMS),
+/// How many walks `Scratch` remembers.
+const WALKS: usize = 4;
+
+/// One walk down a ranking and what it packed.
+struct Walk {
+    /// The candidates it looked at, in order.
+    seen: Vec<u32>,
+    /// Whether it looked at the whole ranking (rather than stopping at a full package).
+    whole: bool,
+    /// Both sides' capital and the support needed at home, which the walk also read.
+    limits: [u32; 3],
+    /// Capital ruled out some candidate.
+    bound: bool,
+    own: f32,
+    theirs: f32,
+    pick: Vec<usize>,
+}
+
+impl Walk {
+    fn fits(&self, order: &[u64], limits: [u32; 3]) -> bool {
+        self.limits == limits
+            && if self.whole {
+                order.len() == self.seen.len()
+            } else {
+                order.len() >= self.seen.len()
+            }
+            && self.seen.iter().zip(order).all(|(&j, &x)| x as u32 == j)
+    }
+}
+
+/// Sort short, often nearly sorted rankings in place (a plain insertion sort: the keys are
+/// distinct, so any correct sort gives the same order).
+fn sort_keys(keys: &mut [u64]) {
+    for i in 1..keys.len() {
+        let x = keys[i];
+        let mut k = i;
+        while k > 0 && keys[k - 1] > x {
+            keys[k] = keys[k - 1];
+            k -= 1;
         }
+        keys[k] = x;
     }
 }
 
@@ -149,6 +220,7 @@ impl Counterpart {
             // Capital spent on checks now is capital the other side lacks next season.
             CARRIED_CAPITAL * worth_sum / n as f32
         };
+        let capital = [v.private.capital, v.them.capital];
         for &(i, m, by) in &open {
             let ver = self.pick_verification(v, t, c, m, by, capital_worth);
             let d0 = pool.deltas.len();
@@ -159,13 +231,18 @@ impl Counterpart {
                 pool.deltas.truncate(d0);
                 continue;
             }
+            let cost = item_cost(m, ver);
+            let payer = usize::from(by != me);
             pool.cands.push(Cand {
                 i,
                 by,
                 ver,
                 own: self.worth(v, t, c, m, by, ver),
                 theirs: self.model.utility(m, by, me) / c.their_span,
-                cost: item_cost(m, ver),
+                cost,
+                payer,
+                load: cost / capital[payer].max(1e-3) + 0.02,
+                benign: pool.deltas[d0..].iter().all(|d| *d >= 0.0),
             });
         }
         pool
@@ -181,69 +258,99 @@ impl Counterpart {
         scratch: &mut Scratch,
         capital_bound: &mut bool,
     ) -> (f32, f32) {
-        let Scratch { order, sum, pick } = scratch;
-        let me = v.side;
+        let Scratch {
+            order,
+            sum,
+            pick,
+            walks,
+            next,
+        } = scratch;
         let cands = &pool.cands;
         // Ranked by worth, or by worth per share of the payer's capital when capital is what
         // limits the package; only commitments worth something at this weight are ranked.
-        let capital = [v.private.capital, v.them.capital];
         order.clear();
         for (j, c) in cands.iter().enumerate() {
             let score = c.own + lambda * c.theirs;
             if score > 0.0 {
-                let key = if by_load {
-                    let payer = usize::from(c.by != me);
-                    score / (c.cost / capital[payer].max(1e-3) + 0.02)
-                } else {
-                    score
-                };
+                let key = if by_load { score / c.load } else { score };
                 // A positive float's bits order like the float: inverted, they sort the best
                 // first, and the candidate's index breaks ties the same way on every machine.
                 order.push((u64::from(!key.to_bits()) << 32) | j as u64);
             }
         }
-        order.sort_unstable();
-        pick.clear();
-        let (mut my_cost, mut their_cost, mut own, mut theirs) = (0.0, 0.0, 0.0, 0.0);
-        sum.iter_mut().for_each(|x| *x = 0.0);
-        let nf = pool.nf;
+        sort_keys(order);
+        let cap = [v.private.capital, v.them.capital];
         let threshold = v.private.ratify_at + 3.0;
+        let limits = [cap[0].to_bits(), cap[1].to_bits(), threshold.to_bits()];
+        if let Some(w) = walks.iter().find(|w| w.fits(order, limits)) {
+            pick.clear();
+            pick.extend_from_slice(&w.pick);
+            *capital_bound |= w.bound;
+            return (w.own, w.theirs);
+        }
+        pick.clear();
+        let (mut spent, mut own, mut theirs) = ([0.0f32; 2], 0.0, 0.0);
+        sum.iter_mut().for_each(|x| *x = 0.0);
         // Support only falls when some faction loses approval: once the package passes at
-        // home, a commitment no faction minds keeps it passing.
-        let mut passes = pool.support(sum) >= threshold;
+        // home, a commitment no faction minds keeps it passing. The picks' reactions are added
+        // to `sum` only when a test needs it (`synced` of them are in), in the order they were
+        // picked, so every sum comes out as if each had been added on the spot.
+        let mut passes = pool.base >= threshold;
+        let mut synced = 0;
+        let (mut seen, mut bound) = (0, false);
         for &x in order.iter() {
             if pick.len() >= MAX_ITEMS {
                 break;
             }
+            seen += 1;
             let j = (x & 0xffff_ffff) as usize;
             let cd = &cands[j];
-            let (mc, tc) = if cd.by == me {
-                (my_cost + cd.cost, their_cost)
-            } else {
-                (my_cost, their_cost + cd.cost)
-            };
-            if mc > v.private.capital || tc > v.them.capital {
-                *capital_bound = true;
+            let mut sp = spent;
+            sp[cd.payer] += cd.cost;
+            if sp[0] > cap[0] || sp[1] > cap[1] {
+                bound = true;
                 continue;
             }
-            let delta = &pool.deltas[j * nf..(j + 1) * nf];
-            for (s, d) in sum.iter_mut().zip(delta) {
-                *s += d;
-            }
-            if !(passes && delta.iter().all(|d| *d >= 0.0)) {
+            if !(passes && cd.benign) {
+                for &p in &pick[synced..] {
+                    for (s, d) in sum.iter_mut().zip(pool.deltas(p)) {
+                        *s += d;
+                    }
+                }
+                let delta = pool.deltas(j);
+                for (s, d) in sum.iter_mut().zip(delta) {
+                    *s += d;
+                }
                 if pool.support(sum) < threshold {
                     for (s, d) in sum.iter_mut().zip(delta) {
                         *s -= d;
                     }
+                    synced = pick.len();
                     continue;
                 }
+                synced = pick.len() + 1;
                 passes = true;
             }
-            my_cost = mc;
-            their_cost = tc;
+            spent = sp;
             own += cd.own;
             theirs += cd.theirs;
             pick.push(j);
+        }
+        *capital_bound |= bound;
+        let walk = Walk {
+            seen: order[..seen].iter().map(|&x| x as u32).collect(),
+            whole: seen == order.len(),
+            limits,
+            bound,
+            own,
+            theirs,
+            pick: pick.clone(),
+        };
+        if walks.len() < WALKS {
+            walks.push(walk);
+        } else {
+            walks[*next] = walk;
+            *next = (*next + 1) % WALKS;
         }
         (own, theirs)
     }
@@ -262,23 +369,21 @@ impl Counterpart {
         must_move: bool,
     ) {
         let (target, min_theirs) = bounds;
-        let me = v.side;
         let nf = pool.nf;
         let cands = &pool.cands;
         let cap = [v.private.capital + 1e-4, v.them.capital + 1e-4];
         let ratify = v.private.ratify_at + 3.0;
-        let payer = |j: usize| usize::from(cands[j].by != me);
-        let deltas = |j: usize| &pool.deltas[j * nf..(j + 1) * nf];
         // Running totals of the current package, so each move is judged by its difference.
         let mut spent = [0.0f32; 2];
         let (mut own, mut theirs) = (0.0f32, 0.0f32);
         let mut sum = vec![0.0f32; nf];
         let mut inside = vec![false; cands.len()];
         for &j in pick.iter() {
-            spent[payer(j)] += cands[j].cost;
-            own += cands[j].own;
-            theirs += cands[j].theirs;
-            for (s, d) in sum.iter_mut().zip(deltas(j)) {
+            let cd = &cands[j];
+            spent[cd.payer] += cd.cost;
+            own += cd.own;
+            theirs += cd.theirs;
+            for (s, d) in sum.iter_mut().zip(pool.deltas(j)) {
                 *s += d;
             }
             inside[j] = true;
@@ -298,54 +403,72 @@ impl Counterpart {
             merit(own, theirs)
         };
         let mut trial = vec![0.0f32; nf];
+        let mut outside = Vec::with_capacity(cands.len());
         for _ in 0..4 {
-            // (position to drop, candidate to add, merit); a swap does both.
+            outside.clear();
+            outside.extend((0..cands.len()).filter(|&j| !inside[j]));
+            // (position to drop, candidate to add, merit); a swap does both. Moves are tried
+            // dropping each position in turn, then none, and for each adding every candidate
+            // outside in order, then none; the first of equal merit is kept.
             let mut found: Option<(Option<usize>, Option<usize>, f32)> = None;
-            for k in 0..=pick.len() {
-                let drop = (k < pick.len()).then(|| pick[k]);
-                for add in (0..cands.len())
-                    .filter(|&j| !inside[j])
-                    .map(Some)
-                    .chain([None])
-                {
-                    let len = pick.len() + usize::from(add.is_some()) - usize::from(drop.is_some());
-                    if (drop.is_none() && add.is_none()) || len == 0 || len > MAX_ITEMS {
-                        continue;
+            let n = pick.len();
+            for k in 0..=n {
+                let drop = (k < n).then(|| pick[k]);
+                // The package with `drop` taken out.
+                let (mut sp0, mut o0, mut th0) = (spent, own, theirs);
+                if let Some(r) = drop {
+                    let cd = &cands[r];
+                    sp0[cd.payer] -= cd.cost;
+                    o0 -= cd.own;
+                    th0 -= cd.theirs;
+                }
+                let left = n - usize::from(drop.is_some());
+                let mut consider =
+                    |add: Option<usize>,
+                     sp: [f32; 2],
+                     o: f32,
+                     th: f32,
+                     found: &mut Option<(Option<usize>, Option<usize>, f32)>| {
+                        if sp[0] > cap[0]
+                            || sp[1] > cap[1]
+                            || o < target
+                            || th <= 0.0
+                            || th < min_theirs
+                        {
+                            return;
+                        }
+                        let sc = merit(o, th);
+                        if sc <= score + 1e-6 || found.is_some_and(|f| sc <= f.2) {
+                            return;
+                        }
+                        // The home front is checked last: it is the dearest test.
+                        trial.copy_from_slice(&sum);
+                        if let Some(r) = drop {
+                            trial
+                                .iter_mut()
+                                .zip(pool.deltas(r))
+                                .for_each(|(s, d)| *s -= d);
+                        }
+                        if let Some(a) = add {
+                            trial
+                                .iter_mut()
+                                .zip(pool.deltas(a))
+                                .for_each(|(s, d)| *s += d);
+                        }
+                        if pool.support(&trial) >= ratify {
+                            *found = Some((drop.map(|_| k), add, sc));
+                        }
+                    };
+                if left < MAX_ITEMS {
+                    for &a in &outside {
+                        let cd = &cands[a];
+                        let mut sp = sp0;
+                        sp[cd.payer] += cd.cost;
+                        consider(Some(a), sp, o0 + cd.own, th0 + cd.theirs, &mut found);
                     }
-                    let (mut sp, mut o, mut th) = (spent, own, theirs);
-                    if let Some(r) = drop {
-                        sp[payer(r)] -= cands[r].cost;
-                        o -= cands[r].own;
-                        th -= cands[r].theirs;
-                    }
-                    if let Some(a) = add {
-                        sp[payer(a)] += cands[a].cost;
-                        o += cands[a].own;
-                        th += cands[a].theirs;
-                    }
-                    if sp[0] > cap[0]
-                        || sp[1] > cap[1]
-                        || o < target
-                        || th <= 0.0
-                        || th < min_theirs
-                    {
-                        continue;
-                    }
-                    let sc = merit(o, th);
-                    if sc <= score + 1e-6 || found.is_some_and(|f| sc <= f.2) {
-                        continue;
-                    }
-                    // The home front is checked last: it is the dearest test.
-                    trial.copy_from_slice(&sum);
-                    if let Some(r) = drop {
-                        trial.iter_mut().zip(deltas(r)).for_each(|(s, d)| *s -= d);
-                    }
-                    if let Some(a) = add {
-                        trial.iter_mut().zip(deltas(a)).for_each(|(s, d)| *s += d);
-                    }
-                    if pool.support(&trial) >= ratify {
-                        found = Some((drop.map(|_| k), add, sc));
-                    }
+                }
+                if drop.is_some() && left > 0 && left <= MAX_ITEMS {
+                    consider(None, sp0, o0, th0, &mut found);
                 }
             }
             let Some((drop, add, sc)) = found else {
@@ -353,18 +476,24 @@ impl Counterpart {
             };
             if let Some(k) = drop {
                 let r = pick.swap_remove(k);
-                spent[payer(r)] -= cands[r].cost;
-                own -= cands[r].own;
-                theirs -= cands[r].theirs;
-                sum.iter_mut().zip(deltas(r)).for_each(|(s, d)| *s -= d);
+                let cd = &cands[r];
+                spent[cd.payer] -= cd.cost;
+                own -= cd.own;
+                theirs -= cd.theirs;
+                sum.iter_mut()
+                    .zip(pool.deltas(r))
+                    .for_each(|(s, d)| *s -= d);
                 inside[r] = false;
             }
             if let Some(a) = add {
                 pick.push(a);
-                spent[payer(a)] += cands[a].cost;
-                own += cands[a].own;
-                theirs += cands[a].theirs;
-                sum.iter_mut().zip(deltas(a)).for_each(|(s, d)| *s += d);
+                let cd = &cands[a];
+                spent[cd.payer] += cd.cost;
+                own += cd.own;
+                theirs += cd.theirs;
+                sum.iter_mut()
+                    .zip(pool.deltas(a))
+                    .for_each(|(s, d)| *s += d);
                 inside[a] = true;
             }
             score = sc;
@@ -374,7 +503,7 @@ impl Counterpart {
 
     /// The most this side could get from one package now (both sides' capital permitting).
     pub(super) fn best_now(v: &SideView, pool: &Pool) -> f32 {
-        let mut scratch = Scratch::new(pool);
+        let mut scratch = pool.scratch();
         let mut bound = false;
         let plain = Self::pack(v, pool, 0.0, false, &mut scratch, &mut bound).0;
         let by_load = if bound {
@@ -415,7 +544,7 @@ impl Counterpart {
         own_min: f32,
     ) -> Option<(Vec<usize>, f32)> {
         let pool = &c.pool;
-        let mut scratch = Scratch::new(pool);
+        let mut scratch = pool.scratch();
         let mut out: Option<(Vec<usize>, f32)> = None;
         // A coarse sweep will do; the capital-aware ranking only where capital ran short.
         let mut bound = false;
