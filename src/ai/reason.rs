@@ -1,7 +1,8 @@
 //! The kind of claim behind a decision, so that code can tell reasons apart without reading
-//! their wording.
+//! their wording, and the wording itself, put into words only when read.
 
 use serde::{Deserialize, Serialize};
+use std::sync::{Arc, OnceLock};
 
 /// What a negotiator's reason claims, one variant per kind of claim. A counter that answers an
 /// offer carries the code of why the offer was not signed; the action says a package came back.
@@ -102,5 +103,110 @@ impl ReasonCode {
             }
             _ => None,
         }
+    }
+}
+
+/// A negotiator's reason in plain words. Most runs nobody reads (tournaments, summaries,
+/// benchmarks), and wording a reason (its percentages above all) cost more than some of the
+/// decisions it explains, so a reason keeps what it needs and is worded the first time someone
+/// reads it, always to the same text.
+#[derive(Clone)]
+pub struct Reason {
+    words: Words,
+    text: OnceLock<String>,
+}
+
+#[derive(Clone)]
+enum Words {
+    /// Worded already, in `text`.
+    Done,
+    Fixed(&'static str),
+    Later(Arc<dyn Fn() -> String + Send + Sync>),
+}
+
+impl Reason {
+    /// A reason worded when first read.
+    pub fn later(words: impl Fn() -> String + Send + Sync + 'static) -> Reason {
+        Reason {
+            words: Words::Later(Arc::new(words)),
+            text: OnceLock::new(),
+        }
+    }
+
+    /// A reason worded from this one when first read (a clause added, its full stop dropped).
+    pub fn then(self, words: impl Fn(&str) -> String + Send + Sync + 'static) -> Reason {
+        Reason::later(move || words(self.as_str()))
+    }
+
+    /// The reason's words.
+    pub fn as_str(&self) -> &str {
+        match &self.words {
+            Words::Fixed(s) => s,
+            Words::Done => self.text.get().map_or("", String::as_str),
+            Words::Later(f) => self.text.get_or_init(|| f()),
+        }
+    }
+}
+
+impl From<String> for Reason {
+    fn from(text: String) -> Reason {
+        Reason {
+            words: Words::Done,
+            text: OnceLock::from(text),
+        }
+    }
+}
+
+impl From<&'static str> for Reason {
+    fn from(text: &'static str) -> Reason {
+        Reason {
+            words: Words::Fixed(text),
+            text: OnceLock::new(),
+        }
+    }
+}
+
+impl std::ops::Deref for Reason {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq for Reason {
+    fn eq(&self, other: &Reason) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Reason {}
+
+impl PartialEq<str> for Reason {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Reason {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<Reason> for str {
+    fn eq(&self, other: &Reason) -> bool {
+        self == other.as_str()
     }
 }

@@ -378,7 +378,7 @@ impl Table {
             decision = Decision {
                 action: fallback(&view),
                 code: ReasonCode::FellBack,
-                reason: format!("The computer's move was refused ({e}), so it moved on."),
+                reason: format!("The computer's move was refused ({e}), so it moved on.").into(),
             };
             fell_back = Some(e);
             // The fallback is legal in every state a need can be in; if a level ever made it

@@ -5,7 +5,7 @@ use super::propose::STEP_GAIN;
 use super::terms::LET_DOWN;
 use super::value::Ctx;
 use super::{Counterpart, commitments_of, offer_key, same_commitments};
-use crate::ai::{Decision, ReasonCode, Signing};
+use crate::ai::{Decision, Reason, ReasonCode, Signing};
 use crate::sim::PublicLevel;
 use crate::sim::measures::detection;
 use crate::sim::scenario::{MeasureDef, Side};
@@ -64,10 +64,11 @@ impl Counterpart {
         let cost =
             crate::sim::rules::package_cost(&crate::sim::rules::Seen::new(v, t), me, &offer.items);
         if cost > v.private.capital + 1e-4 {
-            let (need, have) = amounts(cost, v.private.capital);
-            return self.counter_or_reject(v, t, c, ReasonCode::CannotPay, format!(
-                "We cannot pay for our part: it needs {need} political capital and we have {have}."
-            ));
+            let capital = v.private.capital;
+            return self.counter_or_reject(v, t, c, ReasonCode::CannotPay, Reason::later(move || {
+                let (need, have) = amounts(cost, capital);
+                format!("We cannot pay for our part: it needs {need} political capital and we have {have}.")
+            }));
         }
         let deltas = Self::reactions(v, t, c, &items);
         // What this side gives up is judged on its own: sweeteners do not calm a faction
@@ -88,23 +89,29 @@ impl Counterpart {
                     };
                     r(a).total_cmp(&r(b))
                 })
-                .map_or("this package".to_string(), |(_, m)| format!("'{}'", m.name));
+                .map(|(_, m)| m.name.clone());
             return self.counter_or_reject(
                 v,
                 t,
                 c,
                 ReasonCode::CannotSellAtHome,
-                format!(
-                    "My {faction} are at {approval:.0}%; I cannot sell {hated} at home this season."
-                ),
+                Reason::later(move || {
+                    let hated = hated
+                        .as_ref()
+                        .map_or("this package".to_string(), |name| format!("'{name}'"));
+                    format!(
+                        "My {faction} are at {approval:.0}%; I cannot sell {hated} at home this season."
+                    )
+                }),
             );
         }
         let support = c.pool.support(&deltas);
         if support < v.private.ratify_at {
-            let (support, need) = amounts(support, v.private.ratify_at);
-            return self.counter_or_reject(v, t, c, ReasonCode::CannotRatify, format!(
-                "Our parliament would not ratify this: support would be {support}%, we need {need}%."
-            ));
+            let ratify_at = v.private.ratify_at;
+            return self.counter_or_reject(v, t, c, ReasonCode::CannotRatify, Reason::later(move || {
+                let (support, need) = amounts(support, ratify_at);
+                format!("Our parliament would not ratify this: support would be {support}%, we need {need}%.")
+            }));
         }
         // The first season is for hearing each other out: only an offer close to everything
         // this side could hope for is signed in it, and no one settles for less to beat the clock.
@@ -120,10 +127,11 @@ impl Counterpart {
             if let Some(d) = self.better_deal(v, t, c, offer) {
                 return d;
             }
-            let (got, wanted) = amounts(pct(gain, c.best), pct(need, c.best));
-            return self.accept(v, t, offer, Signing::AboveAspiration, format!(
-                    "This serves our priorities well enough: worth {got}% of the best we could hope for, we wanted {wanted}%."
-                ));
+            let (got, wanted) = (pct(gain, c.best), pct(need, c.best));
+            return self.accept(v, t, offer, Signing::AboveAspiration, Reason::later(move || {
+                let (got, wanted) = amounts(got, wanted);
+                format!("This serves our priorities well enough: worth {got}% of the best we could hope for, we wanted {wanted}%.")
+            }));
         }
         // The mediator's package, tabled by the other side: a deal both can defend in public,
         // signed once it clears the least this side accepts.
@@ -134,10 +142,10 @@ impl Counterpart {
                 .as_ref()
                 .is_some_and(|b| same_commitments(&offer.items, &commitments_of(b)))
         {
-            return self.accept(v, t, offer, Signing::Mediated, format!(
-                "This is the mediator's package, worth {:.0}% of our best, above the least we accept; we sign it.",
-                pct(gain, c.best)
-            ));
+            let got = pct(gain, c.best);
+            return self.accept(v, t, offer, Signing::Mediated, Reason::later(move || format!(
+                "This is the mediator's package, worth {got:.0}% of our best, above the least we accept; we sign it."
+            )));
         }
         if !opening
             && gain >= reservation
@@ -145,10 +153,10 @@ impl Counterpart {
             && let Some(meet) = self.meet_their_claim(v, t, c)
             && gain >= meet
         {
-            return self.accept(v, t, offer, Signing::NoBetterPackage, format!(
-                    "No package that gives them what they ask would give us more than this ({:.0}% of our best); we sign now rather than lose a season.",
-                    pct(gain, c.best)
-                ));
+            let got = pct(gain, c.best);
+            return self.accept(v, t, offer, Signing::NoBetterPackage, Reason::later(move || format!(
+                "No package that gives them what they ask would give us more than this ({got:.0}% of our best); we sign now rather than lose a season."
+            )));
         }
         // Our counter would be the season's last word, and even a step from our package they
         // turned down gives them less than they asked for themselves (as the model sees it):
@@ -165,10 +173,10 @@ impl Counterpart {
                     .is_some_and(|ours| ours * (1.0 + STEP_GAIN) < claim)
             })
         {
-            return self.accept(v, t, offer, Signing::LastWord, format!(
-                "Our last word this season could not give them what they ask; rather than lose the season we take this ({:.0}% of our best).",
-                pct(gain, c.best)
-            ));
+            let got = pct(gain, c.best);
+            return self.accept(v, t, offer, Signing::LastWord, Reason::later(move || format!(
+                "Our last word this season could not give them what they ask; rather than lose the season we take this ({got:.0}% of our best)."
+            )));
         }
         if last_chance && gain >= reservation && gain > 0.0 {
             return self.accept(
@@ -182,11 +190,10 @@ impl Counterpart {
         // A modeller reads a partner who has stopped moving: every season without a deal is
         // a season of nothing, so a deal above the reservation is taken.
         if self.style.models && self.stalled >= 2 && gain >= reservation && gain > 0.0 {
-            return self.accept(v, t, offer, Signing::Stalled, format!(
-                    "They have not moved for {} seasons; waiting costs more than the {:.0}% of our best this still gives us.",
-                    self.stalled,
-                    pct(gain, c.best)
-                ));
+            let (stalled, got) = (self.stalled, pct(gain, c.best));
+            return self.accept(v, t, offer, Signing::Stalled, Reason::later(move || format!(
+                "They have not moved for {stalled} seasons; waiting costs more than the {got:.0}% of our best this still gives us."
+            )));
         }
         // A counterpart that insists on verification names the promise it cannot believe.
         let weak = offer.items.iter().find(|it| {
@@ -199,24 +206,27 @@ impl Counterpart {
                             .any(|x| x.detection >= REAL_CHECK_FOR_DEMAND)
                 })
         });
-        let (got, wanted) = amounts(pct(gain, c.best), pct(need, c.best));
-        let worth = if gain > 0.0 {
-            format!("worth {got}% of the best we could hope for")
-        } else {
-            "it would cost us more than it gives".to_string()
-        };
-        let (code, why) = if opening {
-            (
-                ReasonCode::FirstSeasonBar,
+        let (got, wanted) = (pct(gain, c.best), pct(need, c.best));
+        let gains = gain > 0.0;
+        let why = Reason::later(move || {
+            let (got, wanted) = amounts(got, wanted);
+            let worth = if gains {
+                format!("worth {got}% of the best we could hope for")
+            } else {
+                "it would cost us more than it gives".to_string()
+            };
+            if opening {
                 format!(
                     "A first position, and we have heard it ({worth}), but in this first season we sign only what gives us {wanted}%."
-                ),
-            )
+                )
+            } else {
+                format!("Too little for us: {worth}, and we need {wanted}% at this stage.")
+            }
+        });
+        let code = if opening {
+            ReasonCode::FirstSeasonBar
         } else {
-            (
-                ReasonCode::RejectBelowAspiration,
-                format!("Too little for us: {worth}, and we need {wanted}% at this stage."),
-            )
+            ReasonCode::RejectBelowAspiration
         };
         self.counter_or_reject_demanding(v, t, c, (code, why), weak)
     }
@@ -283,10 +293,14 @@ impl Counterpart {
                 offer,
             },
             code: ReasonCode::BetterForBoth,
-            reason: format!(
-                "We could sign this (worth {:.0}% of our best), but a package that serves you better for no less from us is on the table: this one.",
-                pct(own0, c.best)
-            ),
+            reason: {
+                let got = pct(own0, c.best);
+                Reason::later(move || {
+                    format!(
+                        "We could sign this (worth {got:.0}% of our best), but a package that serves you better for no less from us is on the table: this one."
+                    )
+                })
+            },
         })
     }
 
@@ -300,7 +314,7 @@ impl Counterpart {
         t: &PublicLevel,
         offer: &Offer,
         signing: Signing,
-        reason: String,
+        reason: Reason,
     ) -> Decision {
         let me = v.side;
         // Its own package back on their terms: it restates its terms once a season, then signs.
@@ -320,18 +334,11 @@ impl Counterpart {
                 }
             }
             if ours.items != offer.items {
-                let reason = reason.trim_end_matches('.');
-                let (code, reason) = if insist {
+                let code = if insist {
                     self.insisted = Some(v.round);
-                    (
-                        ReasonCode::HoldToOurTerms(signing),
-                        format!("{reason}, and we hold to our terms:"),
-                    )
+                    ReasonCode::HoldToOurTerms(signing)
                 } else {
-                    (
-                        ReasonCode::OnOurTerms(signing),
-                        format!("{reason}, but on our terms:"),
-                    )
+                    ReasonCode::OnOurTerms(signing)
                 };
                 self.remember(&ours);
                 return Decision {
@@ -340,9 +347,17 @@ impl Counterpart {
                         offer: ours,
                     },
                     code,
-                    reason: format!(
-                        "{reason} what we promise for a limited time, what they promise to last."
-                    ),
+                    reason: reason.then(move |r| {
+                        let terms = if insist {
+                            ", and we hold to our terms:"
+                        } else {
+                            ", but on our terms:"
+                        };
+                        format!(
+                            "{}{terms} what we promise for a limited time, what they promise to last.",
+                            r.trim_end_matches('.')
+                        )
+                    }),
                 };
             }
         }
@@ -361,7 +376,7 @@ impl Counterpart {
         t: &PublicLevel,
         c: &Ctx,
         code: ReasonCode,
-        why: String,
+        why: Reason,
     ) -> Decision {
         self.counter_or_reject_demanding(v, t, c, (code, why), None)
     }
@@ -375,7 +390,7 @@ impl Counterpart {
         v: &SideView,
         t: &PublicLevel,
         c: &Ctx,
-        (code, why): (ReasonCode, String),
+        (code, why): (ReasonCode, Reason),
         weak: Option<&Item>,
     ) -> Decision {
         let me = v.side;
@@ -387,10 +402,12 @@ impl Counterpart {
             return Decision {
                 action: Action::Counter { side: me, offer },
                 code,
-                reason: format!(
-                    "{}; we table the mediator's package instead.",
-                    why.trim_end_matches('.')
-                ),
+                reason: why.then(|w| {
+                    format!(
+                        "{}; we table the mediator's package instead.",
+                        w.trim_end_matches('.')
+                    )
+                }),
             };
         }
         if v.exchanges_left > 0
@@ -412,14 +429,17 @@ impl Counterpart {
                         format!(
                             "{}; we table our own package with it so checked.",
                             words(&m.name)
-                        ),
+                        )
+                        .into(),
                     ),
                     None => (
                         code,
-                        format!(
-                            "{}; we table our own package instead.",
-                            why.trim_end_matches('.')
-                        ),
+                        why.then(|w| {
+                            format!(
+                                "{}; we table our own package instead.",
+                                w.trim_end_matches('.')
+                            )
+                        }),
                     ),
                 };
                 return Decision {
@@ -432,7 +452,7 @@ impl Counterpart {
         let (code, reason) = match demand {
             Some((_, m)) => (
                 ReasonCode::DemandVerification,
-                format!("{}.", words(&m.name)),
+                format!("{}.", words(&m.name)).into(),
             ),
             None => (code, why),
         };

@@ -50,10 +50,10 @@ impl Counterpart {
         let (code, reason) = if breaks.is_empty() {
             (
                 ReasonCode::KeepCommitments,
-                "We keep our word: every commitment is carried out.".to_string(),
+                "We keep our word: every commitment is carried out.".into(),
             )
         } else {
-            (ReasonCode::BreakUnlikelyCaught, note)
+            (ReasonCode::BreakUnlikelyCaught, note.into())
         };
         Decision {
             action: Action::Implement { side: me, breaks },

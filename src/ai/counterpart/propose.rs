@@ -6,7 +6,7 @@ use super::memory::Grievance;
 use super::search::{Pool, claimed};
 use super::value::{Ctx, own_utility};
 use super::{Counterpart, offer_key, same_commitments};
-use crate::ai::{Decision, ReasonCode};
+use crate::ai::{Decision, Reason, ReasonCode};
 use crate::sim::PublicLevel;
 use crate::sim::rules::{Seen, check};
 use crate::sim::scenario::MeasureDef;
@@ -302,14 +302,16 @@ impl Counterpart {
                 format!(
                     "They withdrew '{theirs}' after keeping it; we withdraw '{}' in turn.",
                     m.name
-                ),
+                )
+                .into(),
             ),
             Some((_, Grievance::Breach(theirs))) => (
                 ReasonCode::CaughtBreaking,
                 format!(
                     "They were caught breaking '{theirs}'; we withdraw '{}' until they keep their word.",
                     m.name
-                ),
+                )
+                .into(),
             ),
             None => return None,
         };
@@ -334,10 +336,14 @@ impl Counterpart {
             return Decision {
                 action: Action::Propose { side: me, offer },
                 code: ReasonCode::MediatorsPackage,
-                reason: format!(
-                    "The mediator's package is worth {:.0}% of our best to us, enough to table it as ours.",
-                    pct(own, c.best)
-                ),
+                reason: {
+                    let got = pct(own, c.best);
+                    Reason::later(move || {
+                        format!(
+                            "The mediator's package is worth {got:.0}% of our best to us, enough to table it as ours."
+                        )
+                    })
+                },
             };
         }
         match self.build_package(v, t, c) {
@@ -357,22 +363,25 @@ impl Counterpart {
                 let gives_top = offer.items.iter().any(|it| {
                     it.by == me && t.measure(&it.measure).is_some_and(|(_, m)| m.area == top)
                 });
+                let got = pct(own, c.best);
                 let (code, reason) = if self.style.models && gives_top {
                     (
                         ReasonCode::TradeAcrossAreas,
-                        format!(
-                            "A package that trades across areas: worth {:.0}% of our best to us, and it gives them what they seem to value most ({}).",
-                            pct(own, c.best),
-                            top.label().to_lowercase()
-                        ),
+                        Reason::later(move || {
+                            format!(
+                                "A package that trades across areas: worth {got:.0}% of our best to us, and it gives them what they seem to value most ({}).",
+                                top.label().to_lowercase()
+                            )
+                        }),
                     )
                 } else {
                     (
                         ReasonCode::SellableAtHome,
-                        format!(
-                            "A package worth {:.0}% of our best to us; we can sell it at home.",
-                            pct(own, c.best)
-                        ),
+                        Reason::later(move || {
+                            format!(
+                                "A package worth {got:.0}% of our best to us; we can sell it at home."
+                            )
+                        }),
                     )
                 };
                 Decision {
@@ -384,10 +393,14 @@ impl Counterpart {
             _ if self.conduct.belief.0 < WALK_AWAY_FAITH => Decision {
                 action: Action::EndTalks { side: me },
                 code: ReasonCode::TheirWordFailed,
-                reason: format!(
-                    "They have broken or taken back their word {} times; we offer nothing more until their promises can be relied on.",
-                    self.conduct.defections()
-                ),
+                reason: {
+                    let times = self.conduct.defections();
+                    Reason::later(move || {
+                        format!(
+                            "They have broken or taken back their word {times} times; we offer nothing more until their promises can be relied on."
+                        )
+                    })
+                },
             },
             _ => Decision {
                 action: Action::EndTalks { side: me },

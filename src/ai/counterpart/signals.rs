@@ -225,7 +225,7 @@ impl Counterpart {
                 verification: None,
             },
             code,
-            reason,
+            reason: reason.into(),
         })
     }
 }
