@@ -20,12 +20,13 @@ pub struct Derived {
     candidates: OnceLock<Vec<(usize, Side)>>,
     measure_ids: OnceLock<HashMap<String, usize, Fnv>>,
     requirements: OnceLock<Vec<Vec<Needs>>>,
+    prerequisites: OnceLock<Option<Vec<Prerequisites>>>,
     ranges: OnceLock<[(f32, f32); 2]>,
     factions: OnceLock<[Arc<[FactionDef]>; 2]>,
     briefs: OnceLock<[Arc<str>; 2]>,
     shares: OnceLock<[Arc<BTreeMap<Area, f32>>; 2]>,
     shared_ids: OnceLock<Vec<Arc<str>>>,
-    shared_index: OnceLock<HashMap<usize, usize, Fnv>>,
+    shared_index: OnceLock<super::hash::ByAddress>,
     rates: OnceLock<[Arc<[FactionRates]>; 2]>,
     names: OnceLock<[SharedNames; 2]>,
 }
@@ -50,6 +51,25 @@ pub enum Needs {
     Phase(usize),
     /// Names nothing in the level (the level check refuses this).
     Unknown,
+}
+
+/// A measure's prerequisites as one test: the measures that must be in force (a bit per
+/// measure), the phase the relationship must have reached, and whether one of them names
+/// nothing. Which commitments can be tabled is asked before every move in talks, so the test
+/// costs a few instructions instead of a walk over the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Prerequisites {
+    measures: u64,
+    phase: usize,
+    never: bool,
+}
+
+impl Prerequisites {
+    /// Whether they are met with the measures in `in_force` (a bit per measure) in force and
+    /// the relationship in `phase`.
+    pub fn met(&self, in_force: u64, phase: usize) -> bool {
+        !self.never && self.measures & !in_force == 0 && phase >= self.phase
+    }
 }
 
 impl Clone for Derived {
@@ -113,14 +133,11 @@ impl Scenario {
         self.derived
             .shared_index
             .get_or_init(|| {
-                let mut map = HashMap::with_hasher(Fnv);
-                for i in 0..self.measures.len() {
-                    map.insert(self.shared_id(i).as_ptr() as usize, i);
-                }
-                map
+                super::hash::ByAddress::new(
+                    (0..self.measures.len()).map(|i| self.shared_id(i).as_ptr() as usize),
+                )
             })
-            .get(&(id.as_ptr() as usize))
-            .copied()
+            .get(id.as_ptr() as usize)
     }
 
     /// The best joint outcomes the catalogue allows, worked out once.
@@ -139,6 +156,33 @@ impl Scenario {
                 |id| self.phase_index(id),
             )
         })[i]
+    }
+
+    /// Each measure's prerequisites as one test, for a catalogue of at most 64 measures (a bit
+    /// each); `None` for a larger one.
+    pub(crate) fn prerequisites(&self) -> Option<&[Prerequisites]> {
+        self.derived
+            .prerequisites
+            .get_or_init(|| {
+                (self.measures.len() <= 64).then(|| {
+                    (0..self.measures.len())
+                        .map(|i| {
+                            self.requirements(i).iter().fold(
+                                Prerequisites::default(),
+                                |mut p, r| {
+                                    match *r {
+                                        Needs::Measure(m) => p.measures |= 1 << m,
+                                        Needs::Phase(ph) => p.phase = p.phase.max(ph),
+                                        Needs::Unknown => p.never = true,
+                                    }
+                                    p
+                                },
+                            )
+                        })
+                        .collect()
+                })
+            })
+            .as_deref()
     }
 
     /// Every commitment the catalogue allows: (measure index, undertaker).

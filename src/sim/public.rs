@@ -70,7 +70,7 @@ pub struct PublicLevel {
 struct Index {
     /// The ids the level's views hand out, so a view's id is found by its address.
     shared: OnceLock<Vec<Arc<str>>>,
-    by_ptr: OnceLock<HashMap<usize, usize, Fnv>>,
+    by_ptr: OnceLock<super::hash::ByAddress>,
     by_id: OnceLock<HashMap<String, usize, Fnv>>,
     requirements: OnceLock<Vec<Vec<Needs>>>,
 }
@@ -177,16 +177,11 @@ impl PublicLevel {
     /// view came from a match on the same loaded level, by its text otherwise.
     pub fn shared(&self, id: &Arc<str>) -> Option<(usize, &MeasureDef)> {
         let by_ptr = self.index.by_ptr.get_or_init(|| {
-            let mut map = HashMap::with_hasher(Fnv);
-            for (i, s) in self.shared_ids().iter().enumerate() {
-                map.insert(s.as_ptr() as usize, i);
-            }
-            map
+            super::hash::ByAddress::new(self.shared_ids().iter().map(|s| s.as_ptr() as usize))
         });
         // The index holds these ids, so no other string can share one's address.
         let i = by_ptr
-            .get(&(id.as_ptr() as usize))
-            .copied()
+            .get(id.as_ptr() as usize)
             .or_else(|| self.measure_index(id))?;
         Some((i, &self.measures[i]))
     }

@@ -2,7 +2,7 @@
 //! gain, then polished move by move.
 
 use super::Counterpart;
-use super::value::{Ctx, own_utility};
+use super::value::{Ctx, weighted};
 use crate::sim::PublicLevel;
 use crate::sim::SideView;
 use crate::sim::measures::item_cost;
@@ -102,6 +102,8 @@ impl Pool {
         let mut s = self.scratch.borrow_mut();
         if s.sum.len() != self.nf {
             s.sum = vec![0.0; self.nf];
+            s.order.reserve(self.cands.len());
+            s.pick.reserve(MAX_ITEMS);
         }
         s
     }
@@ -203,7 +205,7 @@ impl Counterpart {
         let (mut worth_sum, mut n, mut wanted) = (0.0, 0, 0.0);
         for &(_, m, by) in &open {
             if by != me && m.cost > 0.0 {
-                let u = own_utility(v, m, by) / c.span;
+                let u = weighted(v, c.prio[m.area as usize], m, by) / c.span;
                 if u > 0.0 {
                     worth_sum += u / m.cost;
                     n += 1;
@@ -237,7 +239,7 @@ impl Counterpart {
                 i,
                 by,
                 ver,
-                own: self.worth(v, t, c, m, by, ver),
+                own: self.worth(v, c, m, by, ver),
                 theirs: self.model.utility(m, by, me) / c.their_span,
                 cost,
                 payer,
@@ -337,21 +339,29 @@ impl Counterpart {
             pick.push(j);
         }
         *capital_bound |= bound;
-        let walk = Walk {
-            seen: order[..seen].iter().map(|&x| x as u32).collect(),
-            whole: seen == order.len(),
-            limits,
-            bound,
-            own,
-            theirs,
-            pick: pick.clone(),
-        };
         if walks.len() < WALKS {
-            walks.push(walk);
-        } else {
-            walks[*next] = walk;
-            *next = (*next + 1) % WALKS;
+            walks.push(Walk {
+                seen: Vec::with_capacity(cands.len()),
+                whole: false,
+                limits,
+                bound,
+                own,
+                theirs,
+                pick: Vec::with_capacity(MAX_ITEMS),
+            });
+            *next = walks.len() - 1;
         }
+        let w = &mut walks[*next];
+        w.seen.clear();
+        w.seen.extend(order[..seen].iter().map(|&x| x as u32));
+        w.whole = seen == order.len();
+        w.limits = limits;
+        w.bound = bound;
+        w.own = own;
+        w.theirs = theirs;
+        w.pick.clear();
+        w.pick.extend_from_slice(pick);
+        *next = (*next + 1) % WALKS;
         (own, theirs)
     }
 

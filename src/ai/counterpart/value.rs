@@ -38,6 +38,13 @@ pub(super) struct Ctx {
     pub(super) pool: Pool,
     /// Approval below which a faction is a danger to the leader.
     pub(super) danger_line: f32,
+    /// This side's priority weights, by `Area as usize` (see `priorities`).
+    pub(super) prio: [f32; 7],
+    /// What a point of a commitment's tension effect costs this side now (see `worth`).
+    pub(super) calm: f32,
+    /// How loudly this side's own press decries a concession, for a counterpart that reads it
+    /// (see `worth`).
+    pub(super) slant: f32,
     /// The least share of its best this side accepts now: its reservation, lowered as
     /// tension nears the clash line (where no deal means war).
     pub(super) floor: f32,
@@ -89,7 +96,7 @@ pub(super) fn priorities(v: &SideView) -> [f32; 7] {
 }
 
 /// Private utility of a commitment to this side, whose weight for its area is `w`.
-fn weighted(v: &SideView, w: f32, m: &MeasureDef, by: Side) -> f32 {
+pub(super) fn weighted(v: &SideView, w: f32, m: &MeasureDef, by: Side) -> f32 {
     if by == v.side {
         -w * m.burden
     } else {
@@ -132,6 +139,14 @@ impl Counterpart {
             best: 0.01,
             pool: Pool::home(v),
             danger_line: v.private.ouster_below + 12.0,
+            prio: priorities(v),
+            calm: (v.tension / 100.0) * 0.15 + self.peril(v, t) * 0.6,
+            slant: t
+                .outlets()
+                .iter()
+                .filter(|o| o.side == Some(v.side))
+                .map(|o| o.slant.max(0.0) * o.reach)
+                .sum(),
             floor: self.style.floor * (1.0 - PERIL_YIELD * self.peril(v, t)) * self.stall_yield(),
             bridge: None,
         };
@@ -244,25 +259,18 @@ impl Counterpart {
     pub(super) fn worth(
         &self,
         v: &SideView,
-        t: &PublicLevel,
         c: &Ctx,
         m: &MeasureDef,
         by: Side,
         ver: Option<usize>,
     ) -> f32 {
-        let mut u = own_utility(v, m, by);
+        let mut u = weighted(v, c.prio[m.area as usize], m, by);
         if by != v.side {
             u *= self.credibility(v, m, ver);
         }
-        u += -m.effects.tension * ((v.tension / 100.0) * 0.15 + self.peril(v, t) * 0.6);
+        u += -m.effects.tension * c.calm;
         if self.style.reads_press && by == v.side {
-            let slant: f32 = t
-                .outlets()
-                .iter()
-                .filter(|o| o.side == Some(v.side))
-                .map(|o| o.slant.max(0.0) * o.reach)
-                .sum();
-            u -= slant * m.burden * 0.03;
+            u -= c.slant * m.burden * 0.03;
         }
         u / c.span
     }
@@ -306,6 +314,9 @@ impl Counterpart {
     /// anger further, if any.
     pub(super) fn endangered_by(v: &SideView, c: &Ctx, deltas: &[f32]) -> Option<(String, f32)> {
         let leader_at_risk = v.me.approval < c.danger_line;
+        if !leader_at_risk {
+            return None;
+        }
         v.private
             .factions
             .iter()
@@ -325,7 +336,7 @@ impl Counterpart {
             .iter()
             .filter_map(|it| t.measure(&it.measure).map(|(_, m)| (it, m)))
             .map(|(it, m)| {
-                let w = self.worth(v, t, c, m, it.by, it.verification);
+                let w = self.worth(v, c, m, it.by, it.verification);
                 if it.by != v.side && w > 0.0 && self.style.reads_fine_print {
                     w * term_share(v, m, it.term)
                 } else {
