@@ -42,6 +42,38 @@ impl From<&Snapshot> for PublicSnapshot {
 }
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// Commitments that could be offered: (measure id, undertaker).
+pub type Available = Arc<[(Arc<str>, Side)]>;
+
+/// The commitments open in one state of a match, kept for the next view: they change only when
+/// a commitment is signed, ends or is withdrawn, or the phase moves, while a view is built
+/// before every move. Never part of a match's equality, and a clone starts afresh.
+#[derive(Default)]
+pub struct OpenList(Mutex<Option<(OpenKey, Available)>>);
+
+/// What the open commitments depend on: the level (by address), each side's measures in force
+/// (a bit per measure) and the phase.
+type OpenKey = (usize, [u64; 2], usize);
+
+impl Clone for OpenList {
+    fn clone(&self) -> Self {
+        OpenList::default()
+    }
+}
+
+impl PartialEq for OpenList {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for OpenList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OpenList")
+    }
+}
 
 /// A faction as everyone sees it: name and approval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -145,8 +177,9 @@ pub struct SideView {
     pub event: Option<EventView>,
     pub needs: Vec<Need>,
     /// Commitments that could be offered now (measure id, undertaker): prerequisites met,
-    /// not yet in force (in the brief view, only while talks are on).
-    pub available: Vec<(std::sync::Arc<str>, Side)>,
+    /// not yet in force (in the brief view, only while talks are on). Shared between the views
+    /// of one state: every move of a round's talks sees the same list.
+    pub available: Available,
     /// The meters round by round, as anyone may see them.
     pub history: Vec<PublicSnapshot>,
     /// The press (filled by `view`, left empty by `view_brief`).
@@ -283,7 +316,7 @@ impl Match {
             available: if self.stage == Stage::Negotiation {
                 self.available()
             } else {
-                Vec::new()
+                Arc::new([])
             },
             history: Vec::new(),
             outlets: Vec::new(),
@@ -294,11 +327,36 @@ impl Match {
     }
 
     /// Commitments that could be offered now: (measure id, undertaker).
-    pub fn available(&self) -> Vec<(std::sync::Arc<str>, Side)> {
-        self.open_commitments()
-            .into_iter()
-            .map(|(i, by)| (self.scenario.shared_id(i), by))
-            .collect()
+    pub fn available(&self) -> Available {
+        let list = || -> Available {
+            self.open_commitments()
+                .into_iter()
+                .map(|(i, by)| (self.scenario.shared_id(i), by))
+                .collect()
+        };
+        let Some(key) = self.open_key() else {
+            return list();
+        };
+        let mut kept = self.open.0.lock().unwrap_or_else(|e| e.into_inner());
+        match &*kept {
+            Some((k, open)) if *k == key => open.clone(),
+            _ => {
+                let open = list();
+                *kept = Some((key, open.clone()));
+                open
+            }
+        }
+    }
+
+    /// What the open commitments depend on, when the catalogue is small enough to say it in
+    /// bit masks (see [`super::derived::Prerequisites`]).
+    fn open_key(&self) -> Option<OpenKey> {
+        self.scenario.prerequisites()?;
+        let mut held = [0u64; 2];
+        for c in &self.commitments {
+            held[c.by.idx()] |= 1 << c.measure;
+        }
+        Some((Arc::as_ptr(&self.scenario) as usize, held, self.phase))
     }
 
     /// The match log as `side` may see it.
