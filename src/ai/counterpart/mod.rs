@@ -63,6 +63,8 @@ pub struct Counterpart {
     spans: Option<(u32, f32, f32)>,
     /// The round in which it last restated its terms on its own package.
     insisted: Option<u32>,
+    /// The last decision's pool, for the next one to reuse its own scores.
+    kept: std::sync::Mutex<Option<search::Kept>>,
 }
 
 /// The (measure id, undertaker) pairs of an offer.
@@ -116,6 +118,7 @@ impl Counterpart {
             stalled: 0,
             spans: None,
             insisted: None,
+            kept: Default::default(),
         }
     }
 

@@ -8,7 +8,7 @@ use crate::sim::SideView;
 use crate::sim::measures::item_cost;
 use crate::sim::offers::MAX_ITEMS;
 use crate::sim::politics::reaction;
-use crate::sim::scenario::{FactionRates, MeasureDef, Side};
+use crate::sim::scenario::{FactionDef, FactionRates, MeasureDef, Side};
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -17,6 +17,7 @@ use std::sync::Arc;
 const CARRIED_CAPITAL: f32 = 0.5;
 
 /// A commitment that could be tabled, with its worth to each side and its capital cost.
+#[derive(Clone)]
 pub(super) struct Cand {
     pub(super) i: usize,
     pub(super) by: Side,
@@ -50,6 +51,110 @@ pub(super) struct Pool {
     /// Packing's working space, shared by every search of the decision this pool serves, so
     /// that a ranking already walked is not walked again.
     scratch: RefCell<Scratch>,
+}
+
+impl Clone for Pool {
+    /// The same candidates with a fresh working space.
+    fn clone(&self) -> Self {
+        Pool {
+            cands: self.cands.clone(),
+            deltas: self.deltas.clone(),
+            nf: self.nf,
+            shares: self.shares.clone(),
+            approvals: self.approvals.clone(),
+            base: self.base,
+            rates: self.rates.clone(),
+            scratch: RefCell::default(),
+        }
+    }
+}
+
+/// The pool of a decision and the most this side could get from it, kept for the next decision:
+/// within one round's talks nothing this side's own scores depend on moves (what is open, the
+/// meters, its home front, its capital, its record of the other side), only its model of the
+/// other side, so the next decision rescores only the other side's gains. `key` holds everything
+/// the own scores are worked out from.
+pub(super) struct Kept {
+    key: PoolKey,
+    pool: Pool,
+    best: f32,
+}
+
+/// What a pool's own scores depend on (floats by their bits). The shared lists are held, not
+/// only their addresses, so an address cannot be reused by another list while kept.
+struct PoolKey {
+    available: crate::sim::Available,
+    factions: Arc<[FactionDef]>,
+    rates: Arc<[FactionRates]>,
+    level: (usize, String),
+    side: Side,
+    style: (bool, bool, bool),
+    they_verify: bool,
+    floats: [u32; PoolKey::FLOATS],
+    approvals: Vec<u32>,
+}
+
+impl PoolKey {
+    const FLOATS: usize = 19;
+
+    fn of(cp: &Counterpart, v: &SideView, t: &PublicLevel, c: &Ctx) -> PoolKey {
+        PoolKey {
+            available: v.available.clone(),
+            factions: v.private.factions.clone(),
+            rates: v.private.faction_rates.clone(),
+            level: (t as *const PublicLevel as usize, t.hash.clone()),
+            side: v.side,
+            style: PoolKey::style(cp),
+            they_verify: cp.they_verify,
+            floats: PoolKey::floats(cp, v, c),
+            approvals: v.me.factions.iter().map(|f| f.approval.to_bits()).collect(),
+        }
+    }
+
+    fn style(cp: &Counterpart) -> (bool, bool, bool) {
+        (cp.style.models, cp.style.verify, cp.style.reads_press)
+    }
+
+    fn floats(cp: &Counterpart, v: &SideView, c: &Ctx) -> [u32; PoolKey::FLOATS] {
+        let scalars = [
+            v.trust[v.side.idx()],
+            v.me.approval,
+            v.private.ouster_below,
+            v.private.capital,
+            v.them.capital,
+            c.span,
+            c.danger_line,
+            c.calm,
+            c.slant,
+            cp.conduct.belief.0,
+            cp.conduct.belief.1,
+            v.private.ratify_at,
+        ];
+        let mut floats = [0u32; PoolKey::FLOATS];
+        for (f, x) in floats.iter_mut().zip(scalars.iter().chain(&c.prio)) {
+            *f = x.to_bits();
+        }
+        floats
+    }
+
+    /// Whether the inputs now are the ones this key was taken from.
+    fn fits(&self, cp: &Counterpart, v: &SideView, t: &PublicLevel, c: &Ctx) -> bool {
+        Arc::ptr_eq(&self.available, &v.available)
+            && Arc::ptr_eq(&self.factions, &v.private.factions)
+            && Arc::ptr_eq(&self.rates, &v.private.faction_rates)
+            && self.level.0 == t as *const PublicLevel as usize
+            && self.level.1 == t.hash
+            && self.side == v.side
+            && self.style == PoolKey::style(cp)
+            && self.they_verify == cp.they_verify
+            && self.floats == PoolKey::floats(cp, v, c)
+            && self.approvals.len() == v.me.factions.len()
+            && self
+                .approvals
+                .iter()
+                .zip(&v.me.factions)
+                .all(|(a, f)| *a == f.approval.to_bits())
+    }
 }
 
 impl Pool {
@@ -522,6 +627,36 @@ impl Counterpart {
             plain
         };
         plain.max(by_load).max(0.01)
+    }
+
+    /// The pool this side could table from now and the most it could get from one package,
+    /// from the last decision's own scores when nothing they depend on has moved (see `Kept`).
+    pub(super) fn pool_now(&self, v: &SideView, t: &PublicLevel, c: &Ctx) -> (Pool, f32) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(k) = kept.as_ref()
+            && k.key.fits(self, v, t, c)
+        {
+            let mut pool = k.pool.clone();
+            for cd in &mut pool.cands {
+                cd.theirs = self.model.utility(&t.measures()[cd.i], cd.by, v.side) / c.their_span;
+            }
+            // The most this side could get packs by its own scores alone (the other side's
+            // count for nothing at weight 0), as long as theirs are numbers.
+            let best = if pool.cands.iter().all(|cd| cd.theirs.is_finite()) {
+                k.best
+            } else {
+                Self::best_now(v, &pool)
+            };
+            return (pool, best);
+        }
+        let pool = self.candidates(v, t, c, Pool::home(v));
+        let best = Self::best_now(v, &pool);
+        *kept = Some(Kept {
+            key: PoolKey::of(self, v, t, c),
+            pool: pool.clone(),
+            best,
+        });
+        (pool, best)
     }
 
     /// What the other side claimed for itself in its latest offer, as this side's model

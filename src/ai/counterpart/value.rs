@@ -137,7 +137,11 @@ impl Counterpart {
             span,
             their_span,
             best: 0.01,
-            pool: Pool::home(v),
+            pool: if with_pool {
+                Pool::default()
+            } else {
+                Pool::home(v)
+            },
             danger_line: v.private.ouster_below + 12.0,
             prio: priorities(v),
             calm: (v.tension / 100.0) * 0.15 + self.peril(v, t) * 0.6,
@@ -151,9 +155,7 @@ impl Counterpart {
             bridge: None,
         };
         if with_pool {
-            let home = std::mem::take(&mut c.pool);
-            c.pool = self.candidates(v, t, &c, home);
-            c.best = Self::best_now(v, &c.pool);
+            (c.pool, c.best) = self.pool_now(v, t, &c);
             c.bridge = self.bridge_worth(v, t, &c);
         }
         c
