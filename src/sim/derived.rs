@@ -3,7 +3,7 @@
 
 use super::hash::{Fnv, fnv1a};
 use super::public::PublicLevel;
-use super::scenario::{Area, FactionDef, MeasureDef, Requirement, Scenario, Side};
+use super::scenario::{Area, FactionDef, MeasureDef, NewsKind, Requirement, Scenario, Side};
 use super::scoring::Frontier;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -21,6 +21,7 @@ pub struct Derived {
     measure_ids: OnceLock<HashMap<String, usize, Fnv>>,
     requirements: OnceLock<Vec<Vec<Needs>>>,
     prerequisites: OnceLock<Option<Vec<Prerequisites>>>,
+    headlines_for: OnceLock<Vec<Vec<usize>>>,
     ranges: OnceLock<[(f32, f32); 2]>,
     factions: OnceLock<[Arc<[FactionDef]>; 2]>,
     briefs: OnceLock<[Arc<str>; 2]>,
@@ -183,6 +184,25 @@ impl Scenario {
                 })
             })
             .as_deref()
+    }
+
+    /// The headline templates outlet `outlet` may print for a story of kind `kind`, in the
+    /// level's order: the press picks one for every story it runs, headless runs included (the
+    /// draw of chance is the same whether or not the line is worded).
+    pub(crate) fn headlines_for(&self, outlet: usize, kind: NewsKind) -> &[usize] {
+        const KINDS: usize = NewsKind::Quiet as usize + 1;
+        let all = self.derived.headlines_for.get_or_init(|| {
+            let mut all = vec![Vec::new(); self.outlets.len() * KINDS];
+            for (o, out) in self.outlets.iter().enumerate() {
+                for (i, h) in self.headlines.iter().enumerate() {
+                    if h.outlet.as_ref().is_none_or(|id| *id == out.id) {
+                        all[o * KINDS + h.kind as usize].push(i);
+                    }
+                }
+            }
+            all
+        });
+        &all[outlet * KINDS + kind as usize]
     }
 
     /// Every commitment the catalogue allows: (measure index, undertaker).

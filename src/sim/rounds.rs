@@ -395,32 +395,36 @@ impl Match {
         while i < self.commitments.len() {
             let c = &self.commitments[i];
             let age = round + 1 - c.signed_round;
-            let name = self.scenario.measures[c.measure].name.clone();
-            let (id, by) = (c.id, c.by);
+            let (id, by, measure) = (c.id, c.by, c.measure);
+            // The name is copied only for an event that reports it.
+            let name = |m: &Match| m.scenario.measures[measure].name.clone();
             match c.term {
                 Term::Sunset(n) if age >= n => {
                     self.commitments.remove(i);
+                    let measure = name(self);
                     self.emit(Event::CommitmentEnded {
                         side: by,
                         commitment: id,
-                        measure: name,
+                        measure,
                         reason: EndReason::Expired,
                     });
                     continue;
                 }
                 Term::Treaty(n) if n > 0 && age.is_multiple_of(n) => {
                     if min_trust >= TREATY_RENEWAL_TRUST {
+                        let measure = name(self);
                         self.emit(Event::TreatyRenewed {
                             side: by,
                             commitment: id,
-                            measure: name,
+                            measure,
                         });
                     } else {
                         self.commitments.remove(i);
+                        let measure = name(self);
                         self.emit(Event::CommitmentEnded {
                             side: by,
                             commitment: id,
-                            measure: name,
+                            measure,
                             reason: EndReason::ReviewFailed,
                         });
                         continue;

@@ -167,8 +167,8 @@ impl Negotiator for Counterpart {
                 if let Some(d) = self.retaliate(v, t, &c) {
                     return d;
                 }
-                let (_, offer) = v.pending.clone().expect("an answer needs an offer");
-                self.answer(v, t, &c, &offer)
+                let (_, offer) = v.pending.as_ref().expect("an answer needs an offer");
+                self.answer(v, t, &c, offer)
             }
             (Stage::Negotiation, Some(Need::Propose)) => {
                 let c = self.ctx(v, t, true);
