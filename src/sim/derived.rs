@@ -1,11 +1,11 @@
 //! Work derived from a scenario on first use (the frontier, normalised priorities, lookups by
 //! id, shared texts) and shared by every match on it.
 
-use super::hash::{Fnv, fnv1a};
+use super::hash::fnv1a;
 use super::public::PublicLevel;
 use super::scenario::{Area, FactionDef, MeasureDef, NewsKind, Requirement, Scenario, Side};
 use super::scoring::Frontier;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 /// Values computed from a scenario on first use. Never part of equality or the file format, and
@@ -18,7 +18,7 @@ pub struct Derived {
     frontier: OnceLock<Frontier>,
     weights: OnceLock<[[f32; 7]; 2]>,
     candidates: OnceLock<Vec<(usize, Side)>>,
-    measure_ids: OnceLock<HashMap<String, usize, Fnv>>,
+    measure_ids: OnceLock<super::hash::ById>,
     requirements: OnceLock<Vec<Vec<Needs>>>,
     prerequisites: OnceLock<Option<Vec<Prerequisites>>>,
     headlines_for: OnceLock<Vec<Vec<usize>>>,
@@ -109,15 +109,8 @@ impl Scenario {
     pub fn measure_index(&self, id: &str) -> Option<usize> {
         self.derived
             .measure_ids
-            .get_or_init(|| {
-                let mut map = HashMap::with_hasher(Fnv);
-                for (i, m) in self.measures.iter().enumerate() {
-                    map.entry(m.id.clone()).or_insert(i);
-                }
-                map
-            })
+            .get_or_init(|| super::hash::ById::new(self.measures.iter().map(|m| m.id.as_str())))
             .get(id)
-            .copied()
     }
 
     /// Measure `i`'s id, shared so views can hand it out without copying the text.

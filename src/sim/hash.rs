@@ -99,3 +99,64 @@ impl ByAddress {
         }
     }
 }
+
+/// Small indices found by a short text (a level's measure ids): a hash of the text's length and
+/// first and last eight bytes picks the slot, and the text itself is compared there. Items in
+/// offers name their measures by id, and the rules and the counterparts look them up many
+/// times a decision.
+#[derive(Debug, Clone, Default)]
+pub struct ById {
+    /// (id, index + 1); 0 marks an empty slot.
+    slots: Vec<(Box<str>, usize)>,
+    shift: u32,
+}
+
+impl ById {
+    /// A table of `ids`, each standing for its position in the list (the first wins where one
+    /// repeats).
+    pub fn new<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> ById {
+        // At most half full, so probes stay short.
+        let size = (2 * ids.len()).next_power_of_two().max(2);
+        let mut t = ById {
+            slots: vec![(Box::from(""), 0); size],
+            shift: 64 - size.trailing_zeros(),
+        };
+        for (i, id) in ids.enumerate() {
+            let mut k = t.slot(id);
+            while t.slots[k].1 != 0 && *t.slots[k].0 != *id {
+                k = (k + 1) & (size - 1);
+            }
+            if t.slots[k].1 == 0 {
+                t.slots[k] = (Box::from(id), i + 1);
+            }
+        }
+        t
+    }
+
+    fn slot(&self, id: &str) -> usize {
+        let b = id.as_bytes();
+        let (first, last) = match (b.first_chunk::<8>(), b.last_chunk::<8>()) {
+            (Some(f), Some(l)) => (u64::from_le_bytes(*f), u64::from_le_bytes(*l)),
+            // Shorter than a word: its bytes one by one.
+            _ => (b.iter().fold(0, |w, &x| (w << 8) | u64::from(x)), 0),
+        };
+        let h = first ^ last.rotate_left(29) ^ b.len() as u64;
+        (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// The index standing for `id`, if the table holds it.
+    pub fn get(&self, id: &str) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut k = self.slot(id);
+        loop {
+            let (text, i) = &self.slots[k];
+            if *i == 0 {
+                return None;
+            }
+            if **text == *id {
+                return Some(i - 1);
+            }
+            k = (k + 1) & mask;
+        }
+    }
+}

@@ -24,9 +24,8 @@ pub(super) struct Cand {
     pub(super) ver: Option<usize>,
     pub(super) own: f32,
     pub(super) theirs: f32,
-    pub(super) cost: f32,
-    /// 0 when this side pays for it, 1 when the other side does.
-    payer: usize,
+    /// Its cost as (this side pays, the other side pays): one of them is 0.
+    pays: (f32, f32),
     /// What the capital-aware ranking divides its score by: the share of the payer's capital it
     /// takes, plus a little so that a free commitment does not rank infinitely high.
     load: f32,
@@ -208,6 +207,7 @@ impl Pool {
         if s.sum.len() != self.nf {
             s.sum = vec![0.0; self.nf];
             s.order.reserve(self.cands.len());
+            s.keys.reserve(self.cands.len());
             s.pick.reserve(MAX_ITEMS);
         }
         s
@@ -219,6 +219,8 @@ impl Pool {
 pub(super) struct Scratch {
     /// Candidates ranked for the weight being tried, as sortable keys.
     order: Vec<u64>,
+    /// The same keys before sorting.
+    keys: Vec<u64>,
     /// Own factions' approval change of the package so far.
     sum: Vec<f32>,
     /// The package so far, as candidate indices.
@@ -261,18 +263,35 @@ impl Walk {
     }
 }
 
-/// Sort short, often nearly sorted rankings in place (a plain insertion sort: the keys are
-/// distinct, so any correct sort gives the same order).
-fn sort_keys(keys: &mut [u64]) {
-    for i in 1..keys.len() {
-        let x = keys[i];
-        let mut k = i;
-        while k > 0 && keys[k - 1] > x {
-            keys[k] = keys[k - 1];
-            k -= 1;
-        }
-        keys[k] = x;
+/// Sort a ranking's keys into `sorted`. The keys are distinct, so each one's place is the number
+/// of keys below it: counting them costs more comparisons than an insertion sort, but none of
+/// them is a branch, and a ranking's order is unpredictable enough that an insertion sort's
+/// branches cost more. Long rankings are sorted the usual way.
+fn sort_keys(keys: &[u64], sorted: &mut Vec<u64>) {
+    sorted.clear();
+    if keys.len() > 32 {
+        sorted.extend_from_slice(keys);
+        sorted.sort_unstable();
+        return;
     }
+    sorted.resize(keys.len(), 0);
+    for &x in keys {
+        let below: usize = keys.iter().map(|&y| usize::from(y < x)).sum();
+        sorted[below] = x;
+    }
+}
+
+/// What each side spends, (this side, the other side), once it pays for `cd` too. The payer is
+/// picked by adding the cost on one side and nothing on the other (spending never reaches -0, so
+/// adding 0 changes nothing), not by a branch or a write at a computed index: both cost more than
+/// the sum in the innermost loops of the search.
+fn paying((mine, theirs): (f32, f32), cd: &Cand) -> (f32, f32) {
+    (mine + cd.pays.0, theirs + cd.pays.1)
+}
+
+/// The same with `cd`'s cost given back.
+fn refunded((mine, theirs): (f32, f32), cd: &Cand) -> (f32, f32) {
+    (mine - cd.pays.0, theirs - cd.pays.1)
 }
 
 /// A gain raised to the bargaining power a counterpart claims (the common powers without `powf`,
@@ -340,14 +359,14 @@ impl Counterpart {
             }
             let cost = item_cost(m, ver);
             let payer = usize::from(by != me);
+            let pays = if payer == 0 { (cost, 0.0) } else { (0.0, cost) };
             pool.cands.push(Cand {
                 i,
                 by,
                 ver,
                 own: self.worth(v, c, m, by, ver),
                 theirs: self.model.utility(m, by, me) / c.their_span,
-                cost,
-                payer,
+                pays,
                 load: cost / capital[payer].max(1e-3) + 0.02,
                 benign: pool.deltas[d0..].iter().all(|d| *d >= 0.0),
             });
@@ -367,6 +386,7 @@ impl Counterpart {
     ) -> (f32, f32) {
         let Scratch {
             order,
+            keys,
             sum,
             pick,
             walks,
@@ -375,17 +395,17 @@ impl Counterpart {
         let cands = &pool.cands;
         // Ranked by worth, or by worth per share of the payer's capital when capital is what
         // limits the package; only commitments worth something at this weight are ranked.
-        order.clear();
+        keys.clear();
         for (j, c) in cands.iter().enumerate() {
             let score = c.own + lambda * c.theirs;
             if score > 0.0 {
                 let key = if by_load { score / c.load } else { score };
                 // A positive float's bits order like the float: inverted, they sort the best
                 // first, and the candidate's index breaks ties the same way on every machine.
-                order.push((u64::from(!key.to_bits()) << 32) | j as u64);
+                keys.push((u64::from(!key.to_bits()) << 32) | j as u64);
             }
         }
-        sort_keys(order);
+        sort_keys(keys, order);
         let cap = [v.private.capital, v.them.capital];
         let threshold = v.private.ratify_at + 3.0;
         let limits = [cap[0].to_bits(), cap[1].to_bits(), threshold.to_bits()];
@@ -396,7 +416,7 @@ impl Counterpart {
             return (w.own, w.theirs);
         }
         pick.clear();
-        let (mut spent, mut own, mut theirs) = ([0.0f32; 2], 0.0, 0.0);
+        let (mut spent, mut own, mut theirs) = ((0.0f32, 0.0f32), 0.0, 0.0);
         sum.iter_mut().for_each(|x| *x = 0.0);
         // Support only falls when some faction loses approval: once the package passes at
         // home, a commitment no faction minds keeps it passing. The picks' reactions are added
@@ -412,9 +432,8 @@ impl Counterpart {
             seen += 1;
             let j = (x & 0xffff_ffff) as usize;
             let cd = &cands[j];
-            let mut sp = spent;
-            sp[cd.payer] += cd.cost;
-            if sp[0] > cap[0] || sp[1] > cap[1] {
+            let sp = paying(spent, cd);
+            if (sp.0 > cap[0]) | (sp.1 > cap[1]) {
                 bound = true;
                 continue;
             }
@@ -489,13 +508,13 @@ impl Counterpart {
         let cap = [v.private.capital + 1e-4, v.them.capital + 1e-4];
         let ratify = v.private.ratify_at + 3.0;
         // Running totals of the current package, so each move is judged by its difference.
-        let mut spent = [0.0f32; 2];
+        let mut spent = (0.0f32, 0.0f32);
         let (mut own, mut theirs) = (0.0f32, 0.0f32);
         let mut sum = vec![0.0f32; nf];
         let mut inside = vec![false; cands.len()];
         for &j in pick.iter() {
             let cd = &cands[j];
-            spent[cd.payer] += cd.cost;
+            spent = paying(spent, cd);
             own += cd.own;
             theirs += cd.theirs;
             for (s, d) in sum.iter_mut().zip(pool.deltas(j)) {
@@ -504,8 +523,8 @@ impl Counterpart {
             inside[j] = true;
         }
         let merit = |o: f32, th: f32| claimed(o, power) * th;
-        if spent[0] > cap[0]
-            || spent[1] > cap[1]
+        if spent.0 > cap[0]
+            || spent.1 > cap[1]
             || own < target
             || theirs <= 0.0
             || pool.support(&sum) < ratify
@@ -533,22 +552,23 @@ impl Counterpart {
                 let (mut sp0, mut o0, mut th0) = (spent, own, theirs);
                 if let Some(r) = drop {
                     let cd = &cands[r];
-                    sp0[cd.payer] -= cd.cost;
+                    sp0 = refunded(sp0, cd);
                     o0 -= cd.own;
                     th0 -= cd.theirs;
                 }
                 let left = n - usize::from(drop.is_some());
                 let mut consider =
                     |add: Option<usize>,
-                     sp: [f32; 2],
+                     sp: (f32, f32),
                      o: f32,
                      th: f32,
                      found: &mut Option<(Option<usize>, Option<usize>, f32)>| {
-                        if sp[0] > cap[0]
-                            || sp[1] > cap[1]
-                            || o < target
-                            || th <= 0.0
-                            || th < min_theirs
+                        // One branch for the cheap tests: which of them fails is unpredictable.
+                        if (sp.0 > cap[0])
+                            | (sp.1 > cap[1])
+                            | (o < target)
+                            | (th <= 0.0)
+                            | (th < min_theirs)
                         {
                             return;
                         }
@@ -577,8 +597,7 @@ impl Counterpart {
                 if left < MAX_ITEMS {
                     for &a in &outside {
                         let cd = &cands[a];
-                        let mut sp = sp0;
-                        sp[cd.payer] += cd.cost;
+                        let sp = paying(sp0, cd);
                         consider(Some(a), sp, o0 + cd.own, th0 + cd.theirs, &mut found);
                     }
                 }
@@ -592,7 +611,7 @@ impl Counterpart {
             if let Some(k) = drop {
                 let r = pick.swap_remove(k);
                 let cd = &cands[r];
-                spent[cd.payer] -= cd.cost;
+                spent = refunded(spent, cd);
                 own -= cd.own;
                 theirs -= cd.theirs;
                 sum.iter_mut()
@@ -603,7 +622,7 @@ impl Counterpart {
             if let Some(a) = add {
                 pick.push(a);
                 let cd = &cands[a];
-                spent[cd.payer] += cd.cost;
+                spent = paying(spent, cd);
                 own += cd.own;
                 theirs += cd.theirs;
                 sum.iter_mut()
@@ -733,7 +752,7 @@ struct Exact<'a> {
 }
 
 impl Exact<'_> {
-    fn visit(&mut self, from: usize, spent: [f32; 2], own: f32, theirs: f32) {
+    fn visit(&mut self, from: usize, spent: (f32, f32), own: f32, theirs: f32) {
         self.nodes += 1;
         if self.nodes > EXACT_NODES {
             return;
@@ -772,9 +791,8 @@ impl Exact<'_> {
             let j = self.order[k];
             let cd = &self.pool.cands[j];
             let payer = usize::from(cd.by != me);
-            let mut sp = spent;
-            sp[payer] += cd.cost;
-            if sp[payer] > self.cap[payer] {
+            let sp = paying(spent, cd);
+            if (if payer == 0 { sp.0 } else { sp.1 }) > self.cap[payer] {
                 continue;
             }
             let nf = self.pool.nf;
@@ -840,7 +858,7 @@ impl Counterpart {
             sums: vec![0.0; (MAX_ITEMS + 1) * pool.nf],
             best: None,
         };
-        e.visit(0, [0.0; 2], 0.0, 0.0);
+        e.visit(0, (0.0, 0.0), 0.0, 0.0);
         if e.nodes > EXACT_NODES {
             return None;
         }
@@ -876,7 +894,6 @@ mod tests {
         assert!((4..=16).contains(&n), "a small pool: {n}");
         let (pick, merit) =
             Counterpart::exact_package(&v, pool, (0.0, 0.0), 1.5).expect("a package");
-        let me = v.side;
         let mut best = 0.0f32;
         for mask in 1u32..(1 << n) {
             let set: Vec<usize> = (0..n).filter(|j| mask & (1 << j) != 0).collect();
@@ -885,7 +902,8 @@ mod tests {
             let (mut own, mut theirs) = (0.0, 0.0);
             for &j in &set {
                 let cd = &pool.cands[j];
-                spent[usize::from(cd.by != me)] += cd.cost;
+                spent[0] += cd.pays.0;
+                spent[1] += cd.pays.1;
                 own += cd.own;
                 theirs += cd.theirs;
                 for (s, d) in sums
