@@ -395,16 +395,20 @@ impl Counterpart {
         let cands = &pool.cands;
         // Ranked by worth, or by worth per share of the payer's capital when capital is what
         // limits the package; only commitments worth something at this weight are ranked.
+        // Every candidate's key is written and only those worth something are kept (the next
+        // one overwrites the rest): which are is unpredictable, and a branch on it costs more.
         keys.clear();
+        keys.resize(cands.len(), 0);
+        let mut ranked = 0;
         for (j, c) in cands.iter().enumerate() {
             let score = c.own + lambda * c.theirs;
-            if score > 0.0 {
-                let key = if by_load { score / c.load } else { score };
-                // A positive float's bits order like the float: inverted, they sort the best
-                // first, and the candidate's index breaks ties the same way on every machine.
-                keys.push((u64::from(!key.to_bits()) << 32) | j as u64);
-            }
+            let key = if by_load { score / c.load } else { score };
+            // A positive float's bits order like the float: inverted, they sort the best
+            // first, and the candidate's index breaks ties the same way on every machine.
+            keys[ranked] = (u64::from(!key.to_bits()) << 32) | j as u64;
+            ranked += usize::from(score > 0.0);
         }
+        keys.truncate(ranked);
         sort_keys(keys, order);
         let cap = [v.private.capital, v.them.capital];
         let threshold = v.private.ratify_at + 3.0;
@@ -595,10 +599,30 @@ impl Counterpart {
                         }
                     };
                 if left < MAX_ITEMS {
-                    for &a in &outside {
+                    // The cheap tests first, for every addition at once and without a branch
+                    // (which pass is unpredictable), then the rest for those that passed.
+                    let cheap = |a: usize| {
                         let cd = &cands[a];
                         let sp = paying(sp0, cd);
-                        consider(Some(a), sp, o0 + cd.own, th0 + cd.theirs, &mut found);
+                        let (o, th) = (o0 + cd.own, th0 + cd.theirs);
+                        let fails = (sp.0 > cap[0])
+                            | (sp.1 > cap[1])
+                            | (o < target)
+                            | (th <= 0.0)
+                            | (th < min_theirs);
+                        (!fails, sp, o, th)
+                    };
+                    for chunk in outside.chunks(64) {
+                        let mut passed = 0u64;
+                        for (bit, &a) in chunk.iter().enumerate() {
+                            passed |= u64::from(cheap(a).0) << bit;
+                        }
+                        while passed != 0 {
+                            let a = chunk[passed.trailing_zeros() as usize];
+                            passed &= passed - 1;
+                            let (_, sp, o, th) = cheap(a);
+                            consider(Some(a), sp, o, th, &mut found);
+                        }
                     }
                 }
                 if drop.is_some() && left > 0 && left <= MAX_ITEMS {
