@@ -57,6 +57,14 @@ pub struct OpenList(Mutex<Option<(OpenKey, Available)>>);
 /// (a bit per measure) and the phase.
 type OpenKey = (usize, [u64; 2], usize);
 
+/// Put `new` in `slot` unless it already holds the same shared value (which would only count
+/// a reference up and down).
+fn share<T: ?Sized>(slot: &mut Arc<T>, new: Arc<T>) {
+    if !Arc::ptr_eq(slot, &new) {
+        *slot = new;
+    }
+}
+
 impl Clone for OpenList {
     fn clone(&self) -> Self {
         OpenList::default()
@@ -289,29 +297,16 @@ impl Match {
                     hidden_breaches: (c.by == side).then_some(c.hidden_breaches),
                 })
                 .collect(),
-            event: self.event.as_ref().map(|e| {
-                let def = &self.scenario.events[e.card];
-                let asked = e.struck.contains(&side) && e.answered[side.idx()].is_none();
-                EventView {
-                    card: def.id.clone(),
-                    struck: e.struck.clone(),
-                    my_responses: if asked {
-                        def.responses
-                            .iter()
-                            .filter(|r| self.response_available(side, r))
-                            .map(|r| r.id.clone())
-                            .collect()
-                    } else {
-                        Vec::new()
-                    },
-                }
-            }),
-            needs: self
-                .needs()
-                .into_iter()
-                .filter(|(s, _)| *s == side)
-                .map(|(_, n)| n)
-                .collect(),
+            event: self.event_view(side),
+            needs: {
+                let mut needs = Vec::new();
+                self.each_need(|s, n| {
+                    if s == side {
+                        needs.push(n);
+                    }
+                });
+                needs
+            },
             // Only talks use it; the brief view skips the work for the other stages.
             available: if self.stage == Stage::Negotiation {
                 self.available()
@@ -324,6 +319,151 @@ impl Match {
             paused: self.paused,
             round_timer: self.round_timer,
         }
+    }
+
+    /// Bring `v`, a brief view of `side` made earlier in this match, up to date: the same view
+    /// [`Match::view_brief`] gives, written into the lists `v` already holds, so a table that
+    /// shows its counterparts a view before every move does not build one each time.
+    pub fn refresh_brief(&self, side: Side, v: &mut SideView) {
+        let d = self.scenario.side(side);
+        v.side = side;
+        v.round = self.round;
+        v.rounds = self.scenario.rounds;
+        v.stage = self.stage;
+        v.tension = self.tension;
+        v.trust = self.trust;
+        v.phase = self.phase;
+        v.exchanges_left = self
+            .scenario
+            .exchanges
+            .saturating_sub(self.talks.exchanges_used);
+        v.turn = self.talks.turn;
+        match (&mut v.pending, &self.talks.pending) {
+            (Some((s, o)), Some((from, offer))) => {
+                *s = *from;
+                o.clone_from(offer);
+            }
+            (to, from) => *to = from.clone(),
+        }
+        v.answers = None;
+        v.bridge.clone_from(&self.bridge);
+        self.refresh_public_side(side, &mut v.me);
+        self.refresh_public_side(side.other(), &mut v.them);
+        let p = &mut v.private;
+        share(&mut p.brief, self.scenario.brief(side));
+        share(&mut p.priorities, self.scenario.priority_shares(side));
+        share(&mut p.factions, self.scenario.factions(side));
+        share(
+            &mut p.faction_rates,
+            self.scenario.faction_rates(side).clone(),
+        );
+        p.capital = self.side(side).capital;
+        p.gesture_used = self.side(side).gesture_used;
+        p.ratify_at = self.ratify_at(side);
+        p.ouster_below = d.ouster_below;
+        v.commitments.truncate(self.commitments.len());
+        for (i, c) in self.commitments.iter().enumerate() {
+            let hidden_breaches = (c.by == side).then_some(c.hidden_breaches);
+            match v.commitments.get_mut(i) {
+                Some(cv) => {
+                    cv.id = c.id;
+                    share(&mut cv.measure, self.scenario.shared_id(c.measure));
+                    cv.by = c.by;
+                    cv.verification = c.verification;
+                    cv.term = c.term;
+                    cv.signed_round = c.signed_round;
+                    cv.gesture = c.gesture;
+                    cv.caught = c.caught;
+                    cv.hidden_breaches = hidden_breaches;
+                }
+                None => v.commitments.push(CommitmentView {
+                    id: c.id,
+                    measure: self.scenario.shared_id(c.measure),
+                    by: c.by,
+                    verification: c.verification,
+                    term: c.term,
+                    signed_round: c.signed_round,
+                    gesture: c.gesture,
+                    caught: c.caught,
+                    hidden_breaches,
+                }),
+            }
+        }
+        v.event = self.event_view(side);
+        v.needs.clear();
+        self.each_need(|s, n| {
+            if s == side {
+                v.needs.push(n);
+            }
+        });
+        let available = if self.stage == Stage::Negotiation {
+            self.available()
+        } else {
+            Arc::new([])
+        };
+        share(&mut v.available, available);
+        v.history.clear();
+        v.outlets.clear();
+        v.ending = self.ending;
+        v.paused = self.paused;
+        v.round_timer = self.round_timer;
+    }
+
+    fn refresh_public_side(&self, s: Side, p: &mut PublicSide) {
+        let st = self.side(s);
+        let (name, faction_names) = self.scenario.shared_names(s);
+        share(&mut p.name, name.clone());
+        p.leader.clone_from(&st.leader);
+        p.hardliner = st.hardliner;
+        p.approval = self.approval(s);
+        let n = faction_names
+            .len()
+            .min(st.approval.len())
+            .min(st.approval_before.len());
+        p.factions.truncate(n);
+        for (i, ((f, a), b)) in faction_names
+            .iter()
+            .zip(&st.approval)
+            .zip(&st.approval_before)
+            .enumerate()
+        {
+            match p.factions.get_mut(i) {
+                Some(pf) => {
+                    share(&mut pf.name, f.clone());
+                    pf.approval = *a;
+                    pf.change = a - b;
+                }
+                None => p.factions.push(PublicFaction {
+                    name: f.clone(),
+                    approval: *a,
+                    change: a - b,
+                }),
+            }
+        }
+        p.economy = st.economy;
+        p.security = st.security;
+        p.capital = st.capital;
+    }
+
+    /// The event card in play as `side` sees it.
+    fn event_view(&self, side: Side) -> Option<EventView> {
+        self.event.as_ref().map(|e| {
+            let def = &self.scenario.events[e.card];
+            let asked = e.struck.contains(&side) && e.answered[side.idx()].is_none();
+            EventView {
+                card: def.id.clone(),
+                struck: e.struck.clone(),
+                my_responses: if asked {
+                    def.responses
+                        .iter()
+                        .filter(|r| self.response_available(side, r))
+                        .map(|r| r.id.clone())
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+            }
+        })
     }
 
     /// Commitments that could be offered now: (measure id, undertaker).

@@ -95,6 +95,8 @@ pub struct Table {
     /// Whether to keep each counterpart's last decision for a screen to show (headless runs
     /// that nobody reads skip the copy).
     keep_last: bool,
+    /// The last view each side's counterpart was shown, refreshed for its next move.
+    views: [Option<SideView>; 2],
 }
 
 impl Table {
@@ -129,6 +131,7 @@ impl Table {
             taken_over: [None, None],
             difficulty,
             keep_last: true,
+            views: [None, None],
         }
     }
 
@@ -347,19 +350,15 @@ impl Table {
     /// The first side a counterpart must move for now.
     pub fn counterpart_need(&self) -> Option<Side> {
         self.m
-            .needs()
-            .into_iter()
+            .first_need(|s| !self.seats[s.idx()].is_person())
             .map(|(s, _)| s)
-            .find(|s| !self.seats[s.idx()].is_person())
     }
 
     /// The first side a person must move for now.
     pub fn person_need(&self) -> Option<Side> {
         self.m
-            .needs()
-            .into_iter()
+            .first_need(|s| self.seats[s.idx()].is_person())
             .map(|(s, _)| s)
-            .find(|s| self.seats[s.idx()].is_person())
     }
 
     /// Let the counterpart whose move it is decide and move. A move the rules refuse falls back
@@ -367,7 +366,14 @@ impl Table {
     /// has a move to make (the match is over, or a person must act).
     pub fn step(&mut self) -> Option<Turn> {
         let side = self.counterpart_need()?;
-        let view = self.m.view_brief(side);
+        // Each side's view is kept and brought up to date, not built again for every move.
+        let view = match &mut self.views[side.idx()] {
+            Some(view) => {
+                self.m.refresh_brief(side, view);
+                view
+            }
+            slot => slot.insert(self.m.view_brief(side)),
+        };
         let Seat::Counterpart(c) = &mut self.seats[side.idx()] else {
             return None;
         };
@@ -376,7 +382,7 @@ impl Table {
         let mut fell_back = None;
         if let Err(e) = self.m.apply_quiet(decision.action.clone()) {
             decision = Decision {
-                action: fallback(&view),
+                action: fallback(view),
                 code: ReasonCode::FellBack,
                 reason: format!("The computer's move was refused ({e}), so it moved on.").into(),
             };

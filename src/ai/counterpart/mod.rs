@@ -82,13 +82,14 @@ fn same_commitments(items: &[crate::sim::Item], other: &[(String, Side)]) -> boo
 
 /// A fingerprint of an offer's commitments, to spot a package tabled before.
 fn offer_key(o: &Offer) -> u64 {
-    let mut h: u64 = 1469598103934665603;
+    use std::hash::{BuildHasher, Hasher};
+    // A word at a time: a byte at a time was a long chain of multiplications each decision.
+    let mut h = crate::sim::scenario::Fnv.build_hasher();
     for it in &o.items {
-        for b in it.measure.bytes().chain([it.by as u8]) {
-            h = (h ^ b as u64).wrapping_mul(1099511628211);
-        }
+        h.write(it.measure.as_bytes());
+        h.write_u8(it.by as u8);
     }
-    h
+    h.finish()
 }
 
 impl Counterpart {
