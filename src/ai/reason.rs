@@ -2,7 +2,7 @@
 //! their wording, and the wording itself, put into words only when read.
 
 use serde::{Deserialize, Serialize};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 /// What a negotiator's reason claims, one variant per kind of claim. A counter that answers an
 /// offer carries the code of why the offer was not signed; the action says a package came back.
@@ -110,25 +110,34 @@ impl ReasonCode {
 /// benchmarks), and wording a reason (its percentages above all) cost more than some of the
 /// decisions it explains, so a reason keeps what it needs and is worded the first time someone
 /// reads it, always to the same text.
-#[derive(Clone)]
 pub struct Reason {
     words: Words,
     text: OnceLock<String>,
 }
 
-#[derive(Clone)]
 enum Words {
     /// Worded already, in `text`.
     Done,
     Fixed(&'static str),
-    Later(Arc<dyn Fn() -> String + Send + Sync>),
+    Later(Box<dyn Fn() -> String + Send + Sync>),
+}
+
+impl Clone for Reason {
+    /// A copy holds the words themselves (worded now if they were not yet): copies are made
+    /// for someone to read them.
+    fn clone(&self) -> Reason {
+        match self.words {
+            Words::Fixed(s) => Reason::from(s),
+            _ => Reason::from(self.as_str().to_string()),
+        }
+    }
 }
 
 impl Reason {
     /// A reason worded when first read.
     pub fn later(words: impl Fn() -> String + Send + Sync + 'static) -> Reason {
         Reason {
-            words: Words::Later(Arc::new(words)),
+            words: Words::Later(Box::new(words)),
             text: OnceLock::new(),
         }
     }

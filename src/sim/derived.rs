@@ -115,10 +115,14 @@ impl Scenario {
 
     /// Measure `i`'s id, shared so views can hand it out without copying the text.
     pub fn shared_id(&self, i: usize) -> Arc<str> {
+        self.shared_ids()[i].clone()
+    }
+
+    /// Every measure's shared id, by index (see [`Scenario::shared_id`]).
+    pub(crate) fn shared_ids(&self) -> &[Arc<str>] {
         self.derived
             .shared_ids
-            .get_or_init(|| self.measures.iter().map(|m| m.id.as_str().into()).collect())[i]
-            .clone()
+            .get_or_init(|| self.measures.iter().map(|m| m.id.as_str().into()).collect())
     }
 
     /// The index of a measure id handed out by [`Scenario::shared_id`], found by its address
@@ -215,26 +219,34 @@ impl Scenario {
 
     /// A side's private brief, shared so views can hand it out without copying.
     pub fn brief(&self, side: Side) -> Arc<str> {
-        self.derived.briefs.get_or_init(|| {
+        self.shared_brief(side).clone()
+    }
+
+    /// The same, borrowed.
+    pub(crate) fn shared_brief(&self, side: Side) -> &Arc<str> {
+        &self.derived.briefs.get_or_init(|| {
             [
                 self.side_a.brief.as_str().into(),
                 self.side_b.brief.as_str().into(),
             ]
         })[side.idx()]
-        .clone()
     }
 
     /// A side's priorities as shares summing to 1, shared so views can hand them out without
     /// rebuilding them.
     pub fn priority_shares(&self, side: Side) -> Arc<BTreeMap<Area, f32>> {
-        self.derived.shares.get_or_init(|| {
+        self.shared_priorities(side).clone()
+    }
+
+    /// The same, borrowed.
+    pub(crate) fn shared_priorities(&self, side: Side) -> &Arc<BTreeMap<Area, f32>> {
+        &self.derived.shares.get_or_init(|| {
             Side::BOTH.map(|s| {
                 let p = &self.side(s).priorities;
                 let total: f32 = p.values().map(|w| w.max(0.0)).sum::<f32>().max(1e-6);
                 Arc::new(p.iter().map(|(a, w)| (*a, w.max(0.0) / total)).collect())
             })
         })[side.idx()]
-        .clone()
     }
 
     /// A side's name and its factions' names, shared so views can hand them out without
@@ -261,13 +273,17 @@ impl Scenario {
 
     /// Each side's factions, shared so views can hand them out without copying.
     pub fn factions(&self, side: Side) -> Arc<[FactionDef]> {
-        self.derived.factions.get_or_init(|| {
+        self.shared_factions(side).clone()
+    }
+
+    /// The same, borrowed.
+    pub(crate) fn shared_factions(&self, side: Side) -> &Arc<[FactionDef]> {
+        &self.derived.factions.get_or_init(|| {
             [
                 self.side_a.factions.clone().into(),
                 self.side_b.factions.clone().into(),
             ]
         })[side.idx()]
-        .clone()
     }
 
     /// Each side's private priorities, normalised to sum to 1, indexed by `Area as usize`.

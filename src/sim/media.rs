@@ -161,7 +161,9 @@ impl Match {
         spin: Spin,
         used: &mut Vec<usize>,
     ) -> Option<(String, Spin)> {
-        let sc = self.scenario.clone();
+        // The level is borrowed apart from the generator (a copy of its handle costs two atomic
+        // operations, at every story).
+        let sc = &*self.scenario;
         let any = sc.headlines_for(outlet, n.kind);
         if any.is_empty() {
             return None;

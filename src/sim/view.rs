@@ -57,11 +57,11 @@ pub struct OpenList(Mutex<Option<(OpenKey, Available)>>);
 /// (a bit per measure) and the phase.
 type OpenKey = (usize, [u64; 2], usize);
 
-/// Put `new` in `slot` unless it already holds the same shared value (which would only count
-/// a reference up and down).
-fn share<T: ?Sized>(slot: &mut Arc<T>, new: Arc<T>) {
-    if !Arc::ptr_eq(slot, &new) {
-        *slot = new;
+/// Make `slot` share `new` unless it already does: counting a reference up and down costs
+/// atomic operations, which are the dearest part of refreshing a view.
+fn share<T: ?Sized>(slot: &mut Arc<T>, new: &Arc<T>) {
+    if !Arc::ptr_eq(slot, new) {
+        *slot = new.clone();
     }
 }
 
@@ -324,7 +324,7 @@ impl Match {
     /// Bring `v`, a brief view of `side` made earlier in this match, up to date: the same view
     /// [`Match::view_brief`] gives, written into the lists `v` already holds, so a table that
     /// shows its counterparts a view before every move does not build one each time.
-    pub fn refresh_brief(&self, side: Side, v: &mut SideView) {
+    pub fn refresh_brief(&mut self, side: Side, v: &mut SideView) {
         let d = self.scenario.side(side);
         v.side = side;
         v.round = self.round;
@@ -350,24 +350,22 @@ impl Match {
         self.refresh_public_side(side, &mut v.me);
         self.refresh_public_side(side.other(), &mut v.them);
         let p = &mut v.private;
-        share(&mut p.brief, self.scenario.brief(side));
-        share(&mut p.priorities, self.scenario.priority_shares(side));
-        share(&mut p.factions, self.scenario.factions(side));
-        share(
-            &mut p.faction_rates,
-            self.scenario.faction_rates(side).clone(),
-        );
+        share(&mut p.brief, self.scenario.shared_brief(side));
+        share(&mut p.priorities, self.scenario.shared_priorities(side));
+        share(&mut p.factions, self.scenario.shared_factions(side));
+        share(&mut p.faction_rates, self.scenario.faction_rates(side));
         p.capital = self.side(side).capital;
         p.gesture_used = self.side(side).gesture_used;
         p.ratify_at = self.ratify_at(side);
         p.ouster_below = d.ouster_below;
+        let ids = self.scenario.shared_ids();
         v.commitments.truncate(self.commitments.len());
         for (i, c) in self.commitments.iter().enumerate() {
             let hidden_breaches = (c.by == side).then_some(c.hidden_breaches);
             match v.commitments.get_mut(i) {
                 Some(cv) => {
                     cv.id = c.id;
-                    share(&mut cv.measure, self.scenario.shared_id(c.measure));
+                    share(&mut cv.measure, &ids[c.measure]);
                     cv.by = c.by;
                     cv.verification = c.verification;
                     cv.term = c.term;
@@ -378,7 +376,7 @@ impl Match {
                 }
                 None => v.commitments.push(CommitmentView {
                     id: c.id,
-                    measure: self.scenario.shared_id(c.measure),
+                    measure: ids[c.measure].clone(),
                     by: c.by,
                     verification: c.verification,
                     term: c.term,
@@ -396,12 +394,21 @@ impl Match {
                 v.needs.push(n);
             }
         });
-        let available = if self.stage == Stage::Negotiation {
-            self.available()
-        } else {
-            Arc::new([])
-        };
-        share(&mut v.available, available);
+        if self.stage == Stage::Negotiation {
+            // The kept list is reached without taking the lock: this is the match's only user.
+            let key = self.open_key();
+            let open = self.open.0.get_mut().unwrap_or_else(|e| e.into_inner());
+            match (key, &*open) {
+                (Some(key), Some((k, list))) if *k == key => share(&mut v.available, list),
+                _ => {
+                    // Another state: build the list (and keep it) the usual way.
+                    let list = self.available();
+                    share(&mut v.available, &list);
+                }
+            }
+        } else if !v.available.is_empty() {
+            v.available = Arc::new([]);
+        }
         v.history.clear();
         v.outlets.clear();
         v.ending = self.ending;
@@ -412,7 +419,7 @@ impl Match {
     fn refresh_public_side(&self, s: Side, p: &mut PublicSide) {
         let st = self.side(s);
         let (name, faction_names) = self.scenario.shared_names(s);
-        share(&mut p.name, name.clone());
+        share(&mut p.name, name);
         p.leader.clone_from(&st.leader);
         p.hardliner = st.hardliner;
         p.approval = self.approval(s);
@@ -429,7 +436,7 @@ impl Match {
         {
             match p.factions.get_mut(i) {
                 Some(pf) => {
-                    share(&mut pf.name, f.clone());
+                    share(&mut pf.name, f);
                     pf.approval = *a;
                     pf.change = a - b;
                 }
@@ -468,6 +475,12 @@ impl Match {
 
     /// Commitments that could be offered now: (measure id, undertaker).
     pub fn available(&self) -> Available {
+        self.with_available(Arc::clone)
+    }
+
+    /// Lend the list of commitments open now to `f`, from the list kept for this state when
+    /// there is one.
+    fn with_available<R>(&self, f: impl FnOnce(&Available) -> R) -> R {
         let list = || -> Available {
             self.open_commitments()
                 .into_iter()
@@ -475,16 +488,12 @@ impl Match {
                 .collect()
         };
         let Some(key) = self.open_key() else {
-            return list();
+            return f(&list());
         };
         let mut kept = self.open.0.lock().unwrap_or_else(|e| e.into_inner());
         match &*kept {
-            Some((k, open)) if *k == key => open.clone(),
-            _ => {
-                let open = list();
-                *kept = Some((key, open.clone()));
-                open
-            }
+            Some((k, open)) if *k == key => f(open),
+            _ => f(&kept.insert((key, list())).1),
         }
     }
 

@@ -87,7 +87,11 @@ fn a_refreshed_view_is_the_view_built_afresh() {
                 moves += 1;
                 assert!(moves < 10_000);
             }
-            assert!(m.is_over() && moves > 10, "{} seed {seed}: {moves} moves", sc.id);
+            assert!(
+                m.is_over() && moves > 10,
+                "{} seed {seed}: {moves} moves",
+                sc.id
+            );
         }
     }
 }

@@ -70,13 +70,13 @@ impl Counterpart {
                 format!("We cannot pay for our part: it needs {need} political capital and we have {have}.")
             }));
         }
-        let deltas = Self::reactions(v, t, c, &items);
+        let deltas = Self::reactions(v, t, &items);
         // What this side gives up is judged on its own: sweeteners do not calm a faction
         // that sees its red line crossed.
         let own_items: Vec<(usize, Side)> =
             items.iter().copied().filter(|(_, by)| *by == me).collect();
         if let Some((faction, approval)) =
-            Self::endangered_by(v, c, &Self::reactions(v, t, c, &own_items))
+            Self::endangered_by(v, c, &Self::reactions(v, t, &own_items))
         {
             let hated = offer
                 .items
@@ -85,7 +85,7 @@ impl Counterpart {
                 .filter_map(|it| t.measure(&it.measure))
                 .min_by(|a, b| {
                     let r = |x: &(usize, &MeasureDef)| {
-                        Self::reactions(v, t, c, &[(x.0, me)]).iter().sum::<f32>()
+                        Self::reactions(v, t, &[(x.0, me)]).iter().sum::<f32>()
                     };
                     r(a).total_cmp(&r(b))
                 })

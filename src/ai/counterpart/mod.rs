@@ -63,7 +63,9 @@ pub struct Counterpart {
     spans: Option<(u32, f32, f32)>,
     /// The round in which it last restated its terms on its own package.
     insisted: Option<u32>,
-    /// The last decision's pool, for the next one to reuse its own scores.
+    /// The last decision's pool, for the next one to reuse its own scores. Only ever reached
+    /// through `&mut self` (`Mutex::get_mut`, which takes no lock): the mutex only makes the
+    /// counterpart shareable between threads, as every negotiator must be.
     kept: std::sync::Mutex<Option<search::Kept>>,
 }
 
@@ -141,6 +143,21 @@ impl Counterpart {
             .map_or(0.0, |(_, m)| self.credibility(v, m, item.verification))
     }
 
+    /// A decision's context in talks, reusing the last decision's pool where it still holds.
+    fn talks_ctx(&mut self, v: &SideView, t: &PublicLevel) -> value::Ctx {
+        let slot = self
+            .kept
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut kept = slot.take();
+        let c = self.ctx_keeping(v, t, true, &mut kept);
+        *self
+            .kept
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = kept;
+        c
+    }
+
     /// How this counterpart values an offer now: (its gain, what it hopes for, the least it
     /// accepts), all as shares of the best single package it could get now.
     pub fn evaluate(&self, v: &SideView, t: &PublicLevel, offer: &Offer) -> (f32, f32, f32) {
@@ -164,7 +181,7 @@ impl Negotiator for Counterpart {
                 self.implement(v, t, &c)
             }
             (Stage::Negotiation, Some(Need::Answer)) => {
-                let c = self.ctx(v, t, true);
+                let c = self.talks_ctx(v, t);
                 if let Some(d) = self.retaliate(v, t, &c) {
                     return d;
                 }
@@ -172,7 +189,7 @@ impl Negotiator for Counterpart {
                 self.answer(v, t, &c, offer)
             }
             (Stage::Negotiation, Some(Need::Propose)) => {
-                let c = self.ctx(v, t, true);
+                let c = self.talks_ctx(v, t);
                 if let Some(d) = self.retaliate(v, t, &c) {
                     return d;
                 }

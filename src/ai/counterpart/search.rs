@@ -45,8 +45,6 @@ pub(super) struct Pool {
     approvals: Vec<f32>,
     /// Support at home with no commitment signed.
     base: f32,
-    /// Each own faction's reactions by area.
-    pub(super) rates: Arc<[FactionRates]>,
     /// Packing's working space, shared by every search of the decision this pool serves, so
     /// that a ranking already walked is not walked again.
     scratch: RefCell<Scratch>,
@@ -62,7 +60,6 @@ impl Clone for Pool {
             shares: self.shares.clone(),
             approvals: self.approvals.clone(),
             base: self.base,
-            rates: self.rates.clone(),
             scratch: RefCell::default(),
         }
     }
@@ -85,7 +82,9 @@ struct PoolKey {
     available: crate::sim::Available,
     factions: Arc<[FactionDef]>,
     rates: Arc<[FactionRates]>,
-    level: (usize, String),
+    /// The level, by address: the list of open commitments held above belongs to a match on
+    /// it, so no other level can stand at this address while the key is kept.
+    level: usize,
     side: Side,
     style: (bool, bool, bool),
     they_verify: bool,
@@ -101,7 +100,7 @@ impl PoolKey {
             available: v.available.clone(),
             factions: v.private.factions.clone(),
             rates: v.private.faction_rates.clone(),
-            level: (t as *const PublicLevel as usize, t.hash.clone()),
+            level: t as *const PublicLevel as usize,
             side: v.side,
             style: PoolKey::style(cp),
             they_verify: cp.they_verify,
@@ -141,8 +140,7 @@ impl PoolKey {
         Arc::ptr_eq(&self.available, &v.available)
             && Arc::ptr_eq(&self.factions, &v.private.factions)
             && Arc::ptr_eq(&self.rates, &v.private.faction_rates)
-            && self.level.0 == t as *const PublicLevel as usize
-            && self.level.1 == t.hash
+            && self.level == t as *const PublicLevel as usize
             && self.side == v.side
             && self.style == PoolKey::style(cp)
             && self.they_verify == cp.they_verify
@@ -179,7 +177,6 @@ impl Pool {
             shares: factions.iter().map(|f| f.weight.max(0.0) / total).collect(),
             approvals: v.me.factions.iter().map(|f| f.approval).collect(),
             base: 0.0,
-            rates: v.private.faction_rates.clone(),
             scratch: RefCell::default(),
         };
         pool.base = pool.support(&vec![0.0; pool.nf]);
@@ -350,8 +347,12 @@ impl Counterpart {
         for &(i, m, by) in &open {
             let ver = self.pick_verification(v, t, c, m, by, capital_worth);
             let d0 = pool.deltas.len();
-            pool.deltas
-                .extend(pool.rates.iter().map(|r| reaction(r, m, by == me)));
+            pool.deltas.extend(
+                v.private
+                    .faction_rates
+                    .iter()
+                    .map(|r| reaction(r, m, by == me)),
+            );
             // A leader near the edge does not even table what an angry faction would not swallow.
             if Self::endangered_by(v, c, &pool.deltas[d0..]).is_some() {
                 pool.deltas.truncate(d0);
@@ -674,8 +675,13 @@ impl Counterpart {
 
     /// The pool this side could table from now and the most it could get from one package,
     /// from the last decision's own scores when nothing they depend on has moved (see `Kept`).
-    pub(super) fn pool_now(&self, v: &SideView, t: &PublicLevel, c: &Ctx) -> (Pool, f32) {
-        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+    pub(super) fn pool_now(
+        &self,
+        v: &SideView,
+        t: &PublicLevel,
+        c: &Ctx,
+        kept: &mut Option<Kept>,
+    ) -> (Pool, f32) {
         if let Some(k) = kept.as_ref()
             && k.key.fits(self, v, t, c)
         {

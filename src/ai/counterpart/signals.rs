@@ -192,7 +192,7 @@ impl Counterpart {
             .filter_map(|(id, _)| t.shared(id))
             .filter(|(_, m)| m.gesture && item_cost(m, None) <= v.private.capital)
             .filter(|(i, _)| {
-                let d = Self::reactions(v, t, c, &[(*i, v.side)]);
+                let d = Self::reactions(v, t, &[(*i, v.side)]);
                 c.pool.support(&d) >= v.private.ratify_at && Self::endangered_by(v, c, &d).is_none()
             })
             .max_by(|a, b| {

@@ -2,7 +2,7 @@
 //! hopes for and the least it accepts, and what its home front would swallow.
 
 use super::Counterpart;
-use super::search::Pool;
+use super::search::{Kept, Pool};
 use crate::sim::PublicLevel;
 use crate::sim::measures::detection;
 use crate::sim::politics::reactions_to;
@@ -130,6 +130,18 @@ impl Counterpart {
     /// Everything a decision needs; `with_pool` also scores what could be tabled now, which only
     /// talks need.
     pub(super) fn ctx(&self, v: &SideView, t: &PublicLevel, with_pool: bool) -> Ctx {
+        self.ctx_keeping(v, t, with_pool, &mut None)
+    }
+
+    /// As `ctx`, reusing the pool in `kept` when it still holds (see `search::Kept`) and
+    /// leaving this decision's there for the next.
+    pub(super) fn ctx_keeping(
+        &self,
+        v: &SideView,
+        t: &PublicLevel,
+        with_pool: bool,
+        kept: &mut Option<Kept>,
+    ) -> Ctx {
         // Both sides' gains are measured as shares of everything at stake for them in the
         // catalogue, so one side's gain and the other's estimated gain weigh alike.
         let (span, their_span) = self.spans(v, t);
@@ -155,7 +167,7 @@ impl Counterpart {
             bridge: None,
         };
         if with_pool {
-            (c.pool, c.best) = self.pool_now(v, t, &c);
+            (c.pool, c.best) = self.pool_now(v, t, &c, kept);
             c.bridge = self.bridge_worth(v, t, &c);
         }
         c
@@ -174,7 +186,7 @@ impl Counterpart {
             .iter()
             .filter_map(|it| t.measure(&it.measure).map(|(i, _)| (i, it.by)))
             .collect();
-        let support = c.pool.support(&Self::reactions(v, t, c, &items));
+        let support = c.pool.support(&Self::reactions(v, t, &items));
         (support >= v.private.ratify_at).then(|| self.offer_gain(v, t, c, b))
     }
 
@@ -299,17 +311,12 @@ impl Counterpart {
     }
 
     /// Approval change of each own faction if these commitments are signed.
-    pub(super) fn reactions(
-        v: &SideView,
-        t: &PublicLevel,
-        c: &Ctx,
-        items: &[(usize, Side)],
-    ) -> Vec<f32> {
+    pub(super) fn reactions(v: &SideView, t: &PublicLevel, items: &[(usize, Side)]) -> Vec<f32> {
         let resolved: Vec<(&MeasureDef, bool)> = items
             .iter()
             .map(|&(i, by)| (&t.measures()[i], by == v.side))
             .collect();
-        reactions_to(&c.pool.rates, &resolved)
+        reactions_to(&v.private.faction_rates, &resolved)
     }
 
     /// While the leader is close to falling, the most disaffected faction this package would
