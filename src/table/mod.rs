@@ -365,6 +365,13 @@ impl Table {
     /// to one that always moves the match on, and the turn says so. `None` when no counterpart
     /// has a move to make (the match is over, or a person must act).
     pub fn step(&mut self) -> Option<Turn> {
+        self.move_once(true).flatten()
+    }
+
+    /// Let the counterpart whose move it is move (see [`Table::step`]); with `report`, the move
+    /// is reported as a [`Turn`], without it the decision is not copied for a report nobody
+    /// reads. `None` when no counterpart has a move to make.
+    fn move_once(&mut self, report: bool) -> Option<Option<Turn>> {
         let side = self.counterpart_need()?;
         // Each side's view is kept and brought up to date, not built again for every move.
         let view = match &mut self.views[side.idx()] {
@@ -377,10 +384,17 @@ impl Table {
         let Seat::Counterpart(c) = &mut self.seats[side.idx()] else {
             return None;
         };
-        let mut decision = c.decide(&view, self.m.scenario.public());
+        let mut decision = c.decide(view, self.m.scenario.public());
         let start = self.m.log.len();
         let mut fell_back = None;
-        if let Err(e) = self.m.apply_quiet(decision.action.clone()) {
+        let applied = if report || self.keep_last {
+            self.m.apply_quiet(decision.action.clone())
+        } else {
+            // Nobody reads this decision again: its action goes to the match as it is.
+            let action = std::mem::replace(&mut decision.action, Action::EndTalks { side });
+            self.m.apply_quiet(action)
+        };
+        if let Err(e) = applied {
             decision = Decision {
                 action: fallback(view),
                 code: ReasonCode::FellBack,
@@ -394,16 +408,23 @@ impl Table {
                 let _ = self.m.apply_quiet(decision.action.clone());
             }
         }
+        if !report {
+            if self.keep_last {
+                self.last[side.idx()] = Some(decision);
+            }
+            self.after(start);
+            return Some(None);
+        }
         if self.keep_last {
             self.last[side.idx()] = Some(decision.clone());
         }
         self.after(start);
-        Some(Turn {
+        Some(Some(Turn {
             side,
             decision,
             fell_back,
             events: start..self.m.log.len(),
-        })
+        }))
     }
 
     /// Let counterparts move until a person must act or the match ends (bounded).
@@ -421,7 +442,7 @@ impl Table {
     /// Play to the end when counterparts hold both seats (bounded).
     pub fn play_out(&mut self) {
         let mut guard = 0;
-        while guard < 10_000 && self.step().is_some() {
+        while guard < 10_000 && self.move_once(false).is_some() {
             guard += 1;
         }
     }

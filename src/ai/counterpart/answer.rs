@@ -4,7 +4,7 @@
 use super::propose::STEP_GAIN;
 use super::terms::LET_DOWN;
 use super::value::Ctx;
-use super::{Counterpart, commitments_of, offer_key, same_commitments};
+use super::{Counterpart, commitments_of, offer_key, same_items};
 use crate::ai::{Decision, Reason, ReasonCode, Signing};
 use crate::sim::PublicLevel;
 use crate::sim::measures::detection;
@@ -140,7 +140,7 @@ impl Counterpart {
             && gain > 0.0
             && v.bridge
                 .as_ref()
-                .is_some_and(|b| same_commitments(&offer.items, &commitments_of(b)))
+                .is_some_and(|b| same_items(&offer.items, &b.items))
         {
             let got = pct(gain, c.best);
             return self.accept(v, t, offer, Signing::Mediated, Reason::later(move || format!(

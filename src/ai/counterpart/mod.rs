@@ -74,6 +74,16 @@ fn commitments_of(o: &Offer) -> Vec<(String, Side)> {
     o.items.iter().map(|i| (i.measure.clone(), i.by)).collect()
 }
 
+/// The same commitments in two offers, whatever their terms and checks.
+fn same_items(items: &[crate::sim::Item], other: &[crate::sim::Item]) -> bool {
+    items.len() == other.len()
+        && items.iter().all(|it| {
+            other
+                .iter()
+                .any(|o| o.measure == it.measure && o.by == it.by)
+        })
+}
+
 /// The same commitments, whatever their terms and checks.
 fn same_commitments(items: &[crate::sim::Item], other: &[(String, Side)]) -> bool {
     items.len() == other.len()
@@ -158,6 +168,15 @@ impl Counterpart {
         c
     }
 
+    /// Take back the pool a decision in talks was lent (see `talks_ctx`).
+    fn give_back(&mut self, c: value::Ctx) {
+        let kept = self
+            .kept
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        search::Kept::give_back(kept, c.pool);
+    }
+
     /// How this counterpart values an offer now: (its gain, what it hopes for, the least it
     /// accepts), all as shares of the best single package it could get now.
     pub fn evaluate(&self, v: &SideView, t: &PublicLevel, offer: &Offer) -> (f32, f32, f32) {
@@ -182,18 +201,24 @@ impl Negotiator for Counterpart {
             }
             (Stage::Negotiation, Some(Need::Answer)) => {
                 let c = self.talks_ctx(v, t);
-                if let Some(d) = self.retaliate(v, t, &c) {
-                    return d;
-                }
-                let (_, offer) = v.pending.as_ref().expect("an answer needs an offer");
-                self.answer(v, t, &c, offer)
+                let d = match self.retaliate(v, t, &c) {
+                    Some(d) => d,
+                    None => {
+                        let (_, offer) = v.pending.as_ref().expect("an answer needs an offer");
+                        self.answer(v, t, &c, offer)
+                    }
+                };
+                self.give_back(c);
+                d
             }
             (Stage::Negotiation, Some(Need::Propose)) => {
                 let c = self.talks_ctx(v, t);
-                if let Some(d) = self.retaliate(v, t, &c) {
-                    return d;
-                }
-                self.propose(v, t, &c)
+                let d = match self.retaliate(v, t, &c) {
+                    Some(d) => d,
+                    None => self.propose(v, t, &c),
+                };
+                self.give_back(c);
+                d
             }
             _ => Decision {
                 action: Action::EndTalks { side: v.side },

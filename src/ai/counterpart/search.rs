@@ -72,8 +72,18 @@ impl Clone for Pool {
 /// the own scores are worked out from.
 pub(super) struct Kept {
     key: PoolKey,
-    pool: Pool,
+    /// The pool, when not lent to a decision (see `Counterpart::give_back`).
+    pool: Option<Pool>,
     best: f32,
+}
+
+impl Kept {
+    /// Take back the pool a decision was lent, to reuse it (or its buffers) next time.
+    pub(super) fn give_back(kept: &mut Option<Kept>, pool: Pool) {
+        if let Some(k) = kept {
+            k.pool = Some(pool);
+        }
+    }
 }
 
 /// What a pool's own scores depend on (floats by their bits). The shared lists are held, not
@@ -164,23 +174,32 @@ impl Pool {
     /// An empty pool that knows this side's home front: each faction's share of the vote and
     /// its approval now.
     pub(super) fn home(v: &SideView) -> Self {
+        let mut pool = Pool::default();
+        pool.rehome(v);
+        pool
+    }
+
+    /// Empty the pool and make it know this side's home front now (as `home`), keeping its
+    /// buffers.
+    fn rehome(&mut self, v: &SideView) {
         let factions = &v.private.factions;
         let total: f32 = factions
             .iter()
             .map(|f| f.weight.max(0.0))
             .sum::<f32>()
             .max(1e-6);
-        let mut pool = Pool {
-            cands: Vec::new(),
-            deltas: Vec::new(),
-            nf: factions.len(),
-            shares: factions.iter().map(|f| f.weight.max(0.0) / total).collect(),
-            approvals: v.me.factions.iter().map(|f| f.approval).collect(),
-            base: 0.0,
-            scratch: RefCell::default(),
-        };
-        pool.base = pool.support(&vec![0.0; pool.nf]);
-        pool
+        self.cands.clear();
+        self.deltas.clear();
+        self.nf = factions.len();
+        self.shares.clear();
+        self.shares
+            .extend(factions.iter().map(|f| f.weight.max(0.0) / total));
+        self.approvals.clear();
+        self.approvals
+            .extend(v.me.factions.iter().map(|f| f.approval));
+        self.base = 0.0;
+        self.base = self.support(&vec![0.0; self.nf]);
+        self.scratch.get_mut().forget();
     }
 
     /// Weighted approval at home if the factions' approval moved by `deltas`.
@@ -226,8 +245,18 @@ pub(super) struct Scratch {
     /// in order (the pool and the view stay put within a decision), so a ranking that starts
     /// the same way packs the same package: neighbouring weights often rank alike.
     walks: Vec<Walk>,
+    /// How many of `walks` hold a walk of this decision (the rest are spare buffers).
+    live: usize,
     /// The next of `walks` to replace.
     next: usize,
+}
+
+impl Scratch {
+    /// Forget the walks: the pool's scores are about to change.
+    fn forget(&mut self) {
+        self.live = 0;
+        self.next = 0;
+    }
 }
 
 /// How many walks `Scratch` remembers.
@@ -306,13 +335,7 @@ pub(super) fn claimed(gain: f32, power: f32) -> f32 {
 
 impl Counterpart {
     /// Every commitment this side could table now, scored once.
-    pub(super) fn candidates(
-        &self,
-        v: &SideView,
-        t: &PublicLevel,
-        c: &Ctx,
-        mut pool: Pool,
-    ) -> Pool {
+    pub(super) fn candidates(&self, v: &SideView, t: &PublicLevel, c: &Ctx, pool: &mut Pool) {
         let me = v.side;
         pool.cands.reserve(v.available.len());
         pool.deltas.reserve(v.available.len() * pool.nf);
@@ -372,7 +395,6 @@ impl Counterpart {
                 benign: pool.deltas[d0..].iter().all(|d| *d >= 0.0),
             });
         }
-        pool
     }
 
     /// Pack the best-scoring commitments for weight `lambda` on the other side's gain, while
@@ -391,6 +413,7 @@ impl Counterpart {
             sum,
             pick,
             walks,
+            live,
             next,
         } = scratch;
         let cands = &pool.cands;
@@ -414,7 +437,7 @@ impl Counterpart {
         let cap = [v.private.capital, v.them.capital];
         let threshold = v.private.ratify_at + 3.0;
         let limits = [cap[0].to_bits(), cap[1].to_bits(), threshold.to_bits()];
-        if let Some(w) = walks.iter().find(|w| w.fits(order, limits)) {
+        if let Some(w) = walks[..*live].iter().find(|w| w.fits(order, limits)) {
             pick.clear();
             pick.extend_from_slice(&w.pick);
             *capital_bound |= w.bound;
@@ -468,7 +491,15 @@ impl Counterpart {
             pick.push(j);
         }
         *capital_bound |= bound;
-        if walks.len() < WALKS {
+        let at = if *live < WALKS {
+            *live += 1;
+            *live - 1
+        } else {
+            let at = *next;
+            *next = (*next + 1) % WALKS;
+            at
+        };
+        if walks.len() <= at {
             walks.push(Walk {
                 seen: Vec::with_capacity(cands.len()),
                 whole: false,
@@ -478,9 +509,8 @@ impl Counterpart {
                 theirs,
                 pick: Vec::with_capacity(MAX_ITEMS),
             });
-            *next = walks.len() - 1;
         }
-        let w = &mut walks[*next];
+        let w = &mut walks[at];
         w.seen.clear();
         w.seen.extend(order[..seen].iter().map(|&x| x as u32));
         w.whole = seen == order.len();
@@ -490,7 +520,6 @@ impl Counterpart {
         w.theirs = theirs;
         w.pick.clear();
         w.pick.extend_from_slice(pick);
-        *next = (*next + 1) % WALKS;
         (own, theirs)
     }
 
@@ -682,27 +711,46 @@ impl Counterpart {
         c: &Ctx,
         kept: &mut Option<Kept>,
     ) -> (Pool, f32) {
-        if let Some(k) = kept.as_ref()
-            && k.key.fits(self, v, t, c)
+        if let Some(k) = kept.as_mut()
+            && let Some(mut pool) = k.pool.take()
         {
-            let mut pool = k.pool.clone();
-            for cd in &mut pool.cands {
-                cd.theirs = self.model.utility(&t.measures()[cd.i], cd.by, v.side) / c.their_span;
+            if k.key.fits(self, v, t, c) {
+                for cd in &mut pool.cands {
+                    cd.theirs =
+                        self.model.utility(&t.measures()[cd.i], cd.by, v.side) / c.their_span;
+                }
+                pool.scratch.get_mut().forget();
+                // The most this side could get packs by its own scores alone (the other side's
+                // count for nothing at weight 0), as long as theirs are numbers.
+                let best = if pool.cands.iter().all(|cd| cd.theirs.is_finite()) {
+                    k.best
+                } else {
+                    Self::best_now(v, &pool)
+                };
+                return (pool, best);
             }
-            // The most this side could get packs by its own scores alone (the other side's
-            // count for nothing at weight 0), as long as theirs are numbers.
-            let best = if pool.cands.iter().all(|cd| cd.theirs.is_finite()) {
-                k.best
-            } else {
-                Self::best_now(v, &pool)
-            };
-            return (pool, best);
+            // Stale: its buffers serve the new pool.
+            pool.rehome(v);
+            return self.fresh_pool(v, t, c, pool, kept);
         }
-        let pool = self.candidates(v, t, c, Pool::home(v));
+        self.fresh_pool(v, t, c, Pool::home(v), kept)
+    }
+
+    /// Score `pool` (emptied, knowing the home front) afresh and keep what its own scores
+    /// depend on for the next decision; the pool itself comes back after the decision.
+    fn fresh_pool(
+        &self,
+        v: &SideView,
+        t: &PublicLevel,
+        c: &Ctx,
+        mut pool: Pool,
+        kept: &mut Option<Kept>,
+    ) -> (Pool, f32) {
+        self.candidates(v, t, c, &mut pool);
         let best = Self::best_now(v, &pool);
         *kept = Some(Kept {
             key: PoolKey::of(self, v, t, c),
-            pool: pool.clone(),
+            pool: None,
             best,
         });
         (pool, best)

@@ -1,7 +1,7 @@
 //! Public signals: the statement that goes with a package, and unilateral gestures.
 
 use super::value::{Ctx, own_utility};
-use super::{Counterpart, commitments_of, same_commitments};
+use super::{Counterpart, same_commitments, same_items};
 use crate::ai::{Decision, ReasonCode};
 use crate::sim::PublicLevel;
 use crate::sim::measures::item_cost;
@@ -50,7 +50,7 @@ impl Counterpart {
         let bridge = v
             .bridge
             .as_ref()
-            .is_some_and(|b| same_commitments(items, &commitments_of(b)));
+            .is_some_and(|b| same_items(items, &b.items));
         Occasion {
             wronged: fresh(self.conduct.last.as_ref().map(|(r, _)| *r)),
             at_fault: fresh(self.conduct.our_breach),
