@@ -84,9 +84,7 @@ impl Counterpart {
                 .filter(|it| it.by == me)
                 .filter_map(|it| t.measure(&it.measure))
                 .min_by(|a, b| {
-                    let r = |x: &(usize, &MeasureDef)| {
-                        Self::reactions(v, t, &[(x.0, me)]).iter().sum::<f32>()
-                    };
+                    let r = |x: &(usize, &MeasureDef)| Self::reaction_total(v, t, &[(x.0, me)]);
                     r(a).total_cmp(&r(b))
                 })
                 .map(|(_, m)| m.name.clone());
@@ -150,7 +148,7 @@ impl Counterpart {
         if !opening
             && gain >= reservation
             && gain > 0.0
-            && let Some(meet) = self.meet_their_claim(v, t, c)
+            && let Some(meet) = self.meet_their_claim(v, c)
             && gain >= meet
         {
             let got = pct(gain, c.best);
@@ -166,10 +164,10 @@ impl Counterpart {
             && self.style.avoids_weak_last_word
             && v.exchanges_left == 1
             && gain >= reservation
-            && self.their_claim(t, &c.pool).is_some_and(|claim| {
+            && self.their_claim(&c.pool).is_some_and(|claim| {
                 self.refused
                     .as_ref()
-                    .and_then(|r| Self::their_gain(t, &c.pool, r))
+                    .and_then(|r| Self::their_gain(&c.pool, r))
                     .is_some_and(|ours| ours * (1.0 + STEP_GAIN) < claim)
             })
         {
@@ -235,12 +233,12 @@ impl Counterpart {
     /// give the other side at least what it claimed in its latest offer (as the model sees it)
     /// and clear this side's reservation. If an offer already gives this side that much, holding
     /// out only loses a season. Not in the first season.
-    fn meet_their_claim(&self, v: &SideView, t: &PublicLevel, c: &Ctx) -> Option<f32> {
+    fn meet_their_claim(&self, v: &SideView, c: &Ctx) -> Option<f32> {
         if !self.style.meets_their_claim || v.round <= 1 {
             return None;
         }
         let pool = &c.pool;
-        let claim = self.their_claim(t, pool)?;
+        let claim = self.their_claim(pool)?;
         self.package_giving(v, c, claim, c.floor * c.best)
             .map(|(_, own)| own)
     }
@@ -286,7 +284,7 @@ impl Counterpart {
         if self.last_offer_key == Some(offer_key(&offer)) {
             return None;
         }
-        self.remember(&offer);
+        self.remember(t, &offer);
         Some(Decision {
             action: Action::Counter {
                 side: v.side,
@@ -320,7 +318,7 @@ impl Counterpart {
         // Its own package back on their terms: it restates its terms once a season, then signs.
         let ours_again = self.refused.as_ref().is_some_and(|r| {
             let mut a = r.clone();
-            let mut b = commitments_of(offer);
+            let mut b = commitments_of(t, offer);
             a.sort_unstable();
             b.sort_unstable();
             a == b
@@ -340,7 +338,7 @@ impl Counterpart {
                 } else {
                     ReasonCode::OnOurTerms(signing)
                 };
-                self.remember(&ours);
+                self.remember(t, &ours);
                 return Decision {
                     action: Action::Counter {
                         side: me,
@@ -398,7 +396,7 @@ impl Counterpart {
         let words =
             |name: &str| format!("Words are cheap: we need '{name}' under real verification");
         if let Some((offer, _)) = self.bridge_offer(v, t, c) {
-            self.remember(&offer);
+            self.remember(t, &offer);
             return Decision {
                 action: Action::Counter { side: me, offer },
                 code,
@@ -415,7 +413,7 @@ impl Counterpart {
         {
             let key = offer_key(&offer);
             if self.last_offer_key != Some(key) || v.exchanges_left > 1 {
-                self.remember(&offer);
+                self.remember(t, &offer);
                 let holds = demand.filter(|(w, m)| {
                     offer.items.iter().any(|it| {
                         it.measure == w.measure

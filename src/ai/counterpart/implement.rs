@@ -30,7 +30,7 @@ impl Counterpart {
             {
                 continue;
             }
-            let hated = Self::reactions(v, t, &[(i, me)]).iter().sum::<f32>() < 0.0;
+            let hated = Self::reaction_total(v, t, &[(i, me)]) < 0.0;
             let pressure = 0.3
                 + danger
                 + if their_trust_low { 0.4 } else { 0.0 }

@@ -155,10 +155,10 @@ impl Counterpart {
         let step = self.style.probe_step;
         let still_on_table = matches!(&v.pending, Some((from, _)) if *from == me);
         if !still_on_table && let Some(items) = self.last_proposal.take() {
-            let signed = items.iter().all(|(id, by)| {
+            let signed = items.iter().all(|&(i, by)| {
                 v.commitments
                     .iter()
-                    .any(|c| *c.measure == **id && c.by == *by)
+                    .any(|c| c.by == by && t.shared(&c.measure).is_some_and(|(j, _)| j == i))
             });
             self.probe = (self.probe + if signed { step } else { -step }).clamp(-0.3, 0.2);
             self.refused = (!signed).then_some(items);
@@ -177,7 +177,7 @@ impl Counterpart {
                             .is_some_and(|(_, m)| detection(m, it.verification) >= 0.5)
                 });
                 self.their_statement = Some(offer.statement);
-                self.their_last = Some(commitments_of(offer));
+                self.their_last = Some(commitments_of(t, offer));
             }
         }
         self.observe_conduct(v, t);

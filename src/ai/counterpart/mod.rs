@@ -41,7 +41,7 @@ pub struct Counterpart {
     /// down after a refused one (only sharper counterparts learn this).
     probe: f32,
     /// The commitments of this side's last proposal, to see whether it was signed.
-    last_proposal: Option<Vec<(String, Side)>>,
+    last_proposal: Option<Vec<(usize, Side)>>,
     /// Best and first share of this side's best the other side's offers gave it (to mirror their
     /// concessions).
     their_first: Option<f32>,
@@ -51,9 +51,9 @@ pub struct Counterpart {
     /// They have asked for real verification of this side's commitments.
     they_verify: bool,
     /// The commitments of the other side's latest offer.
-    their_last: Option<Vec<(String, Side)>>,
+    their_last: Option<Vec<(usize, Side)>>,
     /// This side's last package, if the other side did not sign it.
-    refused: Option<Vec<(String, Side)>>,
+    refused: Option<Vec<(usize, Side)>>,
     /// (round, best share offered in it, best share offered before it).
     movement: (u32, f32, f32),
     /// Rounds in a row the other side's offers have not improved.
@@ -69,9 +69,19 @@ pub struct Counterpart {
     kept: std::sync::Mutex<Option<search::Kept>>,
 }
 
-/// The (measure id, undertaker) pairs of an offer.
-fn commitments_of(o: &Offer) -> Vec<(String, Side)> {
-    o.items.iter().map(|i| (i.measure.clone(), i.by)).collect()
+/// The (measure index, undertaker) pairs of an offer; a measure the level does not hold (which
+/// the rules never let into an offer) stands as `usize::MAX`. Kept by index, not by id, so that
+/// remembering an offer copies no text and comparing one compares numbers.
+fn commitments_of(t: &PublicLevel, o: &Offer) -> Vec<(usize, Side)> {
+    o.items
+        .iter()
+        .map(|it| (measure_at(t, &it.measure), it.by))
+        .collect()
+}
+
+/// The index of measure `id` (`usize::MAX` if the level holds none).
+fn measure_at(t: &PublicLevel, id: &str) -> usize {
+    t.measure_index(id).unwrap_or(usize::MAX)
 }
 
 /// The same commitments in two offers, whatever their terms and checks.
@@ -85,11 +95,12 @@ fn same_items(items: &[crate::sim::Item], other: &[crate::sim::Item]) -> bool {
 }
 
 /// The same commitments, whatever their terms and checks.
-fn same_commitments(items: &[crate::sim::Item], other: &[(String, Side)]) -> bool {
+fn same_commitments(t: &PublicLevel, items: &[crate::sim::Item], other: &[(usize, Side)]) -> bool {
     items.len() == other.len()
-        && items
-            .iter()
-            .all(|it| other.iter().any(|(m, by)| *m == it.measure && *by == it.by))
+        && items.iter().all(|it| {
+            let i = measure_at(t, &it.measure);
+            other.iter().any(|&(m, by)| m == i && by == it.by)
+        })
 }
 
 /// A fingerprint of an offer's commitments, to spot a package tabled before.
@@ -136,9 +147,9 @@ impl Counterpart {
     }
 
     /// Note a package this side tables, to avoid repeating it and to learn from its answer.
-    fn remember(&mut self, offer: &Offer) {
+    fn remember(&mut self, t: &PublicLevel, offer: &Offer) {
         self.last_offer_key = Some(offer_key(offer));
-        self.last_proposal = Some(commitments_of(offer));
+        self.last_proposal = Some(commitments_of(t, offer));
     }
 
     /// The model of the other side's priorities.

@@ -102,7 +102,7 @@ impl Counterpart {
         // one addition, removal or swap from it that gives the other side more, as far as its
         // model sees, and still meets its own aspiration. Polishing the sweep's package would
         // only climb back to the one just refused.
-        let stepped = self.step_from_refused(v, t, pool, target);
+        let stepped = self.step_from_refused(v, pool, target);
         let moved = stepped.is_some();
         if let Some((p, o)) = stepped {
             best = Some((p, o, 0.0));
@@ -125,7 +125,7 @@ impl Counterpart {
             && let Some(bar) = self
                 .refused
                 .as_ref()
-                .and_then(|r| Self::their_gain(t, pool, r))
+                .and_then(|r| Self::their_gain(pool, r))
             && best.as_ref().is_none_or(|b| {
                 b.0.iter().map(|&j| pool.cands[j].theirs).sum::<f32>() <= bar * 1.05
             })
@@ -169,7 +169,7 @@ impl Counterpart {
         if self
             .refused
             .as_ref()
-            .is_some_and(|r| same_commitments(&b.items, r))
+            .is_some_and(|r| same_commitments(t, &b.items, r))
         {
             return None;
         }
@@ -200,7 +200,6 @@ impl Counterpart {
     fn step_from_refused(
         &self,
         v: &SideView,
-        t: &PublicLevel,
         pool: &Pool,
         target: f32,
     ) -> Option<(Vec<usize>, f32)> {
@@ -210,7 +209,7 @@ impl Counterpart {
         let refused = self.refused.as_ref()?;
         let mut pick: Vec<usize> = refused
             .iter()
-            .map(|(id, by)| pool.index(t, id, *by))
+            .map(|&(i, by)| pool.position(i, by))
             .collect::<Option<_>>()?;
         let bar: f32 = pick.iter().map(|&j| pool.cands[j].theirs).sum();
         let mut before = pick.clone();
@@ -332,7 +331,7 @@ impl Counterpart {
             return g;
         }
         if let Some((offer, own)) = self.bridge_offer(v, t, c) {
-            self.remember(&offer);
+            self.remember(t, &offer);
             return Decision {
                 action: Action::Propose { side: me, offer },
                 code: ReasonCode::MediatorsPackage,
@@ -356,7 +355,7 @@ impl Counterpart {
                         reason: "We have said what we can offer this season; we will not repeat ourselves.".into(),
                     };
                 }
-                self.remember(&offer);
+                self.remember(t, &offer);
                 // A modeller says it gives them what they seem to value most only when the
                 // package does: one of its own commitments is in the area its model ranks first.
                 let top = self.model.ranking()[0];

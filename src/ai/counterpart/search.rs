@@ -168,6 +168,11 @@ impl Pool {
     /// Where the commitment `id` undertaken by `by` sits among the candidates, if tabled now.
     pub(super) fn index(&self, t: &PublicLevel, id: &str, by: Side) -> Option<usize> {
         let (i, _) = t.measure(id)?;
+        self.position(i, by)
+    }
+
+    /// Where measure `i` undertaken by `by` sits among the candidates, if tabled now.
+    pub(super) fn position(&self, i: usize, by: Side) -> Option<usize> {
         self.cands.iter().position(|cd| cd.i == i && cd.by == by)
     }
 
@@ -758,19 +763,15 @@ impl Counterpart {
 
     /// What the other side claimed for itself in its latest offer, as this side's model
     /// estimates it (on the same scale as a candidate's `theirs`).
-    pub(super) fn their_claim(&self, t: &PublicLevel, pool: &Pool) -> Option<f32> {
-        Self::their_gain(t, pool, self.their_last.as_ref()?)
+    pub(super) fn their_claim(&self, pool: &Pool) -> Option<f32> {
+        Self::their_gain(pool, self.their_last.as_ref()?)
     }
 
     /// The other side's gain from a set of commitments, as this side's model estimates it.
-    pub(super) fn their_gain(
-        t: &PublicLevel,
-        pool: &Pool,
-        items: &[(String, Side)],
-    ) -> Option<f32> {
+    pub(super) fn their_gain(pool: &Pool, items: &[(usize, Side)]) -> Option<f32> {
         let claim: f32 = items
             .iter()
-            .filter_map(|(id, by)| pool.index(t, id, *by))
+            .filter_map(|&(i, by)| pool.position(i, by))
             .map(|j| pool.cands[j].theirs)
             .sum();
         (claim > 0.0).then_some(claim)

@@ -59,7 +59,7 @@ impl Counterpart {
                 || self
                     .their_last
                     .as_ref()
-                    .is_some_and(|l| same_commitments(items, l)),
+                    .is_some_and(|l| same_commitments(t, items, l)),
             gives: items.iter().any(|i| i.by == v.side),
             peril: self.peril(v, t),
             tense: v.tension >= t.clash_at() - TENSE_MARGIN,

@@ -5,7 +5,7 @@ use super::Counterpart;
 use super::search::{Kept, Pool};
 use crate::sim::PublicLevel;
 use crate::sim::measures::detection;
-use crate::sim::politics::reactions_to;
+use crate::sim::politics::{reaction, reactions_to};
 use crate::sim::rules::{Seen, package_cost};
 use crate::sim::scenario::{Area, MeasureDef, Side, Term};
 use crate::sim::{Offer, SideView};
@@ -317,6 +317,21 @@ impl Counterpart {
             .map(|&(i, by)| (&t.measures()[i], by == v.side))
             .collect();
         reactions_to(&v.private.faction_rates, &resolved)
+    }
+
+    /// The sum of the own factions' approval changes if `items` are signed: the same as summing
+    /// `reactions`, without listing them.
+    pub(super) fn reaction_total(v: &SideView, t: &PublicLevel, items: &[(usize, Side)]) -> f32 {
+        v.private
+            .faction_rates
+            .iter()
+            .map(|r| {
+                items
+                    .iter()
+                    .map(|&(i, by)| reaction(r, &t.measures()[i], by == v.side))
+                    .sum::<f32>()
+            })
+            .sum()
     }
 
     /// While the leader is close to falling, the most disaffected faction this package would
