@@ -8,7 +8,7 @@ use crate::sim::SideView;
 use crate::sim::measures::item_cost;
 use crate::sim::offers::MAX_ITEMS;
 use crate::sim::politics::reaction;
-use crate::sim::scenario::{FactionDef, FactionRates, MeasureDef, Side};
+use crate::sim::scenario::{MeasureDef, Side};
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -50,21 +50,6 @@ pub(super) struct Pool {
     scratch: RefCell<Scratch>,
 }
 
-impl Clone for Pool {
-    /// The same candidates with a fresh working space.
-    fn clone(&self) -> Self {
-        Pool {
-            cands: self.cands.clone(),
-            deltas: self.deltas.clone(),
-            nf: self.nf,
-            shares: self.shares.clone(),
-            approvals: self.approvals.clone(),
-            base: self.base,
-            scratch: RefCell::default(),
-        }
-    }
-}
-
 /// The pool of a decision and the most this side could get from it, kept for the next decision:
 /// within one round's talks nothing this side's own scores depend on moves (what is open, the
 /// meters, its home front, its capital, its record of the other side), only its model of the
@@ -86,12 +71,14 @@ impl Kept {
     }
 }
 
-/// What a pool's own scores depend on (floats by their bits). The shared lists are held, not
-/// only their addresses, so an address cannot be reused by another list while kept.
+/// What a pool's own scores depend on (floats by their bits). The list of open commitments is
+/// held, not only its address, so no other list can take that address while it is kept; and as
+/// it belongs to one match, the level's factions and reactions (compared by address) are that
+/// match's.
 struct PoolKey {
     available: crate::sim::Available,
-    factions: Arc<[FactionDef]>,
-    rates: Arc<[FactionRates]>,
+    factions: usize,
+    rates: usize,
     /// The level, by address: the list of open commitments held above belongs to a match on
     /// it, so no other level can stand at this address while the key is kept.
     level: usize,
@@ -108,8 +95,8 @@ impl PoolKey {
     fn of(cp: &Counterpart, v: &SideView, t: &PublicLevel, c: &Ctx) -> PoolKey {
         PoolKey {
             available: v.available.clone(),
-            factions: v.private.factions.clone(),
-            rates: v.private.faction_rates.clone(),
+            factions: Arc::as_ptr(&v.private.factions) as *const u8 as usize,
+            rates: Arc::as_ptr(&v.private.faction_rates) as *const u8 as usize,
             level: t as *const PublicLevel as usize,
             side: v.side,
             style: PoolKey::style(cp),
@@ -148,8 +135,8 @@ impl PoolKey {
     /// Whether the inputs now are the ones this key was taken from.
     fn fits(&self, cp: &Counterpart, v: &SideView, t: &PublicLevel, c: &Ctx) -> bool {
         Arc::ptr_eq(&self.available, &v.available)
-            && Arc::ptr_eq(&self.factions, &v.private.factions)
-            && Arc::ptr_eq(&self.rates, &v.private.faction_rates)
+            && self.factions == Arc::as_ptr(&v.private.factions) as *const u8 as usize
+            && self.rates == Arc::as_ptr(&v.private.faction_rates) as *const u8 as usize
             && self.level == t as *const PublicLevel as usize
             && self.side == v.side
             && self.style == PoolKey::style(cp)
