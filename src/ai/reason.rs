@@ -152,7 +152,7 @@ impl Reason {
         match &self.words {
             Words::Fixed(s) => s,
             Words::Done => self.text.get().map_or("", String::as_str),
-            Words::Later(f) => self.text.get_or_init(|| f()),
+            Words::Later(f) => self.text.get_or_init(f),
         }
     }
 }
@@ -217,5 +217,40 @@ impl PartialEq<&str> for Reason {
 impl PartialEq<Reason> for str {
     fn eq(&self, other: &Reason) -> bool {
         self == other.as_str()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[test]
+    fn a_reason_is_worded_once_when_first_read_and_reads_the_same_everywhere() {
+        let worded = Arc::new(AtomicU32::new(0));
+        let count = worded.clone();
+        let r = Reason::later(move || {
+            count.fetch_add(1, Ordering::Relaxed);
+            format!("Worth {:.0}% of our best.", 61.6f32)
+        });
+        assert_eq!(worded.load(Ordering::Relaxed), 0, "not worded until read");
+        assert_eq!(r.as_str(), "Worth 62% of our best.");
+        assert_eq!(r.to_string(), "Worth 62% of our best.");
+        assert_eq!(format!("{r:?}"), "\"Worth 62% of our best.\"");
+        assert_eq!(worded.load(Ordering::Relaxed), 1, "worded once");
+        let copy = r.clone();
+        assert_eq!(copy, r);
+        let added = r.then(|w| {
+            format!(
+                "{}; we table our own package instead.",
+                w.trim_end_matches('.')
+            )
+        });
+        assert_eq!(
+            &*added,
+            "Worth 62% of our best; we table our own package instead."
+        );
+        assert_eq!(Reason::from("Fixed."), Reason::from(String::from("Fixed.")));
     }
 }

@@ -160,3 +160,40 @@ impl ById {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_table_finds_each_id_at_its_first_place_and_nothing_else() {
+        let ids = [
+            "hotline",
+            "a",
+            "",
+            "joint_monitoring_patrols",
+            "joint_monitoring_patrol",
+            "hotline",
+            "x1234567",
+        ];
+        let t = ById::new(ids.iter().copied());
+        for (i, id) in ids.iter().enumerate() {
+            let first = ids.iter().position(|x| x == id).unwrap();
+            assert_eq!(t.get(id), Some(first), "{id:?} at {i}");
+        }
+        for unknown in ["hotlin", "b", "joint_monitoring_patrolz", "x12345678"] {
+            assert_eq!(t.get(unknown), None, "{unknown:?}");
+        }
+    }
+
+    #[test]
+    fn an_address_table_finds_each_address_and_nothing_else() {
+        let texts: Vec<std::sync::Arc<str>> = (0..40).map(|i| format!("m{i}").into()).collect();
+        let t = ByAddress::new(texts.iter().map(|s| s.as_ptr() as usize));
+        for (i, s) in texts.iter().enumerate() {
+            assert_eq!(t.get(s.as_ptr() as usize), Some(i));
+        }
+        let other: std::sync::Arc<str> = "m3".into();
+        assert_eq!(t.get(other.as_ptr() as usize), None);
+    }
+}

@@ -573,7 +573,7 @@ impl Counterpart {
             let mut found: Option<(Option<usize>, Option<usize>, f32)> = None;
             let n = pick.len();
             for k in 0..=n {
-                let drop = (k < n).then(|| pick[k]);
+                let drop = pick.get(k).copied();
                 // The package with `drop` taken out.
                 let (mut sp0, mut o0, mut th0) = (spent, own, theirs);
                 if let Some(r) = drop {
