@@ -11,7 +11,7 @@ use crate::sim::scenario::*;
 use crate::sim::{Action, PublicLevel, SideView};
 pub use counterpart::Counterpart;
 pub use model::OpponentModel;
-pub use reason::{ReasonCode, Signing};
+pub use reason::{Reason, ReasonCode, Signing};
 pub use style::Style;
 
 /// An action with the reason the negotiator gives for it.
@@ -21,7 +21,7 @@ pub struct Decision {
     /// The kind of claim the reason makes.
     pub code: ReasonCode,
     /// The reason in plain words, for the player.
-    pub reason: String,
+    pub reason: Reason,
 }
 
 /// Anything that can sit at the table in a side's place.

@@ -341,7 +341,7 @@ impl ServerMsg {
             log: table.whole().log.clone(),
             reasons: Side::BOTH.map(|s| {
                 (!table.is_person(s))
-                    .then(|| table.last_decision(s).map(|d| d.reason.clone()))
+                    .then(|| table.last_decision(s).map(|d| d.reason.to_string()))
                     .flatten()
             }),
             seats,

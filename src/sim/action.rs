@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// One commitment inside an offer: a measure, who undertakes it, and on what terms.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct Item {
     /// Measure id from the catalogue.
     pub measure: String,
@@ -15,6 +15,26 @@ pub struct Item {
     pub verification: Option<usize>,
     /// How long it lasts.
     pub term: Term,
+}
+
+impl Clone for Item {
+    fn clone(&self) -> Self {
+        Item {
+            measure: self.measure.clone(),
+            by: self.by,
+            verification: self.verification,
+            term: self.term,
+        }
+    }
+
+    /// Copies into the id's buffer: a view of the offer on the table is refreshed before every
+    /// move in talks.
+    fn clone_from(&mut self, source: &Self) {
+        self.measure.clone_from(&source.measure);
+        self.by = source.by;
+        self.verification = source.verification;
+        self.term = source.term;
+    }
 }
 
 impl Item {
@@ -34,10 +54,25 @@ impl Item {
 }
 
 /// A package of commitments for both sides with a public statement.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct Offer {
     pub items: Vec<Item>,
     pub statement: Statement,
+}
+
+impl Clone for Offer {
+    fn clone(&self) -> Self {
+        Offer {
+            items: self.items.clone(),
+            statement: self.statement,
+        }
+    }
+
+    /// Copies into the items' buffers (see `Item::clone_from`).
+    fn clone_from(&mut self, source: &Self) {
+        self.items.clone_from(&source.items);
+        self.statement = source.statement;
+    }
 }
 
 /// Everything a negotiator (human, AI or remote) can send to the rules.

@@ -1,11 +1,11 @@
 //! Work derived from a scenario on first use (the frontier, normalised priorities, lookups by
 //! id, shared texts) and shared by every match on it.
 
-use super::hash::{Fnv, fnv1a};
+use super::hash::fnv1a;
 use super::public::PublicLevel;
-use super::scenario::{Area, FactionDef, MeasureDef, Requirement, Scenario, Side};
+use super::scenario::{Area, FactionDef, MeasureDef, NewsKind, Requirement, Scenario, Side};
 use super::scoring::Frontier;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 /// Values computed from a scenario on first use. Never part of equality or the file format, and
@@ -18,14 +18,16 @@ pub struct Derived {
     frontier: OnceLock<Frontier>,
     weights: OnceLock<[[f32; 7]; 2]>,
     candidates: OnceLock<Vec<(usize, Side)>>,
-    measure_ids: OnceLock<HashMap<String, usize, Fnv>>,
+    measure_ids: OnceLock<super::hash::ById>,
     requirements: OnceLock<Vec<Vec<Needs>>>,
+    prerequisites: OnceLock<Option<Vec<Prerequisites>>>,
+    headlines_for: OnceLock<Vec<Vec<usize>>>,
     ranges: OnceLock<[(f32, f32); 2]>,
     factions: OnceLock<[Arc<[FactionDef]>; 2]>,
     briefs: OnceLock<[Arc<str>; 2]>,
     shares: OnceLock<[Arc<BTreeMap<Area, f32>>; 2]>,
     shared_ids: OnceLock<Vec<Arc<str>>>,
-    shared_index: OnceLock<HashMap<usize, usize, Fnv>>,
+    shared_index: OnceLock<super::hash::ByAddress>,
     rates: OnceLock<[Arc<[FactionRates]>; 2]>,
     names: OnceLock<[SharedNames; 2]>,
 }
@@ -50,6 +52,25 @@ pub enum Needs {
     Phase(usize),
     /// Names nothing in the level (the level check refuses this).
     Unknown,
+}
+
+/// A measure's prerequisites as one test: the measures that must be in force (a bit per
+/// measure), the phase the relationship must have reached, and whether one of them names
+/// nothing. Which commitments can be tabled is asked before every move in talks, so the test
+/// costs a few instructions instead of a walk over the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Prerequisites {
+    measures: u64,
+    phase: usize,
+    never: bool,
+}
+
+impl Prerequisites {
+    /// Whether they are met with the measures in `in_force` (a bit per measure) in force and
+    /// the relationship in `phase`.
+    pub fn met(&self, in_force: u64, phase: usize) -> bool {
+        !self.never && self.measures & !in_force == 0 && phase >= self.phase
+    }
 }
 
 impl Clone for Derived {
@@ -88,23 +109,20 @@ impl Scenario {
     pub fn measure_index(&self, id: &str) -> Option<usize> {
         self.derived
             .measure_ids
-            .get_or_init(|| {
-                let mut map = HashMap::with_hasher(Fnv);
-                for (i, m) in self.measures.iter().enumerate() {
-                    map.entry(m.id.clone()).or_insert(i);
-                }
-                map
-            })
+            .get_or_init(|| super::hash::ById::new(self.measures.iter().map(|m| m.id.as_str())))
             .get(id)
-            .copied()
     }
 
     /// Measure `i`'s id, shared so views can hand it out without copying the text.
     pub fn shared_id(&self, i: usize) -> Arc<str> {
+        self.shared_ids()[i].clone()
+    }
+
+    /// Every measure's shared id, by index (see [`Scenario::shared_id`]).
+    pub(crate) fn shared_ids(&self) -> &[Arc<str>] {
         self.derived
             .shared_ids
-            .get_or_init(|| self.measures.iter().map(|m| m.id.as_str().into()).collect())[i]
-            .clone()
+            .get_or_init(|| self.measures.iter().map(|m| m.id.as_str().into()).collect())
     }
 
     /// The index of a measure id handed out by [`Scenario::shared_id`], found by its address
@@ -113,14 +131,11 @@ impl Scenario {
         self.derived
             .shared_index
             .get_or_init(|| {
-                let mut map = HashMap::with_hasher(Fnv);
-                for i in 0..self.measures.len() {
-                    map.insert(self.shared_id(i).as_ptr() as usize, i);
-                }
-                map
+                super::hash::ByAddress::new(
+                    (0..self.measures.len()).map(|i| self.shared_id(i).as_ptr() as usize),
+                )
             })
-            .get(&(id.as_ptr() as usize))
-            .copied()
+            .get(id.as_ptr() as usize)
     }
 
     /// The best joint outcomes the catalogue allows, worked out once.
@@ -141,6 +156,52 @@ impl Scenario {
         })[i]
     }
 
+    /// Each measure's prerequisites as one test, for a catalogue of at most 64 measures (a bit
+    /// each); `None` for a larger one.
+    pub(crate) fn prerequisites(&self) -> Option<&[Prerequisites]> {
+        self.derived
+            .prerequisites
+            .get_or_init(|| {
+                (self.measures.len() <= 64).then(|| {
+                    (0..self.measures.len())
+                        .map(|i| {
+                            self.requirements(i).iter().fold(
+                                Prerequisites::default(),
+                                |mut p, r| {
+                                    match *r {
+                                        Needs::Measure(m) => p.measures |= 1 << m,
+                                        Needs::Phase(ph) => p.phase = p.phase.max(ph),
+                                        Needs::Unknown => p.never = true,
+                                    }
+                                    p
+                                },
+                            )
+                        })
+                        .collect()
+                })
+            })
+            .as_deref()
+    }
+
+    /// The headline templates outlet `outlet` may print for a story of kind `kind`, in the
+    /// level's order: the press picks one for every story it runs, headless runs included (the
+    /// draw of chance is the same whether or not the line is worded).
+    pub(crate) fn headlines_for(&self, outlet: usize, kind: NewsKind) -> &[usize] {
+        const KINDS: usize = NewsKind::Quiet as usize + 1;
+        let all = self.derived.headlines_for.get_or_init(|| {
+            let mut all = vec![Vec::new(); self.outlets.len() * KINDS];
+            for (o, out) in self.outlets.iter().enumerate() {
+                for (i, h) in self.headlines.iter().enumerate() {
+                    if h.outlet.as_ref().is_none_or(|id| *id == out.id) {
+                        all[o * KINDS + h.kind as usize].push(i);
+                    }
+                }
+            }
+            all
+        });
+        &all[outlet * KINDS + kind as usize]
+    }
+
     /// Every commitment the catalogue allows: (measure index, undertaker).
     pub fn candidates(&self) -> &[(usize, Side)] {
         self.derived
@@ -158,26 +219,34 @@ impl Scenario {
 
     /// A side's private brief, shared so views can hand it out without copying.
     pub fn brief(&self, side: Side) -> Arc<str> {
-        self.derived.briefs.get_or_init(|| {
+        self.shared_brief(side).clone()
+    }
+
+    /// The same, borrowed.
+    pub(crate) fn shared_brief(&self, side: Side) -> &Arc<str> {
+        &self.derived.briefs.get_or_init(|| {
             [
                 self.side_a.brief.as_str().into(),
                 self.side_b.brief.as_str().into(),
             ]
         })[side.idx()]
-        .clone()
     }
 
     /// A side's priorities as shares summing to 1, shared so views can hand them out without
     /// rebuilding them.
     pub fn priority_shares(&self, side: Side) -> Arc<BTreeMap<Area, f32>> {
-        self.derived.shares.get_or_init(|| {
+        self.shared_priorities(side).clone()
+    }
+
+    /// The same, borrowed.
+    pub(crate) fn shared_priorities(&self, side: Side) -> &Arc<BTreeMap<Area, f32>> {
+        &self.derived.shares.get_or_init(|| {
             Side::BOTH.map(|s| {
                 let p = &self.side(s).priorities;
                 let total: f32 = p.values().map(|w| w.max(0.0)).sum::<f32>().max(1e-6);
                 Arc::new(p.iter().map(|(a, w)| (*a, w.max(0.0) / total)).collect())
             })
         })[side.idx()]
-        .clone()
     }
 
     /// A side's name and its factions' names, shared so views can hand them out without
@@ -204,13 +273,17 @@ impl Scenario {
 
     /// Each side's factions, shared so views can hand them out without copying.
     pub fn factions(&self, side: Side) -> Arc<[FactionDef]> {
-        self.derived.factions.get_or_init(|| {
+        self.shared_factions(side).clone()
+    }
+
+    /// The same, borrowed.
+    pub(crate) fn shared_factions(&self, side: Side) -> &Arc<[FactionDef]> {
+        &self.derived.factions.get_or_init(|| {
             [
                 self.side_a.factions.clone().into(),
                 self.side_b.factions.clone().into(),
             ]
         })[side.idx()]
-        .clone()
     }
 
     /// Each side's private priorities, normalised to sum to 1, indexed by `Area as usize`.

@@ -50,10 +50,12 @@ impl Match {
         self.tension = clamp100(self.tension + e.tension * scale);
         self.trust[other.idx()] = clamp100(self.trust[other.idx()] + e.trust * scale);
         self.trust[actor.idx()] = clamp100(self.trust[actor.idx()] + e.own_trust * scale);
-        let sc = self.scenario.clone();
+        // The level and the sides are borrowed apart (a copy of the level's handle would cost
+        // two atomic operations, at every effect).
+        let sc = &*self.scenario;
         let cap = sc.side(actor).max_capital;
         let hawks = sc.side(actor).factions.iter().map(|f| f.hawkish);
-        let s = self.side_mut(actor);
+        let s = &mut self.sides[actor.idx()];
         s.economy = clamp100(s.economy + e.economy * scale);
         s.security = clamp100(s.security + e.security * scale);
         s.capital = (s.capital + e.capital * scale).clamp(0.0, cap);

@@ -1,7 +1,7 @@
 //! The press: each outlet reads the season's news through its own slant and writes headlines.
 
 use super::event::Event;
-use super::scenario::{HeadlineDef, NewsKind, Side, Spin};
+use super::scenario::{NewsKind, Side, Spin};
 use super::state::{Match, News, Subject, clamp100};
 pub use super::tuning::FRONT_PAGE;
 use super::tuning::{
@@ -161,47 +161,37 @@ impl Match {
         spin: Spin,
         used: &mut Vec<usize>,
     ) -> Option<(String, Spin)> {
-        let sc = self.scenario.clone();
-        let out_id = &sc.outlets[outlet].id;
-        let fits =
-            |h: &HeadlineDef| h.kind == n.kind && h.outlet.as_ref().is_none_or(|o| o == out_id);
-        let any: Vec<usize> = (0..sc.headlines.len())
-            .filter(|&i| fits(&sc.headlines[i]))
-            .collect();
+        // The level is borrowed apart from the generator (a copy of its handle costs two atomic
+        // operations, at every story).
+        let sc = &*self.scenario;
+        let any = sc.headlines_for(outlet, n.kind);
         if any.is_empty() {
             return None;
         }
-        let exact: Vec<usize> = any
-            .iter()
-            .copied()
-            .filter(|&i| sc.headlines[i].spin == spin)
-            .collect();
-        let unused = |v: &[usize]| -> Vec<usize> {
-            v.iter().copied().filter(|i| !used.contains(i)).collect()
-        };
+        let hl = &sc.headlines;
         // Prefer, in order: a fresh template of the right spin, a fresh neutral one (another
-        // outlet already printed the obvious line), then a repeat of the right spin.
-        let neutral: Vec<usize> = any
-            .iter()
-            .copied()
-            .filter(|&i| sc.headlines[i].spin == Spin::Neutral)
-            .collect();
-        let pool = [unused(&exact), unused(&neutral), exact, any]
-            .into_iter()
-            .find(|p| !p.is_empty())
-            .unwrap_or_default();
-        // Outlet-specific templates speak in that outlet's voice: prefer them.
-        let own: Vec<usize> = pool
-            .iter()
-            .copied()
-            .filter(|&i| sc.headlines[i].outlet.is_some())
-            .collect();
-        let choices = if !own.is_empty() && self.rng.chance(OWN_VOICE_CHANCE) {
-            own
-        } else {
-            pool
+        // outlet already printed the obvious line), then a repeat of the right spin, then any.
+        let tier = |i: usize, t: u8| match t {
+            0 => hl[i].spin == spin && !used.contains(&i),
+            1 => hl[i].spin == Spin::Neutral && !used.contains(&i),
+            2 => hl[i].spin == spin,
+            _ => true,
         };
-        let k = choices[self.rng.below(choices.len())];
+        let t = (0..3)
+            .find(|&t| any.iter().any(|&i| tier(i, t)))
+            .unwrap_or(3);
+        let pool = || any.iter().copied().filter(move |&i| tier(i, t));
+        // Outlet-specific templates speak in that outlet's voice: prefer them.
+        let own = || pool().filter(|&i| hl[i].outlet.is_some());
+        let owns = own().count();
+        let k = if owns > 0 && self.rng.chance(OWN_VOICE_CHANCE) {
+            let r = self.rng.below(owns);
+            own().nth(r)
+        } else {
+            let r = self.rng.below(pool().count());
+            pool().nth(r)
+        }
+        .expect("drawn below the count");
         used.push(k);
         let pick = &sc.headlines[k];
         if !self.headlines {

@@ -30,7 +30,7 @@ pub use rounds::Need;
 pub use scenario::*;
 pub use state::{Match, Stage};
 pub use steer::{Steer, SteerError, Steered};
-pub use view::SideView;
+pub use view::{Available, SideView};
 
 use serde::{Deserialize, Serialize};
 

@@ -148,8 +148,8 @@ impl Match {
                 .map(|(t, r)| (t - NEUTRAL_TONE) / NEUTRAL_TONE * r * PRESS_SWAY)
                 .sum::<f32>()
                 / tones.len().max(1) as f32;
-            let sc = self.scenario.clone();
-            let st = self.side_mut(s);
+            let sc = &*self.scenario;
+            let st = &mut self.sides[s.idx()];
             for (a, f) in st.approval.iter_mut().zip(&sc.side(s).factions) {
                 let drift = (f.approval - *a) * FACTION_DRIFT;
                 let fear = f.hawkish * (tension - NEUTRAL_TENSION) / FEAR_SPAN;

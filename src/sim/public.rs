@@ -4,11 +4,10 @@
 //! and its own view cannot reach the other side's secrets even by mistake.
 
 use super::scenario::{
-    AiDef, EndDef, EventDef, Fnv, HeadlineDef, MeasureDef, MediatorDef, Needs, OutletDef, PhaseDef,
+    AiDef, EndDef, EventDef, HeadlineDef, MeasureDef, MediatorDef, Needs, OutletDef, PhaseDef,
     Scenario, Side, StartDef,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// A faction as the level introduces it to everyone: its name and where its approval starts.
@@ -70,8 +69,8 @@ pub struct PublicLevel {
 struct Index {
     /// The ids the level's views hand out, so a view's id is found by its address.
     shared: OnceLock<Vec<Arc<str>>>,
-    by_ptr: OnceLock<HashMap<usize, usize, Fnv>>,
-    by_id: OnceLock<HashMap<String, usize, Fnv>>,
+    by_ptr: OnceLock<super::hash::ByAddress>,
+    by_id: OnceLock<super::hash::ById>,
     requirements: OnceLock<Vec<Vec<Needs>>>,
 }
 
@@ -157,15 +156,8 @@ impl PublicLevel {
     pub fn measure_index(&self, id: &str) -> Option<usize> {
         self.index
             .by_id
-            .get_or_init(|| {
-                let mut map = HashMap::with_hasher(Fnv);
-                for (i, m) in self.measures.iter().enumerate() {
-                    map.entry(m.id.clone()).or_insert(i);
-                }
-                map
-            })
+            .get_or_init(|| super::hash::ById::new(self.measures.iter().map(|m| m.id.as_str())))
             .get(id)
-            .copied()
     }
 
     /// A measure and its index, by id.
@@ -177,16 +169,11 @@ impl PublicLevel {
     /// view came from a match on the same loaded level, by its text otherwise.
     pub fn shared(&self, id: &Arc<str>) -> Option<(usize, &MeasureDef)> {
         let by_ptr = self.index.by_ptr.get_or_init(|| {
-            let mut map = HashMap::with_hasher(Fnv);
-            for (i, s) in self.shared_ids().iter().enumerate() {
-                map.insert(s.as_ptr() as usize, i);
-            }
-            map
+            super::hash::ByAddress::new(self.shared_ids().iter().map(|s| s.as_ptr() as usize))
         });
         // The index holds these ids, so no other string can share one's address.
         let i = by_ptr
-            .get(&(id.as_ptr() as usize))
-            .copied()
+            .get(id.as_ptr() as usize)
             .or_else(|| self.measure_index(id))?;
         Some((i, &self.measures[i]))
     }

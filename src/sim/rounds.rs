@@ -71,37 +71,69 @@ impl Match {
         self.owed()
     }
 
+    /// The first of [`Match::needs`] whose side `pick` accepts, without building the list (the
+    /// table asks before every move).
+    pub fn first_need(&self, mut pick: impl FnMut(Side) -> bool) -> Option<(Side, Need)> {
+        if self.paused {
+            return None;
+        }
+        let mut found = None;
+        self.each_owed(|s, n| {
+            if pick(s) {
+                found = Some((s, n));
+                return true;
+            }
+            false
+        });
+        found
+    }
+
+    /// Each of [`Match::needs`], in order, without building the list.
+    pub(crate) fn each_need(&self, mut f: impl FnMut(Side, Need)) {
+        if !self.paused {
+            self.each_owed(|s, n| {
+                f(s, n);
+                false
+            });
+        }
+    }
+
     /// Who owes a move at this stage, paused or not.
     fn owed(&self) -> Vec<(Side, Need)> {
         let mut v = Vec::new();
+        self.each_owed(|s, n| {
+            v.push((s, n));
+            false
+        });
+        v
+    }
+
+    /// Whether anyone owes a move at this stage, paused or not.
+    fn owes_any(&self) -> bool {
+        self.each_owed(|_, _| true)
+    }
+
+    /// Each move owed at this stage, in order, until `f` says stop; whether it did.
+    fn each_owed(&self, mut f: impl FnMut(Side, Need) -> bool) -> bool {
         match self.stage {
-            Stage::Ended => {}
-            Stage::Events => {
-                if let Some(ev) = &self.event {
-                    for &s in &ev.struck {
-                        if ev.answered[s.idx()].is_none() {
-                            v.push((s, Need::Respond));
-                        }
-                    }
-                }
-            }
+            Stage::Ended => false,
+            Stage::Events => self.event.as_ref().is_some_and(|ev| {
+                ev.struck
+                    .iter()
+                    .any(|&s| ev.answered[s.idx()].is_none() && f(s, Need::Respond))
+            }),
             Stage::Negotiation => {
                 let need = if self.talks.pending.is_some() {
                     Need::Answer
                 } else {
                     Need::Propose
                 };
-                v.push((self.talks.turn, need));
+                f(self.talks.turn, need)
             }
-            Stage::Implementation => {
-                for s in Side::BOTH {
-                    if !self.side(s).implemented {
-                        v.push((s, Need::Implement));
-                    }
-                }
-            }
+            Stage::Implementation => Side::BOTH
+                .into_iter()
+                .any(|s| !self.side(s).implemented && f(s, Need::Implement)),
         }
-        v
     }
 
     /// Check the move with the one set of rules every seat asks, then carry it out.
@@ -395,32 +427,36 @@ impl Match {
         while i < self.commitments.len() {
             let c = &self.commitments[i];
             let age = round + 1 - c.signed_round;
-            let name = self.scenario.measures[c.measure].name.clone();
-            let (id, by) = (c.id, c.by);
+            let (id, by, measure) = (c.id, c.by, c.measure);
+            // The name is copied only for an event that reports it.
+            let name = |m: &Match| m.scenario.measures[measure].name.clone();
             match c.term {
                 Term::Sunset(n) if age >= n => {
                     self.commitments.remove(i);
+                    let measure = name(self);
                     self.emit(Event::CommitmentEnded {
                         side: by,
                         commitment: id,
-                        measure: name,
+                        measure,
                         reason: EndReason::Expired,
                     });
                     continue;
                 }
                 Term::Treaty(n) if n > 0 && age.is_multiple_of(n) => {
                     if min_trust >= TREATY_RENEWAL_TRUST {
+                        let measure = name(self);
                         self.emit(Event::TreatyRenewed {
                             side: by,
                             commitment: id,
-                            measure: name,
+                            measure,
                         });
                     } else {
                         self.commitments.remove(i);
+                        let measure = name(self);
                         self.emit(Event::CommitmentEnded {
                             side: by,
                             commitment: id,
-                            measure: name,
+                            measure,
                             reason: EndReason::ReviewFailed,
                         });
                         continue;
@@ -508,8 +544,8 @@ impl Match {
     fn advance(&mut self) {
         loop {
             match self.stage {
-                Stage::Events if self.owed().is_empty() => self.stage = Stage::Negotiation,
-                Stage::Implementation if self.owed().is_empty() => self.end_round(),
+                Stage::Events if !self.owes_any() => self.stage = Stage::Negotiation,
+                Stage::Implementation if !self.owes_any() => self.end_round(),
                 _ => return,
             }
         }

@@ -386,6 +386,22 @@ impl Match {
 
     /// Commitments that could be tabled now, as (measure index, undertaker).
     pub fn open_commitments(&self) -> Vec<(usize, Side)> {
+        if let Some(pre) = self.scenario.prerequisites() {
+            // What is in force, a bit per measure for each undertaker.
+            let mut held = [0u64; 2];
+            for c in &self.commitments {
+                held[c.by.idx()] |= 1 << c.measure;
+            }
+            let any = held[0] | held[1];
+            let all = self.scenario.candidates();
+            let mut open = Vec::with_capacity(all.len());
+            open.extend(
+                all.iter().copied().filter(|&(i, by)| {
+                    held[by.idx()] & (1 << i) == 0 && pre[i].met(any, self.phase)
+                }),
+            );
+            return open;
+        }
         // One pass over the commitments instead of one per candidate.
         let n = self.scenario.measures.len();
         let mut held = vec![[false; 2]; n];

@@ -210,6 +210,8 @@ pub struct Match {
     pub steering: Vec<super::steer::Steered>,
     /// Events produced by the action being applied.
     pub(crate) out: Vec<Event>,
+    /// The commitments open in the state the last view was built in.
+    pub(crate) open: super::view::OpenList,
 }
 
 /// Clamp a meter into 0..100.
@@ -283,6 +285,7 @@ impl Match {
             steering: Vec::new(),
             broken_now: Vec::new(),
             out: Vec::new(),
+            open: Default::default(),
             scenario,
         };
         m.phase = m.derive_phase();

@@ -42,6 +42,46 @@ impl From<&Snapshot> for PublicSnapshot {
 }
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// Commitments that could be offered: (measure id, undertaker).
+pub type Available = Arc<[(Arc<str>, Side)]>;
+
+/// The commitments open in one state of a match, kept for the next view: they change only when
+/// a commitment is signed, ends or is withdrawn, or the phase moves, while a view is built
+/// before every move. Never part of a match's equality, and a clone starts afresh.
+#[derive(Default)]
+pub struct OpenList(Mutex<Option<(OpenKey, Available)>>);
+
+/// What the open commitments depend on: the level (by address), each side's measures in force
+/// (a bit per measure) and the phase.
+type OpenKey = (usize, [u64; 2], usize);
+
+/// Make `slot` share `new` unless it already does: counting a reference up and down costs
+/// atomic operations, which are the dearest part of refreshing a view.
+fn share<T: ?Sized>(slot: &mut Arc<T>, new: &Arc<T>) {
+    if !Arc::ptr_eq(slot, new) {
+        *slot = new.clone();
+    }
+}
+
+impl Clone for OpenList {
+    fn clone(&self) -> Self {
+        OpenList::default()
+    }
+}
+
+impl PartialEq for OpenList {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for OpenList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OpenList")
+    }
+}
 
 /// A faction as everyone sees it: name and approval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -145,8 +185,9 @@ pub struct SideView {
     pub event: Option<EventView>,
     pub needs: Vec<Need>,
     /// Commitments that could be offered now (measure id, undertaker): prerequisites met,
-    /// not yet in force (in the brief view, only while talks are on).
-    pub available: Vec<(std::sync::Arc<str>, Side)>,
+    /// not yet in force (in the brief view, only while talks are on). Shared between the views
+    /// of one state: every move of a round's talks sees the same list.
+    pub available: Available,
     /// The meters round by round, as anyone may see them.
     pub history: Vec<PublicSnapshot>,
     /// The press (filled by `view`, left empty by `view_brief`).
@@ -256,34 +297,21 @@ impl Match {
                     hidden_breaches: (c.by == side).then_some(c.hidden_breaches),
                 })
                 .collect(),
-            event: self.event.as_ref().map(|e| {
-                let def = &self.scenario.events[e.card];
-                let asked = e.struck.contains(&side) && e.answered[side.idx()].is_none();
-                EventView {
-                    card: def.id.clone(),
-                    struck: e.struck.clone(),
-                    my_responses: if asked {
-                        def.responses
-                            .iter()
-                            .filter(|r| self.response_available(side, r))
-                            .map(|r| r.id.clone())
-                            .collect()
-                    } else {
-                        Vec::new()
-                    },
-                }
-            }),
-            needs: self
-                .needs()
-                .into_iter()
-                .filter(|(s, _)| *s == side)
-                .map(|(_, n)| n)
-                .collect(),
+            event: self.event_view(side),
+            needs: {
+                let mut needs = Vec::new();
+                self.each_need(|s, n| {
+                    if s == side {
+                        needs.push(n);
+                    }
+                });
+                needs
+            },
             // Only talks use it; the brief view skips the work for the other stages.
             available: if self.stage == Stage::Negotiation {
                 self.available()
             } else {
-                Vec::new()
+                Arc::new([])
             },
             history: Vec::new(),
             outlets: Vec::new(),
@@ -293,12 +321,191 @@ impl Match {
         }
     }
 
+    /// Bring `v`, a brief view of `side` made earlier in this match, up to date: the same view
+    /// [`Match::view_brief`] gives, written into the lists `v` already holds, so a table that
+    /// shows its counterparts a view before every move does not build one each time.
+    pub fn refresh_brief(&mut self, side: Side, v: &mut SideView) {
+        let d = self.scenario.side(side);
+        v.side = side;
+        v.round = self.round;
+        v.rounds = self.scenario.rounds;
+        v.stage = self.stage;
+        v.tension = self.tension;
+        v.trust = self.trust;
+        v.phase = self.phase;
+        v.exchanges_left = self
+            .scenario
+            .exchanges
+            .saturating_sub(self.talks.exchanges_used);
+        v.turn = self.talks.turn;
+        match (&mut v.pending, &self.talks.pending) {
+            (Some((s, o)), Some((from, offer))) => {
+                *s = *from;
+                o.clone_from(offer);
+            }
+            (to, from) => *to = from.clone(),
+        }
+        v.answers = None;
+        v.bridge.clone_from(&self.bridge);
+        self.refresh_public_side(side, &mut v.me);
+        self.refresh_public_side(side.other(), &mut v.them);
+        let p = &mut v.private;
+        share(&mut p.brief, self.scenario.shared_brief(side));
+        share(&mut p.priorities, self.scenario.shared_priorities(side));
+        share(&mut p.factions, self.scenario.shared_factions(side));
+        share(&mut p.faction_rates, self.scenario.faction_rates(side));
+        p.capital = self.side(side).capital;
+        p.gesture_used = self.side(side).gesture_used;
+        p.ratify_at = self.ratify_at(side);
+        p.ouster_below = d.ouster_below;
+        let ids = self.scenario.shared_ids();
+        v.commitments.truncate(self.commitments.len());
+        for (i, c) in self.commitments.iter().enumerate() {
+            let hidden_breaches = (c.by == side).then_some(c.hidden_breaches);
+            match v.commitments.get_mut(i) {
+                Some(cv) => {
+                    cv.id = c.id;
+                    share(&mut cv.measure, &ids[c.measure]);
+                    cv.by = c.by;
+                    cv.verification = c.verification;
+                    cv.term = c.term;
+                    cv.signed_round = c.signed_round;
+                    cv.gesture = c.gesture;
+                    cv.caught = c.caught;
+                    cv.hidden_breaches = hidden_breaches;
+                }
+                None => v.commitments.push(CommitmentView {
+                    id: c.id,
+                    measure: ids[c.measure].clone(),
+                    by: c.by,
+                    verification: c.verification,
+                    term: c.term,
+                    signed_round: c.signed_round,
+                    gesture: c.gesture,
+                    caught: c.caught,
+                    hidden_breaches,
+                }),
+            }
+        }
+        v.event = self.event_view(side);
+        v.needs.clear();
+        self.each_need(|s, n| {
+            if s == side {
+                v.needs.push(n);
+            }
+        });
+        if self.stage == Stage::Negotiation {
+            // The kept list is reached without taking the lock: this is the match's only user.
+            let key = self.open_key();
+            let open = self.open.0.get_mut().unwrap_or_else(|e| e.into_inner());
+            match (key, &*open) {
+                (Some(key), Some((k, list))) if *k == key => share(&mut v.available, list),
+                _ => {
+                    // Another state: build the list (and keep it) the usual way.
+                    let list = self.available();
+                    share(&mut v.available, &list);
+                }
+            }
+        } else if !v.available.is_empty() {
+            v.available = Arc::new([]);
+        }
+        v.history.clear();
+        v.outlets.clear();
+        v.ending = self.ending;
+        v.paused = self.paused;
+        v.round_timer = self.round_timer;
+    }
+
+    fn refresh_public_side(&self, s: Side, p: &mut PublicSide) {
+        let st = self.side(s);
+        let (name, faction_names) = self.scenario.shared_names(s);
+        share(&mut p.name, name);
+        p.leader.clone_from(&st.leader);
+        p.hardliner = st.hardliner;
+        p.approval = self.approval(s);
+        let n = faction_names
+            .len()
+            .min(st.approval.len())
+            .min(st.approval_before.len());
+        p.factions.truncate(n);
+        for (i, ((f, a), b)) in faction_names
+            .iter()
+            .zip(&st.approval)
+            .zip(&st.approval_before)
+            .enumerate()
+        {
+            match p.factions.get_mut(i) {
+                Some(pf) => {
+                    share(&mut pf.name, f);
+                    pf.approval = *a;
+                    pf.change = a - b;
+                }
+                None => p.factions.push(PublicFaction {
+                    name: f.clone(),
+                    approval: *a,
+                    change: a - b,
+                }),
+            }
+        }
+        p.economy = st.economy;
+        p.security = st.security;
+        p.capital = st.capital;
+    }
+
+    /// The event card in play as `side` sees it.
+    fn event_view(&self, side: Side) -> Option<EventView> {
+        self.event.as_ref().map(|e| {
+            let def = &self.scenario.events[e.card];
+            let asked = e.struck.contains(&side) && e.answered[side.idx()].is_none();
+            EventView {
+                card: def.id.clone(),
+                struck: e.struck.clone(),
+                my_responses: if asked {
+                    def.responses
+                        .iter()
+                        .filter(|r| self.response_available(side, r))
+                        .map(|r| r.id.clone())
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+    }
+
     /// Commitments that could be offered now: (measure id, undertaker).
-    pub fn available(&self) -> Vec<(std::sync::Arc<str>, Side)> {
-        self.open_commitments()
-            .into_iter()
-            .map(|(i, by)| (self.scenario.shared_id(i), by))
-            .collect()
+    pub fn available(&self) -> Available {
+        self.with_available(Arc::clone)
+    }
+
+    /// Lend the list of commitments open now to `f`, from the list kept for this state when
+    /// there is one.
+    fn with_available<R>(&self, f: impl FnOnce(&Available) -> R) -> R {
+        let list = || -> Available {
+            self.open_commitments()
+                .into_iter()
+                .map(|(i, by)| (self.scenario.shared_id(i), by))
+                .collect()
+        };
+        let Some(key) = self.open_key() else {
+            return f(&list());
+        };
+        let mut kept = self.open.0.lock().unwrap_or_else(|e| e.into_inner());
+        match &*kept {
+            Some((k, open)) if *k == key => f(open),
+            _ => f(&kept.insert((key, list())).1),
+        }
+    }
+
+    /// What the open commitments depend on, when the catalogue is small enough to say it in
+    /// bit masks (see [`super::derived::Prerequisites`]).
+    fn open_key(&self) -> Option<OpenKey> {
+        self.scenario.prerequisites()?;
+        let mut held = [0u64; 2];
+        for c in &self.commitments {
+            held[c.by.idx()] |= 1 << c.measure;
+        }
+        Some((Arc::as_ptr(&self.scenario) as usize, held, self.phase))
     }
 
     /// The match log as `side` may see it.

@@ -95,6 +95,8 @@ pub struct Table {
     /// Whether to keep each counterpart's last decision for a screen to show (headless runs
     /// that nobody reads skip the copy).
     keep_last: bool,
+    /// The last view each side's counterpart was shown, refreshed for its next move.
+    views: [Option<SideView>; 2],
 }
 
 impl Table {
@@ -129,6 +131,7 @@ impl Table {
             taken_over: [None, None],
             difficulty,
             keep_last: true,
+            views: [None, None],
         }
     }
 
@@ -347,38 +350,55 @@ impl Table {
     /// The first side a counterpart must move for now.
     pub fn counterpart_need(&self) -> Option<Side> {
         self.m
-            .needs()
-            .into_iter()
+            .first_need(|s| !self.seats[s.idx()].is_person())
             .map(|(s, _)| s)
-            .find(|s| !self.seats[s.idx()].is_person())
     }
 
     /// The first side a person must move for now.
     pub fn person_need(&self) -> Option<Side> {
         self.m
-            .needs()
-            .into_iter()
+            .first_need(|s| self.seats[s.idx()].is_person())
             .map(|(s, _)| s)
-            .find(|s| self.seats[s.idx()].is_person())
     }
 
     /// Let the counterpart whose move it is decide and move. A move the rules refuse falls back
     /// to one that always moves the match on, and the turn says so. `None` when no counterpart
     /// has a move to make (the match is over, or a person must act).
     pub fn step(&mut self) -> Option<Turn> {
+        self.move_once(true).flatten()
+    }
+
+    /// Let the counterpart whose move it is move (see [`Table::step`]); with `report`, the move
+    /// is reported as a [`Turn`], without it the decision is not copied for a report nobody
+    /// reads. `None` when no counterpart has a move to make.
+    fn move_once(&mut self, report: bool) -> Option<Option<Turn>> {
         let side = self.counterpart_need()?;
-        let view = self.m.view_brief(side);
+        // Each side's view is kept and brought up to date, not built again for every move.
+        let view = match &mut self.views[side.idx()] {
+            Some(view) => {
+                self.m.refresh_brief(side, view);
+                view
+            }
+            slot => slot.insert(self.m.view_brief(side)),
+        };
         let Seat::Counterpart(c) = &mut self.seats[side.idx()] else {
             return None;
         };
-        let mut decision = c.decide(&view, self.m.scenario.public());
+        let mut decision = c.decide(view, self.m.scenario.public());
         let start = self.m.log.len();
         let mut fell_back = None;
-        if let Err(e) = self.m.apply_quiet(decision.action.clone()) {
+        let applied = if report || self.keep_last {
+            self.m.apply_quiet(decision.action.clone())
+        } else {
+            // Nobody reads this decision again: its action goes to the match as it is.
+            let action = std::mem::replace(&mut decision.action, Action::EndTalks { side });
+            self.m.apply_quiet(action)
+        };
+        if let Err(e) = applied {
             decision = Decision {
-                action: fallback(&view),
+                action: fallback(view),
                 code: ReasonCode::FellBack,
-                reason: format!("The computer's move was refused ({e}), so it moved on."),
+                reason: format!("The computer's move was refused ({e}), so it moved on.").into(),
             };
             fell_back = Some(e);
             // The fallback is legal in every state a need can be in; if a level ever made it
@@ -388,16 +408,23 @@ impl Table {
                 let _ = self.m.apply_quiet(decision.action.clone());
             }
         }
+        if !report {
+            if self.keep_last {
+                self.last[side.idx()] = Some(decision);
+            }
+            self.after(start);
+            return Some(None);
+        }
         if self.keep_last {
             self.last[side.idx()] = Some(decision.clone());
         }
         self.after(start);
-        Some(Turn {
+        Some(Some(Turn {
             side,
             decision,
             fell_back,
             events: start..self.m.log.len(),
-        })
+        }))
     }
 
     /// Let counterparts move until a person must act or the match ends (bounded).
@@ -415,7 +442,7 @@ impl Table {
     /// Play to the end when counterparts hold both seats (bounded).
     pub fn play_out(&mut self) {
         let mut guard = 0;
-        while guard < 10_000 && self.step().is_some() {
+        while guard < 10_000 && self.move_once(false).is_some() {
             guard += 1;
         }
     }

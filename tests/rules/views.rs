@@ -56,3 +56,42 @@ fn a_counter_offer_carries_the_offer_it_answers() {
     m.apply(Action::Reject { side: Side::B }).unwrap();
     assert_eq!(m.view(Side::A).answers, None);
 }
+
+/// A table keeps each side's view and brings it up to date before every move: at every move of
+/// whole matches on every shipped level, whatever they come to, the kept view is the one built
+/// afresh.
+#[test]
+fn a_refreshed_view_is_the_view_built_afresh() {
+    use detente::ai::Negotiator;
+    for sc in all_levels() {
+        for seed in 1..=6 {
+            let mut m = Match::new(sc.clone(), seed);
+            let mut ai =
+                Side::BOTH.map(|s| detente::table::level_counterpart(sc.public(), s, seed));
+            let mut kept: [Option<SideView>; 2] = [None, None];
+            let mut moves = 0;
+            while let Some(&(side, _)) = m.needs().first() {
+                let fresh = m.view_brief(side);
+                let view = match &mut kept[side.idx()] {
+                    Some(v) => {
+                        m.refresh_brief(side, v);
+                        v
+                    }
+                    slot => slot.insert(m.view_brief(side)),
+                };
+                assert_eq!(*view, fresh, "{} seed {seed}, move {moves}", sc.id);
+                let d = ai[side.idx()].decide(view, sc.public());
+                if m.apply_quiet(d.action).is_err() {
+                    m.apply_quiet(detente::table::fallback(view)).unwrap();
+                }
+                moves += 1;
+                assert!(moves < 10_000);
+            }
+            assert!(
+                m.is_over() && moves > 10,
+                "{} seed {seed}: {moves} moves",
+                sc.id
+            );
+        }
+    }
+}

@@ -4,8 +4,8 @@
 use super::propose::STEP_GAIN;
 use super::terms::LET_DOWN;
 use super::value::Ctx;
-use super::{Counterpart, commitments_of, offer_key, same_commitments};
-use crate::ai::{Decision, ReasonCode, Signing};
+use super::{Counterpart, commitments_of, offer_key, same_items};
+use crate::ai::{Decision, Reason, ReasonCode, Signing};
 use crate::sim::PublicLevel;
 use crate::sim::measures::detection;
 use crate::sim::scenario::{MeasureDef, Side};
@@ -64,18 +64,19 @@ impl Counterpart {
         let cost =
             crate::sim::rules::package_cost(&crate::sim::rules::Seen::new(v, t), me, &offer.items);
         if cost > v.private.capital + 1e-4 {
-            let (need, have) = amounts(cost, v.private.capital);
-            return self.counter_or_reject(v, t, c, ReasonCode::CannotPay, format!(
-                "We cannot pay for our part: it needs {need} political capital and we have {have}."
-            ));
+            let capital = v.private.capital;
+            return self.counter_or_reject(v, t, c, ReasonCode::CannotPay, Reason::later(move || {
+                let (need, have) = amounts(cost, capital);
+                format!("We cannot pay for our part: it needs {need} political capital and we have {have}.")
+            }));
         }
-        let deltas = Self::reactions(v, t, c, &items);
+        let deltas = Self::reactions(v, t, &items);
         // What this side gives up is judged on its own: sweeteners do not calm a faction
         // that sees its red line crossed.
         let own_items: Vec<(usize, Side)> =
             items.iter().copied().filter(|(_, by)| *by == me).collect();
         if let Some((faction, approval)) =
-            Self::endangered_by(v, c, &Self::reactions(v, t, c, &own_items))
+            Self::endangered_by(v, c, &Self::reactions(v, t, &own_items))
         {
             let hated = offer
                 .items
@@ -83,28 +84,32 @@ impl Counterpart {
                 .filter(|it| it.by == me)
                 .filter_map(|it| t.measure(&it.measure))
                 .min_by(|a, b| {
-                    let r = |x: &(usize, &MeasureDef)| {
-                        Self::reactions(v, t, c, &[(x.0, me)]).iter().sum::<f32>()
-                    };
+                    let r = |x: &(usize, &MeasureDef)| Self::reaction_total(v, t, &[(x.0, me)]);
                     r(a).total_cmp(&r(b))
                 })
-                .map_or("this package".to_string(), |(_, m)| format!("'{}'", m.name));
+                .map(|(_, m)| m.name.clone());
             return self.counter_or_reject(
                 v,
                 t,
                 c,
                 ReasonCode::CannotSellAtHome,
-                format!(
-                    "My {faction} are at {approval:.0}%; I cannot sell {hated} at home this season."
-                ),
+                Reason::later(move || {
+                    let hated = hated
+                        .as_ref()
+                        .map_or("this package".to_string(), |name| format!("'{name}'"));
+                    format!(
+                        "My {faction} are at {approval:.0}%; I cannot sell {hated} at home this season."
+                    )
+                }),
             );
         }
         let support = c.pool.support(&deltas);
         if support < v.private.ratify_at {
-            let (support, need) = amounts(support, v.private.ratify_at);
-            return self.counter_or_reject(v, t, c, ReasonCode::CannotRatify, format!(
-                "Our parliament would not ratify this: support would be {support}%, we need {need}%."
-            ));
+            let ratify_at = v.private.ratify_at;
+            return self.counter_or_reject(v, t, c, ReasonCode::CannotRatify, Reason::later(move || {
+                let (support, need) = amounts(support, ratify_at);
+                format!("Our parliament would not ratify this: support would be {support}%, we need {need}%.")
+            }));
         }
         // The first season is for hearing each other out: only an offer close to everything
         // this side could hope for is signed in it, and no one settles for less to beat the clock.
@@ -120,10 +125,11 @@ impl Counterpart {
             if let Some(d) = self.better_deal(v, t, c, offer) {
                 return d;
             }
-            let (got, wanted) = amounts(pct(gain, c.best), pct(need, c.best));
-            return self.accept(v, t, offer, Signing::AboveAspiration, format!(
-                    "This serves our priorities well enough: worth {got}% of the best we could hope for, we wanted {wanted}%."
-                ));
+            let (got, wanted) = (pct(gain, c.best), pct(need, c.best));
+            return self.accept(v, t, offer, Signing::AboveAspiration, Reason::later(move || {
+                let (got, wanted) = amounts(got, wanted);
+                format!("This serves our priorities well enough: worth {got}% of the best we could hope for, we wanted {wanted}%.")
+            }));
         }
         // The mediator's package, tabled by the other side: a deal both can defend in public,
         // signed once it clears the least this side accepts.
@@ -132,23 +138,23 @@ impl Counterpart {
             && gain > 0.0
             && v.bridge
                 .as_ref()
-                .is_some_and(|b| same_commitments(&offer.items, &commitments_of(b)))
+                .is_some_and(|b| same_items(&offer.items, &b.items))
         {
-            return self.accept(v, t, offer, Signing::Mediated, format!(
-                "This is the mediator's package, worth {:.0}% of our best, above the least we accept; we sign it.",
-                pct(gain, c.best)
-            ));
+            let got = pct(gain, c.best);
+            return self.accept(v, t, offer, Signing::Mediated, Reason::later(move || format!(
+                "This is the mediator's package, worth {got:.0}% of our best, above the least we accept; we sign it."
+            )));
         }
         if !opening
             && gain >= reservation
             && gain > 0.0
-            && let Some(meet) = self.meet_their_claim(v, t, c)
+            && let Some(meet) = self.meet_their_claim(v, c)
             && gain >= meet
         {
-            return self.accept(v, t, offer, Signing::NoBetterPackage, format!(
-                    "No package that gives them what they ask would give us more than this ({:.0}% of our best); we sign now rather than lose a season.",
-                    pct(gain, c.best)
-                ));
+            let got = pct(gain, c.best);
+            return self.accept(v, t, offer, Signing::NoBetterPackage, Reason::later(move || format!(
+                "No package that gives them what they ask would give us more than this ({got:.0}% of our best); we sign now rather than lose a season."
+            )));
         }
         // Our counter would be the season's last word, and even a step from our package they
         // turned down gives them less than they asked for themselves (as the model sees it):
@@ -158,17 +164,17 @@ impl Counterpart {
             && self.style.avoids_weak_last_word
             && v.exchanges_left == 1
             && gain >= reservation
-            && self.their_claim(t, &c.pool).is_some_and(|claim| {
+            && self.their_claim(&c.pool).is_some_and(|claim| {
                 self.refused
                     .as_ref()
-                    .and_then(|r| Self::their_gain(t, &c.pool, r))
+                    .and_then(|r| Self::their_gain(&c.pool, r))
                     .is_some_and(|ours| ours * (1.0 + STEP_GAIN) < claim)
             })
         {
-            return self.accept(v, t, offer, Signing::LastWord, format!(
-                "Our last word this season could not give them what they ask; rather than lose the season we take this ({:.0}% of our best).",
-                pct(gain, c.best)
-            ));
+            let got = pct(gain, c.best);
+            return self.accept(v, t, offer, Signing::LastWord, Reason::later(move || format!(
+                "Our last word this season could not give them what they ask; rather than lose the season we take this ({got:.0}% of our best)."
+            )));
         }
         if last_chance && gain >= reservation && gain > 0.0 {
             return self.accept(
@@ -182,11 +188,10 @@ impl Counterpart {
         // A modeller reads a partner who has stopped moving: every season without a deal is
         // a season of nothing, so a deal above the reservation is taken.
         if self.style.models && self.stalled >= 2 && gain >= reservation && gain > 0.0 {
-            return self.accept(v, t, offer, Signing::Stalled, format!(
-                    "They have not moved for {} seasons; waiting costs more than the {:.0}% of our best this still gives us.",
-                    self.stalled,
-                    pct(gain, c.best)
-                ));
+            let (stalled, got) = (self.stalled, pct(gain, c.best));
+            return self.accept(v, t, offer, Signing::Stalled, Reason::later(move || format!(
+                "They have not moved for {stalled} seasons; waiting costs more than the {got:.0}% of our best this still gives us."
+            )));
         }
         // A counterpart that insists on verification names the promise it cannot believe.
         let weak = offer.items.iter().find(|it| {
@@ -199,24 +204,27 @@ impl Counterpart {
                             .any(|x| x.detection >= REAL_CHECK_FOR_DEMAND)
                 })
         });
-        let (got, wanted) = amounts(pct(gain, c.best), pct(need, c.best));
-        let worth = if gain > 0.0 {
-            format!("worth {got}% of the best we could hope for")
-        } else {
-            "it would cost us more than it gives".to_string()
-        };
-        let (code, why) = if opening {
-            (
-                ReasonCode::FirstSeasonBar,
+        let (got, wanted) = (pct(gain, c.best), pct(need, c.best));
+        let gains = gain > 0.0;
+        let why = Reason::later(move || {
+            let (got, wanted) = amounts(got, wanted);
+            let worth = if gains {
+                format!("worth {got}% of the best we could hope for")
+            } else {
+                "it would cost us more than it gives".to_string()
+            };
+            if opening {
                 format!(
                     "A first position, and we have heard it ({worth}), but in this first season we sign only what gives us {wanted}%."
-                ),
-            )
+                )
+            } else {
+                format!("Too little for us: {worth}, and we need {wanted}% at this stage.")
+            }
+        });
+        let code = if opening {
+            ReasonCode::FirstSeasonBar
         } else {
-            (
-                ReasonCode::RejectBelowAspiration,
-                format!("Too little for us: {worth}, and we need {wanted}% at this stage."),
-            )
+            ReasonCode::RejectBelowAspiration
         };
         self.counter_or_reject_demanding(v, t, c, (code, why), weak)
     }
@@ -225,12 +233,12 @@ impl Counterpart {
     /// give the other side at least what it claimed in its latest offer (as the model sees it)
     /// and clear this side's reservation. If an offer already gives this side that much, holding
     /// out only loses a season. Not in the first season.
-    fn meet_their_claim(&self, v: &SideView, t: &PublicLevel, c: &Ctx) -> Option<f32> {
+    fn meet_their_claim(&self, v: &SideView, c: &Ctx) -> Option<f32> {
         if !self.style.meets_their_claim || v.round <= 1 {
             return None;
         }
         let pool = &c.pool;
-        let claim = self.their_claim(t, pool)?;
+        let claim = self.their_claim(pool)?;
         self.package_giving(v, c, claim, c.floor * c.best)
             .map(|(_, own)| own)
     }
@@ -276,17 +284,21 @@ impl Counterpart {
         if self.last_offer_key == Some(offer_key(&offer)) {
             return None;
         }
-        self.remember(&offer);
+        self.remember(t, &offer);
         Some(Decision {
             action: Action::Counter {
                 side: v.side,
                 offer,
             },
             code: ReasonCode::BetterForBoth,
-            reason: format!(
-                "We could sign this (worth {:.0}% of our best), but a package that serves you better for no less from us is on the table: this one.",
-                pct(own0, c.best)
-            ),
+            reason: {
+                let got = pct(own0, c.best);
+                Reason::later(move || {
+                    format!(
+                        "We could sign this (worth {got:.0}% of our best), but a package that serves you better for no less from us is on the table: this one."
+                    )
+                })
+            },
         })
     }
 
@@ -300,13 +312,13 @@ impl Counterpart {
         t: &PublicLevel,
         offer: &Offer,
         signing: Signing,
-        reason: String,
+        reason: Reason,
     ) -> Decision {
         let me = v.side;
         // Its own package back on their terms: it restates its terms once a season, then signs.
         let ours_again = self.refused.as_ref().is_some_and(|r| {
             let mut a = r.clone();
-            let mut b = commitments_of(offer);
+            let mut b = commitments_of(t, offer);
             a.sort_unstable();
             b.sort_unstable();
             a == b
@@ -320,29 +332,30 @@ impl Counterpart {
                 }
             }
             if ours.items != offer.items {
-                let reason = reason.trim_end_matches('.');
-                let (code, reason) = if insist {
+                let code = if insist {
                     self.insisted = Some(v.round);
-                    (
-                        ReasonCode::HoldToOurTerms(signing),
-                        format!("{reason}, and we hold to our terms:"),
-                    )
+                    ReasonCode::HoldToOurTerms(signing)
                 } else {
-                    (
-                        ReasonCode::OnOurTerms(signing),
-                        format!("{reason}, but on our terms:"),
-                    )
+                    ReasonCode::OnOurTerms(signing)
                 };
-                self.remember(&ours);
+                self.remember(t, &ours);
                 return Decision {
                     action: Action::Counter {
                         side: me,
                         offer: ours,
                     },
                     code,
-                    reason: format!(
-                        "{reason} what we promise for a limited time, what they promise to last."
-                    ),
+                    reason: reason.then(move |r| {
+                        let terms = if insist {
+                            ", and we hold to our terms:"
+                        } else {
+                            ", but on our terms:"
+                        };
+                        format!(
+                            "{}{terms} what we promise for a limited time, what they promise to last.",
+                            r.trim_end_matches('.')
+                        )
+                    }),
                 };
             }
         }
@@ -361,7 +374,7 @@ impl Counterpart {
         t: &PublicLevel,
         c: &Ctx,
         code: ReasonCode,
-        why: String,
+        why: Reason,
     ) -> Decision {
         self.counter_or_reject_demanding(v, t, c, (code, why), None)
     }
@@ -375,7 +388,7 @@ impl Counterpart {
         v: &SideView,
         t: &PublicLevel,
         c: &Ctx,
-        (code, why): (ReasonCode, String),
+        (code, why): (ReasonCode, Reason),
         weak: Option<&Item>,
     ) -> Decision {
         let me = v.side;
@@ -383,14 +396,16 @@ impl Counterpart {
         let words =
             |name: &str| format!("Words are cheap: we need '{name}' under real verification");
         if let Some((offer, _)) = self.bridge_offer(v, t, c) {
-            self.remember(&offer);
+            self.remember(t, &offer);
             return Decision {
                 action: Action::Counter { side: me, offer },
                 code,
-                reason: format!(
-                    "{}; we table the mediator's package instead.",
-                    why.trim_end_matches('.')
-                ),
+                reason: why.then(|w| {
+                    format!(
+                        "{}; we table the mediator's package instead.",
+                        w.trim_end_matches('.')
+                    )
+                }),
             };
         }
         if v.exchanges_left > 0
@@ -398,7 +413,7 @@ impl Counterpart {
         {
             let key = offer_key(&offer);
             if self.last_offer_key != Some(key) || v.exchanges_left > 1 {
-                self.remember(&offer);
+                self.remember(t, &offer);
                 let holds = demand.filter(|(w, m)| {
                     offer.items.iter().any(|it| {
                         it.measure == w.measure
@@ -412,14 +427,17 @@ impl Counterpart {
                         format!(
                             "{}; we table our own package with it so checked.",
                             words(&m.name)
-                        ),
+                        )
+                        .into(),
                     ),
                     None => (
                         code,
-                        format!(
-                            "{}; we table our own package instead.",
-                            why.trim_end_matches('.')
-                        ),
+                        why.then(|w| {
+                            format!(
+                                "{}; we table our own package instead.",
+                                w.trim_end_matches('.')
+                            )
+                        }),
                     ),
                 };
                 return Decision {
@@ -432,7 +450,7 @@ impl Counterpart {
         let (code, reason) = match demand {
             Some((_, m)) => (
                 ReasonCode::DemandVerification,
-                format!("{}.", words(&m.name)),
+                format!("{}.", words(&m.name)).into(),
             ),
             None => (code, why),
         };

@@ -90,7 +90,7 @@ impl Counterpart {
                 response: best.id.clone(),
             },
             code,
-            reason,
+            reason: reason.into(),
         }
     }
 }

@@ -30,7 +30,7 @@ impl Counterpart {
             {
                 continue;
             }
-            let hated = Self::reactions(v, t, c, &[(i, me)]).iter().sum::<f32>() < 0.0;
+            let hated = Self::reaction_total(v, t, &[(i, me)]) < 0.0;
             let pressure = 0.3
                 + danger
                 + if their_trust_low { 0.4 } else { 0.0 }
@@ -50,10 +50,10 @@ impl Counterpart {
         let (code, reason) = if breaks.is_empty() {
             (
                 ReasonCode::KeepCommitments,
-                "We keep our word: every commitment is carried out.".to_string(),
+                "We keep our word: every commitment is carried out.".into(),
             )
         } else {
-            (ReasonCode::BreakUnlikelyCaught, note)
+            (ReasonCode::BreakUnlikelyCaught, note.into())
         };
         Decision {
             action: Action::Implement { side: me, breaks },

@@ -22,7 +22,9 @@ struct Held {
     by: Side,
     signed: u32,
     term: Term,
-    measure: std::sync::Arc<str>,
+    /// The measure's index, or its id where the level holds no such measure (kept by index so
+    /// that a look copies no shared text).
+    measure: Result<usize, std::sync::Arc<str>>,
     caught: u32,
 }
 
@@ -127,15 +129,20 @@ impl Conduct {
     }
 
     /// Keep what the view shows for the next look.
-    fn remember(&mut self, v: &SideView) {
+    fn remember(&mut self, t: &PublicLevel, v: &SideView) {
         self.held.clear();
-        self.held.extend(v.commitments.iter().map(|c| Held {
-            id: c.id,
-            by: c.by,
-            signed: c.signed_round,
-            term: c.term,
-            measure: c.measure.clone(),
-            caught: c.caught,
+        self.held.extend(v.commitments.iter().map(|c| {
+            Held {
+                id: c.id,
+                by: c.by,
+                signed: c.signed_round,
+                term: c.term,
+                measure: t
+                    .shared(&c.measure)
+                    .map(|(i, _)| i)
+                    .ok_or_else(|| c.measure.clone()),
+                caught: c.caught,
+            }
         }));
         let (a, b) = if v.side == Side::A {
             (&v.me.leader, &v.them.leader)
@@ -155,10 +162,10 @@ impl Counterpart {
         let step = self.style.probe_step;
         let still_on_table = matches!(&v.pending, Some((from, _)) if *from == me);
         if !still_on_table && let Some(items) = self.last_proposal.take() {
-            let signed = items.iter().all(|(id, by)| {
+            let signed = items.iter().all(|&(i, by)| {
                 v.commitments
                     .iter()
-                    .any(|c| *c.measure == **id && c.by == *by)
+                    .any(|c| c.by == by && t.shared(&c.measure).is_some_and(|(j, _)| j == i))
             });
             self.probe = (self.probe + if signed { step } else { -step }).clamp(-0.3, 0.2);
             self.refused = (!signed).then_some(items);
@@ -177,7 +184,7 @@ impl Counterpart {
                             .is_some_and(|(_, m)| detection(m, it.verification) >= 0.5)
                 });
                 self.their_statement = Some(offer.statement);
-                self.their_last = Some(commitments_of(offer));
+                self.their_last = Some(commitments_of(t, offer));
             }
         }
         self.observe_conduct(v, t);
@@ -273,7 +280,10 @@ impl Counterpart {
                 continue;
             }
             k.withdrawals += 1;
-            new.push(Grievance::Withdrawal(name(&h.measure)));
+            new.push(Grievance::Withdrawal(match &h.measure {
+                Ok(i) => t.measures()[*i].name.clone(),
+                Err(id) => name(id),
+            }));
         }
         // A commitment made since the last look may already have been caught broken.
         let newest = k.held.last().map_or(0, |h| h.id);
@@ -300,7 +310,7 @@ impl Counterpart {
         if new.is_empty() && theirs_held {
             k.clean += v.round - round;
         }
-        k.remember(v);
+        k.remember(t, v);
         let Some(latest) = new.last().cloned() else {
             return;
         };

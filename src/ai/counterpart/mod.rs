@@ -41,7 +41,7 @@ pub struct Counterpart {
     /// down after a refused one (only sharper counterparts learn this).
     probe: f32,
     /// The commitments of this side's last proposal, to see whether it was signed.
-    last_proposal: Option<Vec<(String, Side)>>,
+    last_proposal: Option<Vec<(usize, Side)>>,
     /// Best and first share of this side's best the other side's offers gave it (to mirror their
     /// concessions).
     their_first: Option<f32>,
@@ -51,9 +51,9 @@ pub struct Counterpart {
     /// They have asked for real verification of this side's commitments.
     they_verify: bool,
     /// The commitments of the other side's latest offer.
-    their_last: Option<Vec<(String, Side)>>,
+    their_last: Option<Vec<(usize, Side)>>,
     /// This side's last package, if the other side did not sign it.
-    refused: Option<Vec<(String, Side)>>,
+    refused: Option<Vec<(usize, Side)>>,
     /// (round, best share offered in it, best share offered before it).
     movement: (u32, f32, f32),
     /// Rounds in a row the other side's offers have not improved.
@@ -63,30 +63,56 @@ pub struct Counterpart {
     spans: Option<(u32, f32, f32)>,
     /// The round in which it last restated its terms on its own package.
     insisted: Option<u32>,
+    /// The last decision's pool, for the next one to reuse its own scores. Only ever reached
+    /// through `&mut self` (`Mutex::get_mut`, which takes no lock): the mutex only makes the
+    /// counterpart shareable between threads, as every negotiator must be.
+    kept: std::sync::Mutex<Option<search::Kept>>,
 }
 
-/// The (measure id, undertaker) pairs of an offer.
-fn commitments_of(o: &Offer) -> Vec<(String, Side)> {
-    o.items.iter().map(|i| (i.measure.clone(), i.by)).collect()
+/// The (measure index, undertaker) pairs of an offer; a measure the level does not hold (which
+/// the rules never let into an offer) stands as `usize::MAX`. Kept by index, not by id, so that
+/// remembering an offer copies no text and comparing one compares numbers.
+fn commitments_of(t: &PublicLevel, o: &Offer) -> Vec<(usize, Side)> {
+    o.items
+        .iter()
+        .map(|it| (measure_at(t, &it.measure), it.by))
+        .collect()
+}
+
+/// The index of measure `id` (`usize::MAX` if the level holds none).
+fn measure_at(t: &PublicLevel, id: &str) -> usize {
+    t.measure_index(id).unwrap_or(usize::MAX)
+}
+
+/// The same commitments in two offers, whatever their terms and checks.
+fn same_items(items: &[crate::sim::Item], other: &[crate::sim::Item]) -> bool {
+    items.len() == other.len()
+        && items.iter().all(|it| {
+            other
+                .iter()
+                .any(|o| o.measure == it.measure && o.by == it.by)
+        })
 }
 
 /// The same commitments, whatever their terms and checks.
-fn same_commitments(items: &[crate::sim::Item], other: &[(String, Side)]) -> bool {
+fn same_commitments(t: &PublicLevel, items: &[crate::sim::Item], other: &[(usize, Side)]) -> bool {
     items.len() == other.len()
-        && items
-            .iter()
-            .all(|it| other.iter().any(|(m, by)| *m == it.measure && *by == it.by))
+        && items.iter().all(|it| {
+            let i = measure_at(t, &it.measure);
+            other.iter().any(|&(m, by)| m == i && by == it.by)
+        })
 }
 
 /// A fingerprint of an offer's commitments, to spot a package tabled before.
 fn offer_key(o: &Offer) -> u64 {
-    let mut h: u64 = 1469598103934665603;
+    use std::hash::{BuildHasher, Hasher};
+    // A word at a time: a byte at a time was a long chain of multiplications each decision.
+    let mut h = crate::sim::scenario::Fnv.build_hasher();
     for it in &o.items {
-        for b in it.measure.bytes().chain([it.by as u8]) {
-            h = (h ^ b as u64).wrapping_mul(1099511628211);
-        }
+        h.write(it.measure.as_bytes());
+        h.write_u8(it.by as u8);
     }
-    h
+    h.finish()
 }
 
 impl Counterpart {
@@ -116,13 +142,14 @@ impl Counterpart {
             stalled: 0,
             spans: None,
             insisted: None,
+            kept: Default::default(),
         }
     }
 
     /// Note a package this side tables, to avoid repeating it and to learn from its answer.
-    fn remember(&mut self, offer: &Offer) {
+    fn remember(&mut self, t: &PublicLevel, offer: &Offer) {
         self.last_offer_key = Some(offer_key(offer));
-        self.last_proposal = Some(commitments_of(offer));
+        self.last_proposal = Some(commitments_of(t, offer));
     }
 
     /// The model of the other side's priorities.
@@ -135,6 +162,30 @@ impl Counterpart {
     pub fn belief_in(&self, v: &SideView, t: &PublicLevel, item: &crate::sim::Item) -> f32 {
         t.measure(&item.measure)
             .map_or(0.0, |(_, m)| self.credibility(v, m, item.verification))
+    }
+
+    /// A decision's context in talks, reusing the last decision's pool where it still holds.
+    fn talks_ctx(&mut self, v: &SideView, t: &PublicLevel) -> value::Ctx {
+        let slot = self
+            .kept
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut kept = slot.take();
+        let c = self.ctx_keeping(v, t, true, &mut kept);
+        *self
+            .kept
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = kept;
+        c
+    }
+
+    /// Take back the pool a decision in talks was lent (see `talks_ctx`).
+    fn give_back(&mut self, c: value::Ctx) {
+        let kept = self
+            .kept
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        search::Kept::give_back(kept, c.pool);
     }
 
     /// How this counterpart values an offer now: (its gain, what it hopes for, the least it
@@ -160,19 +211,25 @@ impl Negotiator for Counterpart {
                 self.implement(v, t, &c)
             }
             (Stage::Negotiation, Some(Need::Answer)) => {
-                let c = self.ctx(v, t, true);
-                if let Some(d) = self.retaliate(v, t, &c) {
-                    return d;
-                }
-                let (_, offer) = v.pending.clone().expect("an answer needs an offer");
-                self.answer(v, t, &c, &offer)
+                let c = self.talks_ctx(v, t);
+                let d = match self.retaliate(v, t, &c) {
+                    Some(d) => d,
+                    None => {
+                        let (_, offer) = v.pending.as_ref().expect("an answer needs an offer");
+                        self.answer(v, t, &c, offer)
+                    }
+                };
+                self.give_back(c);
+                d
             }
             (Stage::Negotiation, Some(Need::Propose)) => {
-                let c = self.ctx(v, t, true);
-                if let Some(d) = self.retaliate(v, t, &c) {
-                    return d;
-                }
-                self.propose(v, t, &c)
+                let c = self.talks_ctx(v, t);
+                let d = match self.retaliate(v, t, &c) {
+                    Some(d) => d,
+                    None => self.propose(v, t, &c),
+                };
+                self.give_back(c);
+                d
             }
             _ => Decision {
                 action: Action::EndTalks { side: v.side },

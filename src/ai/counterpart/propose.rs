@@ -3,10 +3,10 @@
 
 use super::answer::pct;
 use super::memory::Grievance;
-use super::search::{Pool, Scratch, claimed};
+use super::search::{Pool, claimed};
 use super::value::{Ctx, own_utility};
 use super::{Counterpart, offer_key, same_commitments};
-use crate::ai::{Decision, ReasonCode};
+use crate::ai::{Decision, Reason, ReasonCode};
 use crate::sim::PublicLevel;
 use crate::sim::rules::{Seen, check};
 use crate::sim::scenario::MeasureDef;
@@ -37,7 +37,7 @@ impl Counterpart {
         let mut feasible: Vec<(Vec<usize>, f32)> = Vec::new();
         let mut demand: Option<(Vec<usize>, f32)> = None;
         let mut fallback: Option<(Vec<usize>, f32)> = None;
-        let mut scratch = Scratch::new(pool);
+        let mut scratch = pool.scratch();
         let mut bound = false;
         // Weights from 0.15 to 1.8 times the style's generosity, each with both rankings.
         for k in 0..2 * SWEEP {
@@ -97,11 +97,12 @@ impl Counterpart {
                 best = Some((pick.clone(), own, merit));
             }
         }
+        drop(scratch);
         // A sharp counterpart whose package was turned down steps away from it: the best package
         // one addition, removal or swap from it that gives the other side more, as far as its
         // model sees, and still meets its own aspiration. Polishing the sweep's package would
         // only climb back to the one just refused.
-        let stepped = self.step_from_refused(v, t, pool, target);
+        let stepped = self.step_from_refused(v, pool, target);
         let moved = stepped.is_some();
         if let Some((p, o)) = stepped {
             best = Some((p, o, 0.0));
@@ -124,7 +125,7 @@ impl Counterpart {
             && let Some(bar) = self
                 .refused
                 .as_ref()
-                .and_then(|r| Self::their_gain(t, pool, r))
+                .and_then(|r| Self::their_gain(pool, r))
             && best.as_ref().is_none_or(|b| {
                 b.0.iter().map(|&j| pool.cands[j].theirs).sum::<f32>() <= bar * 1.05
             })
@@ -168,7 +169,7 @@ impl Counterpart {
         if self
             .refused
             .as_ref()
-            .is_some_and(|r| same_commitments(&b.items, r))
+            .is_some_and(|r| same_commitments(t, &b.items, r))
         {
             return None;
         }
@@ -199,7 +200,6 @@ impl Counterpart {
     fn step_from_refused(
         &self,
         v: &SideView,
-        t: &PublicLevel,
         pool: &Pool,
         target: f32,
     ) -> Option<(Vec<usize>, f32)> {
@@ -209,7 +209,7 @@ impl Counterpart {
         let refused = self.refused.as_ref()?;
         let mut pick: Vec<usize> = refused
             .iter()
-            .map(|(id, by)| pool.index(t, id, *by))
+            .map(|&(i, by)| pool.position(i, by))
             .collect::<Option<_>>()?;
         let bar: f32 = pick.iter().map(|&j| pool.cands[j].theirs).sum();
         let mut before = pick.clone();
@@ -301,14 +301,16 @@ impl Counterpart {
                 format!(
                     "They withdrew '{theirs}' after keeping it; we withdraw '{}' in turn.",
                     m.name
-                ),
+                )
+                .into(),
             ),
             Some((_, Grievance::Breach(theirs))) => (
                 ReasonCode::CaughtBreaking,
                 format!(
                     "They were caught breaking '{theirs}'; we withdraw '{}' until they keep their word.",
                     m.name
-                ),
+                )
+                .into(),
             ),
             None => return None,
         };
@@ -329,14 +331,18 @@ impl Counterpart {
             return g;
         }
         if let Some((offer, own)) = self.bridge_offer(v, t, c) {
-            self.remember(&offer);
+            self.remember(t, &offer);
             return Decision {
                 action: Action::Propose { side: me, offer },
                 code: ReasonCode::MediatorsPackage,
-                reason: format!(
-                    "The mediator's package is worth {:.0}% of our best to us, enough to table it as ours.",
-                    pct(own, c.best)
-                ),
+                reason: {
+                    let got = pct(own, c.best);
+                    Reason::later(move || {
+                        format!(
+                            "The mediator's package is worth {got:.0}% of our best to us, enough to table it as ours."
+                        )
+                    })
+                },
             };
         }
         match self.build_package(v, t, c) {
@@ -349,29 +355,32 @@ impl Counterpart {
                         reason: "We have said what we can offer this season; we will not repeat ourselves.".into(),
                     };
                 }
-                self.remember(&offer);
+                self.remember(t, &offer);
                 // A modeller says it gives them what they seem to value most only when the
                 // package does: one of its own commitments is in the area its model ranks first.
                 let top = self.model.ranking()[0];
                 let gives_top = offer.items.iter().any(|it| {
                     it.by == me && t.measure(&it.measure).is_some_and(|(_, m)| m.area == top)
                 });
+                let got = pct(own, c.best);
                 let (code, reason) = if self.style.models && gives_top {
                     (
                         ReasonCode::TradeAcrossAreas,
-                        format!(
-                            "A package that trades across areas: worth {:.0}% of our best to us, and it gives them what they seem to value most ({}).",
-                            pct(own, c.best),
-                            top.label().to_lowercase()
-                        ),
+                        Reason::later(move || {
+                            format!(
+                                "A package that trades across areas: worth {got:.0}% of our best to us, and it gives them what they seem to value most ({}).",
+                                top.label().to_lowercase()
+                            )
+                        }),
                     )
                 } else {
                     (
                         ReasonCode::SellableAtHome,
-                        format!(
-                            "A package worth {:.0}% of our best to us; we can sell it at home.",
-                            pct(own, c.best)
-                        ),
+                        Reason::later(move || {
+                            format!(
+                                "A package worth {got:.0}% of our best to us; we can sell it at home."
+                            )
+                        }),
                     )
                 };
                 Decision {
@@ -383,10 +392,14 @@ impl Counterpart {
             _ if self.conduct.belief.0 < WALK_AWAY_FAITH => Decision {
                 action: Action::EndTalks { side: me },
                 code: ReasonCode::TheirWordFailed,
-                reason: format!(
-                    "They have broken or taken back their word {} times; we offer nothing more until their promises can be relied on.",
-                    self.conduct.defections()
-                ),
+                reason: {
+                    let times = self.conduct.defections();
+                    Reason::later(move || {
+                        format!(
+                            "They have broken or taken back their word {times} times; we offer nothing more until their promises can be relied on."
+                        )
+                    })
+                },
             },
             _ => Decision {
                 action: Action::EndTalks { side: me },

@@ -2,13 +2,14 @@
 //! gain, then polished move by move.
 
 use super::Counterpart;
-use super::value::{Ctx, own_utility};
+use super::value::{Ctx, weighted};
 use crate::sim::PublicLevel;
 use crate::sim::SideView;
 use crate::sim::measures::item_cost;
 use crate::sim::offers::MAX_ITEMS;
 use crate::sim::politics::reaction;
-use crate::sim::scenario::{FactionRates, MeasureDef, Side};
+use crate::sim::scenario::{MeasureDef, Side};
+use std::cell::RefCell;
 use std::sync::Arc;
 
 /// Share of the going rate of the other side's capital a modeller counts when that capital is
@@ -16,13 +17,20 @@ use std::sync::Arc;
 const CARRIED_CAPITAL: f32 = 0.5;
 
 /// A commitment that could be tabled, with its worth to each side and its capital cost.
+#[derive(Clone)]
 pub(super) struct Cand {
     pub(super) i: usize,
     pub(super) by: Side,
     pub(super) ver: Option<usize>,
     pub(super) own: f32,
     pub(super) theirs: f32,
-    pub(super) cost: f32,
+    /// Its cost as (this side pays, the other side pays): one of them is 0.
+    pays: (f32, f32),
+    /// What the capital-aware ranking divides its score by: the share of the payer's capital it
+    /// takes, plus a little so that a free commitment does not rank infinitely high.
+    load: f32,
+    /// No own faction loses approval over it, so a package that passes at home still passes.
+    benign: bool,
 }
 
 /// The commitments a side could table, with each one's effect on its own factions.
@@ -35,34 +43,155 @@ pub(super) struct Pool {
     /// Each own faction's share of the vote and its approval now, for quick support sums.
     shares: Vec<f32>,
     approvals: Vec<f32>,
-    /// Each own faction's reactions by area.
-    pub(super) rates: Arc<[FactionRates]>,
+    /// Support at home with no commitment signed.
+    base: f32,
+    /// Packing's working space, shared by every search of the decision this pool serves, so
+    /// that a ranking already walked is not walked again.
+    scratch: RefCell<Scratch>,
+}
+
+/// The pool of a decision and the most this side could get from it, kept for the next decision:
+/// within one round's talks nothing this side's own scores depend on moves (what is open, the
+/// meters, its home front, its capital, its record of the other side), only its model of the
+/// other side, so the next decision rescores only the other side's gains. `key` holds everything
+/// the own scores are worked out from.
+pub(super) struct Kept {
+    key: PoolKey,
+    /// The pool, when not lent to a decision (see `Counterpart::give_back`).
+    pool: Option<Pool>,
+    best: f32,
+}
+
+impl Kept {
+    /// Take back the pool a decision was lent, to reuse it (or its buffers) next time.
+    pub(super) fn give_back(kept: &mut Option<Kept>, pool: Pool) {
+        if let Some(k) = kept {
+            k.pool = Some(pool);
+        }
+    }
+}
+
+/// What a pool's own scores depend on (floats by their bits). The list of open commitments is
+/// held, not only its address, so no other list can take that address while it is kept; and as
+/// it belongs to one match, the level's factions and reactions (compared by address) are that
+/// match's.
+struct PoolKey {
+    available: crate::sim::Available,
+    factions: usize,
+    rates: usize,
+    /// The level, by address: the list of open commitments held above belongs to a match on
+    /// it, so no other level can stand at this address while the key is kept.
+    level: usize,
+    side: Side,
+    style: (bool, bool, bool),
+    they_verify: bool,
+    floats: [u32; PoolKey::FLOATS],
+    approvals: Vec<u32>,
+}
+
+impl PoolKey {
+    const FLOATS: usize = 19;
+
+    fn of(cp: &Counterpart, v: &SideView, t: &PublicLevel, c: &Ctx) -> PoolKey {
+        PoolKey {
+            available: v.available.clone(),
+            factions: Arc::as_ptr(&v.private.factions) as *const u8 as usize,
+            rates: Arc::as_ptr(&v.private.faction_rates) as *const u8 as usize,
+            level: t as *const PublicLevel as usize,
+            side: v.side,
+            style: PoolKey::style(cp),
+            they_verify: cp.they_verify,
+            floats: PoolKey::floats(cp, v, c),
+            approvals: v.me.factions.iter().map(|f| f.approval.to_bits()).collect(),
+        }
+    }
+
+    fn style(cp: &Counterpart) -> (bool, bool, bool) {
+        (cp.style.models, cp.style.verify, cp.style.reads_press)
+    }
+
+    fn floats(cp: &Counterpart, v: &SideView, c: &Ctx) -> [u32; PoolKey::FLOATS] {
+        let scalars = [
+            v.trust[v.side.idx()],
+            v.me.approval,
+            v.private.ouster_below,
+            v.private.capital,
+            v.them.capital,
+            c.span,
+            c.danger_line,
+            c.calm,
+            c.slant,
+            cp.conduct.belief.0,
+            cp.conduct.belief.1,
+            v.private.ratify_at,
+        ];
+        let mut floats = [0u32; PoolKey::FLOATS];
+        for (f, x) in floats.iter_mut().zip(scalars.iter().chain(&c.prio)) {
+            *f = x.to_bits();
+        }
+        floats
+    }
+
+    /// Whether the inputs now are the ones this key was taken from.
+    fn fits(&self, cp: &Counterpart, v: &SideView, t: &PublicLevel, c: &Ctx) -> bool {
+        Arc::ptr_eq(&self.available, &v.available)
+            && self.factions == Arc::as_ptr(&v.private.factions) as *const u8 as usize
+            && self.rates == Arc::as_ptr(&v.private.faction_rates) as *const u8 as usize
+            && self.level == t as *const PublicLevel as usize
+            && self.side == v.side
+            && self.style == PoolKey::style(cp)
+            && self.they_verify == cp.they_verify
+            && self.floats == PoolKey::floats(cp, v, c)
+            && self.approvals.len() == v.me.factions.len()
+            && self
+                .approvals
+                .iter()
+                .zip(&v.me.factions)
+                .all(|(a, f)| *a == f.approval.to_bits())
+    }
 }
 
 impl Pool {
     /// Where the commitment `id` undertaken by `by` sits among the candidates, if tabled now.
     pub(super) fn index(&self, t: &PublicLevel, id: &str, by: Side) -> Option<usize> {
         let (i, _) = t.measure(id)?;
+        self.position(i, by)
+    }
+
+    /// Where measure `i` undertaken by `by` sits among the candidates, if tabled now.
+    pub(super) fn position(&self, i: usize, by: Side) -> Option<usize> {
         self.cands.iter().position(|cd| cd.i == i && cd.by == by)
     }
 
     /// An empty pool that knows this side's home front: each faction's share of the vote and
     /// its approval now.
     pub(super) fn home(v: &SideView) -> Self {
+        let mut pool = Pool::default();
+        pool.rehome(v);
+        pool
+    }
+
+    /// Empty the pool and make it know this side's home front now (as `home`), keeping its
+    /// buffers.
+    fn rehome(&mut self, v: &SideView) {
         let factions = &v.private.factions;
         let total: f32 = factions
             .iter()
             .map(|f| f.weight.max(0.0))
             .sum::<f32>()
             .max(1e-6);
-        Pool {
-            cands: Vec::new(),
-            deltas: Vec::new(),
-            nf: factions.len(),
-            shares: factions.iter().map(|f| f.weight.max(0.0) / total).collect(),
-            approvals: v.me.factions.iter().map(|f| f.approval).collect(),
-            rates: v.private.faction_rates.clone(),
-        }
+        self.cands.clear();
+        self.deltas.clear();
+        self.nf = factions.len();
+        self.shares.clear();
+        self.shares
+            .extend(factions.iter().map(|f| f.weight.max(0.0) / total));
+        self.approvals.clear();
+        self.approvals
+            .extend(v.me.factions.iter().map(|f| f.approval));
+        self.base = 0.0;
+        self.base = self.support(&vec![0.0; self.nf]);
+        self.scratch.get_mut().forget();
     }
 
     /// Weighted approval at home if the factions' approval moved by `deltas`.
@@ -74,27 +203,113 @@ impl Pool {
             .map(|((w, a), d)| w * (a + d).clamp(0.0, 100.0))
             .sum()
     }
+
+    /// Own factions' approval change if candidate `j` is signed.
+    fn deltas(&self, j: usize) -> &[f32] {
+        &self.deltas[j * self.nf..(j + 1) * self.nf]
+    }
+
+    /// The pool's working space for packing.
+    pub(super) fn scratch(&self) -> std::cell::RefMut<'_, Scratch> {
+        let mut s = self.scratch.borrow_mut();
+        if s.sum.len() != self.nf {
+            s.sum = vec![0.0; self.nf];
+            s.order.reserve(self.cands.len());
+            s.keys.reserve(self.cands.len());
+            s.pick.reserve(MAX_ITEMS);
+        }
+        s
+    }
 }
 
-/// Working space for packing, reused across the packages of one search.
+/// Working space for packing, reused across the packages of one decision.
+#[derive(Default)]
 pub(super) struct Scratch {
     /// Candidates ranked for the weight being tried, as sortable keys.
     order: Vec<u64>,
+    /// The same keys before sorting.
+    keys: Vec<u64>,
     /// Own factions' approval change of the package so far.
     sum: Vec<f32>,
     /// The package so far, as candidate indices.
     pub(super) pick: Vec<usize>,
+    /// The last few walks down a ranking. A walk depends only on the candidates it looked at,
+    /// in order (the pool and the view stay put within a decision), so a ranking that starts
+    /// the same way packs the same package: neighbouring weights often rank alike.
+    walks: Vec<Walk>,
+    /// How many of `walks` hold a walk of this decision (the rest are spare buffers).
+    live: usize,
+    /// The next of `walks` to replace.
+    next: usize,
 }
 
 impl Scratch {
-    /// Space for packing from `pool`.
-    pub(super) fn new(pool: &Pool) -> Self {
-        Scratch {
-            order: Vec::with_capacity(pool.cands.len()),
-            sum: vec![0.0; pool.nf],
-            pick: Vec::with_capacity(MAX_ITEMS),
-        }
+    /// Forget the walks: the pool's scores are about to change.
+    fn forget(&mut self) {
+        self.live = 0;
+        self.next = 0;
     }
+}
+
+/// How many walks `Scratch` remembers.
+const WALKS: usize = 4;
+
+/// One walk down a ranking and what it packed.
+struct Walk {
+    /// The candidates it looked at, in order.
+    seen: Vec<u32>,
+    /// Whether it looked at the whole ranking (rather than stopping at a full package).
+    whole: bool,
+    /// Both sides' capital and the support needed at home, which the walk also read.
+    limits: [u32; 3],
+    /// Capital ruled out some candidate.
+    bound: bool,
+    own: f32,
+    theirs: f32,
+    pick: Vec<usize>,
+}
+
+impl Walk {
+    fn fits(&self, order: &[u64], limits: [u32; 3]) -> bool {
+        self.limits == limits
+            && if self.whole {
+                order.len() == self.seen.len()
+            } else {
+                order.len() >= self.seen.len()
+            }
+            && self.seen.iter().zip(order).all(|(&j, &x)| x as u32 == j)
+    }
+}
+
+/// Sort a ranking's keys into `sorted`. The keys are distinct, so each one's place is the number
+/// of keys below it: counting them costs more comparisons than an insertion sort, but none of
+/// them is a branch, and a ranking's order is unpredictable enough that an insertion sort's
+/// branches cost more. Long rankings are sorted the usual way.
+fn sort_keys(keys: &[u64], sorted: &mut Vec<u64>) {
+    sorted.clear();
+    if keys.len() > 32 {
+        sorted.extend_from_slice(keys);
+        sorted.sort_unstable();
+        return;
+    }
+    sorted.resize(keys.len(), 0);
+    for &x in keys {
+        let below: usize = keys.iter().map(|&y| usize::from(y < x)).sum();
+        sorted[below] = x;
+    }
+}
+
+/// What each side spends, (this side, the other side), once it pays for `cd` too. The payer is
+/// picked by adding the cost on one side and nothing on the other (spending never reaches -0, so
+/// adding 0 changes nothing), not by a branch or a write at a computed index: both cost more than
+/// the sum in the innermost loops of the search.
+fn paying((mine, theirs): (f32, f32), cd: &Cand) -> (f32, f32) {
+    (mine + cd.pays.0, theirs + cd.pays.1)
+}
+
+/// The same with `cd`'s cost given back.
+fn refunded((mine, theirs): (f32, f32), cd: &Cand) -> (f32, f32) {
+    (mine - cd.pays.0, theirs - cd.pays.1)
 }
 
 /// A gain raised to the bargaining power a counterpart claims (the common powers without `powf`,
@@ -112,13 +327,7 @@ pub(super) fn claimed(gain: f32, power: f32) -> f32 {
 
 impl Counterpart {
     /// Every commitment this side could table now, scored once.
-    pub(super) fn candidates(
-        &self,
-        v: &SideView,
-        t: &PublicLevel,
-        c: &Ctx,
-        mut pool: Pool,
-    ) -> Pool {
+    pub(super) fn candidates(&self, v: &SideView, t: &PublicLevel, c: &Ctx, pool: &mut Pool) {
         let me = v.side;
         pool.cands.reserve(v.available.len());
         pool.deltas.reserve(v.available.len() * pool.nf);
@@ -132,7 +341,7 @@ impl Counterpart {
         let (mut worth_sum, mut n, mut wanted) = (0.0, 0, 0.0);
         for &(_, m, by) in &open {
             if by != me && m.cost > 0.0 {
-                let u = own_utility(v, m, by) / c.span;
+                let u = weighted(v, c.prio[m.area as usize], m, by) / c.span;
                 if u > 0.0 {
                     worth_sum += u / m.cost;
                     n += 1;
@@ -149,26 +358,35 @@ impl Counterpart {
             // Capital spent on checks now is capital the other side lacks next season.
             CARRIED_CAPITAL * worth_sum / n as f32
         };
+        let capital = [v.private.capital, v.them.capital];
         for &(i, m, by) in &open {
             let ver = self.pick_verification(v, t, c, m, by, capital_worth);
             let d0 = pool.deltas.len();
-            pool.deltas
-                .extend(pool.rates.iter().map(|r| reaction(r, m, by == me)));
+            pool.deltas.extend(
+                v.private
+                    .faction_rates
+                    .iter()
+                    .map(|r| reaction(r, m, by == me)),
+            );
             // A leader near the edge does not even table what an angry faction would not swallow.
             if Self::endangered_by(v, c, &pool.deltas[d0..]).is_some() {
                 pool.deltas.truncate(d0);
                 continue;
             }
+            let cost = item_cost(m, ver);
+            let payer = usize::from(by != me);
+            let pays = if payer == 0 { (cost, 0.0) } else { (0.0, cost) };
             pool.cands.push(Cand {
                 i,
                 by,
                 ver,
-                own: self.worth(v, t, c, m, by, ver),
+                own: self.worth(v, c, m, by, ver),
                 theirs: self.model.utility(m, by, me) / c.their_span,
-                cost: item_cost(m, ver),
+                pays,
+                load: cost / capital[payer].max(1e-3) + 0.02,
+                benign: pool.deltas[d0..].iter().all(|d| *d >= 0.0),
             });
         }
-        pool
     }
 
     /// Pack the best-scoring commitments for weight `lambda` on the other side's gain, while
@@ -181,70 +399,119 @@ impl Counterpart {
         scratch: &mut Scratch,
         capital_bound: &mut bool,
     ) -> (f32, f32) {
-        let Scratch { order, sum, pick } = scratch;
-        let me = v.side;
+        let Scratch {
+            order,
+            keys,
+            sum,
+            pick,
+            walks,
+            live,
+            next,
+        } = scratch;
         let cands = &pool.cands;
         // Ranked by worth, or by worth per share of the payer's capital when capital is what
         // limits the package; only commitments worth something at this weight are ranked.
-        let capital = [v.private.capital, v.them.capital];
-        order.clear();
+        // Every candidate's key is written and only those worth something are kept (the next
+        // one overwrites the rest): which are is unpredictable, and a branch on it costs more.
+        keys.clear();
+        keys.resize(cands.len(), 0);
+        let mut ranked = 0;
         for (j, c) in cands.iter().enumerate() {
             let score = c.own + lambda * c.theirs;
-            if score > 0.0 {
-                let key = if by_load {
-                    let payer = usize::from(c.by != me);
-                    score / (c.cost / capital[payer].max(1e-3) + 0.02)
-                } else {
-                    score
-                };
-                // A positive float's bits order like the float: inverted, they sort the best
-                // first, and the candidate's index breaks ties the same way on every machine.
-                order.push((u64::from(!key.to_bits()) << 32) | j as u64);
-            }
+            let key = if by_load { score / c.load } else { score };
+            // A positive float's bits order like the float: inverted, they sort the best
+            // first, and the candidate's index breaks ties the same way on every machine.
+            keys[ranked] = (u64::from(!key.to_bits()) << 32) | j as u64;
+            ranked += usize::from(score > 0.0);
         }
-        order.sort_unstable();
-        pick.clear();
-        let (mut my_cost, mut their_cost, mut own, mut theirs) = (0.0, 0.0, 0.0, 0.0);
-        sum.iter_mut().for_each(|x| *x = 0.0);
-        let nf = pool.nf;
+        keys.truncate(ranked);
+        sort_keys(keys, order);
+        let cap = [v.private.capital, v.them.capital];
         let threshold = v.private.ratify_at + 3.0;
+        let limits = [cap[0].to_bits(), cap[1].to_bits(), threshold.to_bits()];
+        if let Some(w) = walks[..*live].iter().find(|w| w.fits(order, limits)) {
+            pick.clear();
+            pick.extend_from_slice(&w.pick);
+            *capital_bound |= w.bound;
+            return (w.own, w.theirs);
+        }
+        pick.clear();
+        let (mut spent, mut own, mut theirs) = ((0.0f32, 0.0f32), 0.0, 0.0);
+        sum.iter_mut().for_each(|x| *x = 0.0);
         // Support only falls when some faction loses approval: once the package passes at
-        // home, a commitment no faction minds keeps it passing.
-        let mut passes = pool.support(sum) >= threshold;
+        // home, a commitment no faction minds keeps it passing. The picks' reactions are added
+        // to `sum` only when a test needs it (`synced` of them are in), in the order they were
+        // picked, so every sum comes out as if each had been added on the spot.
+        let mut passes = pool.base >= threshold;
+        let mut synced = 0;
+        let (mut seen, mut bound) = (0, false);
         for &x in order.iter() {
             if pick.len() >= MAX_ITEMS {
                 break;
             }
+            seen += 1;
             let j = (x & 0xffff_ffff) as usize;
             let cd = &cands[j];
-            let (mc, tc) = if cd.by == me {
-                (my_cost + cd.cost, their_cost)
-            } else {
-                (my_cost, their_cost + cd.cost)
-            };
-            if mc > v.private.capital || tc > v.them.capital {
-                *capital_bound = true;
+            let sp = paying(spent, cd);
+            if (sp.0 > cap[0]) | (sp.1 > cap[1]) {
+                bound = true;
                 continue;
             }
-            let delta = &pool.deltas[j * nf..(j + 1) * nf];
-            for (s, d) in sum.iter_mut().zip(delta) {
-                *s += d;
-            }
-            if !(passes && delta.iter().all(|d| *d >= 0.0)) {
+            if !(passes && cd.benign) {
+                for &p in &pick[synced..] {
+                    for (s, d) in sum.iter_mut().zip(pool.deltas(p)) {
+                        *s += d;
+                    }
+                }
+                let delta = pool.deltas(j);
+                for (s, d) in sum.iter_mut().zip(delta) {
+                    *s += d;
+                }
                 if pool.support(sum) < threshold {
                     for (s, d) in sum.iter_mut().zip(delta) {
                         *s -= d;
                     }
+                    synced = pick.len();
                     continue;
                 }
+                synced = pick.len() + 1;
                 passes = true;
             }
-            my_cost = mc;
-            their_cost = tc;
+            spent = sp;
             own += cd.own;
             theirs += cd.theirs;
             pick.push(j);
         }
+        *capital_bound |= bound;
+        let at = if *live < WALKS {
+            *live += 1;
+            *live - 1
+        } else {
+            let at = *next;
+            *next = (*next + 1) % WALKS;
+            at
+        };
+        if walks.len() <= at {
+            walks.push(Walk {
+                seen: Vec::with_capacity(cands.len()),
+                whole: false,
+                limits,
+                bound,
+                own,
+                theirs,
+                pick: Vec::with_capacity(MAX_ITEMS),
+            });
+        }
+        let w = &mut walks[at];
+        w.seen.clear();
+        w.seen.extend(order[..seen].iter().map(|&x| x as u32));
+        w.whole = seen == order.len();
+        w.limits = limits;
+        w.bound = bound;
+        w.own = own;
+        w.theirs = theirs;
+        w.pick.clear();
+        w.pick.extend_from_slice(pick);
         (own, theirs)
     }
 
@@ -262,30 +529,28 @@ impl Counterpart {
         must_move: bool,
     ) {
         let (target, min_theirs) = bounds;
-        let me = v.side;
         let nf = pool.nf;
         let cands = &pool.cands;
         let cap = [v.private.capital + 1e-4, v.them.capital + 1e-4];
         let ratify = v.private.ratify_at + 3.0;
-        let payer = |j: usize| usize::from(cands[j].by != me);
-        let deltas = |j: usize| &pool.deltas[j * nf..(j + 1) * nf];
         // Running totals of the current package, so each move is judged by its difference.
-        let mut spent = [0.0f32; 2];
+        let mut spent = (0.0f32, 0.0f32);
         let (mut own, mut theirs) = (0.0f32, 0.0f32);
         let mut sum = vec![0.0f32; nf];
         let mut inside = vec![false; cands.len()];
         for &j in pick.iter() {
-            spent[payer(j)] += cands[j].cost;
-            own += cands[j].own;
-            theirs += cands[j].theirs;
-            for (s, d) in sum.iter_mut().zip(deltas(j)) {
+            let cd = &cands[j];
+            spent = paying(spent, cd);
+            own += cd.own;
+            theirs += cd.theirs;
+            for (s, d) in sum.iter_mut().zip(pool.deltas(j)) {
                 *s += d;
             }
             inside[j] = true;
         }
         let merit = |o: f32, th: f32| claimed(o, power) * th;
-        if spent[0] > cap[0]
-            || spent[1] > cap[1]
+        if spent.0 > cap[0]
+            || spent.1 > cap[1]
             || own < target
             || theirs <= 0.0
             || pool.support(&sum) < ratify
@@ -298,54 +563,92 @@ impl Counterpart {
             merit(own, theirs)
         };
         let mut trial = vec![0.0f32; nf];
+        let mut outside = Vec::with_capacity(cands.len());
         for _ in 0..4 {
-            // (position to drop, candidate to add, merit); a swap does both.
+            outside.clear();
+            outside.extend((0..cands.len()).filter(|&j| !inside[j]));
+            // (position to drop, candidate to add, merit); a swap does both. Moves are tried
+            // dropping each position in turn, then none, and for each adding every candidate
+            // outside in order, then none; the first of equal merit is kept.
             let mut found: Option<(Option<usize>, Option<usize>, f32)> = None;
-            for k in 0..=pick.len() {
-                let drop = (k < pick.len()).then(|| pick[k]);
-                for add in (0..cands.len())
-                    .filter(|&j| !inside[j])
-                    .map(Some)
-                    .chain([None])
-                {
-                    let len = pick.len() + usize::from(add.is_some()) - usize::from(drop.is_some());
-                    if (drop.is_none() && add.is_none()) || len == 0 || len > MAX_ITEMS {
-                        continue;
+            let n = pick.len();
+            for k in 0..=n {
+                let drop = pick.get(k).copied();
+                // The package with `drop` taken out.
+                let (mut sp0, mut o0, mut th0) = (spent, own, theirs);
+                if let Some(r) = drop {
+                    let cd = &cands[r];
+                    sp0 = refunded(sp0, cd);
+                    o0 -= cd.own;
+                    th0 -= cd.theirs;
+                }
+                let left = n - usize::from(drop.is_some());
+                let mut consider =
+                    |add: Option<usize>,
+                     sp: (f32, f32),
+                     o: f32,
+                     th: f32,
+                     found: &mut Option<(Option<usize>, Option<usize>, f32)>| {
+                        // One branch for the cheap tests: which of them fails is unpredictable.
+                        if (sp.0 > cap[0])
+                            | (sp.1 > cap[1])
+                            | (o < target)
+                            | (th <= 0.0)
+                            | (th < min_theirs)
+                        {
+                            return;
+                        }
+                        let sc = merit(o, th);
+                        if sc <= score + 1e-6 || found.is_some_and(|f| sc <= f.2) {
+                            return;
+                        }
+                        // The home front is checked last: it is the dearest test.
+                        trial.copy_from_slice(&sum);
+                        if let Some(r) = drop {
+                            trial
+                                .iter_mut()
+                                .zip(pool.deltas(r))
+                                .for_each(|(s, d)| *s -= d);
+                        }
+                        if let Some(a) = add {
+                            trial
+                                .iter_mut()
+                                .zip(pool.deltas(a))
+                                .for_each(|(s, d)| *s += d);
+                        }
+                        if pool.support(&trial) >= ratify {
+                            *found = Some((drop.map(|_| k), add, sc));
+                        }
+                    };
+                if left < MAX_ITEMS {
+                    // The cheap tests first, for every addition at once and without a branch
+                    // (which pass is unpredictable), then the rest for those that passed.
+                    let cheap = |a: usize| {
+                        let cd = &cands[a];
+                        let sp = paying(sp0, cd);
+                        let (o, th) = (o0 + cd.own, th0 + cd.theirs);
+                        let fails = (sp.0 > cap[0])
+                            | (sp.1 > cap[1])
+                            | (o < target)
+                            | (th <= 0.0)
+                            | (th < min_theirs);
+                        (!fails, sp, o, th)
+                    };
+                    for chunk in outside.chunks(64) {
+                        let mut passed = 0u64;
+                        for (bit, &a) in chunk.iter().enumerate() {
+                            passed |= u64::from(cheap(a).0) << bit;
+                        }
+                        while passed != 0 {
+                            let a = chunk[passed.trailing_zeros() as usize];
+                            passed &= passed - 1;
+                            let (_, sp, o, th) = cheap(a);
+                            consider(Some(a), sp, o, th, &mut found);
+                        }
                     }
-                    let (mut sp, mut o, mut th) = (spent, own, theirs);
-                    if let Some(r) = drop {
-                        sp[payer(r)] -= cands[r].cost;
-                        o -= cands[r].own;
-                        th -= cands[r].theirs;
-                    }
-                    if let Some(a) = add {
-                        sp[payer(a)] += cands[a].cost;
-                        o += cands[a].own;
-                        th += cands[a].theirs;
-                    }
-                    if sp[0] > cap[0]
-                        || sp[1] > cap[1]
-                        || o < target
-                        || th <= 0.0
-                        || th < min_theirs
-                    {
-                        continue;
-                    }
-                    let sc = merit(o, th);
-                    if sc <= score + 1e-6 || found.is_some_and(|f| sc <= f.2) {
-                        continue;
-                    }
-                    // The home front is checked last: it is the dearest test.
-                    trial.copy_from_slice(&sum);
-                    if let Some(r) = drop {
-                        trial.iter_mut().zip(deltas(r)).for_each(|(s, d)| *s -= d);
-                    }
-                    if let Some(a) = add {
-                        trial.iter_mut().zip(deltas(a)).for_each(|(s, d)| *s += d);
-                    }
-                    if pool.support(&trial) >= ratify {
-                        found = Some((drop.map(|_| k), add, sc));
-                    }
+                }
+                if drop.is_some() && left > 0 && left <= MAX_ITEMS {
+                    consider(None, sp0, o0, th0, &mut found);
                 }
             }
             let Some((drop, add, sc)) = found else {
@@ -353,18 +656,24 @@ impl Counterpart {
             };
             if let Some(k) = drop {
                 let r = pick.swap_remove(k);
-                spent[payer(r)] -= cands[r].cost;
-                own -= cands[r].own;
-                theirs -= cands[r].theirs;
-                sum.iter_mut().zip(deltas(r)).for_each(|(s, d)| *s -= d);
+                let cd = &cands[r];
+                spent = refunded(spent, cd);
+                own -= cd.own;
+                theirs -= cd.theirs;
+                sum.iter_mut()
+                    .zip(pool.deltas(r))
+                    .for_each(|(s, d)| *s -= d);
                 inside[r] = false;
             }
             if let Some(a) = add {
                 pick.push(a);
-                spent[payer(a)] += cands[a].cost;
-                own += cands[a].own;
-                theirs += cands[a].theirs;
-                sum.iter_mut().zip(deltas(a)).for_each(|(s, d)| *s += d);
+                let cd = &cands[a];
+                spent = paying(spent, cd);
+                own += cd.own;
+                theirs += cd.theirs;
+                sum.iter_mut()
+                    .zip(pool.deltas(a))
+                    .for_each(|(s, d)| *s += d);
                 inside[a] = true;
             }
             score = sc;
@@ -374,7 +683,7 @@ impl Counterpart {
 
     /// The most this side could get from one package now (both sides' capital permitting).
     pub(super) fn best_now(v: &SideView, pool: &Pool) -> f32 {
-        let mut scratch = Scratch::new(pool);
+        let mut scratch = pool.scratch();
         let mut bound = false;
         let plain = Self::pack(v, pool, 0.0, false, &mut scratch, &mut bound).0;
         let by_load = if bound {
@@ -385,21 +694,71 @@ impl Counterpart {
         plain.max(by_load).max(0.01)
     }
 
+    /// The pool this side could table from now and the most it could get from one package,
+    /// from the last decision's own scores when nothing they depend on has moved (see `Kept`).
+    pub(super) fn pool_now(
+        &self,
+        v: &SideView,
+        t: &PublicLevel,
+        c: &Ctx,
+        kept: &mut Option<Kept>,
+    ) -> (Pool, f32) {
+        if let Some(k) = kept.as_mut()
+            && let Some(mut pool) = k.pool.take()
+        {
+            if k.key.fits(self, v, t, c) {
+                for cd in &mut pool.cands {
+                    cd.theirs =
+                        self.model.utility(&t.measures()[cd.i], cd.by, v.side) / c.their_span;
+                }
+                pool.scratch.get_mut().forget();
+                // The most this side could get packs by its own scores alone (the other side's
+                // count for nothing at weight 0), as long as theirs are numbers.
+                let best = if pool.cands.iter().all(|cd| cd.theirs.is_finite()) {
+                    k.best
+                } else {
+                    Self::best_now(v, &pool)
+                };
+                return (pool, best);
+            }
+            // Stale: its buffers serve the new pool.
+            pool.rehome(v);
+            return self.fresh_pool(v, t, c, pool, kept);
+        }
+        self.fresh_pool(v, t, c, Pool::home(v), kept)
+    }
+
+    /// Score `pool` (emptied, knowing the home front) afresh and keep what its own scores
+    /// depend on for the next decision; the pool itself comes back after the decision.
+    fn fresh_pool(
+        &self,
+        v: &SideView,
+        t: &PublicLevel,
+        c: &Ctx,
+        mut pool: Pool,
+        kept: &mut Option<Kept>,
+    ) -> (Pool, f32) {
+        self.candidates(v, t, c, &mut pool);
+        let best = Self::best_now(v, &pool);
+        *kept = Some(Kept {
+            key: PoolKey::of(self, v, t, c),
+            pool: None,
+            best,
+        });
+        (pool, best)
+    }
+
     /// What the other side claimed for itself in its latest offer, as this side's model
     /// estimates it (on the same scale as a candidate's `theirs`).
-    pub(super) fn their_claim(&self, t: &PublicLevel, pool: &Pool) -> Option<f32> {
-        Self::their_gain(t, pool, self.their_last.as_ref()?)
+    pub(super) fn their_claim(&self, pool: &Pool) -> Option<f32> {
+        Self::their_gain(pool, self.their_last.as_ref()?)
     }
 
     /// The other side's gain from a set of commitments, as this side's model estimates it.
-    pub(super) fn their_gain(
-        t: &PublicLevel,
-        pool: &Pool,
-        items: &[(String, Side)],
-    ) -> Option<f32> {
+    pub(super) fn their_gain(pool: &Pool, items: &[(usize, Side)]) -> Option<f32> {
         let claim: f32 = items
             .iter()
-            .filter_map(|(id, by)| pool.index(t, id, *by))
+            .filter_map(|&(i, by)| pool.position(i, by))
             .map(|j| pool.cands[j].theirs)
             .sum();
         (claim > 0.0).then_some(claim)
@@ -415,7 +774,7 @@ impl Counterpart {
         own_min: f32,
     ) -> Option<(Vec<usize>, f32)> {
         let pool = &c.pool;
-        let mut scratch = Scratch::new(pool);
+        let mut scratch = pool.scratch();
         let mut out: Option<(Vec<usize>, f32)> = None;
         // A coarse sweep will do; the capital-aware ranking only where capital ran short.
         let mut bound = false;
@@ -459,7 +818,7 @@ struct Exact<'a> {
 }
 
 impl Exact<'_> {
-    fn visit(&mut self, from: usize, spent: [f32; 2], own: f32, theirs: f32) {
+    fn visit(&mut self, from: usize, spent: (f32, f32), own: f32, theirs: f32) {
         self.nodes += 1;
         if self.nodes > EXACT_NODES {
             return;
@@ -498,9 +857,8 @@ impl Exact<'_> {
             let j = self.order[k];
             let cd = &self.pool.cands[j];
             let payer = usize::from(cd.by != me);
-            let mut sp = spent;
-            sp[payer] += cd.cost;
-            if sp[payer] > self.cap[payer] {
+            let sp = paying(spent, cd);
+            if (if payer == 0 { sp.0 } else { sp.1 }) > self.cap[payer] {
                 continue;
             }
             let nf = self.pool.nf;
@@ -566,7 +924,7 @@ impl Counterpart {
             sums: vec![0.0; (MAX_ITEMS + 1) * pool.nf],
             best: None,
         };
-        e.visit(0, [0.0; 2], 0.0, 0.0);
+        e.visit(0, (0.0, 0.0), 0.0, 0.0);
         if e.nodes > EXACT_NODES {
             return None;
         }
@@ -602,7 +960,6 @@ mod tests {
         assert!((4..=16).contains(&n), "a small pool: {n}");
         let (pick, merit) =
             Counterpart::exact_package(&v, pool, (0.0, 0.0), 1.5).expect("a package");
-        let me = v.side;
         let mut best = 0.0f32;
         for mask in 1u32..(1 << n) {
             let set: Vec<usize> = (0..n).filter(|j| mask & (1 << j) != 0).collect();
@@ -611,7 +968,8 @@ mod tests {
             let (mut own, mut theirs) = (0.0, 0.0);
             for &j in &set {
                 let cd = &pool.cands[j];
-                spent[usize::from(cd.by != me)] += cd.cost;
+                spent[0] += cd.pays.0;
+                spent[1] += cd.pays.1;
                 own += cd.own;
                 theirs += cd.theirs;
                 for (s, d) in sums

@@ -1,7 +1,7 @@
 //! Public signals: the statement that goes with a package, and unilateral gestures.
 
 use super::value::{Ctx, own_utility};
-use super::{Counterpart, commitments_of, same_commitments};
+use super::{Counterpart, same_commitments, same_items};
 use crate::ai::{Decision, ReasonCode};
 use crate::sim::PublicLevel;
 use crate::sim::measures::item_cost;
@@ -50,7 +50,7 @@ impl Counterpart {
         let bridge = v
             .bridge
             .as_ref()
-            .is_some_and(|b| same_commitments(items, &commitments_of(b)));
+            .is_some_and(|b| same_items(items, &b.items));
         Occasion {
             wronged: fresh(self.conduct.last.as_ref().map(|(r, _)| *r)),
             at_fault: fresh(self.conduct.our_breach),
@@ -59,7 +59,7 @@ impl Counterpart {
                 || self
                     .their_last
                     .as_ref()
-                    .is_some_and(|l| same_commitments(items, l)),
+                    .is_some_and(|l| same_commitments(t, items, l)),
             gives: items.iter().any(|i| i.by == v.side),
             peril: self.peril(v, t),
             tense: v.tension >= t.clash_at() - TENSE_MARGIN,
@@ -192,7 +192,7 @@ impl Counterpart {
             .filter_map(|(id, _)| t.shared(id))
             .filter(|(_, m)| m.gesture && item_cost(m, None) <= v.private.capital)
             .filter(|(i, _)| {
-                let d = Self::reactions(v, t, c, &[(*i, v.side)]);
+                let d = Self::reactions(v, t, &[(*i, v.side)]);
                 c.pool.support(&d) >= v.private.ratify_at && Self::endangered_by(v, c, &d).is_none()
             })
             .max_by(|a, b| {
@@ -225,7 +225,7 @@ impl Counterpart {
                 verification: None,
             },
             code,
-            reason,
+            reason: reason.into(),
         })
     }
 }

@@ -1,7 +1,7 @@
 //! The fine print of a commitment: which verification to ask for or offer, and which term.
 
 use super::Counterpart;
-use super::value::{Ctx, own_utility};
+use super::value::{Ctx, weighted};
 use crate::sim::PublicLevel;
 use crate::sim::SideView;
 use crate::sim::scenario::{MeasureDef, Side, Term, Verification};
@@ -34,7 +34,7 @@ impl Counterpart {
             // Verification is paid from their capital, which could otherwise buy more for us:
             // a modeller asks for a check only where the belief it adds outweighs that (a hawk,
             // which believes little without one, still asks often).
-            let value = own_utility(v, m, by).max(0.0) / c.span;
+            let value = weighted(v, c.prio[m.area as usize], m, by).max(0.0) / c.span;
             let score = |o: Option<usize>| {
                 value * self.credibility(v, m, o)
                     - capital_worth

@@ -2,10 +2,10 @@
 //! hopes for and the least it accepts, and what its home front would swallow.
 
 use super::Counterpart;
-use super::search::Pool;
+use super::search::{Kept, Pool};
 use crate::sim::PublicLevel;
 use crate::sim::measures::detection;
-use crate::sim::politics::reactions_to;
+use crate::sim::politics::{reaction, reactions_to};
 use crate::sim::rules::{Seen, package_cost};
 use crate::sim::scenario::{Area, MeasureDef, Side, Term};
 use crate::sim::{Offer, SideView};
@@ -38,6 +38,13 @@ pub(super) struct Ctx {
     pub(super) pool: Pool,
     /// Approval below which a faction is a danger to the leader.
     pub(super) danger_line: f32,
+    /// This side's priority weights, by `Area as usize` (see `priorities`).
+    pub(super) prio: [f32; 7],
+    /// What a point of a commitment's tension effect costs this side now (see `worth`).
+    pub(super) calm: f32,
+    /// How loudly this side's own press decries a concession, for a counterpart that reads it
+    /// (see `worth`).
+    pub(super) slant: f32,
     /// The least share of its best this side accepts now: its reservation, lowered as
     /// tension nears the clash line (where no deal means war).
     pub(super) floor: f32,
@@ -89,7 +96,7 @@ pub(super) fn priorities(v: &SideView) -> [f32; 7] {
 }
 
 /// Private utility of a commitment to this side, whose weight for its area is `w`.
-fn weighted(v: &SideView, w: f32, m: &MeasureDef, by: Side) -> f32 {
+pub(super) fn weighted(v: &SideView, w: f32, m: &MeasureDef, by: Side) -> f32 {
     if by == v.side {
         -w * m.burden
     } else {
@@ -123,6 +130,18 @@ impl Counterpart {
     /// Everything a decision needs; `with_pool` also scores what could be tabled now, which only
     /// talks need.
     pub(super) fn ctx(&self, v: &SideView, t: &PublicLevel, with_pool: bool) -> Ctx {
+        self.ctx_keeping(v, t, with_pool, &mut None)
+    }
+
+    /// As `ctx`, reusing the pool in `kept` when it still holds (see `search::Kept`) and
+    /// leaving this decision's there for the next.
+    pub(super) fn ctx_keeping(
+        &self,
+        v: &SideView,
+        t: &PublicLevel,
+        with_pool: bool,
+        kept: &mut Option<Kept>,
+    ) -> Ctx {
         // Both sides' gains are measured as shares of everything at stake for them in the
         // catalogue, so one side's gain and the other's estimated gain weigh alike.
         let (span, their_span) = self.spans(v, t);
@@ -130,15 +149,25 @@ impl Counterpart {
             span,
             their_span,
             best: 0.01,
-            pool: Pool::home(v),
+            pool: if with_pool {
+                Pool::default()
+            } else {
+                Pool::home(v)
+            },
             danger_line: v.private.ouster_below + 12.0,
+            prio: priorities(v),
+            calm: (v.tension / 100.0) * 0.15 + self.peril(v, t) * 0.6,
+            slant: t
+                .outlets()
+                .iter()
+                .filter(|o| o.side == Some(v.side))
+                .map(|o| o.slant.max(0.0) * o.reach)
+                .sum(),
             floor: self.style.floor * (1.0 - PERIL_YIELD * self.peril(v, t)) * self.stall_yield(),
             bridge: None,
         };
         if with_pool {
-            let home = std::mem::take(&mut c.pool);
-            c.pool = self.candidates(v, t, &c, home);
-            c.best = Self::best_now(v, &c.pool);
+            (c.pool, c.best) = self.pool_now(v, t, &c, kept);
             c.bridge = self.bridge_worth(v, t, &c);
         }
         c
@@ -157,7 +186,7 @@ impl Counterpart {
             .iter()
             .filter_map(|it| t.measure(&it.measure).map(|(i, _)| (i, it.by)))
             .collect();
-        let support = c.pool.support(&Self::reactions(v, t, c, &items));
+        let support = c.pool.support(&Self::reactions(v, t, &items));
         (support >= v.private.ratify_at).then(|| self.offer_gain(v, t, c, b))
     }
 
@@ -244,25 +273,18 @@ impl Counterpart {
     pub(super) fn worth(
         &self,
         v: &SideView,
-        t: &PublicLevel,
         c: &Ctx,
         m: &MeasureDef,
         by: Side,
         ver: Option<usize>,
     ) -> f32 {
-        let mut u = own_utility(v, m, by);
+        let mut u = weighted(v, c.prio[m.area as usize], m, by);
         if by != v.side {
             u *= self.credibility(v, m, ver);
         }
-        u += -m.effects.tension * ((v.tension / 100.0) * 0.15 + self.peril(v, t) * 0.6);
+        u += -m.effects.tension * c.calm;
         if self.style.reads_press && by == v.side {
-            let slant: f32 = t
-                .outlets()
-                .iter()
-                .filter(|o| o.side == Some(v.side))
-                .map(|o| o.slant.max(0.0) * o.reach)
-                .sum();
-            u -= slant * m.burden * 0.03;
+            u -= c.slant * m.burden * 0.03;
         }
         u / c.span
     }
@@ -289,23 +311,36 @@ impl Counterpart {
     }
 
     /// Approval change of each own faction if these commitments are signed.
-    pub(super) fn reactions(
-        v: &SideView,
-        t: &PublicLevel,
-        c: &Ctx,
-        items: &[(usize, Side)],
-    ) -> Vec<f32> {
+    pub(super) fn reactions(v: &SideView, t: &PublicLevel, items: &[(usize, Side)]) -> Vec<f32> {
         let resolved: Vec<(&MeasureDef, bool)> = items
             .iter()
             .map(|&(i, by)| (&t.measures()[i], by == v.side))
             .collect();
-        reactions_to(&c.pool.rates, &resolved)
+        reactions_to(&v.private.faction_rates, &resolved)
+    }
+
+    /// The sum of the own factions' approval changes if `items` are signed: the same as summing
+    /// `reactions`, without listing them.
+    pub(super) fn reaction_total(v: &SideView, t: &PublicLevel, items: &[(usize, Side)]) -> f32 {
+        v.private
+            .faction_rates
+            .iter()
+            .map(|r| {
+                items
+                    .iter()
+                    .map(|&(i, by)| reaction(r, &t.measures()[i], by == v.side))
+                    .sum::<f32>()
+            })
+            .sum()
     }
 
     /// While the leader is close to falling, the most disaffected faction this package would
     /// anger further, if any.
     pub(super) fn endangered_by(v: &SideView, c: &Ctx, deltas: &[f32]) -> Option<(String, f32)> {
         let leader_at_risk = v.me.approval < c.danger_line;
+        if !leader_at_risk {
+            return None;
+        }
         v.private
             .factions
             .iter()
@@ -325,7 +360,7 @@ impl Counterpart {
             .iter()
             .filter_map(|it| t.measure(&it.measure).map(|(_, m)| (it, m)))
             .map(|(it, m)| {
-                let w = self.worth(v, t, c, m, it.by, it.verification);
+                let w = self.worth(v, c, m, it.by, it.verification);
                 if it.by != v.side && w > 0.0 && self.style.reads_fine_print {
                     w * term_share(v, m, it.term)
                 } else {
