@@ -223,6 +223,9 @@ fn setup(
             ..OrthographicProjection::default_2d()
         }),
         RenderLayers::layer(LAYER),
+        // Smoothed by drawing at twice the size shown (`SUPERSAMPLE`) rather than by
+        // multisampling, which a software renderer does at several times the cost.
+        bevy::render::view::Msaa::Off,
         MapCamera,
     ));
 }
@@ -252,6 +255,10 @@ pub fn image_size_for(px: f32) -> (u32, u32) {
     (width, width * h / w)
 }
 
+/// The scene's image is drawn at this many times the width it is shown at (up to
+/// [`IMAGE_SIZE`]): shrinking it on screen smooths its edges.
+const SUPERSAMPLE: f32 = 2.0;
+
 /// Resize the scene's image to the size it was last shown at.
 fn fit_image(
     mut contexts: bevy_egui::EguiContexts,
@@ -276,7 +283,7 @@ fn fit_image(
     if visible.0 != seen {
         visible.0 = seen;
     }
-    let (w, h) = image_size_for(px.x);
+    let (w, h) = image_size_for(px.x * SUPERSAMPLE);
     let Some(now) = images.get(&map.handle).map(|i| i.size()) else {
         return;
     };
