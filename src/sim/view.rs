@@ -137,6 +137,26 @@ pub struct CommitmentView {
     pub hidden_breaches: Option<u32>,
 }
 
+/// A commitment as `side` sees it: hidden breaches only of its own.
+fn commitment_view(c: &super::state::Commitment, measure: Arc<str>, side: Side) -> CommitmentView {
+    CommitmentView {
+        id: c.id,
+        measure,
+        by: c.by,
+        verification: c.verification,
+        term: c.term,
+        signed_round: c.signed_round,
+        gesture: c.gesture,
+        caught: c.caught,
+        hidden_breaches: hidden_from(c, side),
+    }
+}
+
+/// The breaches a side hid: its own count, nothing of the other side's.
+fn hidden_from(c: &super::state::Commitment, side: Side) -> Option<u32> {
+    (c.by == side).then_some(c.hidden_breaches)
+}
+
 /// The event card in play, as one side sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventView {
@@ -285,17 +305,7 @@ impl Match {
             commitments: self
                 .commitments
                 .iter()
-                .map(|c| CommitmentView {
-                    id: c.id,
-                    measure: self.scenario.shared_id(c.measure),
-                    by: c.by,
-                    verification: c.verification,
-                    term: c.term,
-                    signed_round: c.signed_round,
-                    gesture: c.gesture,
-                    caught: c.caught,
-                    hidden_breaches: (c.by == side).then_some(c.hidden_breaches),
-                })
+                .map(|c| commitment_view(c, self.scenario.shared_id(c.measure), side))
                 .collect(),
             event: self.event_view(side),
             needs: {
@@ -361,7 +371,7 @@ impl Match {
         let ids = self.scenario.shared_ids();
         v.commitments.truncate(self.commitments.len());
         for (i, c) in self.commitments.iter().enumerate() {
-            let hidden_breaches = (c.by == side).then_some(c.hidden_breaches);
+            let hidden_breaches = hidden_from(c, side);
             match v.commitments.get_mut(i) {
                 Some(cv) => {
                     cv.id = c.id;
@@ -374,17 +384,9 @@ impl Match {
                     cv.caught = c.caught;
                     cv.hidden_breaches = hidden_breaches;
                 }
-                None => v.commitments.push(CommitmentView {
-                    id: c.id,
-                    measure: ids[c.measure].clone(),
-                    by: c.by,
-                    verification: c.verification,
-                    term: c.term,
-                    signed_round: c.signed_round,
-                    gesture: c.gesture,
-                    caught: c.caught,
-                    hidden_breaches,
-                }),
+                None => v
+                    .commitments
+                    .push(commitment_view(c, ids[c.measure].clone(), side)),
             }
         }
         v.event = self.event_view(side);

@@ -24,16 +24,7 @@ fn statement_after(p: Personality, a_breaks: bool, b_breaks: bool) -> Statement 
     let sc = Arc::new(with_detection(&tutorial(), 1.0));
     let mut m = Match::new(sc.clone(), 5);
     let mut ai = counterpart(&sc, p, Difficulty::Normal, Side::B, 3);
-    let mut o = offer(&sc, &[("hotline", Side::A), ("hotline", Side::B)]);
-    for it in &mut o.items {
-        it.verification = Some(0);
-    }
-    m.apply(Action::Propose {
-        side: Side::A,
-        offer: o,
-    })
-    .unwrap();
-    m.apply(Action::Accept { side: Side::B }).unwrap();
+    sign_hotline(&mut m);
     for (side, breaks) in [(Side::A, a_breaks), (Side::B, b_breaks)] {
         let id = m.commitments.iter().find(|c| c.by == side).unwrap().id;
         let breaks = if breaks { vec![id] } else { vec![] };
