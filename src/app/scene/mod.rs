@@ -149,7 +149,7 @@ pub fn follow_plugin(app: &mut App) {
 }
 
 /// Whether the scene's camera draws this frame: it rests while nothing in the scene moves.
-#[derive(Resource, Default)]
+#[derive(Resource, Default, PartialEq)]
 pub struct Drawing(pub bool);
 
 /// Whether the scene's camera draws on this frame (it would, were a screen with the map up).
@@ -272,17 +272,12 @@ fn fit_image(
     };
     let Some((px, pass)) = ctx.data(|d| d.get_temp::<(bevy_egui::egui::Vec2, u64)>(shown_key()))
     else {
-        if visible.0 {
-            visible.0 = false;
-        }
+        visible.set_if_neq(MapShown(false));
         return;
     };
     // Shown in the last pass egui completed, or hidden (the table's "Hide the map", another
     // screen, a card over the table): a hidden map need not be drawn.
-    let seen = pass + 1 >= ctx.cumulative_pass_nr();
-    if visible.0 != seen {
-        visible.0 = seen;
-    }
+    visible.set_if_neq(MapShown(pass + 1 >= ctx.cumulative_pass_nr()));
     let (w, h) = image_size_for(px.x * SUPERSAMPLE);
     let Some(now) = images.get(&map.handle).map(|i| i.size()) else {
         return;
@@ -302,7 +297,7 @@ fn fit_image(
 
 /// Whether the scene's image was shown on the last frame (in a window; a headless app has no
 /// such resource and follows the screen alone).
-#[derive(Resource, Default)]
+#[derive(Resource, Default, PartialEq)]
 struct MapShown(bool);
 
 /// How many times the scene's image was resized: a new image must be drawn again.
@@ -1049,9 +1044,7 @@ fn camera_on(
     }
     let active = on && *left > 0;
     *left = left.saturating_sub(1);
-    if drawing.0 != active {
-        drawing.0 = active;
-    }
+    drawing.set_if_neq(Drawing(active));
     for mut c in &mut cams {
         if c.is_active != active {
             c.is_active = active;
