@@ -278,7 +278,8 @@ fn fit_image(
     // Shown in the last pass egui completed, or hidden (the table's "Hide the map", another
     // screen, a card over the table): a hidden map need not be drawn.
     visible.set_if_neq(MapShown(pass + 1 >= ctx.cumulative_pass_nr()));
-    let (w, h) = image_size_for(px.x * SUPERSAMPLE);
+    let ss = std::env::var("DETENTE_SS").ok().and_then(|v| v.parse().ok()).unwrap_or(SUPERSAMPLE);
+    let (w, h) = image_size_for(px.x * ss);
     let Some(now) = images.get(&map.handle).map(|i| i.size()) else {
         return;
     };

@@ -218,6 +218,7 @@ fn draw(
     time: Res<Time<Real>>,
     settings: Res<Settings>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+    mut clear: ResMut<ClearColor>,
 ) -> Result {
     let Some(g) = game else {
         return Ok(());
@@ -233,6 +234,11 @@ fn draw(
     let covers = covers(&card, phase);
     if show.covers != covers {
         show.covers = covers;
+    }
+    // A card that covers the table stands on a black window: clearing to black costs nothing,
+    // where painting the veil would cost a software renderer the whole window again.
+    if covers && clear.0 != Color::BLACK {
+        clear.0 = Color::BLACK;
     }
     let ctx = contexts.ctx_mut()?;
     let pal = Palette::new(settings.colour_blind);
@@ -312,12 +318,15 @@ pub fn between_rounds(
         .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
         .show(ctx, |ui| {
             // The veil goes on the card's own layer, under the card. It darkens the table to
-            // nothing as the card comes in: once the card is up the table is not drawn.
-            ui.painter().with_clip_rect(screen).rect_filled(
-                screen,
-                0.0,
-                egui::Color32::from_black_alpha((255.0 * progress.clamp(0.0, 1.0)) as u8),
-            );
+            // nothing as the card comes in: once the card is up the table is not drawn, and
+            // the window is cleared to the veil's black instead.
+            if progress < 1.0 {
+                ui.painter().with_clip_rect(screen).rect_filled(
+                    screen,
+                    0.0,
+                    egui::Color32::from_black_alpha((255.0 * progress.clamp(0.0, 1.0)) as u8),
+                );
+            }
             ui.multiply_opacity(progress.clamp(0.2, 1.0));
             egui::Frame::popup(ui.style())
                 .fill(pal.card)
