@@ -101,12 +101,6 @@ pub fn window_app(width: u32, height: u32, levels: &Path) -> App {
             title: "Détente".into(),
             resolution:
                 bevy::window::WindowResolution::new(width, height).with_scale_factor_override(1.0),
-            present_mode: match std::env::var("DETENTE_PM").as_deref() {
-                Ok("i") => bevy::window::PresentMode::Immediate,
-                Ok("m") => bevy::window::PresentMode::Mailbox,
-                Ok("n") => bevy::window::PresentMode::AutoNoVsync,
-                _ => bevy::window::PresentMode::AutoVsync,
-            },
             ..default()
         }),
         ..default()

@@ -233,38 +233,7 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, side: &str, out: 
             remember: false,
             saved_token: None,
         })
-        .add_systems(Update, capture)
-        .add_systems(First, |mut t: ResMut<SlowMark>| t.0 = Some(std::time::Instant::now()))
-        .add_systems(Last, |mut t: ResMut<SlowMark>| {
-            if let Some(a) = t.0 {
-                t.1.push(a.elapsed().as_secs_f64() * 1000.0);
-            }
-        })
-        .init_resource::<SlowMark>()
-        .add_systems(Last, |q: Query<&bevy_egui::EguiRenderOutput>, mut n: Local<u32>, mut contexts: bevy_egui::EguiContexts| {
-            *n += 1;
-            if *n == 1 {
-                if let Ok(ctx) = contexts.ctx_mut() {
-                    let f = std::env::var("DETENTE_XP").unwrap_or_default();
-                    ctx.tessellation_options_mut(|o| {
-                        if f.contains('f') { o.feathering = false; }
-                        if f.contains('r') { o.round_rects_to_pixels = false; }
-                    });
-                }
-            }
-            if *n % 100 == 0 {
-                for o in &q {
-                    let (mut tris, mut prims) = (0usize, 0usize);
-                    for p in &o.paint_jobs {
-                        prims += 1;
-                        if let bevy_egui::egui::epaint::Primitive::Mesh(m) = &p.primitive {
-                            tris += m.indices.len() / 3;
-                        }
-                    }
-                    eprintln!("egui: {prims} primitives, {tris} triangles");
-                }
-            }
-        });
+        .add_systems(Update, capture);
     // The debrief opens on its end card; "debrief" shows what follows it.
     if screen_name == "debrief" {
         app.add_systems(
@@ -337,14 +306,12 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, side: &str, out: 
     }
 }
 
-#[derive(Resource, Default)]
-struct SlowMark(Option<std::time::Instant>, Vec<f64>);
-
 /// With `DETENTE_FRAME_TIMES` set, the times between frames from the first second on, each
 /// with whether the scene's camera drew on the frame before (its picture is rendered while the
-/// next frame runs); the capture waits until the sixth second (a front page's whole stay).
+/// next frame runs); the capture waits fifteen seconds, long enough for the computer playing
+/// on to bring a season card and front pages.
 #[derive(Default)]
-struct FrameTimes(Vec<(f64, bool)>, bool, Vec<(f64, f64)>);
+struct FrameTimes(Vec<(f64, bool)>, bool);
 
 /// Seconds after the start the frame times are read from and to.
 const MEASURE: (f64, f64) = (1.0, 16.0);
@@ -356,7 +323,6 @@ fn capture(
     mut exit: MessageWriter<AppExit>,
     mut times: Local<FrameTimes>,
     drawing: Res<crate::app::scene::Drawing>,
-    marks: Res<SlowMark>,
 ) {
     job.frames += 1;
     let now = time.elapsed_secs_f64();
@@ -365,7 +331,6 @@ fn capture(
     if measuring && !job.requested && now - started >= MEASURE.0 {
         let drew = times.1;
         times.0.push((time.delta_secs_f64() * 1000.0, drew));
-        times.2.push((now, marks.1.last().copied().unwrap_or(0.0)));
     }
     times.1 = drawing.0;
     if job.done {
@@ -377,13 +342,6 @@ fn capture(
                 "frames {n} over {:.0} s: p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms",
                 MEASURE.1 - MEASURE.0
             );
-            if std::env::var_os("DETENTE_SLOW").is_some() {
-                for (i, t) in times.0.iter().enumerate() {
-                    if t.0 > 30.0 {
-                        eprintln!("slow frame {i}: {:.1} ms drew={} at {:.2} main {:.1}", t.0, t.1, times.2[i].0, times.2[i].1);
-                    }
-                }
-            }
             let mut scene: Vec<f64> = times.0.iter().filter(|t| t.1).map(|t| t.0).collect();
             if !scene.is_empty() {
                 let k = scene.len();

@@ -633,15 +633,18 @@ fn a_card_between_rounds_covers_the_table_once_it_is_up_and_a_front_page_never_d
             break;
         };
         let arriving = show.covering(Side::A, t);
+        let veiled = show.veiling(Side::A, t);
         let up = show.covering(Side::A, t + 0.9);
         match card {
             Card::Season(_) => {
                 assert!(!arriving, "the table shows while the card comes in");
+                assert!(veiled, "the map rests under the veil as the card comes in");
                 assert!(up, "the table is hidden once the card is up");
                 seen.0 = true;
             }
             Card::Front(_) => {
                 assert!(!arriving && !up, "a front page leaves the table in view");
+                assert!(!veiled, "the map lives on under a front page");
                 seen.1 = true;
             }
             Card::Fall(_) => {}
@@ -651,4 +654,5 @@ fn a_card_between_rounds_covers_the_table_once_it_is_up_and_a_front_page_never_d
     }
     assert!(seen.0, "a season card was up");
     assert!(!show.covering(Side::A, t), "nothing covers an empty queue");
+    assert!(!show.veiling(Side::A, t), "nothing veils an empty queue");
 }

@@ -64,6 +64,9 @@ pub struct Show {
     /// A card between rounds is fully up this frame: the table under its veil, map included,
     /// need not be drawn (a software renderer pays for every pixel under the veil).
     pub covers: bool,
+    /// A card between rounds is coming in or up this frame: the map under its veil keeps its
+    /// last picture rather than animate behind it.
+    pub veiled: bool,
 }
 
 impl Show {
@@ -106,6 +109,12 @@ impl Show {
             .is_some_and(|(card, phase)| covers(&card, phase))
     }
 
+    /// Whether a card between rounds is coming in or up for `side` at `now`, veiling the
+    /// table.
+    pub fn veiling(&mut self, side: Side, now: f64) -> bool {
+        self.phase(side, now).is_some_and(|(card, _)| veils(&card))
+    }
+
     /// The player is done with the card up for `side`: a front page settles, others go.
     pub fn dismiss(&mut self, side: Side, now: f64) {
         let i = side.idx();
@@ -123,6 +132,12 @@ impl Show {
         self.since[i] = None;
         self.settling[i] = None;
     }
+}
+
+/// A card between rounds veils the table from the moment it starts to come in; a front page
+/// never does.
+fn veils(card: &Card) -> bool {
+    !matches!(card, Card::Front(_))
 }
 
 /// A card between rounds, fully arrived, covers the table; a front page never does.
@@ -229,11 +244,18 @@ fn draw(
         if show.covers {
             show.covers = false;
         }
+        if show.veiled {
+            show.veiled = false;
+        }
         return Ok(());
     };
     let covers = covers(&card, phase);
     if show.covers != covers {
         show.covers = covers;
+    }
+    let veiled = veils(&card);
+    if show.veiled != veiled {
+        show.veiled = veiled;
     }
     // A card that covers the table stands on a black window: clearing to black costs nothing,
     // where painting the veil would cost a software renderer the whole window again.
