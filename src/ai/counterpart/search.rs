@@ -26,7 +26,7 @@ pub(super) struct Cand {
     pub(super) own: f32,
     pub(super) theirs: f32,
     /// Its cost as (this side pays, the other side pays): one of them is 0.
-    pays: (f32, f32),
+    pub(super) pays: (f32, f32),
     /// What the capital-aware ranking divides its score by: the share of the payer's capital it
     /// takes, plus a little so that a free commitment does not rank infinitely high.
     load: f32,
