@@ -245,7 +245,7 @@ impl Counterpart {
         pool: &Pool,
         pick: &[usize],
     ) -> Offer {
-        let items: Vec<Item> = pick
+        let mut items: Vec<Item> = pick
             .iter()
             .map(|&j| {
                 let cd = &pool.cands[j];
@@ -258,6 +258,38 @@ impl Counterpart {
                 }
             })
             .collect();
+        // A pragmatist chooses its package with its own promises at their bare cost, and pays
+        // for the checks a partner who asked for them would count out of the capital the
+        // package leaves, the promises worth most to them first: capital spent on checks
+        // inside the package would have bought them (or it) another commitment.
+        if self.style.logrolls && self.they_verify {
+            let mut left =
+                v.private.capital - pick.iter().map(|&j| pool.cands[j].pays.0).sum::<f32>();
+            let mut mine: Vec<usize> = (0..pick.len())
+                .filter(|&k| pool.cands[pick[k]].by == v.side)
+                .collect();
+            mine.sort_by(|&a, &b| {
+                pool.cands[pick[b]]
+                    .theirs
+                    .total_cmp(&pool.cands[pick[a]].theirs)
+                    .then(a.cmp(&b))
+            });
+            for k in mine {
+                let m = &t.measures()[pool.cands[pick[k]].i];
+                let Some(ver) = self.check_they_count(t, m) else {
+                    continue;
+                };
+                let extra = m.verification[ver].cost
+                    - items[k]
+                        .verification
+                        .and_then(|x| m.verification.get(x))
+                        .map_or(0.0, |x| x.cost);
+                if extra <= left + 1e-4 {
+                    left -= extra;
+                    items[k].verification = Some(ver);
+                }
+            }
+        }
         let statement = self.statement(v, t, &items);
         Offer { items, statement }
     }

@@ -5,6 +5,7 @@ use super::Counterpart;
 use super::value::{Ctx, weighted};
 use crate::sim::PublicLevel;
 use crate::sim::SideView;
+use crate::sim::derived::Needs;
 use crate::sim::measures::item_cost;
 use crate::sim::offers::MAX_ITEMS;
 use crate::sim::politics::reaction;
@@ -25,18 +26,26 @@ pub(super) struct Cand {
     pub(super) own: f32,
     pub(super) theirs: f32,
     /// Its cost as (this side pays, the other side pays): one of them is 0.
-    pays: (f32, f32),
+    pub(super) pays: (f32, f32),
     /// What the capital-aware ranking divides its score by: the share of the payer's capital it
     /// takes, plus a little so that a free commitment does not rank infinitely high.
     load: f32,
     /// No own faction loses approval over it, so a package that passes at home still passes.
     benign: bool,
+    /// Measures (a bit each) that must be signed in the same package for it to be tabled, and
+    /// the measure it supplies to others.
+    needs: u64,
+    gives: u64,
 }
 
 /// The commitments a side could table, with each one's effect on its own factions.
 #[derive(Default)]
 pub(super) struct Pool {
     pub(super) cands: Vec<Cand>,
+    /// How many of `cands`, from the first, can be tabled alone; the rest need a prerequisite
+    /// in the same package (see `Counterpart::carried`) and are left to the searches that
+    /// check it.
+    plain: usize,
     /// Own factions' approval change per candidate, candidate-major.
     deltas: Vec<f32>,
     nf: usize,
@@ -181,6 +190,7 @@ impl Pool {
             .sum::<f32>()
             .max(1e-6);
         self.cands.clear();
+        self.plain = 0;
         self.deltas.clear();
         self.nf = factions.len();
         self.shares.clear();
@@ -359,7 +369,7 @@ impl Counterpart {
             CARRIED_CAPITAL * worth_sum / n as f32
         };
         let capital = [v.private.capital, v.them.capital];
-        for &(i, m, by) in &open {
+        let add = |pool: &mut Pool, i: usize, m: &MeasureDef, by: Side, needs: u64| {
             let ver = self.pick_verification(v, t, c, m, by, capital_worth);
             let d0 = pool.deltas.len();
             pool.deltas.extend(
@@ -371,7 +381,7 @@ impl Counterpart {
             // A leader near the edge does not even table what an angry faction would not swallow.
             if Self::endangered_by(v, c, &pool.deltas[d0..]).is_some() {
                 pool.deltas.truncate(d0);
-                continue;
+                return;
             }
             let cost = item_cost(m, ver);
             let payer = usize::from(by != me);
@@ -385,8 +395,64 @@ impl Counterpart {
                 pays,
                 load: cost / capital[payer].max(1e-3) + 0.02,
                 benign: pool.deltas[d0..].iter().all(|d| *d >= 0.0),
+                needs,
+                gives: if i < 64 { 1 << i } else { 0 },
             });
+        };
+        for &(i, m, by) in &open {
+            add(pool, i, m, by, 0);
         }
+        pool.plain = pool.cands.len();
+        if self.style.logrolls {
+            for (i, by, needs) in Self::carried(v, t, pool) {
+                add(pool, i, &t.measures()[i], by, needs);
+            }
+        }
+    }
+
+    /// Commitments not open alone whose only missing prerequisites are measures open now, with
+    /// those measures (a bit each): the rules let a package carry a prerequisite with what
+    /// needs it, and a pragmatist looking for the deal that serves both sides best looks there
+    /// too. Only for a catalogue of at most 64 measures.
+    fn carried(v: &SideView, t: &PublicLevel, pool: &Pool) -> Vec<(usize, Side, u64)> {
+        let measures = t.measures();
+        if measures.len() > 64 {
+            return Vec::new();
+        }
+        let mut held = [0u64; 2];
+        for cm in &v.commitments {
+            if let Some((j, _)) = t.shared(&cm.measure) {
+                held[cm.by.idx()] |= 1 << j;
+            }
+        }
+        let in_force = held[0] | held[1];
+        let (mut open, mut listed) = (0u64, [0u64; 2]);
+        for cd in &pool.cands {
+            open |= cd.gives;
+            listed[cd.by.idx()] |= cd.gives;
+        }
+        let mut out = Vec::new();
+        for (i, m) in measures.iter().enumerate() {
+            for by in Side::BOTH {
+                if !m.by.allows(by) || (held[by.idx()] | listed[by.idx()]) & (1 << i) != 0 {
+                    continue;
+                }
+                let mut needs = 0u64;
+                let ok = t.requirements(i).iter().all(|r| match *r {
+                    Needs::Measure(j) if in_force & (1 << j) != 0 => true,
+                    Needs::Measure(j) if open & (1 << j) != 0 => {
+                        needs |= 1 << j;
+                        true
+                    }
+                    Needs::Phase(p) => v.phase >= p,
+                    _ => false,
+                });
+                if ok && needs != 0 {
+                    out.push((i, by, needs));
+                }
+            }
+        }
+        out
     }
 
     /// Pack the best-scoring commitments for weight `lambda` on the other side's gain, while
@@ -408,7 +474,7 @@ impl Counterpart {
             live,
             next,
         } = scratch;
-        let cands = &pool.cands;
+        let cands = &pool.cands[..pool.plain];
         // Ranked by worth, or by worth per share of the payer's capital when capital is what
         // limits the package; only commitments worth something at this weight are ranked.
         // Every candidate's key is written and only those worth something are kept (the next
@@ -583,6 +649,15 @@ impl Counterpart {
                     th0 -= cd.theirs;
                 }
                 let left = n - usize::from(drop.is_some());
+                // Prerequisites the package without `drop` supplies and needs: an addition
+                // must leave none missing.
+                let (gives, needs) = pick
+                    .iter()
+                    .enumerate()
+                    .filter(|&(x, _)| x != k)
+                    .fold((0u64, 0u64), |(g, nd), (_, &j)| {
+                        (g | cands[j].gives, nd | cands[j].needs)
+                    });
                 let mut consider =
                     |add: Option<usize>,
                      sp: (f32, f32),
@@ -631,7 +706,8 @@ impl Counterpart {
                             | (sp.1 > cap[1])
                             | (o < target)
                             | (th <= 0.0)
-                            | (th < min_theirs);
+                            | (th < min_theirs)
+                            | ((needs | cd.needs) & !(gives | cd.gives) != 0);
                         (!fails, sp, o, th)
                     };
                     for chunk in outside.chunks(64) {
@@ -647,7 +723,7 @@ impl Counterpart {
                         }
                     }
                 }
-                if drop.is_some() && left > 0 && left <= MAX_ITEMS {
+                if drop.is_some() && left > 0 && left <= MAX_ITEMS && needs & !gives == 0 {
                     consider(None, sp0, o0, th0, &mut found);
                 }
             }
@@ -818,7 +894,14 @@ struct Exact<'a> {
 }
 
 impl Exact<'_> {
-    fn visit(&mut self, from: usize, spent: (f32, f32), own: f32, theirs: f32) {
+    /// `prereq`: the measures the package so far supplies and those it needs (a bit each).
+    fn visit(
+        &mut self,
+        from: usize,
+        spent: (f32, f32),
+        (own, theirs): (f32, f32),
+        prereq: (u64, u64),
+    ) {
         self.nodes += 1;
         if self.nodes > EXACT_NODES {
             return;
@@ -829,6 +912,7 @@ impl Exact<'_> {
             && own >= target
             && theirs > 0.0
             && theirs >= min_theirs
+            && prereq.1 & !prereq.0 == 0
             && self
                 .best
                 .as_ref()
@@ -872,7 +956,13 @@ impl Exact<'_> {
                 *n = s + x;
             }
             self.pick.push(j);
-            self.visit(k + 1, sp, own + cd.own, theirs + cd.theirs);
+            let (gives, needs) = (prereq.0 | cd.gives, prereq.1 | cd.needs);
+            self.visit(
+                k + 1,
+                sp,
+                (own + cd.own, theirs + cd.theirs),
+                (gives, needs),
+            );
             self.pick.pop();
             if self.nodes > EXACT_NODES {
                 return;
@@ -924,7 +1014,7 @@ impl Counterpart {
             sums: vec![0.0; (MAX_ITEMS + 1) * pool.nf],
             best: None,
         };
-        e.visit(0, (0.0, 0.0), 0.0, 0.0);
+        e.visit(0, (0.0, 0.0), (0.0, 0.0), (0, 0));
         if e.nodes > EXACT_NODES {
             return None;
         }
@@ -966,8 +1056,11 @@ mod tests {
             let mut spent = [0.0f32; 2];
             let mut sums = vec![0.0f32; pool.nf];
             let (mut own, mut theirs) = (0.0, 0.0);
+            let (mut gives, mut needs) = (0u64, 0u64);
             for &j in &set {
                 let cd = &pool.cands[j];
+                gives |= cd.gives;
+                needs |= cd.needs;
                 spent[0] += cd.pays.0;
                 spent[1] += cd.pays.1;
                 own += cd.own;
@@ -983,6 +1076,7 @@ mod tests {
                 || spent[0] > v.private.capital + 1e-4
                 || spent[1] > v.them.capital + 1e-4
                 || theirs <= 0.0
+                || needs & !gives != 0
                 || pool.support(&sums) < v.private.ratify_at + 3.0
             {
                 continue;
@@ -992,5 +1086,62 @@ mod tests {
         assert!(best > 0.0);
         assert!((merit - best).abs() < 1e-5, "{merit} against {best}");
         assert!(!pick.is_empty() && pick.len() <= MAX_ITEMS);
+    }
+
+    /// On the Grey Line a commitment whose prerequisite is not yet in force is in a
+    /// pragmatist's pool, and the searches table it only with that prerequisite, which the rules
+    /// accept; alone the rules refuse it.
+    #[test]
+    fn a_commitment_is_tabled_with_the_prerequisite_it_needs() {
+        use crate::sim::rules::{Seen, check_offer};
+        let mut sc = crate::level::load(std::path::Path::new("levels/ceasefire_line.ron"))
+            .expect("the Grey Line loads");
+        sc.event_chance = 0.0;
+        sc.mediator = None;
+        let m = Match::new(Arc::new(sc), 5);
+        let t = m.scenario.public();
+        let v = m.view(Side::B);
+        let style =
+            crate::ai::Style::new(Personality::Pragmatist, Difficulty::Hard, &AiDef::default());
+        let cp = Counterpart::new(style, Side::B, 1);
+        let c = cp.ctx(&v, t, true);
+        let pool = &c.pool;
+        let propose = |pick: &[usize]| {
+            let offer = cp.offer_of(&v, t, pool, pick);
+            check_offer(&Seen::new(&v, t), Side::B, &offer)
+        };
+        let mut pairs = 0;
+        for d in pool.plain..pool.cands.len() {
+            let need = pool.cands[d].needs;
+            assert_ne!(need, 0);
+            assert!(propose(&[d]).is_err(), "alone it cannot be tabled");
+            // Every plain candidate that supplies all it needs makes a legal pair.
+            for p in (0..pool.plain).filter(|&p| need & !pool.cands[p].gives == 0) {
+                let cost = |j: usize| pool.cands[j].pays;
+                let (a, b) = (cost(d), cost(p));
+                if a.0 + b.0 <= v.private.capital && a.1 + b.1 <= v.them.capital {
+                    assert!(
+                        propose(&[p, d]).is_ok(),
+                        "with its prerequisite it can: {:?}",
+                        propose(&[p, d])
+                    );
+                    pairs += 1;
+                }
+            }
+        }
+        assert!(pairs > 0, "the Grey Line opens with prerequisites to carry");
+        // The local search never leaves a need unmet, whichever way it moves.
+        let affordable = |j: usize| {
+            let (a, b) = pool.cands[j].pays;
+            a <= v.private.capital && b <= v.them.capital
+        };
+        for start in (0..pool.plain).filter(|&j| affordable(j)) {
+            let mut pick = vec![start];
+            Counterpart::improve(&v, pool, (0.0, 0.0), 1.5, &mut pick, false);
+            let gives = pick.iter().fold(0, |g, &j| g | pool.cands[j].gives);
+            let needs = pick.iter().fold(0, |n, &j| n | pool.cands[j].needs);
+            assert_eq!(needs & !gives, 0);
+            assert!(propose(&pick).is_ok(), "{:?}", propose(&pick));
+        }
     }
 }

@@ -53,19 +53,31 @@ impl Counterpart {
                 .map(|(i, _)| i)
         } else if by != me {
             usable(&m.verification[0]).then_some(0)
-        } else if self.they_verify {
+        } else if self.they_verify && !self.style.logrolls {
             // They asked for checks on our promises: offer the cheapest that they would count.
-            options
-                .clone()
-                .filter(|(_, v)| v.detection >= 0.5)
-                .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
-                .or_else(|| options.min_by(|a, b| a.1.cost.total_cmp(&b.1.cost)))
-                .map(|(i, _)| i)
+            self.check_they_count(t, m)
         } else {
             options
                 .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
                 .map(|(i, _)| i)
         }
+    }
+
+    /// The cheapest check on a promise of this side's that a partner who asked for checks would
+    /// count (or the cheapest there is).
+    pub(super) fn check_they_count(&self, t: &PublicLevel, m: &MeasureDef) -> Option<usize> {
+        let observers = t.observers();
+        let options = m
+            .verification
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.needs_observers || observers);
+        options
+            .clone()
+            .filter(|(_, v)| v.detection >= 0.5)
+            .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
+            .or_else(|| options.min_by(|a, b| a.1.cost.total_cmp(&b.1.cost)))
+            .map(|(i, _)| i)
     }
 
     /// The term this side wants for a commitment; `mine` when this side undertakes it.
