@@ -272,6 +272,28 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, side: &str, out: 
             });
         }
     }
+    // Playing on, the player reads each card between rounds for a moment and moves on, as a
+    // student would, so the table comes back.
+    if play {
+        app.add_systems(
+            Update,
+            |mut show: ResMut<crate::app::scene::show::Show>,
+             game: Option<Res<Game>>,
+             time: Res<Time<Real>>,
+             mut up_since: Local<Option<f64>>| {
+                let Some(g) = game else {
+                    return;
+                };
+                let now = time.elapsed_secs_f64();
+                if !show.covers {
+                    *up_since = None;
+                } else if now - *up_since.get_or_insert(now) > READ_SECS {
+                    show.dismiss(g.viewer, now);
+                    *up_since = None;
+                }
+            },
+        );
+    }
     // The front page comes after the season's other cards: pass them by.
     if moment == Moment::Front {
         app.add_systems(
@@ -312,6 +334,9 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, side: &str, out: 
 /// on to bring a season card and front pages.
 #[derive(Default)]
 struct FrameTimes(Vec<(f64, bool)>, bool);
+
+/// Seconds a card between rounds stays up, once in, when the computer plays on.
+const READ_SECS: f64 = 1.5;
 
 /// Seconds after the start the frame times are read from and to.
 const MEASURE: (f64, f64) = (1.0, 16.0);
