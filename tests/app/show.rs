@@ -480,7 +480,7 @@ fn a_card_between_rounds_dims_the_table_and_holds_its_keys() {
         .clone();
     let ctx = egui::Context::default();
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
-    let frame = |t: f64, events: Vec<egui::Event>| {
+    let frame = |t: f64, events: Vec<egui::Event>, progress: f32| {
         let input = egui::RawInput {
             time: Some(t),
             screen_rect: Some(screen),
@@ -489,7 +489,14 @@ fn a_card_between_rounds_dims_the_table_and_holds_its_keys() {
         };
         let mut seen_below = (false, false);
         let mut out = ctx.run_ui(input, |ui| {
-            seen_below.0 = between_rounds(ui.ctx(), &Palette::default(), &level, &view, &card, 1.0);
+            seen_below.0 = between_rounds(
+                ui.ctx(),
+                &Palette::default(),
+                &level,
+                &view,
+                &card,
+                progress,
+            );
             // What the table, drawn after the card, would see of the keys.
             seen_below.1 = ui.input(|i| i.key_pressed(egui::Key::A));
         });
@@ -504,19 +511,34 @@ fn a_card_between_rounds_dims_the_table_and_holds_its_keys() {
         repeat: false,
         modifiers: egui::Modifiers::NONE,
     };
-    let _ = frame(0.0, Vec::new());
-    let (out, _) = frame(0.1, Vec::new());
-    let dimmed = out.iter().any(|c| match &c.shape {
-        egui::Shape::Rect(r) => {
-            r.rect.contains_rect(screen) && r.fill.a() >= 100 && r.fill.r() == 0
-        }
-        _ => false,
-    });
-    assert!(dimmed, "a dark veil over the whole table");
+    let veil = |shapes: &[egui::epaint::ClippedShape]| {
+        shapes
+            .iter()
+            .filter_map(|c| match &c.shape {
+                egui::Shape::Rect(r) if r.rect.contains_rect(screen) && r.fill.r() == 0 => {
+                    Some(r.fill.a())
+                }
+                _ => None,
+            })
+            .max()
+    };
+    let _ = frame(0.0, Vec::new(), 0.3);
+    // Coming in, a dark veil over the whole table, darker as the card arrives.
+    let (early, _) = frame(0.1, Vec::new(), 0.3);
+    let (late, _) = frame(0.15, Vec::new(), 0.8);
+    let (early, late) = (veil(&early), veil(&late));
+    assert!(early.is_some_and(|a| a > 0), "a veil as the card comes in");
+    assert!(
+        late > early && late.is_some_and(|a| a >= 150),
+        "{early:?} then {late:?}"
+    );
+    // Once the card is up the window is cleared to black under it: no veil is painted.
+    let (up, _) = frame(0.2, Vec::new(), 1.0);
+    assert_eq!(veil(&up), None);
     // A table key does nothing under the card; Space closes it.
-    let (_, (closed, table_saw_a)) = frame(0.2, vec![key(egui::Key::A)]);
+    let (_, (closed, table_saw_a)) = frame(0.25, vec![key(egui::Key::A)], 1.0);
     assert!(!closed && !table_saw_a);
-    let (_, (closed, _)) = frame(0.3, vec![key(egui::Key::Space)]);
+    let (_, (closed, _)) = frame(0.3, vec![key(egui::Key::Space)], 1.0);
     assert!(closed);
 }
 
