@@ -678,3 +678,58 @@ fn a_card_between_rounds_covers_the_table_once_it_is_up_and_a_front_page_never_d
     assert!(!show.covering(Side::A, t), "nothing covers an empty queue");
     assert!(!show.veiling(Side::A, t), "nothing veils an empty queue");
 }
+
+#[test]
+fn the_map_names_never_cover_one_another() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir("levels").expect("levels folder") {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "ron") {
+            continue;
+        }
+        let game = watch(load(path.to_str().unwrap()), 1, Side::A);
+        let map = &game.level().map;
+        // The map at the table's size and at the title's.
+        for size in [egui::vec2(346.0, 208.0), egui::vec2(1000.0, 600.0)] {
+            let ctx = egui::Context::default();
+            let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
+            let at = egui::Rect::from_min_size(egui::pos2(40.0, 30.0), size);
+            let input = egui::RawInput {
+                screen_rect: Some(screen),
+                ..Default::default()
+            };
+            let mut out = ctx.run_ui(input, |ui| {
+                detente::app::scene::labels(ui, at, map);
+            });
+            let shapes = std::mem::take(&mut out.shapes);
+            out.drop_without_applying_deltas();
+            // Each name once: its shadow (drawn in one colour over it) left out.
+            let names: Vec<(String, egui::Rect)> = shapes
+                .iter()
+                .filter_map(|c| match &c.shape {
+                    egui::Shape::Text(t) if t.override_text_color.is_none() => Some((
+                        t.galley.text().to_string(),
+                        t.galley.rect.translate(t.pos.to_vec2()),
+                    )),
+                    _ => None,
+                })
+                .collect();
+            assert!(
+                names.len() >= map.places.len(),
+                "{}: every place is named",
+                path.display()
+            );
+            for (i, (a, ra)) in names.iter().enumerate() {
+                for (b, rb) in &names[i + 1..] {
+                    assert!(
+                        !ra.shrink(0.5).intersects(rb.shrink(0.5)),
+                        "{} at {size:?}: {a:?} {ra:?} covers {b:?} {rb:?}",
+                        path.display()
+                    );
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 6, "the shipped levels were checked");
+}

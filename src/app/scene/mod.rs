@@ -1186,48 +1186,55 @@ pub fn to_rect(rect: bevy_egui::egui::Rect, (x, y): Point) -> bevy_egui::egui::P
     )
 }
 
-/// The map's names over the scene's image.
+/// The map's names over the scene's image. A place's name goes above it, or below where that
+/// would cover a name already placed; a water's name goes where along it (or in it) no name is,
+/// and is left out if there is no such spot.
 pub fn labels(ui: &bevy_egui::egui::Ui, rect: bevy_egui::egui::Rect, m: &MapDef) {
-    use bevy_egui::egui::{Align2, Color32, FontId, vec2};
+    use bevy_egui::egui::{Align2, Color32, FontId, Rect, vec2};
     let painter = ui.painter_at(rect);
+    let mut taken: Vec<Rect> = Vec::new();
+    let free = |taken: &[Rect], r: Rect| !taken.iter().any(|t| t.intersects(r));
     let font = FontId::proportional(11.0);
     for p in &m.places {
-        let at = to_rect(rect, p.at) + vec2(0.0, -9.0);
-        painter.text(
-            at + vec2(1.0, 1.0),
-            Align2::CENTER_BOTTOM,
-            &p.name,
-            font.clone(),
+        let galley = painter.layout_no_wrap(p.name.clone(), font.clone(), Color32::WHITE);
+        let point = to_rect(rect, p.at);
+        let above = Align2::CENTER_BOTTOM.anchor_size(point + vec2(0.0, -9.0), galley.size());
+        let below = Align2::CENTER_TOP.anchor_size(point + vec2(0.0, 7.0), galley.size());
+        let at = if free(&taken, above) || !free(&taken, below) {
+            above
+        } else {
+            below
+        };
+        taken.push(at.expand(1.0));
+        painter.galley_with_override_text_color(
+            at.min + vec2(1.0, 1.0),
+            galley.clone(),
             Color32::from_black_alpha(200),
         );
-        painter.text(
-            at,
-            Align2::CENTER_BOTTOM,
-            &p.name,
-            font.clone(),
-            Color32::WHITE,
-        );
+        painter.galley(at.min, galley, Color32::WHITE);
     }
     for w in &m.water {
-        let at = if w.kind.is_line() {
-            map::along(&w.points, 0.25).unwrap_or(map::centroid(&w.points))
+        let spots: Vec<Point> = if w.kind.is_line() {
+            [0.25, 0.5, 0.75, 0.4, 0.6, 0.15, 0.85]
+                .iter()
+                .filter_map(|f| map::along(&w.points, *f))
+                .collect()
         } else {
-            map::centroid(&w.points)
+            vec![map::centroid(&w.points)]
         };
-        // A place's name wins over the water's where the two would overlap.
-        if m.places
-            .iter()
-            .any(|p| (p.at.0 - at.0).abs() < 9.0 && (p.at.1 - at.1).abs() < 4.0)
-        {
-            continue;
-        }
-        painter.text(
-            to_rect(rect, at),
-            Align2::CENTER_CENTER,
-            &w.name,
+        let galley = painter.layout_no_wrap(
+            w.name.clone(),
             FontId::proportional(10.0),
             Color32::from_rgb(170, 205, 235),
         );
+        let spot = spots
+            .iter()
+            .map(|s| Align2::CENTER_CENTER.anchor_size(to_rect(rect, *s), galley.size()))
+            .find(|r| rect.contains_rect(*r) && free(&taken, *r));
+        if let Some(at) = spot {
+            taken.push(at.expand(1.0));
+            painter.galley(at.min, galley, Color32::from_rgb(170, 205, 235));
+        }
     }
 }
 
