@@ -159,6 +159,7 @@ impl Counterpart {
     /// Learn from what the view shows since the last decision.
     pub(super) fn observe(&mut self, v: &SideView, t: &PublicLevel) {
         let me = v.side;
+        self.model.prime(me, t);
         let step = self.style.probe_step;
         let still_on_table = matches!(&v.pending, Some((from, _)) if *from == me);
         if !still_on_table && let Some(items) = self.last_proposal.take() {
