@@ -12,7 +12,16 @@ pub struct OpponentModel {
     given: [f32; 7],
     offers: u32,
     cached: [f32; 7],
+    /// Whether the public catalogue has been read (`prime`).
+    primed: bool,
+    /// Asks read from the public catalogue, per area, before fading.
+    prior: [f32; 7],
 }
+
+/// Counts of asks per unit of value of a commitment only the modeller can make.
+const PRIOR_WEIGHT: f32 = 2.0;
+/// After this many of their offers the catalogue's hint counts half.
+const PRIOR_FADE: f32 = 10.0;
 
 impl Default for OpponentModel {
     fn default() -> Self {
@@ -21,6 +30,8 @@ impl Default for OpponentModel {
             given: [3.0; 7],
             offers: 0,
             cached: [1.0 / 7.0; 7],
+            primed: false,
+            prior: [0.0; 7],
         }
     }
 }
@@ -30,6 +41,28 @@ fn area_idx(a: Area) -> usize {
 }
 
 impl OpponentModel {
+    /// Read the public catalogue once, before any offer: a commitment that only `me` can make
+    /// is there for them, so the level's design says they value its area. Per area, the value
+    /// of what only `me` can give, less the burden of what only they can give, counts twice as
+    /// asks, fading as their own offers come in.
+    pub fn prime(&mut self, me: Side, t: &PublicLevel) {
+        if self.primed {
+            return;
+        }
+        self.primed = true;
+        let mut hint = [0.0f32; 7];
+        for m in t.measures() {
+            match (m.by.allows(me), m.by.allows(me.other())) {
+                (true, false) => hint[area_idx(m.area)] += m.value,
+                // An area where they alone give something too is not one they only receive.
+                (false, true) => hint[area_idx(m.area)] -= m.burden,
+                _ => {}
+            }
+        }
+        self.prior = hint.map(|h| PRIOR_WEIGHT * h.max(0.0));
+        self.cached = self.compute();
+    }
+
     /// Learn from an offer the other side made to `me`.
     pub fn observe(&mut self, offer: &Offer, me: Side, t: &PublicLevel) {
         self.offers += 1;
@@ -59,7 +92,11 @@ impl OpponentModel {
     fn compute(&self) -> [f32; 7] {
         // Damped counts: raw frequencies made the model far more certain than a few offers
         // warrant (its error against the true weights was worse than a uniform guess).
-        let w: [f32; 7] = std::array::from_fn(|i| self.asked[i].sqrt() / self.given[i].powf(0.25));
+        // The catalogue's hint weighs half as much after ten of their offers.
+        let fade = PRIOR_FADE / (PRIOR_FADE + self.offers as f32);
+        let w: [f32; 7] = std::array::from_fn(|i| {
+            (self.asked[i] + self.prior[i] * fade).sqrt() / self.given[i].powf(0.25)
+        });
         let total: f32 = w.iter().sum::<f32>().max(1e-6);
         w.map(|x| x / total)
     }

@@ -590,3 +590,55 @@ fn in_play_the_model_is_closer_to_the_truth_than_a_uniform_guess() {
         );
     }
 }
+
+#[test]
+fn the_public_catalogue_gives_the_model_a_start_that_their_offers_can_overturn() {
+    // On the Orvane Accord what only one side can give (the dam's flow, the power purchase, the
+    // lawsuit) says where the other side stands before it has made a single offer.
+    let sc = all_levels()
+        .into_iter()
+        .find(|s| s.id == "river_accord")
+        .expect("the Orvane Accord ships");
+    for me in Side::BOTH {
+        let truth = sc.weights()[me.other().idx()];
+        let mut model = detente::ai::OpponentModel::default();
+        let before = model.weights();
+        model.prime(me, sc.public());
+        let w = model.weights();
+        let top = model.ranking()[0];
+        let most = truth.iter().copied().fold(0.0, f32::max);
+        assert_eq!(
+            truth[top as usize],
+            most,
+            "{me:?} believes {:?}, truth {truth:?}",
+            model.ranking()
+        );
+        let err = |w: [f32; 7]| w.iter().zip(truth).map(|(a, b)| (a - b).abs()).sum::<f32>();
+        assert!(
+            err(w) < 0.8 * err(before),
+            "{me:?}: error {:.3} primed against {:.3} uniform",
+            err(w),
+            err(before)
+        );
+        // Reading the catalogue twice changes nothing.
+        model.prime(me, sc.public());
+        assert_eq!(model.weights(), w);
+    }
+    // A side that keeps asking for one area is believed, whatever the catalogue said.
+    let mut model = detente::ai::OpponentModel::default();
+    model.prime(Side::A, sc.public());
+    assert_ne!(model.ranking()[0], Area::PeopleToPeople);
+    let ask = offer(
+        &sc,
+        &[("civil_dialogue", Side::A), ("student_exchange", Side::A)],
+    );
+    for _ in 0..12 {
+        model.observe(&ask, Side::A, sc.public());
+    }
+    assert_eq!(
+        model.ranking()[0],
+        Area::PeopleToPeople,
+        "{:?}",
+        model.ranking()
+    );
+}

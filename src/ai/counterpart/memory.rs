@@ -159,6 +159,11 @@ impl Counterpart {
     /// Learn from what the view shows since the last decision.
     pub(super) fn observe(&mut self, v: &SideView, t: &PublicLevel) {
         let me = v.side;
+        // A pragmatist, out to find the deal that serves both sides, studies the catalogue for
+        // what the other side is likely to want before they say; the others learn it from them.
+        if self.style.logrolls {
+            self.model.prime(me, t);
+        }
         let step = self.style.probe_step;
         let still_on_table = matches!(&v.pending, Some((from, _)) if *from == me);
         if !still_on_table && let Some(items) = self.last_proposal.take() {
