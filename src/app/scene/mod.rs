@@ -1214,22 +1214,28 @@ pub fn labels(ui: &bevy_egui::egui::Ui, rect: bevy_egui::egui::Rect, m: &MapDef)
         painter.galley(at.min, galley, Color32::WHITE);
     }
     for w in &m.water {
-        let spots: Vec<Point> = if w.kind.is_line() {
-            [0.25, 0.5, 0.75, 0.4, 0.6, 0.15, 0.85]
-                .iter()
-                .filter_map(|f| map::along(&w.points, *f))
-                .collect()
-        } else {
-            vec![map::centroid(&w.points)]
-        };
         let galley = painter.layout_no_wrap(
             w.name.clone(),
             FontId::proportional(10.0),
             Color32::from_rgb(170, 205, 235),
         );
+        // Along a river, the quarter points first, then every twentieth of its course; in a
+        // lake or sea, its middle, then a line above or below it.
+        let spots: Vec<bevy_egui::egui::Pos2> = if w.kind.is_line() {
+            [0.25, 0.5, 0.75]
+                .into_iter()
+                .chain((1..20).map(|k| k as f32 / 20.0))
+                .filter_map(|f| map::along(&w.points, f))
+                .map(|p| to_rect(rect, p))
+                .collect()
+        } else {
+            let mid = to_rect(rect, map::centroid(&w.points));
+            let step = galley.size().y + 2.0;
+            vec![mid, mid + vec2(0.0, -step), mid + vec2(0.0, step)]
+        };
         let spot = spots
             .iter()
-            .map(|s| Align2::CENTER_CENTER.anchor_size(to_rect(rect, *s), galley.size()))
+            .map(|s| Align2::CENTER_CENTER.anchor_size(*s, galley.size()))
             .find(|r| rect.contains_rect(*r) && free(&taken, *r));
         if let Some(at) = spot {
             taken.push(at.expand(1.0));
