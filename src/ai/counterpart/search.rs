@@ -13,6 +13,8 @@ use crate::sim::scenario::{MeasureDef, Side};
 use std::cell::RefCell;
 use std::sync::Arc;
 
+mod exact;
+
 /// Share of the going rate of the other side's capital a modeller counts when that capital is
 /// not short this season (what a check costs them now, they cannot spend on a deal next season).
 const CARRIED_CAPITAL: f32 = 0.5;
@@ -870,180 +872,32 @@ impl Counterpart {
     }
 }
 
-/// Most partial packages the exact search visits before it gives up (the sweep's package then
-/// stands): enough for every package of the small pools late in a match, and a bound on the
-/// time a decision takes when the pool is large.
-const EXACT_NODES: u32 = 4_000;
-
-/// The exact search's working state: the candidates worth a place, best first, and what the
-/// package so far spends, gives and does to the home front.
-struct Exact<'a> {
-    v: &'a SideView,
-    pool: &'a Pool,
-    order: Vec<usize>,
-    /// What the candidates from each position on could still add to each side's gain.
-    rest: Vec<(f32, f32)>,
-    bounds: (f32, f32),
-    power: f32,
-    cap: [f32; 2],
-    ratify: f32,
-    nodes: u32,
-    pick: Vec<usize>,
-    sums: Vec<f32>,
-    best: Option<(Vec<usize>, f32)>,
-}
-
-impl Exact<'_> {
-    /// `prereq`: the measures the package so far supplies and those it needs (a bit each).
-    fn visit(
-        &mut self,
-        from: usize,
-        spent: (f32, f32),
-        (own, theirs): (f32, f32),
-        prereq: (u64, u64),
-    ) {
-        self.nodes += 1;
-        if self.nodes > EXACT_NODES {
-            return;
-        }
-        let (target, min_theirs) = self.bounds;
-        let merit = |o: f32, th: f32| claimed(o, self.power) * th;
-        if !self.pick.is_empty()
-            && own >= target
-            && theirs > 0.0
-            && theirs >= min_theirs
-            && prereq.1 & !prereq.0 == 0
-            && self
-                .best
-                .as_ref()
-                .is_none_or(|b| merit(own, theirs) > b.1 + 1e-6)
-        {
-            let nf = self.pool.nf;
-            let d = self.pick.len() * nf;
-            if self.pool.support(&self.sums[d..d + nf]) >= self.ratify {
-                self.best = Some((self.pick.clone(), merit(own, theirs)));
-            }
-        }
-        if self.pick.len() >= MAX_ITEMS || from >= self.order.len() {
-            return;
-        }
-        // Nothing further down can beat the best found, even taking every gain left.
-        let (o_up, t_up) = self.rest[from];
-        if self
-            .best
-            .as_ref()
-            .is_some_and(|b| merit(own + o_up, theirs + t_up) <= b.1 + 1e-6)
-        {
-            return;
-        }
-        let me = self.v.side;
-        for k in from..self.order.len() {
-            let j = self.order[k];
-            let cd = &self.pool.cands[j];
-            let payer = usize::from(cd.by != me);
-            let sp = paying(spent, cd);
-            if (if payer == 0 { sp.0 } else { sp.1 }) > self.cap[payer] {
-                continue;
-            }
-            let nf = self.pool.nf;
-            let d = self.pick.len() * nf;
-            let (head, tail) = self.sums.split_at_mut(d + nf);
-            for ((n, s), x) in tail[..nf]
-                .iter_mut()
-                .zip(&head[d..])
-                .zip(&self.pool.deltas[j * nf..(j + 1) * nf])
-            {
-                *n = s + x;
-            }
-            self.pick.push(j);
-            let (gives, needs) = (prereq.0 | cd.gives, prereq.1 | cd.needs);
-            self.visit(
-                k + 1,
-                sp,
-                (own + cd.own, theirs + cd.theirs),
-                (gives, needs),
-            );
-            self.pick.pop();
-            if self.nodes > EXACT_NODES {
-                return;
-            }
-        }
-    }
-}
-
-impl Counterpart {
-    /// The package with the largest product of both sides' estimated gains (own gain raised to
-    /// `power`) among every package both sides can pay for, of at most [`MAX_ITEMS`], that the
-    /// home parliament would ratify, giving this side at least `bounds.0` and the other at
-    /// least `bounds.1`: found exactly, or `None` when the pool is too large to search within
-    /// [`EXACT_NODES`] or no package qualifies. The sweep cannot see the corners capital and
-    /// the item limit leave in a small pool, where one commitment is much of the zone.
-    pub(super) fn exact_package(
-        v: &SideView,
-        pool: &Pool,
-        bounds: (f32, f32),
-        power: f32,
-    ) -> Option<(Vec<usize>, f32)> {
-        // A commitment worth nothing to either side only lowers the product.
-        let mut order: Vec<usize> = (0..pool.cands.len())
-            .filter(|&j| pool.cands[j].own > 0.0 || pool.cands[j].theirs > 0.0)
-            .collect();
-        order.sort_by(|&a, &b| {
-            let s = |j: usize| pool.cands[j].own + pool.cands[j].theirs;
-            s(b).total_cmp(&s(a)).then(a.cmp(&b))
-        });
-        let mut rest = vec![(0.0f32, 0.0f32); order.len() + 1];
-        for k in (0..order.len()).rev() {
-            let cd = &pool.cands[order[k]];
-            rest[k] = (
-                rest[k + 1].0 + cd.own.max(0.0),
-                rest[k + 1].1 + cd.theirs.max(0.0),
-            );
-        }
-        let mut e = Exact {
-            v,
-            pool,
-            order,
-            rest,
-            bounds,
-            power,
-            cap: [v.private.capital + 1e-4, v.them.capital + 1e-4],
-            ratify: v.private.ratify_at + 3.0,
-            nodes: 0,
-            pick: Vec::with_capacity(MAX_ITEMS),
-            sums: vec![0.0; (MAX_ITEMS + 1) * pool.nf],
-            best: None,
-        };
-        e.visit(0, (0.0, 0.0), (0.0, 0.0), (0, 0));
-        if e.nodes > EXACT_NODES {
-            return None;
-        }
-        let (mut pick, merit) = e.best?;
-        pick.sort_unstable();
-        Some((pick, merit))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sim::Match;
     use crate::sim::scenario::{AiDef, Difficulty, Personality};
 
+    /// A match of `level` without events or mediator, and a hard pragmatist in seat B.
+    fn pragmatist_in_b(level: &str, seed: u64) -> (Match, Counterpart) {
+        let mut sc = crate::level::load(std::path::Path::new(level)).expect("the level loads");
+        sc.event_chance = 0.0;
+        sc.mediator = None;
+        let style =
+            crate::ai::Style::new(Personality::Pragmatist, Difficulty::Hard, &AiDef::default());
+        (
+            Match::new(Arc::new(sc), seed),
+            Counterpart::new(style, Side::B, 1),
+        )
+    }
+
     /// Every package of the tutorial's opening pool, checked one by one, against the branch and
     /// bound: none that meets its constraints has a larger product.
     #[test]
     fn the_exact_package_beats_every_other_package_of_a_small_pool() {
-        let mut sc = crate::level::load(std::path::Path::new("levels/tutorial.ron"))
-            .expect("tutorial loads");
-        sc.event_chance = 0.0;
-        sc.mediator = None;
-        let m = Match::new(Arc::new(sc), 11);
+        let (m, cp) = pragmatist_in_b("levels/tutorial.ron", 11);
         let t = m.scenario.public();
         let v = m.view(Side::B);
-        let style =
-            crate::ai::Style::new(Personality::Pragmatist, Difficulty::Hard, &AiDef::default());
-        let cp = Counterpart::new(style, Side::B, 1);
         let c = cp.ctx(&v, t, true);
         let pool = &c.pool;
         let n = pool.cands.len();
@@ -1094,16 +948,9 @@ mod tests {
     #[test]
     fn a_commitment_is_tabled_with_the_prerequisite_it_needs() {
         use crate::sim::rules::{Seen, check_offer};
-        let mut sc = crate::level::load(std::path::Path::new("levels/ceasefire_line.ron"))
-            .expect("the Grey Line loads");
-        sc.event_chance = 0.0;
-        sc.mediator = None;
-        let m = Match::new(Arc::new(sc), 5);
+        let (m, cp) = pragmatist_in_b("levels/ceasefire_line.ron", 5);
         let t = m.scenario.public();
         let v = m.view(Side::B);
-        let style =
-            crate::ai::Style::new(Personality::Pragmatist, Difficulty::Hard, &AiDef::default());
-        let cp = Counterpart::new(style, Side::B, 1);
         let c = cp.ctx(&v, t, true);
         let pool = &c.pool;
         let propose = |pick: &[usize]| {
