@@ -691,7 +691,9 @@ fn the_map_names_never_cover_one_another() {
         let map = &game.level().map;
         // The map at the table's size and at the title's.
         for size in [egui::vec2(346.0, 208.0), egui::vec2(1000.0, 600.0)] {
+            // The game's own fonts, whose sizes decide where the names collide.
             let ctx = egui::Context::default();
+            detente::app::ui::apply_style(&ctx);
             let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
             let at = egui::Rect::from_min_size(egui::pos2(40.0, 30.0), size);
             let input = egui::RawInput {

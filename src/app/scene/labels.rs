@@ -34,8 +34,9 @@ pub fn to_rect(rect: bevy_egui::egui::Rect, (x, y): Point) -> bevy_egui::egui::P
     )
 }
 
-/// The map's names over the scene's image. A place's name goes above it, or below where that
-/// would cover a name already placed; a water's name goes where along it (or in it) no name is,
+/// The map's names over the scene's image. A place's name goes above it, else below, right or
+/// left of it, wherever it first stays in the picture and clear of the names already placed
+/// (else where it covers least of them); a water's name goes where along it (or in it) no name is,
 /// and is left out if there is no such spot.
 pub fn labels(ui: &bevy_egui::egui::Ui, rect: bevy_egui::egui::Rect, m: &MapDef) {
     use bevy_egui::egui::{Align2, Color32, FontId, Rect, vec2};
@@ -48,11 +49,29 @@ pub fn labels(ui: &bevy_egui::egui::Ui, rect: bevy_egui::egui::Rect, m: &MapDef)
         let point = to_rect(rect, p.at);
         let above = Align2::CENTER_BOTTOM.anchor_size(point + vec2(0.0, -9.0), galley.size());
         let below = Align2::CENTER_TOP.anchor_size(point + vec2(0.0, 7.0), galley.size());
-        let at = if free(&taken, above) || !free(&taken, below) {
-            above
-        } else {
-            below
+        let right = Align2::LEFT_CENTER.anchor_size(point + vec2(7.0, 0.0), galley.size());
+        let left = Align2::RIGHT_CENTER.anchor_size(point + vec2(-7.0, 0.0), galley.size());
+        // The first spot inside the picture and clear of other names; else the one inside
+        // that covers least of them.
+        let fits = |r: Rect| rect.contains_rect(r);
+        let covered = |r: Rect| -> f32 {
+            taken
+                .iter()
+                .filter(|t| t.intersects(r))
+                .map(|t| t.intersect(r).area())
+                .sum()
         };
+        let spots = [above, below, right, left];
+        let at = spots
+            .into_iter()
+            .find(|r| fits(*r) && free(&taken, *r))
+            .or_else(|| {
+                spots
+                    .into_iter()
+                    .filter(|r| fits(*r))
+                    .min_by(|a, b| covered(*a).total_cmp(&covered(*b)))
+            })
+            .unwrap_or(above);
         taken.push(at.expand(1.0));
         painter.galley_with_override_text_color(
             at.min + vec2(1.0, 1.0),
