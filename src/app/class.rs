@@ -345,7 +345,13 @@ pub fn poll_class(
     let Some(mut game) = game else {
         return;
     };
-    let Some(client) = game.client_mut() else {
+    // Only what changes the match marks it changed: the scene and the panels follow the match,
+    // and a match marked changed on every frame would redraw them on every frame.
+    if game.client().is_none() {
+        return;
+    }
+    let g = game.bypass_change_detection();
+    let Some(client) = g.client_mut() else {
         return;
     };
     let changed = client.poll(Instant::now());
@@ -365,16 +371,22 @@ pub fn poll_class(
         );
         j.keep_token(&code, token.as_deref());
     }
+    let mut touched = changed;
     if let Some(r) = refusals.last() {
-        game.refused = Some(refusal_text(r));
+        g.refused = Some(refusal_text(r));
+        touched = true;
     }
     if let Some(f) = failed {
         let text = f.to_string();
-        if game.notice.as_deref() != Some(&text) {
-            game.notice = Some(text);
+        if g.notice.as_deref() != Some(&text) {
+            g.notice = Some(text);
+            touched = true;
         }
     }
-    let revealed = game.take_revealed();
+    let revealed = g.take_revealed();
+    if touched || revealed {
+        game.set_changed();
+    }
     // A running round clock is redrawn each second.
     let second = game
         .client()

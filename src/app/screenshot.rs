@@ -333,7 +333,7 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, side: &str, out: 
 /// next frame runs); the capture waits fifteen seconds, long enough for the computer playing
 /// on to bring a season card and front pages.
 #[derive(Default)]
-struct FrameTimes(Vec<(f64, bool)>, bool);
+struct FrameTimes(Vec<(f64, bool)>, bool, Vec<String>);
 
 /// Seconds a card between rounds stays up, once in, when the computer plays on.
 const READ_SECS: f64 = 1.5;
@@ -348,6 +348,7 @@ fn capture(
     mut exit: MessageWriter<AppExit>,
     mut times: Local<FrameTimes>,
     drawing: Res<crate::app::scene::Drawing>,
+    show: Option<Res<crate::app::scene::show::Show>>,
 ) {
     job.frames += 1;
     let now = time.elapsed_secs_f64();
@@ -356,10 +357,25 @@ fn capture(
     if measuring && !job.requested && now - started >= MEASURE.0 {
         let drew = times.1;
         times.0.push((time.delta_secs_f64() * 1000.0, drew));
+        let (covers, veiled) = show
+            .as_ref()
+            .map_or((false, false), |s| (s.covers, s.veiled));
+        let line = format!(
+            "{:.3}\t{:.1}\t{}\t{}\t{}",
+            now,
+            time.delta_secs_f64() * 1000.0,
+            drew as u8,
+            covers as u8,
+            veiled as u8
+        );
+        times.2.push(line);
     }
     times.1 = drawing.0;
     if job.done {
         if measuring && !times.0.is_empty() {
+            if let Some(path) = std::env::var_os("DETENTE_FRAME_DUMP") {
+                let _ = std::fs::write(path, times.2.join("\n"));
+            }
             let mut all: Vec<f64> = times.0.iter().map(|t| t.0).collect();
             let n = all.len();
             let (p50, p95, max) = super::frame_stats::percentiles(&mut all);

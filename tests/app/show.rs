@@ -522,17 +522,22 @@ fn a_card_between_rounds_dims_the_table_and_holds_its_keys() {
             })
             .max()
     };
-    let _ = frame(0.0, Vec::new(), 0.3);
+    let share = card.veil_share();
+    assert!(share > 0.0 && share < 1.0, "{share}");
+    let _ = frame(0.0, Vec::new(), share * 0.3);
     // Coming in, a dark veil over the whole table, darker as the card arrives.
-    let (early, _) = frame(0.1, Vec::new(), 0.3);
-    let (late, _) = frame(0.15, Vec::new(), 0.8);
+    let (early, _) = frame(0.1, Vec::new(), share * 0.3);
+    let (late, _) = frame(0.15, Vec::new(), share * 0.8);
     let (early, late) = (veil(&early), veil(&late));
     assert!(early.is_some_and(|a| a > 0), "a veil as the card comes in");
     assert!(
         late > early && late.is_some_and(|a| a >= 150),
         "{early:?} then {late:?}"
     );
-    // Once the card is up the window is cleared to black under it: no veil is painted.
+    // Once the veil is black, the window is cleared to black under the card as it comes in
+    // the rest of the way and once it is up: no veil is painted.
+    let (dark, _) = frame(0.17, Vec::new(), (share + 1.0) / 2.0);
+    assert_eq!(veil(&dark), None);
     let (up, _) = frame(0.2, Vec::new(), 1.0);
     assert_eq!(veil(&up), None);
     // A table key does nothing under the card; Space closes it.
@@ -619,6 +624,12 @@ fn the_scene_rests_once_nothing_moves_even_with_a_leader_near_a_fall() {
             "after move {step} the scene drew until frame {rest} of {}",
             seen.len()
         );
+        // It draws the shake itself, not only the frames after the move (1.6 s at 20 ms;
+        // the shake starts on the frame after the move is seen).
+        assert!(
+            seen[1..60].iter().all(|d| *d),
+            "after move {step} the leader shook unseen: {seen:?}"
+        );
     }
     assert!(drew > 0, "the moves were drawn");
 }
@@ -657,15 +668,21 @@ fn a_card_between_rounds_covers_the_table_once_it_is_up_and_a_front_page_never_d
         let arriving = show.covering(Side::A, t);
         let veiled = show.veiling(Side::A, t);
         let up = show.covering(Side::A, t + 0.9);
+        // Half way in, the table is already dark under a card between rounds.
+        let half_in = show.covering(Side::A, t + 0.3);
         match card {
             Card::Season(_) => {
                 assert!(!arriving, "the table shows while the card comes in");
                 assert!(veiled, "the map rests under the veil as the card comes in");
                 assert!(up, "the table is hidden once the card is up");
+                assert!(half_in, "the table is hidden before the card is fully in");
                 seen.0 = true;
             }
             Card::Front(_) => {
-                assert!(!arriving && !up, "a front page leaves the table in view");
+                assert!(
+                    !arriving && !half_in && !up,
+                    "a front page leaves the table in view"
+                );
                 assert!(!veiled, "the map lives on under a front page");
                 seen.1 = true;
             }

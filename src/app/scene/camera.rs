@@ -3,7 +3,7 @@
 //! at and the camera rests while nothing in the scene moves.
 
 use super::show;
-use super::{Drawing, Drawn, IMAGE_SIZE, MapCamera, MapImage};
+use super::{Drawing, Drawn, IMAGE_SIZE, MapCamera, MapImage, SceneItem};
 use crate::app::game::Game;
 use crate::app::screens::{Screen, Step};
 use bevy::prelude::*;
@@ -84,8 +84,12 @@ pub(super) struct MapShown(pub(super) bool);
 #[derive(Resource, Default)]
 pub(super) struct Resized(u32);
 
-/// A shape of the scene that appeared or moved this frame.
-type Moved = (With<Mesh2d>, Or<(Changed<Transform>, Added<Mesh2d>)>);
+/// A shape of the scene that appeared or moved this frame, or a group of shapes that moved
+/// (a leader shakes by turning the figure that holds its shape).
+type Moved = (
+    Or<(With<Mesh2d>, With<SceneItem>)>,
+    Or<(Changed<Transform>, Added<Mesh2d>)>,
+);
 
 /// Frames the scene's camera keeps drawing after a change: new meshes and materials may need
 /// a frame or two before the renderer has them.

@@ -18,7 +18,7 @@ use camera::{MapShown, Resized, camera_on, fit_image};
 pub use camera::{image_size_for, shown};
 pub use labels::{backdrop, labels, to_rect};
 pub use shapes::triangulate;
-use shapes::{fill_mesh, line_mesh};
+use shapes::{Sketch, fill_mesh, line_mesh};
 
 use super::game::Game;
 use super::screens::{Levels, Screen, TitleState};
@@ -122,6 +122,8 @@ struct Drawn {
     symbols: HashMap<u32, Entity>,
     troops: usize,
     border: Option<Handle<ColorMaterial>>,
+    /// The material of every shape coloured by vertex ([`Sketch`]).
+    ink: Option<Handle<ColorMaterial>>,
     tension: f32,
     /// The crowds as drawn, to redraw only those that changed.
     crowds: HashMap<(Side, usize), (symbols::Crowd, Entity)>,
@@ -278,17 +280,36 @@ pub fn drawn_leaders(world: &mut World) -> Vec<(Side, bool, bool)> {
     out
 }
 
-/// The colour of every 2D material drawn now (the scene's), sorted: what a test compares
-/// between palettes.
+/// Every colour the scene draws now (its materials' colours, times its shapes' own where they
+/// are coloured by vertex), sorted: what a test compares between palettes.
 pub fn drawn_colours(world: &mut World) -> Vec<[u8; 4]> {
-    let mut q = world.query::<&MeshMaterial2d<ColorMaterial>>();
-    let handles: Vec<Handle<ColorMaterial>> = q.iter(world).map(|m| m.0.clone()).collect();
-    let mats = world.resource::<Assets<ColorMaterial>>();
-    let mut out: Vec<[u8; 4]> = handles
-        .iter()
-        .filter_map(|h| mats.get(h))
-        .map(|m| m.color.to_srgba().to_u8_array())
+    use bevy::mesh::VertexAttributeValues;
+    let mut q = world.query::<(&Mesh2d, &MeshMaterial2d<ColorMaterial>)>();
+    let handles: Vec<(Handle<Mesh>, Handle<ColorMaterial>)> = q
+        .iter(world)
+        .map(|(m, c)| (m.0.clone(), c.0.clone()))
         .collect();
+    let mats = world.resource::<Assets<ColorMaterial>>();
+    let meshes = world.resource::<Assets<Mesh>>();
+    let mut out: Vec<[u8; 4]> = Vec::new();
+    for (mesh, mat) in &handles {
+        let Some(base) = mats.get(mat).map(|m| m.color.to_linear()) else {
+            continue;
+        };
+        match meshes
+            .get(mesh)
+            .and_then(|m| m.attribute(Mesh::ATTRIBUTE_COLOR))
+        {
+            Some(VertexAttributeValues::Float32x4(cols)) => {
+                out.extend(cols.iter().map(|c| {
+                    let b = base.to_f32_array();
+                    let v = LinearRgba::from_f32_array(std::array::from_fn(|i| c[i] * b[i]));
+                    Color::from(v).to_srgba().to_u8_array()
+                }));
+            }
+            _ => out.push(Color::from(base).to_srgba().to_u8_array()),
+        }
+    }
     out.sort();
     out.dedup();
     out
@@ -364,58 +385,60 @@ fn build_map(
     };
     let m = &level.map;
     let layer = RenderLayers::layer(LAYER);
-    let mut shape = |commands: &mut Commands, mesh: Mesh, colour: Color, z: f32| {
-        let mat = materials.add(colour);
+    let ink = materials.add(shapes::ink());
+    drawn.ink = Some(ink.clone());
+    let mut spawn = |commands: &mut Commands, mesh: Mesh, mat: Handle<ColorMaterial>, z: f32| {
         commands.spawn((
             Mesh2d(meshes.add(mesh)),
-            MeshMaterial2d(mat.clone()),
+            MeshMaterial2d(mat),
             Transform::from_xyz(0.0, 0.0, z),
             layer.clone(),
             SceneItem,
         ));
-        mat
     };
+    // The land and the water in one draw, seas under lakes and rivers.
+    let mut ground = Sketch::default();
     for s in Side::BOTH {
-        shape(
-            &mut commands,
+        ground.add(
             fill_mesh(m.territory(s)),
             rgb(col.land[s.idx()]),
-            0.0,
+            Transform::default(),
         );
     }
-    for w in &m.water {
-        let colour = rgb(col.water);
+    let seas = m.water.iter().filter(|w| w.kind == WaterKind::Sea);
+    let others = m.water.iter().filter(|w| w.kind != WaterKind::Sea);
+    for w in seas.chain(others) {
         let mesh = if w.kind == WaterKind::River {
             line_mesh(&w.points, 0.8)
         } else {
             fill_mesh(&w.points)
         };
-        shape(
-            &mut commands,
-            mesh,
-            colour,
-            if w.kind == WaterKind::Sea { 0.5 } else { 1.0 },
-        );
+        ground.add(mesh, rgb(col.water), Transform::default());
     }
+    spawn(&mut commands, ground.mesh(), ink.clone(), 0.0);
+    // The border has a material of its own: its colour follows tension.
     if m.border.len() >= 2 {
         let colour = border_colour(&col, tension, level.end.clash_at);
-        let mat = shape(&mut commands, line_mesh(&m.border, 0.5), colour, 2.0);
+        let mat = materials.add(colour);
+        spawn(&mut commands, line_mesh(&m.border, 0.5), mat.clone(), 2.0);
         drawn.border = Some(mat);
         drawn.tension = tension;
     }
+    let mut places = Sketch::default();
     for p in &m.places {
         let (r, colour) = match p.kind {
             map::PlaceKind::Capital => (1.3, Color::WHITE),
             _ => (0.7, Color::srgb(0.85, 0.85, 0.85)),
         };
         let at = world(p.at);
-        commands.spawn((
-            Mesh2d(meshes.add(Circle::new(r * PX))),
-            MeshMaterial2d(materials.add(colour)),
-            Transform::from_xyz(at.x, at.y, 3.0),
-            layer.clone(),
-            SceneItem,
-        ));
+        places.add(
+            Circle::new(r * PX).into(),
+            colour,
+            Transform::from_xyz(at.x, at.y, 0.0),
+        );
+    }
+    if !places.is_empty() {
+        spawn(&mut commands, places.mesh(), ink, 3.0);
     }
 }
 
@@ -443,6 +466,10 @@ fn follow_view(
     // Only a new map is news to the other systems: keeping this bookkeeping must not mark it
     // changed, or this system would run, and the scene's camera draw, on every frame after.
     let drawn = drawn.bypass_change_detection();
+    let ink = drawn
+        .ink
+        .get_or_insert_with(|| materials.add(shapes::ink()))
+        .clone();
     let col = Colours::new(colour_blind(&settings));
     let level = game.level().clone();
     let view = game.view();
@@ -476,18 +503,18 @@ fn follow_view(
                         kind: PulseKind::Caught,
                         start: now,
                     });
-                    spawn_broken_mark(&mut commands, e, &mut meshes, &mut materials, &layer, &col);
+                    spawn_broken_mark(&mut commands, e, &mut meshes, &ink, &layer, &col);
                     changed = true;
                 }
             }
             None => {
-                let e = spawn_symbol(&mut commands, s, &mut meshes, &mut materials, &layer, &col);
+                let e = spawn_symbol(&mut commands, s, &mut meshes, &ink, &layer, &col);
                 commands.entity(e).insert(Pulse {
                     kind: PulseKind::Appear,
                     start: now,
                 });
                 if s.broken {
-                    spawn_broken_mark(&mut commands, e, &mut meshes, &mut materials, &layer, &col);
+                    spawn_broken_mark(&mut commands, e, &mut meshes, &ink, &layer, &col);
                 }
                 drawn.symbols.insert(s.id, e);
                 changed = true;
@@ -508,14 +535,7 @@ fn follow_view(
         for e in &troops {
             commands.entity(e).despawn();
         }
-        spawn_troops(
-            &mut commands,
-            &level,
-            n,
-            &mut meshes,
-            &mut materials,
-            &layer,
-        );
+        spawn_troops(&mut commands, &level, n, &mut meshes, &ink, &layer);
         drawn.troops = n;
         changed = true;
     }
@@ -527,7 +547,7 @@ fn follow_view(
         if let Some((_, e)) = drawn.crowds.remove(&key) {
             commands.entity(e).despawn();
         }
-        let e = spawn_crowd(&mut commands, &c, &mut meshes, &mut materials, &layer, &col);
+        let e = spawn_crowd(&mut commands, &c, &mut meshes, &ink, &layer, &col);
         commands.entity(e).insert(Pulse {
             kind: PulseKind::Appear,
             start: now,
@@ -560,15 +580,7 @@ fn follow_view(
                 if let Some((_, e)) = other {
                     commands.entity(e).insert(Topple { start: now });
                 }
-                let e = spawn_leader(
-                    &mut commands,
-                    &level,
-                    &f,
-                    &mut meshes,
-                    &mut materials,
-                    &layer,
-                    &col,
-                );
+                let e = spawn_leader(&mut commands, &level, &f, &mut meshes, &ink, &layer, &col);
                 commands.entity(e).insert(Pulse {
                     kind: PulseKind::Appear,
                     start: now,
@@ -602,62 +614,35 @@ fn spawn_leader(
     level: &PublicLevel,
     f: &Figure,
     meshes: &mut Assets<Mesh>,
-    materials: &mut Assets<ColorMaterial>,
+    ink: &Handle<ColorMaterial>,
     layer: &RenderLayers,
     col: &Colours,
 ) -> Entity {
     let at = world(f.at);
-    let fill = materials.add(rgb(col.side[f.side.idx()]));
-    let dark = materials.add(Color::srgba(0.04, 0.04, 0.05, 0.8));
-    let mut part = |commands: &mut Commands,
-                    mesh: Mesh,
-                    mat: &Handle<ColorMaterial>,
-                    x: f32,
-                    y: f32,
-                    z: f32| {
-        commands
-            .spawn((
-                Mesh2d(meshes.add(mesh)),
-                MeshMaterial2d(mat.clone()),
-                Transform::from_xyz(x * PX, y * PX, z),
-                layer.clone(),
-            ))
-            .id()
-    };
-    let parts = [
-        part(
-            commands,
+    let fill = rgb(col.side[f.side.idx()]);
+    let dark = Color::srgba(0.04, 0.04, 0.05, 0.8);
+    let place = |x: f32, y: f32| Transform::from_xyz(x * PX, y * PX, 0.0);
+    let mut figure = Sketch::default();
+    figure
+        .add(
             Rectangle::new(2.0 * PX, 3.8 * PX).into(),
-            &dark,
-            0.0,
-            1.9,
-            -0.1,
-        ),
-        part(
-            commands,
-            Circle::new(1.25 * PX).into(),
-            &dark,
-            0.0,
-            4.4,
-            -0.1,
-        ),
-        part(
-            commands,
+            dark,
+            place(0.0, 1.9),
+        )
+        .add(Circle::new(1.25 * PX).into(), dark, place(0.0, 4.4))
+        .add(
             Rectangle::new(1.4 * PX, 3.2 * PX).into(),
-            &fill,
-            0.0,
-            1.9,
-            0.0,
-        ),
-        part(commands, Circle::new(0.9 * PX).into(), &fill, 0.0, 4.4, 0.0),
-    ];
+            fill,
+            place(0.0, 1.9),
+        )
+        .add(Circle::new(0.9 * PX).into(), fill, place(0.0, 4.4));
     let stature = commands
         .spawn((
+            Mesh2d(meshes.add(figure.mesh())),
+            MeshMaterial2d(ink.clone()),
             Transform::from_scale(Vec3::splat(f.scale)),
-            Visibility::default(),
             layer.clone(),
         ))
-        .add_children(&parts)
         .id();
     commands
         .spawn((
@@ -736,7 +721,7 @@ fn spawn_crowd(
     commands: &mut Commands,
     c: &symbols::Crowd,
     meshes: &mut Assets<Mesh>,
-    materials: &mut Assets<ColorMaterial>,
+    ink: &Handle<ColorMaterial>,
     layer: &RenderLayers,
     col: &Colours,
 ) -> Entity {
@@ -746,31 +731,26 @@ fn spawn_crowd(
         symbols::Mood::Protesting => col.protesting,
     });
     let at = world(c.at);
-    let head = meshes.add(Circle::new(0.8 * PX));
-    let mat = materials.add(colour);
-    let group = commands
+    let mut people = Sketch::default();
+    for k in 0..c.size {
+        // Two rows, the front one lower.
+        let (x, row) = ((k % 3) as f32, (k / 3) as f32);
+        people.add(
+            Circle::new(0.8 * PX).into(),
+            colour,
+            Transform::from_xyz((x - 1.0) * 1.8 * PX, row * 1.7 * PX, 0.0),
+        );
+    }
+    commands
         .spawn((
+            Mesh2d(meshes.add(people.mesh())),
+            MeshMaterial2d(ink.clone()),
             Transform::from_xyz(at.x, at.y, 2.8),
-            Visibility::default(),
             layer.clone(),
             SceneItem,
             CrowdOf,
         ))
-        .id();
-    for k in 0..c.size {
-        // Two rows, the front one lower.
-        let (x, row) = ((k % 3) as f32, (k / 3) as f32);
-        let person = commands
-            .spawn((
-                Mesh2d(head.clone()),
-                MeshMaterial2d(mat.clone()),
-                Transform::from_xyz((x - 1.0) * 1.8 * PX, row * 1.7 * PX, 0.0),
-                layer.clone(),
-            ))
-            .id();
-        commands.entity(group).add_child(person);
-    }
-    group
+        .id()
 }
 
 /// A commitment's symbol: a shape by its icon, in its state's colour.
@@ -778,7 +758,7 @@ fn spawn_symbol(
     commands: &mut Commands,
     s: &Symbol,
     meshes: &mut Assets<Mesh>,
-    materials: &mut Assets<ColorMaterial>,
+    ink: &Handle<ColorMaterial>,
     layer: &RenderLayers,
     col: &Colours,
 ) -> Entity {
@@ -810,35 +790,32 @@ fn spawn_symbol(
         MeasureIcon::People => Annulus::new(r * 0.45, r * 0.85).into(),
         MeasureIcon::Statement => RegularPolygon::new(r * 0.8, 3).into(),
     };
+    // Symbols that share a place always stack the same way.
     let z = if s.icon == MeasureIcon::Hotline {
         2.5
     } else {
         4.0
-    };
-    let outline = commands
+    } + (s.id % 256) as f32 * 1e-3;
+    // A dark disc under the shape, so it reads on land and water alike; a hotline is a line.
+    let mut sk = Sketch::default();
+    if s.icon != MeasureIcon::Hotline {
+        sk.add(
+            Circle::new(r * 1.05).into(),
+            Color::srgba(0.05, 0.05, 0.06, 0.55),
+            Transform::default(),
+        );
+    }
+    sk.add(mesh, colour, Transform::default());
+    commands
         .spawn((
-            Mesh2d(meshes.add(Circle::new(r * 1.05))),
-            MeshMaterial2d(materials.add(Color::srgba(0.05, 0.05, 0.06, 0.55))),
-            Transform::from_xyz(0.0, 0.0, -0.1),
-            layer.clone(),
-        ))
-        .id();
-    let e = commands
-        .spawn((
-            Mesh2d(meshes.add(mesh)),
-            MeshMaterial2d(materials.add(colour)),
+            Mesh2d(meshes.add(sk.mesh())),
+            MeshMaterial2d(ink.clone()),
             Transform::from_xyz(at.x, at.y, z).with_scale(Vec3::splat(0.01)),
             layer.clone(),
             SceneItem,
             SymbolOf { broken: false },
         ))
-        .id();
-    if s.icon != MeasureIcon::Hotline {
-        commands.entity(e).add_child(outline);
-    } else {
-        commands.entity(outline).despawn();
-    }
-    e
+        .id()
 }
 
 /// A red cross over a symbol whose breach was caught.
@@ -846,56 +823,66 @@ fn spawn_broken_mark(
     commands: &mut Commands,
     parent: Entity,
     meshes: &mut Assets<Mesh>,
-    materials: &mut Assets<ColorMaterial>,
+    ink: &Handle<ColorMaterial>,
     layer: &RenderLayers,
     col: &Colours,
 ) {
-    let red = materials.add(rgb(col.broken));
+    let mut cross = Sketch::default();
     for angle in [0.785f32, -0.785] {
-        let bar = commands
-            .spawn((
-                Mesh2d(meshes.add(Rectangle::new(5.0 * PX, 0.8 * PX))),
-                MeshMaterial2d(red.clone()),
-                Transform::from_xyz(0.0, 0.0, 0.5).with_rotation(Quat::from_rotation_z(angle)),
-                layer.clone(),
-            ))
-            .id();
-        commands.entity(parent).add_child(bar);
+        cross.add(
+            Rectangle::new(5.0 * PX, 0.8 * PX).into(),
+            rgb(col.broken),
+            Transform::from_rotation(Quat::from_rotation_z(angle)),
+        );
     }
+    let mark = commands
+        .spawn((
+            Mesh2d(meshes.add(cross.mesh())),
+            MeshMaterial2d(ink.clone()),
+            Transform::from_xyz(0.0, 0.0, 0.5),
+            layer.clone(),
+        ))
+        .id();
+    commands.entity(parent).add_child(mark);
 }
 
-/// `n` dark marks of soldiers along the border, alternating sides of the line.
+/// `n` dark marks of soldiers along the border, alternating sides of the line, in one draw.
 fn spawn_troops(
     commands: &mut Commands,
     level: &PublicLevel,
     n: usize,
     meshes: &mut Assets<Mesh>,
-    materials: &mut Assets<ColorMaterial>,
+    ink: &Handle<ColorMaterial>,
     layer: &RenderLayers,
 ) {
     if n == 0 {
         return;
     }
-    let mesh = meshes.add(Triangle2d::new(
-        Vec2::new(-0.7 * PX, -0.5 * PX),
-        Vec2::new(0.7 * PX, -0.5 * PX),
-        Vec2::new(0.0, 0.7 * PX),
-    ));
-    let mat = materials.add(Color::srgb(0.10, 0.10, 0.10));
+    let mut marks = Sketch::default();
     for i in 0..n {
         let t = (i as f32 + 0.5) / n as f32;
         let (x, y) = level.map.along_border(t);
         let dx = if i % 2 == 0 { -1.6 } else { 1.6 };
         let at = world((x + dx, y));
-        commands.spawn((
-            Mesh2d(mesh.clone()),
-            MeshMaterial2d(mat.clone()),
-            Transform::from_xyz(at.x, at.y, 3.5),
-            layer.clone(),
-            SceneItem,
-            Troop,
-        ));
+        marks.add(
+            Triangle2d::new(
+                Vec2::new(-0.7 * PX, -0.5 * PX),
+                Vec2::new(0.7 * PX, -0.5 * PX),
+                Vec2::new(0.0, 0.7 * PX),
+            )
+            .into(),
+            Color::srgb(0.10, 0.10, 0.10),
+            Transform::from_xyz(at.x, at.y, 0.0),
+        );
     }
+    commands.spawn((
+        Mesh2d(meshes.add(marks.mesh())),
+        MeshMaterial2d(ink.clone()),
+        Transform::from_xyz(0.0, 0.0, 3.5),
+        layer.clone(),
+        SceneItem,
+        Troop,
+    ));
 }
 
 /// Run the symbols' animations, asking for frames only while one runs.

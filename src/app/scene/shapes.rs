@@ -1,9 +1,10 @@
-//! The scene's shapes as meshes: outlines filled by ear clipping, lines as strips of a width.
+//! The scene's shapes as meshes: outlines filled by ear clipping, lines as strips of a width,
+//! and shapes of several colours gathered into one mesh ([`Sketch`]).
 
 use super::{PX, world};
 use crate::sim::map::{self, Point};
 use bevy::asset::RenderAssetUsages;
-use bevy::mesh::{Indices, PrimitiveTopology};
+use bevy::mesh::{Indices, PrimitiveTopology, VertexAttributeValues};
 use bevy::prelude::*;
 
 /// Twice the signed area of the triangle a, b, c.
@@ -108,10 +109,112 @@ pub(super) fn line_mesh(pts: &[Point], width: f32) -> Mesh {
     mesh
 }
 
+/// Shapes of several colours gathered into one mesh, coloured by vertex and drawn at once: a
+/// software renderer pays for every draw, and the map's 80-odd shapes were most of the cost
+/// of drawing it. Shapes added later are drawn over earlier ones.
+#[derive(Default)]
+pub(super) struct Sketch {
+    positions: Vec<[f32; 3]>,
+    colours: Vec<[f32; 4]>,
+    indices: Vec<u32>,
+}
+
+impl Sketch {
+    /// Add `mesh` (a triangle list) in `colour`, placed by `at`.
+    pub fn add(&mut self, mesh: Mesh, colour: Color, at: Transform) -> &mut Self {
+        let Some(VertexAttributeValues::Float32x3(pts)) = mesh.attribute(Mesh::ATTRIBUTE_POSITION)
+        else {
+            return self;
+        };
+        let base = self.positions.len() as u32;
+        let rgba = colour.to_linear().to_f32_array();
+        for p in pts {
+            let w = at.transform_point(Vec3::from_array(*p));
+            // Depth comes from the entity: within a sketch, order alone decides what is on top.
+            self.positions.push([w.x, w.y, 0.0]);
+            self.colours.push(rgba);
+        }
+        match mesh.indices() {
+            Some(ix) => self.indices.extend(ix.iter().map(|i| base + i as u32)),
+            None => self.indices.extend(base..base + pts.len() as u32),
+        }
+        self
+    }
+
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.indices.is_empty()
+    }
+
+    /// The shapes as one mesh.
+    pub fn mesh(self) -> Mesh {
+        let mut mesh = Mesh::new(
+            PrimitiveTopology::TriangleList,
+            RenderAssetUsages::default(),
+        );
+        mesh.insert_attribute(Mesh::ATTRIBUTE_POSITION, self.positions);
+        mesh.insert_attribute(Mesh::ATTRIBUTE_COLOR, self.colours);
+        mesh.insert_indices(Indices::U32(self.indices));
+        mesh
+    }
+}
+
+/// The material every sketch is drawn with: white, so the vertex colours show as they are, and
+/// blended, for the translucent outlines.
+pub(super) fn ink() -> ColorMaterial {
+    ColorMaterial {
+        color: Color::WHITE,
+        alpha_mode: bevy::sprite_render::AlphaMode2d::Blend,
+        ..default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sim::Side;
+
+    #[test]
+    fn a_sketch_keeps_each_shape_its_place_and_colour() {
+        let mut sk = Sketch::default();
+        sk.add(
+            Rectangle::new(2.0, 2.0).into(),
+            Color::srgb(1.0, 0.0, 0.0),
+            Transform::default(),
+        )
+        .add(
+            Circle::new(1.0).into(),
+            Color::srgba(0.0, 0.0, 1.0, 0.5),
+            Transform::from_xyz(10.0, 5.0, 3.0),
+        );
+        let mesh = sk.mesh();
+        let Some(VertexAttributeValues::Float32x3(pts)) = mesh.attribute(Mesh::ATTRIBUTE_POSITION)
+        else {
+            panic!("positions");
+        };
+        let Some(VertexAttributeValues::Float32x4(cols)) = mesh.attribute(Mesh::ATTRIBUTE_COLOR)
+        else {
+            panic!("colours");
+        };
+        assert_eq!(pts.len(), cols.len());
+        // The square's four corners first, red; then the circle, blue and half clear, about
+        // its new centre.
+        assert!(
+            pts[..4]
+                .iter()
+                .all(|p| p[0].abs() == 1.0 && p[1].abs() == 1.0)
+        );
+        assert!(cols[..4].iter().all(|c| *c == [1.0, 0.0, 0.0, 1.0]));
+        assert!(pts[4..].iter().all(|p| {
+            let d = Vec2::new(p[0] - 10.0, p[1] - 5.0).length();
+            d <= 1.0 + 1e-4 && p[2] == 0.0
+        }));
+        assert!(cols[4..].iter().all(|c| c[2] == 1.0 && c[3] == 0.5));
+        // Each shape's triangles index its own vertices.
+        let ix: Vec<usize> = mesh.indices().unwrap().iter().collect();
+        assert!(ix[..6].iter().all(|&i| i < 4));
+        assert!(ix[6..].iter().all(|&i| (4..pts.len()).contains(&i)));
+    }
 
     #[test]
     fn triangulation_covers_a_concave_outline_exactly() {

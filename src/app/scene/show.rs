@@ -33,7 +33,17 @@ impl Card {
             Card::Season(_) | Card::Front(_) => 0.35,
         }
     }
+
+    /// The share of its arrival in which a card between rounds darkens the table to black;
+    /// it comes in the rest of the way over black. The table under a part-dark veil is the
+    /// dearest frame of all for a software renderer, so the fade is kept short.
+    pub fn veil_share(&self) -> f32 {
+        (VEIL_SECS / self.arrive_secs()).min(1.0) as f32
+    }
 }
+
+/// Seconds a card between rounds takes to darken the table to black.
+const VEIL_SECS: f64 = 0.12;
 
 /// Seconds a front page stays up before it settles by itself.
 pub const FRONT_SECS: f64 = 6.0;
@@ -140,9 +150,13 @@ fn veils(card: &Card) -> bool {
     !matches!(card, Card::Front(_))
 }
 
-/// A card between rounds, fully arrived, covers the table; a front page never does.
+/// A card between rounds covers the table once its veil is black; a front page never does.
 fn covers(card: &Card, phase: Phase) -> bool {
-    matches!(phase, Phase::Up) && !matches!(card, Card::Front(_))
+    veils(card)
+        && match phase {
+            Phase::Arriving(f) => f >= card.veil_share(),
+            _ => true,
+        }
 }
 
 /// For screenshots: replay the viewer's log from this round on when a match is put up, so
@@ -340,13 +354,14 @@ pub fn between_rounds(
         .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
         .show(ctx, |ui| {
             // The veil goes on the card's own layer, under the card. It darkens the table to
-            // nothing as the card comes in: once the card is up the table is not drawn, and
-            // the window is cleared to the veil's black instead.
-            if progress < 1.0 {
+            // nothing in the first moment of the card's arrival: from then on the table is not
+            // drawn, and the window is cleared to the veil's black instead.
+            let veil = progress / card.veil_share();
+            if veil < 1.0 {
                 ui.painter().with_clip_rect(screen).rect_filled(
                     screen,
                     0.0,
-                    egui::Color32::from_black_alpha((255.0 * progress.clamp(0.0, 1.0)) as u8),
+                    egui::Color32::from_black_alpha((255.0 * veil.clamp(0.0, 1.0)) as u8),
                 );
             }
             ui.multiply_opacity(progress.clamp(0.2, 1.0));
