@@ -306,6 +306,31 @@ impl Counterpart {
                 }
             }
         }
+        // The checks it would ask on their promises, left out of the search (see
+        // `Counterpart::candidates`), from the capital the package leaves them, the promises
+        // worth most to it first.
+        if self.style.logrolls {
+            let mut left = v.them.capital - pick.iter().map(|&j| pool.cands[j].pays.1).sum::<f32>();
+            let mut theirs: Vec<usize> = (0..pick.len())
+                .filter(|&k| pool.cands[pick[k]].ask.is_some())
+                .collect();
+            theirs.sort_by(|&a, &b| {
+                pool.cands[pick[b]]
+                    .own
+                    .total_cmp(&pool.cands[pick[a]].own)
+                    .then(a.cmp(&b))
+            });
+            for k in theirs {
+                let cd = &pool.cands[pick[k]];
+                let m = &t.measures()[cd.i];
+                let Some(ask) = cd.ask else { continue };
+                let extra = m.verification[ask].cost;
+                if extra <= left + 1e-4 {
+                    left -= extra;
+                    items[k].verification = Some(ask);
+                }
+            }
+        }
         let statement = self.statement(v, t, &items);
         Offer { items, statement }
     }

@@ -2,6 +2,7 @@
 //! gain, then polished move by move.
 
 use super::Counterpart;
+use super::terms::LET_DOWN;
 use super::value::{Ctx, weighted};
 use crate::sim::PublicLevel;
 use crate::sim::SideView;
@@ -25,6 +26,9 @@ pub(super) struct Cand {
     pub(super) i: usize,
     pub(super) by: Side,
     pub(super) ver: Option<usize>,
+    /// The check this side would ask on a promise of theirs that it leaves at its bare cost in
+    /// the search (see `Counterpart::candidates`), to add if their capital allows.
+    pub(super) ask: Option<usize>,
     pub(super) own: f32,
     /// Its worth to this side by its own priorities alone, at face value (no doubt of their
     /// promises, no calm, no press): what a pragmatist's choice among the packages that meet
@@ -377,7 +381,15 @@ impl Counterpart {
         };
         let capital = [v.private.capital, v.them.capital];
         let add = |pool: &mut Pool, i: usize, m: &MeasureDef, by: Side, needs: u64| {
-            let ver = self.pick_verification(v, t, c, m, by, capital_worth);
+            let mut ver = self.pick_verification(v, t, c, m, by, capital_worth);
+            // A pragmatist whose faith in them holds chooses its package with their promises at
+            // their bare cost and valued unchecked, then asks for the checks from the capital
+            // the package leaves them (`offer_of`): a check priced in bought one commitment
+            // fewer for either side.
+            let mut ask = None;
+            if self.style.logrolls && by != me && self.conduct.belief.0 >= LET_DOWN {
+                ask = ver.take();
+            }
             let d0 = pool.deltas.len();
             pool.deltas.extend(
                 v.private
@@ -398,6 +410,7 @@ impl Counterpart {
                 i,
                 by,
                 ver,
+                ask,
                 own,
                 at_face: if self.style.logrolls {
                     weighted(v, c.prio[m.area as usize], m, by) / c.span
