@@ -151,6 +151,9 @@ impl Counterpart {
             && let Some(meet) = self.meet_their_claim(v, c)
             && gain >= meet
         {
+            if let Some(d) = self.better_deal(v, t, c, offer) {
+                return d;
+            }
             let got = pct(gain, c.best);
             return self.accept(v, t, offer, Signing::NoBetterPackage, Reason::later(move || format!(
                 "No package that gives them what they ask would give us more than this ({got:.0}% of our best); we sign now rather than lose a season."
@@ -171,12 +174,18 @@ impl Counterpart {
                     .is_some_and(|ours| ours * (1.0 + STEP_GAIN) < claim)
             })
         {
+            if let Some(d) = self.better_deal(v, t, c, offer) {
+                return d;
+            }
             let got = pct(gain, c.best);
             return self.accept(v, t, offer, Signing::LastWord, Reason::later(move || format!(
                 "Our last word this season could not give them what they ask; rather than lose the season we take this ({got:.0}% of our best)."
             )));
         }
         if last_chance && gain >= reservation && gain > 0.0 {
+            if let Some(d) = self.better_deal(v, t, c, offer) {
+                return d;
+            }
             return self.accept(
                 v,
                 t,
@@ -188,6 +197,9 @@ impl Counterpart {
         // A modeller reads a partner who has stopped moving: every season without a deal is
         // a season of nothing, so a deal above the reservation is taken.
         if self.style.models && self.stalled >= 2 && gain >= reservation && gain > 0.0 {
+            if let Some(d) = self.better_deal(v, t, c, offer) {
+                return d;
+            }
             let (stalled, got) = (self.stalled, pct(gain, c.best));
             return self.accept(v, t, offer, Signing::Stalled, Reason::later(move || format!(
                 "They have not moved for {stalled} seasons; waiting costs more than the {got:.0}% of our best this still gives us."
@@ -243,9 +255,10 @@ impl Counterpart {
             .map(|(_, own)| own)
     }
 
-    /// For a logroller: an acceptable offer that could be better for both sides comes back
-    /// improved (same or more for us, clearly more for them as far as we can tell), while
-    /// there is an exchange left to do it.
+    /// For a logroller: an offer it would sign (for whatever reason) that could be better for
+    /// both sides comes back improved (same or more for us, no less for them as far as we can
+    /// tell, and a clearly larger product of the two, ours counted at face value), while there
+    /// is an exchange left to do it.
     fn better_deal(
         &mut self,
         v: &SideView,
@@ -263,11 +276,12 @@ impl Counterpart {
             .map(|it| pool.index(t, &it.measure, it.by))
             .collect::<Option<_>>()?;
         let sums = |p: &[usize]| {
-            p.iter().fold((0.0, 0.0), |(o, th), &j| {
-                (o + pool.cands[j].own, th + pool.cands[j].theirs)
+            p.iter().fold((0.0, 0.0, 0.0), |(o, th, f), &j| {
+                let cd = &pool.cands[j];
+                (o + cd.own, th + cd.theirs, f + cd.at_face)
             })
         };
-        let (own0, theirs0) = sums(&pick);
+        let (own0, theirs0, face0) = sums(&pick);
         if own0 <= 0.0 || theirs0 <= 0.0 {
             return None;
         }
@@ -276,8 +290,8 @@ impl Counterpart {
         if let Some((p, _)) = Self::exact_package(v, pool, (own0, theirs0), self.style.power) {
             better = p;
         }
-        let (own1, theirs1) = sums(&better);
-        if theirs1 < theirs0 || own1 * theirs1 < own0 * theirs0 * 1.05 {
+        let (_, theirs1, face1) = sums(&better);
+        if theirs1 < theirs0 || face1 * theirs1 < face0.max(1e-6) * theirs0 * 1.05 {
             return None;
         }
         let offer = self.offer_of(v, t, pool, &better);

@@ -83,10 +83,12 @@ impl Counterpart {
                 continue;
             }
             // A modeller aims at the package that maximises the product of both sides' gains
-            // (the Nash point as it sees it); the others at what gives the other side most
-            // once their own aspiration is met.
+            // (the Nash point as it sees it; a pragmatist counts its own at face value, see
+            // `Cand::at_face`); the others at what gives the other side most once their own
+            // aspiration is met.
             let merit = if self.style.models {
-                claimed(own, self.style.power) * theirs
+                let face: f32 = pick.iter().map(|&j| pool.cands[j].at_face).sum();
+                claimed(face, self.style.power) * theirs
             } else {
                 theirs
             };
@@ -132,6 +134,20 @@ impl Counterpart {
             && let Some((p, o)) = self.package_giving(v, c, bar * 1.1, target)
         {
             best = Some((p, o, 0.0));
+        }
+        // A pragmatist with nothing that meets its aspiration polishes the package it falls back
+        // on as it would its own: no less for itself, the largest product of both sides' gains.
+        // The sweep's package alone was often far from the best deal both could have had.
+        if self.style.logrolls
+            && best.is_none()
+            && let Some(f) = fallback.as_mut()
+        {
+            let least = f.1;
+            Self::improve(v, pool, (least, 0.0), self.style.power, &mut f.0, false);
+            if let Some((p, _)) = Self::exact_package(v, pool, (least, 0.0), self.style.power) {
+                f.0 = p;
+            }
+            f.1 = f.0.iter().map(|&j| pool.cands[j].own).sum();
         }
         let (pick, own) =
             if self.style.noise > 0.0 && feasible.len() > 1 && self.rng.chance(self.style.noise) {
@@ -287,6 +303,31 @@ impl Counterpart {
                 if extra <= left + 1e-4 {
                     left -= extra;
                     items[k].verification = Some(ver);
+                }
+            }
+        }
+        // The checks it would ask on their promises, left out of the search (see
+        // `Counterpart::candidates`), from the capital the package leaves them, the promises
+        // worth most to it first.
+        if self.style.logrolls {
+            let mut left = v.them.capital - pick.iter().map(|&j| pool.cands[j].pays.1).sum::<f32>();
+            let mut theirs: Vec<usize> = (0..pick.len())
+                .filter(|&k| pool.cands[pick[k]].ask.is_some())
+                .collect();
+            theirs.sort_by(|&a, &b| {
+                pool.cands[pick[b]]
+                    .own
+                    .total_cmp(&pool.cands[pick[a]].own)
+                    .then(a.cmp(&b))
+            });
+            for k in theirs {
+                let cd = &pool.cands[pick[k]];
+                let m = &t.measures()[cd.i];
+                let Some(ask) = cd.ask else { continue };
+                let extra = m.verification[ask].cost;
+                if extra <= left + 1e-4 {
+                    left -= extra;
+                    items[k].verification = Some(ask);
                 }
             }
         }

@@ -2,6 +2,7 @@
 //! gain, then polished move by move.
 
 use super::Counterpart;
+use super::terms::LET_DOWN;
 use super::value::{Ctx, weighted};
 use crate::sim::PublicLevel;
 use crate::sim::SideView;
@@ -25,7 +26,15 @@ pub(super) struct Cand {
     pub(super) i: usize,
     pub(super) by: Side,
     pub(super) ver: Option<usize>,
+    /// The check this side would ask on a promise of theirs that it leaves at its bare cost in
+    /// the search (see `Counterpart::candidates`), to add if their capital allows.
+    pub(super) ask: Option<usize>,
     pub(super) own: f32,
+    /// Its worth to this side by its own priorities alone, at face value (no doubt of their
+    /// promises, no calm, no press): what a pragmatist's choice among the packages that meet
+    /// its aspiration counts, so that it chooses by the stakes both sides bargain over.
+    /// Other characters count `own`.
+    pub(super) at_face: f32,
     pub(super) theirs: f32,
     /// Its cost as (this side pays, the other side pays): one of them is 0.
     pub(super) pays: (f32, f32),
@@ -372,7 +381,15 @@ impl Counterpart {
         };
         let capital = [v.private.capital, v.them.capital];
         let add = |pool: &mut Pool, i: usize, m: &MeasureDef, by: Side, needs: u64| {
-            let ver = self.pick_verification(v, t, c, m, by, capital_worth);
+            let mut ver = self.pick_verification(v, t, c, m, by, capital_worth);
+            // A pragmatist whose faith in them holds chooses its package with their promises at
+            // their bare cost and valued unchecked, then asks for the checks from the capital
+            // the package leaves them (`offer_of`): a check priced in bought one commitment
+            // fewer for either side.
+            let mut ask = None;
+            if self.style.logrolls && by != me && self.conduct.belief.0 >= LET_DOWN {
+                ask = ver.take();
+            }
             let d0 = pool.deltas.len();
             pool.deltas.extend(
                 v.private
@@ -388,11 +405,18 @@ impl Counterpart {
             let cost = item_cost(m, ver);
             let payer = usize::from(by != me);
             let pays = if payer == 0 { (cost, 0.0) } else { (0.0, cost) };
+            let own = self.worth(v, c, m, by, ver);
             pool.cands.push(Cand {
                 i,
                 by,
                 ver,
-                own: self.worth(v, c, m, by, ver),
+                ask,
+                own,
+                at_face: if self.style.logrolls {
+                    weighted(v, c.prio[m.area as usize], m, by) / c.span
+                } else {
+                    own
+                },
                 theirs: self.model.utility(m, by, me) / c.their_span,
                 pays,
                 load: cost / capital[payer].max(1e-3) + 0.02,
@@ -584,7 +608,8 @@ impl Counterpart {
     }
 
     /// Polish a package by single additions, removals and swaps while the product of both
-    /// sides' estimated gains grows, its own gain stays at `bounds.0` or above and theirs at
+    /// sides' estimated gains grows (its own counted at face value, see `Cand::at_face`), its
+    /// own gain stays at `bounds.0` or above and theirs at
     /// `bounds.1` or above: the sweep finds the region, this finds the corner capital and the
     /// item limit leave. With `must_move` the first move is taken even if the product falls
     /// (a step away from a package that was turned down).
@@ -604,12 +629,14 @@ impl Counterpart {
         // Running totals of the current package, so each move is judged by its difference.
         let mut spent = (0.0f32, 0.0f32);
         let (mut own, mut theirs) = (0.0f32, 0.0f32);
+        let mut face = 0.0f32;
         let mut sum = vec![0.0f32; nf];
         let mut inside = vec![false; cands.len()];
         for &j in pick.iter() {
             let cd = &cands[j];
             spent = paying(spent, cd);
             own += cd.own;
+            face += cd.at_face;
             theirs += cd.theirs;
             for (s, d) in sum.iter_mut().zip(pool.deltas(j)) {
                 *s += d;
@@ -628,7 +655,7 @@ impl Counterpart {
         let mut score = if must_move {
             f32::NEG_INFINITY
         } else {
-            merit(own, theirs)
+            merit(face, theirs)
         };
         let mut trial = vec![0.0f32; nf];
         let mut outside = Vec::with_capacity(cands.len());
@@ -643,12 +670,13 @@ impl Counterpart {
             for k in 0..=n {
                 let drop = pick.get(k).copied();
                 // The package with `drop` taken out.
-                let (mut sp0, mut o0, mut th0) = (spent, own, theirs);
+                let (mut sp0, mut o0, mut th0, mut f0) = (spent, own, theirs, face);
                 if let Some(r) = drop {
                     let cd = &cands[r];
                     sp0 = refunded(sp0, cd);
                     o0 -= cd.own;
                     th0 -= cd.theirs;
+                    f0 -= cd.at_face;
                 }
                 let left = n - usize::from(drop.is_some());
                 // Prerequisites the package without `drop` supplies and needs: an addition
@@ -675,7 +703,7 @@ impl Counterpart {
                         {
                             return;
                         }
-                        let sc = merit(o, th);
+                        let sc = merit(f0 + add.map_or(0.0, |a| cands[a].at_face), th);
                         if sc <= score + 1e-6 || found.is_some_and(|f| sc <= f.2) {
                             return;
                         }
@@ -737,6 +765,7 @@ impl Counterpart {
                 let cd = &cands[r];
                 spent = refunded(spent, cd);
                 own -= cd.own;
+                face -= cd.at_face;
                 theirs -= cd.theirs;
                 sum.iter_mut()
                     .zip(pool.deltas(r))
@@ -748,6 +777,7 @@ impl Counterpart {
                 let cd = &cands[a];
                 spent = paying(spent, cd);
                 own += cd.own;
+                face += cd.at_face;
                 theirs += cd.theirs;
                 sum.iter_mut()
                     .zip(pool.deltas(a))
@@ -909,7 +939,7 @@ mod tests {
             let set: Vec<usize> = (0..n).filter(|j| mask & (1 << j) != 0).collect();
             let mut spent = [0.0f32; 2];
             let mut sums = vec![0.0f32; pool.nf];
-            let (mut own, mut theirs) = (0.0, 0.0);
+            let (mut own, mut theirs, mut face) = (0.0, 0.0, 0.0);
             let (mut gives, mut needs) = (0u64, 0u64);
             for &j in &set {
                 let cd = &pool.cands[j];
@@ -919,6 +949,7 @@ mod tests {
                 spent[1] += cd.pays.1;
                 own += cd.own;
                 theirs += cd.theirs;
+                face += cd.at_face;
                 for (s, d) in sums
                     .iter_mut()
                     .zip(&pool.deltas[j * pool.nf..(j + 1) * pool.nf])
@@ -929,13 +960,14 @@ mod tests {
             if set.len() > MAX_ITEMS
                 || spent[0] > v.private.capital + 1e-4
                 || spent[1] > v.them.capital + 1e-4
+                || own < 0.0
                 || theirs <= 0.0
                 || needs & !gives != 0
                 || pool.support(&sums) < v.private.ratify_at + 3.0
             {
                 continue;
             }
-            best = best.max(claimed(own, 1.5) * theirs);
+            best = best.max(claimed(face, 1.5) * theirs);
         }
         assert!(best > 0.0);
         assert!((merit - best).abs() < 1e-5, "{merit} against {best}");
