@@ -2166,6 +2166,31 @@ fn the_map_draws_each_commitment_where_it_works_and_marks_a_caught_breach() {
     let mut theirs = view.clone();
     theirs.commitments[0].hidden_breaches = Some(3);
     assert_eq!(symbols(&theirs, level), symbols(&view, level));
+    // Both sides' pledges at one place, and both hotlines, stand apart rather than one on
+    // the other.
+    view.commitments = vec![
+        in_force(1, "hotline", Side::A, 0),
+        in_force(2, "hotline", Side::B, 0),
+        in_force(3, "lakeside_market", Side::A, 0),
+        in_force(4, "lakeside_market", Side::B, 0),
+    ];
+    let s = symbols(&view, level);
+    let dist = |a: (f32, f32), b: (f32, f32)| (a.0 - b.0).hypot(a.1 - b.1);
+    let (h1, h2) = (&s[0], &s[1]);
+    let (ends1, ends2) = ((h1.at, h1.to.unwrap()), (h2.at, h2.to.unwrap()));
+    // The second line runs beside the first: each of its ends is off both of the first's.
+    for e in [ends2.0, ends2.1] {
+        assert!(
+            dist(e, ends1.0) > 0.5 && dist(e, ends1.1) > 0.5,
+            "{ends1:?} {ends2:?}"
+        );
+    }
+    assert!(
+        dist(s[2].at, s[3].at) >= 2.3 * 2.0,
+        "{:?} {:?}",
+        s[2].at,
+        s[3].at
+    );
     // The border fills with troops only near the clash line, more the nearer.
     let clash = level.end.clash_at;
     assert_eq!(troops(clash - 40.0, clash), 0);

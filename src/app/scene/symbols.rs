@@ -2,7 +2,7 @@
 //! where it works and whether it was caught broken. Pure, so it is tested without a window;
 //! it reads only the view and the public level, so a side's map shows nothing private.
 
-use crate::sim::map::{MeasureIcon, Point};
+use crate::sim::map::{self, MeasureIcon, Point};
 use crate::sim::{PublicLevel, Side, SideView};
 
 /// One commitment in force, as the map draws it.
@@ -38,7 +38,8 @@ pub fn symbols(view: &SideView, level: &PublicLevel) -> Vec<Symbol> {
     let map = &level.map;
     let mut along = 0usize;
     let mut near = [0usize; 2];
-    view.commitments
+    let mut out: Vec<Symbol> = view
+        .commitments
         .iter()
         .filter_map(|c| {
             let (_, m) = level.measure(&c.measure)?;
@@ -75,7 +76,53 @@ pub fn symbols(view: &SideView, level: &PublicLevel) -> Vec<Symbol> {
                 name: m.name.clone(),
             })
         })
-        .collect()
+        .collect();
+    spread(&mut out);
+    out
+}
+
+/// Map units within which two symbols would cover each other.
+const CLOSE: f32 = 1.5;
+
+/// Set apart symbols that would stand on one another (both sides' pledges at one place, both
+/// hotlines between the capitals): the later ones move round the spot, or run beside the line.
+fn spread(symbols: &mut [Symbol]) {
+    let near = |a: Point, b: Point| (a.0 - b.0).hypot(a.1 - b.1) < CLOSE;
+    for i in 1..symbols.len() {
+        let (before, rest) = symbols.split_at_mut(i);
+        let s = &mut rest[0];
+        let k = before
+            .iter()
+            .filter(|o| match (o.to, s.to) {
+                (None, None) => near(o.at, s.at),
+                (Some(ot), Some(st)) => {
+                    (near(o.at, s.at) && near(ot, st)) || (near(o.at, st) && near(ot, s.at))
+                }
+                _ => false,
+            })
+            .count();
+        if k == 0 {
+            continue;
+        }
+        let k = k as f32;
+        match s.to {
+            Some(to) => {
+                let (dx, dy) = (to.0 - s.at.0, to.1 - s.at.1);
+                let len = dx.hypot(dy).max(1e-3);
+                let (nx, ny) = (-dy / len * 0.9 * k, dx / len * 0.9 * k);
+                s.at = (s.at.0 + nx, s.at.1 + ny);
+                s.to = Some((to.0 + nx, to.1 + ny));
+            }
+            None => {
+                let turn = k * 2.4;
+                // Kept inside the picture.
+                s.at = (
+                    (s.at.0 + 5.0 * turn.cos()).clamp(3.0, map::WIDTH - 3.0),
+                    (s.at.1 + 5.0 * turn.sin()).clamp(3.0, map::HEIGHT - 3.0),
+                );
+            }
+        }
+    }
 }
 
 /// How a faction's crowd looks.
