@@ -349,8 +349,17 @@ fn capture(
     mut times: Local<FrameTimes>,
     drawing: Res<crate::app::scene::Drawing>,
     show: Option<Res<crate::app::scene::show::Show>>,
+    mut contexts: bevy_egui::EguiContexts,
+    mut atlas: Local<f32>,
 ) {
     job.frames += 1;
+    // Whether egui's font atlas took new glyphs since the last frame (its texture is sent to
+    // the renderer again).
+    let fill = contexts
+        .ctx_mut()
+        .map_or(0.0, |c| c.fonts(|f| f.font_atlas_fill_ratio()));
+    let glyphs = fill != *atlas;
+    *atlas = fill;
     let now = time.elapsed_secs_f64();
     let started = *job.started.get_or_insert(now);
     let measuring = std::env::var_os("DETENTE_FRAME_TIMES").is_some();
@@ -361,12 +370,13 @@ fn capture(
             .as_ref()
             .map_or((false, false), |s| (s.covers, s.veiled));
         let line = format!(
-            "{:.3}\t{:.1}\t{}\t{}\t{}",
+            "{:.3}\t{:.1}\t{}\t{}\t{}\t{}",
             now,
             time.delta_secs_f64() * 1000.0,
             drew as u8,
             covers as u8,
-            veiled as u8
+            veiled as u8,
+            glyphs as u8
         );
         times.2.push(line);
     }
