@@ -59,6 +59,13 @@ impl Counterpart {
             self.their_first = Some(share);
         }
         self.their_best = self.their_best.max(share);
+        // A partner who has offered this side nothing all season and tables its first real offer
+        // on the season's last exchange, when no counter is left, is not signed with for time's
+        // sake (near the deadline, against a standstill, as meeting their claim): holding back
+        // to the last moment must not earn more than moving early. It is signed only as it would
+        // have been earlier in the season.
+        let held_back =
+            v.exchanges_left == 0 && self.movement.0 == v.round && self.movement.1 <= 0.0;
         self.track_movement(v.round, gain / c.best);
         // The rules' own sum, asked from this side's view.
         let cost =
@@ -120,7 +127,7 @@ impl Counterpart {
             self.want(v, c) * c.best
         };
         let reservation = c.floor * c.best;
-        let last_chance = !opening && (v.exchanges_left == 0 || v.round == v.rounds);
+        let last_chance = !opening && !held_back && (v.exchanges_left == 0 || v.round == v.rounds);
         if gain >= need && gain > 0.0 {
             if let Some(d) = self.better_deal(v, t, c, offer) {
                 return d;
@@ -146,6 +153,7 @@ impl Counterpart {
             )));
         }
         if !opening
+            && !held_back
             && gain >= reservation
             && gain > 0.0
             && let Some(meet) = self.meet_their_claim(v, c)
@@ -196,7 +204,8 @@ impl Counterpart {
         }
         // A modeller reads a partner who has stopped moving: every season without a deal is
         // a season of nothing, so a deal above the reservation is taken.
-        if self.style.models && self.stalled >= 2 && gain >= reservation && gain > 0.0 {
+        if self.style.models && !held_back && self.stalled >= 2 && gain >= reservation && gain > 0.0
+        {
             if let Some(d) = self.better_deal(v, t, c, offer) {
                 return d;
             }
