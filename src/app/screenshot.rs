@@ -355,14 +355,16 @@ fn capture(
     job.frames += 1;
     // Whether egui's font atlas took new glyphs since the last frame (its texture is sent to
     // the renderer again).
-    let fill = contexts
-        .ctx_mut()
-        .map_or(0.0, |c| c.fonts(|f| f.font_atlas_fill_ratio()));
+    let measuring = std::env::var_os("DETENTE_FRAME_TIMES").is_some();
+    // egui has fonts only once it has run a pass.
+    let fill = match contexts.ctx_mut() {
+        Ok(c) if measuring && job.frames > 3 => c.fonts(|f| f.font_atlas_fill_ratio()),
+        _ => 0.0,
+    };
     let glyphs = fill != *atlas;
     *atlas = fill;
     let now = time.elapsed_secs_f64();
     let started = *job.started.get_or_insert(now);
-    let measuring = std::env::var_os("DETENTE_FRAME_TIMES").is_some();
     if measuring && !job.requested && now - started >= MEASURE.0 {
         let drew = times.1;
         times.0.push((time.delta_secs_f64() * 1000.0, drew));
