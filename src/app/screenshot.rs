@@ -331,7 +331,9 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, side: &str, out: 
 /// With `DETENTE_FRAME_TIMES` set, the times between frames from the first second on, each
 /// with whether the scene's camera drew on the frame before (its picture is rendered while the
 /// next frame runs); the capture waits fifteen seconds, long enough for the computer playing
-/// on to bring a season card and front pages.
+/// on to bring a season card and front pages. With `DETENTE_FRAME_DUMP=FILE` each frame is also
+/// written as a line: time, milliseconds, and whether the scene drew, a card covered the table
+/// and a card veiled it (1 or 0), to see which frames are slow.
 #[derive(Default)]
 struct FrameTimes(Vec<(f64, bool)>, bool, Vec<String>);
 
@@ -349,22 +351,11 @@ fn capture(
     mut times: Local<FrameTimes>,
     drawing: Res<crate::app::scene::Drawing>,
     show: Option<Res<crate::app::scene::show::Show>>,
-    mut contexts: bevy_egui::EguiContexts,
-    mut atlas: Local<f32>,
 ) {
     job.frames += 1;
-    // Whether egui's font atlas took new glyphs since the last frame (its texture is sent to
-    // the renderer again).
-    let measuring = std::env::var_os("DETENTE_FRAME_TIMES").is_some();
-    // egui has fonts only once it has run a pass.
-    let fill = match contexts.ctx_mut() {
-        Ok(c) if measuring && job.frames > 3 => c.fonts(|f| f.font_atlas_fill_ratio()),
-        _ => 0.0,
-    };
-    let glyphs = fill != *atlas;
-    *atlas = fill;
     let now = time.elapsed_secs_f64();
     let started = *job.started.get_or_insert(now);
+    let measuring = std::env::var_os("DETENTE_FRAME_TIMES").is_some();
     if measuring && !job.requested && now - started >= MEASURE.0 {
         let drew = times.1;
         times.0.push((time.delta_secs_f64() * 1000.0, drew));
@@ -372,13 +363,12 @@ fn capture(
             .as_ref()
             .map_or((false, false), |s| (s.covers, s.veiled));
         let line = format!(
-            "{:.3}\t{:.1}\t{}\t{}\t{}\t{}",
+            "{:.3}\t{:.1}\t{}\t{}\t{}",
             now,
             time.delta_secs_f64() * 1000.0,
             drew as u8,
             covers as u8,
-            veiled as u8,
-            glyphs as u8
+            veiled as u8
         );
         times.2.push(line);
     }
