@@ -3,7 +3,7 @@
 
 use super::answer::pct;
 use super::memory::Grievance;
-use super::search::{Pool, claimed};
+use super::search::{Cand, Pool, claimed};
 use super::value::{Ctx, own_utility};
 use super::{Counterpart, offer_key, same_commitments};
 use crate::ai::{Decision, Reason, ReasonCode};
@@ -279,57 +279,26 @@ impl Counterpart {
         // package leaves, the promises worth most to them first: capital spent on checks
         // inside the package would have bought them (or it) another commitment.
         if self.style.logrolls && self.they_verify {
-            let mut left =
-                v.private.capital - pick.iter().map(|&j| pool.cands[j].pays.0).sum::<f32>();
-            let mut mine: Vec<usize> = (0..pick.len())
-                .filter(|&k| pool.cands[pick[k]].by == v.side)
-                .collect();
-            mine.sort_by(|&a, &b| {
-                pool.cands[pick[b]]
-                    .theirs
-                    .total_cmp(&pool.cands[pick[a]].theirs)
-                    .then(a.cmp(&b))
-            });
-            for k in mine {
-                let m = &t.measures()[pool.cands[pick[k]].i];
-                let Some(ver) = self.check_they_count(t, m) else {
-                    continue;
-                };
-                let extra = m.verification[ver].cost
-                    - items[k]
-                        .verification
-                        .and_then(|x| m.verification.get(x))
-                        .map_or(0.0, |x| x.cost);
-                if extra <= left + 1e-4 {
-                    left -= extra;
-                    items[k].verification = Some(ver);
-                }
-            }
+            let left = v.private.capital - pick.iter().map(|&j| pool.cands[j].pays.0).sum::<f32>();
+            let mine = pick.iter().map(|&j| &pool.cands[j]).enumerate();
+            let mine = mine.filter(|(_, cd)| cd.by == v.side).collect();
+            add_checks(
+                t,
+                &mut items,
+                left,
+                mine,
+                |cd| cd.theirs,
+                |cd| self.check_they_count(t, &t.measures()[cd.i]),
+            );
         }
         // The checks it would ask on their promises, left out of the search (see
         // `Counterpart::candidates`), from the capital the package leaves them, the promises
         // worth most to it first.
         if self.style.logrolls {
-            let mut left = v.them.capital - pick.iter().map(|&j| pool.cands[j].pays.1).sum::<f32>();
-            let mut theirs: Vec<usize> = (0..pick.len())
-                .filter(|&k| pool.cands[pick[k]].ask.is_some())
-                .collect();
-            theirs.sort_by(|&a, &b| {
-                pool.cands[pick[b]]
-                    .own
-                    .total_cmp(&pool.cands[pick[a]].own)
-                    .then(a.cmp(&b))
-            });
-            for k in theirs {
-                let cd = &pool.cands[pick[k]];
-                let m = &t.measures()[cd.i];
-                let Some(ask) = cd.ask else { continue };
-                let extra = m.verification[ask].cost;
-                if extra <= left + 1e-4 {
-                    left -= extra;
-                    items[k].verification = Some(ask);
-                }
-            }
+            let left = v.them.capital - pick.iter().map(|&j| pool.cands[j].pays.1).sum::<f32>();
+            let theirs = pick.iter().map(|&j| &pool.cands[j]).enumerate();
+            let theirs = theirs.filter(|(_, cd)| cd.ask.is_some()).collect();
+            add_checks(t, &mut items, left, theirs, |cd| cd.own, |cd| cd.ask);
         }
         let statement = self.statement(v, t, &items);
         Offer { items, statement }
@@ -480,6 +449,35 @@ impl Counterpart {
                 reason: "Nothing we could sell at home and still want is possible this season."
                     .into(),
             },
+        }
+    }
+}
+
+/// Put checks on the package's items `ks` (each with its candidate) while `left` capital pays
+/// for what each adds over the check the item has: the items `worth` ranks highest first, each
+/// with the check `check` names for it (none, none added).
+fn add_checks(
+    t: &PublicLevel,
+    items: &mut [Item],
+    mut left: f32,
+    mut ks: Vec<(usize, &Cand)>,
+    worth: impl Fn(&Cand) -> f32,
+    check: impl Fn(&Cand) -> Option<usize>,
+) {
+    ks.sort_by(|(a, ca), (b, cb)| worth(cb).total_cmp(&worth(ca)).then(a.cmp(b)));
+    for (k, cd) in ks {
+        let m = &t.measures()[cd.i];
+        let Some(ver) = check(cd) else {
+            continue;
+        };
+        let extra = m.verification[ver].cost
+            - items[k]
+                .verification
+                .and_then(|x| m.verification.get(x))
+                .map_or(0.0, |x| x.cost);
+        if extra <= left + 1e-4 {
+            left -= extra;
+            items[k].verification = Some(ver);
         }
     }
 }
