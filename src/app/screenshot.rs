@@ -335,7 +335,19 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, side: &str, out: 
 /// written as a line: time, milliseconds, and whether the scene drew, a card covered the table
 /// and a card veiled it (1 or 0), to see which frames are slow.
 #[derive(Default)]
-struct FrameTimes(Vec<(f64, bool)>, bool, Vec<String>);
+struct FrameTimes(Vec<Frame>, bool);
+
+/// One measured frame.
+struct Frame {
+    /// Seconds since the start.
+    at: f64,
+    ms: f64,
+    /// The scene's camera drew on the frame before.
+    drew: bool,
+    /// A card between rounds covered the table, and veiled it.
+    covers: bool,
+    veiled: bool,
+}
 
 /// Seconds a card between rounds stays up, once in, when the computer plays on.
 const READ_SECS: f64 = 1.5;
@@ -357,35 +369,41 @@ fn capture(
     let started = *job.started.get_or_insert(now);
     let measuring = std::env::var_os("DETENTE_FRAME_TIMES").is_some();
     if measuring && !job.requested && now - started >= MEASURE.0 {
-        let drew = times.1;
-        times.0.push((time.delta_secs_f64() * 1000.0, drew));
         let (covers, veiled) = show
             .as_ref()
             .map_or((false, false), |s| (s.covers, s.veiled));
-        let line = format!(
-            "{:.3}\t{:.1}\t{}\t{}\t{}",
-            now,
-            time.delta_secs_f64() * 1000.0,
-            drew as u8,
-            covers as u8,
-            veiled as u8
-        );
-        times.2.push(line);
+        let drew = times.1;
+        times.0.push(Frame {
+            at: now,
+            ms: time.delta_secs_f64() * 1000.0,
+            drew,
+            covers,
+            veiled,
+        });
     }
     times.1 = drawing.0;
     if job.done {
         if measuring && !times.0.is_empty() {
             if let Some(path) = std::env::var_os("DETENTE_FRAME_DUMP") {
-                let _ = std::fs::write(path, times.2.join("\n"));
+                let lines: Vec<String> = times
+                    .0
+                    .iter()
+                    .map(|f| {
+                        let bit = u8::from;
+                        let (d, c, v) = (bit(f.drew), bit(f.covers), bit(f.veiled));
+                        format!("{:.3}\t{:.1}\t{d}\t{c}\t{v}", f.at, f.ms)
+                    })
+                    .collect();
+                let _ = std::fs::write(path, lines.join("\n"));
             }
-            let mut all: Vec<f64> = times.0.iter().map(|t| t.0).collect();
+            let mut all: Vec<f64> = times.0.iter().map(|f| f.ms).collect();
             let n = all.len();
             let (p50, p95, max) = super::frame_stats::percentiles(&mut all);
             println!(
                 "frames {n} over {:.0} s: p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms",
                 MEASURE.1 - MEASURE.0
             );
-            let mut scene: Vec<f64> = times.0.iter().filter(|t| t.1).map(|t| t.0).collect();
+            let mut scene: Vec<f64> = times.0.iter().filter(|f| f.drew).map(|f| f.ms).collect();
             if !scene.is_empty() {
                 let k = scene.len();
                 let (p50, p95, max) = super::frame_stats::percentiles(&mut scene);

@@ -239,6 +239,14 @@ fn setup(
     ));
 }
 
+/// The material every sketch of the scene is drawn with, made once.
+fn ink(drawn: &mut Drawn, materials: &mut Assets<ColorMaterial>) -> Handle<ColorMaterial> {
+    drawn
+        .ink
+        .get_or_insert_with(|| materials.add(shapes::ink()))
+        .clone()
+}
+
 /// Map units to the scene's world: centred, ten pixels a unit, y up.
 fn world((x, y): Point) -> Vec2 {
     Vec2::new((x - map::WIDTH / 2.0) * PX, (y - map::HEIGHT / 2.0) * PX)
@@ -378,6 +386,7 @@ fn build_map(
         commands.entity(e).despawn();
     }
     *drawn = Drawn {
+        ink: drawn.ink.take(),
         level: level.hash.clone(),
         colour_blind: cb,
         for_match: game.is_some(),
@@ -385,8 +394,7 @@ fn build_map(
     };
     let m = &level.map;
     let layer = RenderLayers::layer(LAYER);
-    let ink = materials.add(shapes::ink());
-    drawn.ink = Some(ink.clone());
+    let ink = ink(&mut drawn, &mut materials);
     let mut spawn = |commands: &mut Commands, mesh: Mesh, mat: Handle<ColorMaterial>, z: f32| {
         commands.spawn((
             Mesh2d(meshes.add(mesh)),
@@ -466,10 +474,7 @@ fn follow_view(
     // Only a new map is news to the other systems: keeping this bookkeeping must not mark it
     // changed, or this system would run, and the scene's camera draw, on every frame after.
     let drawn = drawn.bypass_change_detection();
-    let ink = drawn
-        .ink
-        .get_or_insert_with(|| materials.add(shapes::ink()))
-        .clone();
+    let ink = ink(drawn, &mut materials);
     let col = Colours::new(colour_blind(&settings));
     let level = game.level().clone();
     let view = game.view();
