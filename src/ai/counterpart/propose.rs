@@ -8,6 +8,7 @@ use super::value::{Ctx, own_utility};
 use super::{Counterpart, offer_key, same_commitments};
 use crate::ai::{Decision, Reason, ReasonCode};
 use crate::sim::PublicLevel;
+use crate::sim::measures::item_cost;
 use crate::sim::rules::{Seen, check};
 use crate::sim::scenario::MeasureDef;
 use crate::sim::{Action, Item, Offer, SideView};
@@ -291,13 +292,41 @@ impl Counterpart {
                 |cd| self.check_they_count(t, &t.measures()[cd.i]),
             );
         }
+        // Its own promises priced bare because their cheapest check costs something (see
+        // `Counterpart::candidates`) get that check from what the package leaves, where a
+        // check is not already on them.
+        if self.style.logrolls {
+            let ms = t.measures();
+            let spent: f32 = items
+                .iter()
+                .zip(pick)
+                .filter(|(it, _)| it.by == v.side)
+                .map(|(it, &j)| item_cost(&ms[pool.cands[j].i], it.verification))
+                .sum();
+            let mine = pick.iter().map(|&j| &pool.cands[j]).enumerate();
+            let mine = mine
+                .filter(|(k, cd)| {
+                    cd.by == v.side && cd.ask.is_some() && items[*k].verification.is_none()
+                })
+                .collect();
+            add_checks(
+                t,
+                &mut items,
+                v.private.capital - spent,
+                mine,
+                |cd| cd.theirs,
+                |cd| cd.ask,
+            );
+        }
         // The checks it would ask on their promises, left out of the search (see
         // `Counterpart::candidates`), from the capital the package leaves them, the promises
         // worth most to it first.
         if self.style.logrolls {
             let left = v.them.capital - pick.iter().map(|&j| pool.cands[j].pays.1).sum::<f32>();
             let theirs = pick.iter().map(|&j| &pool.cands[j]).enumerate();
-            let theirs = theirs.filter(|(_, cd)| cd.ask.is_some()).collect();
+            let theirs = theirs
+                .filter(|(_, cd)| cd.by != v.side && cd.ask.is_some())
+                .collect();
             add_checks(t, &mut items, left, theirs, |cd| cd.own, |cd| cd.ask);
         }
         let statement = self.statement(v, t, &items);

@@ -27,8 +27,9 @@ pub(super) struct Cand {
     pub(super) i: usize,
     pub(super) by: Side,
     pub(super) ver: Option<usize>,
-    /// The check this side would ask on a promise of theirs that it leaves at its bare cost in
-    /// the search (see `Counterpart::candidates`), to add if their capital allows.
+    /// The check that a pragmatist leaves out of the search, pricing the promise at its bare
+    /// cost (see `Counterpart::candidates`), to add if the payer's capital allows: the one it
+    /// would ask on a promise of theirs, or the cheapest on a promise of its own.
     pub(super) ask: Option<usize>,
     pub(super) own: f32,
     /// Its worth to this side by its own priorities alone, at face value (no doubt of their
@@ -391,6 +392,13 @@ impl Counterpart {
             if self.style.logrolls && by != me && self.conduct.belief.0 >= LET_DOWN {
                 ask = ver.take();
             }
+            // Its own promises too: a measure with no free self-report on its list would
+            // otherwise be priced with its cheapest check, which can leave it out of reach
+            // (the price of the check is paid from what the package leaves, `offer_of`).
+            if self.style.logrolls && by == me && ver.is_some_and(|k| m.verification[k].cost > 0.0)
+            {
+                ask = ver.take();
+            }
             let d0 = pool.deltas.len();
             pool.deltas.extend(
                 v.private
@@ -738,6 +746,59 @@ mod tests {
             Match::new(Arc::new(sc), seed),
             Counterpart::new(style, Side::B, 1),
         )
+    }
+
+    /// A pragmatist prices a promise of its own whose every listed check costs capital at the
+    /// promise's bare cost, and puts the cheapest check on it from what the package leaves: with
+    /// capital to spare the promise is tabled checked, with capital for the promise alone it is
+    /// still tabled, on self-report.
+    #[test]
+    fn a_promise_with_no_free_check_is_priced_bare_and_checked_from_what_is_left() {
+        let mut sc = crate::level::load(std::path::Path::new("levels/ceasefire_line.ron"))
+            .expect("the level loads");
+        sc.event_chance = 0.0;
+        sc.mediator = None;
+        let k = sc
+            .measures
+            .iter()
+            .position(|m| m.id == "security_calendar")
+            .expect("the measure");
+        sc.measures[k].verification.retain(|x| x.cost > 0.0);
+        let m = Match::new(Arc::new(sc), 3);
+        let style =
+            crate::ai::Style::new(Personality::Pragmatist, Difficulty::Hard, &AiDef::default());
+        let cp = Counterpart::new(style, Side::A, 1);
+        let t = m.scenario.public();
+        let v = m.view(Side::A);
+        let c = cp.ctx(&v, t, true);
+        let pool = &c.pool;
+        let j = pool
+            .cands
+            .iter()
+            .position(|cd| cd.i == k && cd.by == Side::A)
+            .expect("open to this side");
+        let def = &t.measures()[k];
+        let cheapest = (0..def.verification.len())
+            .min_by(|&a, &b| {
+                def.verification[a]
+                    .cost
+                    .total_cmp(&def.verification[b].cost)
+            })
+            .expect("a check");
+        assert!(def.verification[cheapest].cost > 0.0);
+        assert_eq!(pool.cands[j].pays, (def.cost, 0.0));
+        assert!(v.private.capital >= def.cost + def.verification[cheapest].cost);
+        let offer = cp.offer_of(&v, t, pool, &[j]);
+        assert_eq!(offer.items[0].verification, Some(cheapest));
+        let mut tight = v.clone();
+        tight.private.capital = def.cost;
+        let offer = cp.offer_of(&tight, t, pool, &[j]);
+        assert_eq!(offer.items[0].verification, None);
+        let seen = crate::sim::rules::Seen::new(&tight, t);
+        assert_eq!(
+            crate::sim::rules::check_offer(&seen, Side::A, &offer),
+            Ok(())
+        );
     }
 
     /// Every package of the tutorial's opening pool, checked one by one, against the branch and
