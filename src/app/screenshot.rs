@@ -332,8 +332,8 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, side: &str, out: 
 /// with whether the scene's camera drew on the frame before (its picture is rendered while the
 /// next frame runs); the capture waits fifteen seconds, long enough for the computer playing
 /// on to bring a season card and front pages. With `DETENTE_FRAME_DUMP=FILE` each frame is also
-/// written as a line: time, milliseconds, and whether the scene drew, a card covered the table
-/// and a card veiled it (1 or 0), to see which frames are slow.
+/// written as a line: time, milliseconds, and whether the scene drew and whether a card covered
+/// the table (1 or 0), to see which frames are slow.
 #[derive(Default)]
 struct FrameTimes(Vec<Frame>, bool);
 
@@ -344,9 +344,8 @@ struct Frame {
     ms: f64,
     /// The scene's camera drew on the frame before.
     drew: bool,
-    /// A card between rounds covered the table, and veiled it.
+    /// A card between rounds covered the table.
     covers: bool,
-    veiled: bool,
 }
 
 /// Seconds a card between rounds stays up, once in, when the computer plays on.
@@ -369,16 +368,13 @@ fn capture(
     let started = *job.started.get_or_insert(now);
     let measuring = std::env::var_os("DETENTE_FRAME_TIMES").is_some();
     if measuring && !job.requested && now - started >= MEASURE.0 {
-        let (covers, veiled) = show
-            .as_ref()
-            .map_or((false, false), |s| (s.covers, s.veiled));
+        let covers = show.as_ref().is_some_and(|s| s.covers);
         let drew = times.1;
         times.0.push(Frame {
             at: now,
             ms: time.delta_secs_f64() * 1000.0,
             drew,
             covers,
-            veiled,
         });
     }
     times.1 = drawing.0;
@@ -390,8 +386,8 @@ fn capture(
                     .iter()
                     .map(|f| {
                         let bit = u8::from;
-                        let (d, c, v) = (bit(f.drew), bit(f.covers), bit(f.veiled));
-                        format!("{:.3}\t{:.1}\t{d}\t{c}\t{v}", f.at, f.ms)
+                        let (d, c) = (bit(f.drew), bit(f.covers));
+                        format!("{:.3}\t{:.1}\t{d}\t{c}", f.at, f.ms)
                     })
                     .collect();
                 let _ = std::fs::write(path, lines.join("\n"));

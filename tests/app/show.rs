@@ -462,7 +462,7 @@ fn the_scene_takes_the_colour_blind_palette() {
 }
 
 #[test]
-fn a_card_between_rounds_dims_the_table_and_holds_its_keys() {
+fn a_card_between_rounds_comes_in_over_black_and_holds_its_keys() {
     use detente::app::scene::show::between_rounds;
     let mut app = show_app(watch(load("levels/river_accord.ron"), 3, Side::A));
     play_until(&mut app, "a season card", |q| {
@@ -522,24 +522,13 @@ fn a_card_between_rounds_dims_the_table_and_holds_its_keys() {
             })
             .max()
     };
-    let share = card.veil_share();
-    assert!(share > 0.0 && share < 1.0, "{share}");
-    let _ = frame(0.0, Vec::new(), share * 0.3);
-    // Coming in, a dark veil over the whole table, darker as the card arrives.
-    let (early, _) = frame(0.1, Vec::new(), share * 0.3);
-    let (late, _) = frame(0.15, Vec::new(), share * 0.8);
-    let (early, late) = (veil(&early), veil(&late));
-    assert!(early.is_some_and(|a| a > 0), "a veil as the card comes in");
-    assert!(
-        late > early && late.is_some_and(|a| a >= 150),
-        "{early:?} then {late:?}"
-    );
-    // Once the veil is black, the window is cleared to black under the card as it comes in
-    // the rest of the way and once it is up: no veil is painted.
-    let (dark, _) = frame(0.17, Vec::new(), (share + 1.0) / 2.0);
-    assert_eq!(veil(&dark), None);
-    let (up, _) = frame(0.2, Vec::new(), 1.0);
-    assert_eq!(veil(&up), None);
+    // From its first frame to when it is up, the card stands on the window's black (the table
+    // is not drawn under it): no veil is painted over the whole window.
+    for (t, progress) in [(0.0, 0.0), (0.05, 0.1), (0.1, 0.5), (0.2, 1.0)] {
+        let (shapes, _) = frame(t, Vec::new(), progress);
+        assert_eq!(veil(&shapes), None, "at {progress}");
+        assert!(!shapes.is_empty(), "the card is drawn at {progress}");
+    }
     // A table key does nothing under the card; Space closes it.
     let (_, (closed, table_saw_a)) = frame(0.25, vec![key(egui::Key::A)], 1.0);
     assert!(!closed && !table_saw_a);
@@ -652,7 +641,7 @@ fn the_scene_is_drawn_at_the_size_it_is_shown() {
 }
 
 #[test]
-fn a_card_between_rounds_covers_the_table_once_it_is_up_and_a_front_page_never_does() {
+fn a_card_between_rounds_covers_the_table_from_its_first_frame_and_a_front_page_never_does() {
     let mut app = show_app(watch(load("levels/river_accord.ron"), 3, Side::A));
     play_until(&mut app, "a season card", |q| {
         q.iter().any(|c| matches!(c, Card::Season(_)))
@@ -666,16 +655,14 @@ fn a_card_between_rounds_covers_the_table_once_it_is_up_and_a_front_page_never_d
             break;
         };
         let arriving = show.covering(Side::A, t);
-        let veiled = show.veiling(Side::A, t);
         let up = show.covering(Side::A, t + 0.9);
-        // Half way in, the table is already dark under a card between rounds.
-        let half_in = show.covering(Side::A, t + 0.3);
+        let half_in = show.covering(Side::A, t + 0.15);
         match card {
             Card::Season(_) => {
-                assert!(!arriving, "the table shows while the card comes in");
-                assert!(veiled, "the map rests under the veil as the card comes in");
-                assert!(up, "the table is hidden once the card is up");
-                assert!(half_in, "the table is hidden before the card is fully in");
+                assert!(
+                    arriving && half_in && up,
+                    "the table is hidden from the card's first frame until it goes"
+                );
                 seen.0 = true;
             }
             Card::Front(_) => {
@@ -683,7 +670,6 @@ fn a_card_between_rounds_covers_the_table_once_it_is_up_and_a_front_page_never_d
                     !arriving && !half_in && !up,
                     "a front page leaves the table in view"
                 );
-                assert!(!veiled, "the map lives on under a front page");
                 seen.1 = true;
             }
             Card::Fall(_) => {}
@@ -693,7 +679,6 @@ fn a_card_between_rounds_covers_the_table_once_it_is_up_and_a_front_page_never_d
     }
     assert!(seen.0, "a season card was up");
     assert!(!show.covering(Side::A, t), "nothing covers an empty queue");
-    assert!(!show.veiling(Side::A, t), "nothing veils an empty queue");
 }
 
 #[test]

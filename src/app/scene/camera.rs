@@ -116,7 +116,7 @@ pub(super) fn camera_on(
     mut drawing: ResMut<Drawing>,
 ) {
     let on = if game.is_some() {
-        step.is_some_and(|s| *s.get() == Step::Table) && !show.is_some_and(|s| s.veiled)
+        step.is_some_and(|s| *s.get() == Step::Table) && !show.is_some_and(|s| s.covers)
     } else {
         screen.is_some_and(|s| *s.get() == Screen::Title)
     } && shown.is_none_or(|s| s.0);

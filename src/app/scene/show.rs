@@ -33,17 +33,7 @@ impl Card {
             Card::Season(_) | Card::Front(_) => 0.35,
         }
     }
-
-    /// The share of its arrival in which a card between rounds darkens the table to black;
-    /// it comes in the rest of the way over black. The table under a part-dark veil is the
-    /// dearest frame of all for a software renderer, so the fade is kept short.
-    pub fn veil_share(&self) -> f32 {
-        (VEIL_SECS / self.arrive_secs()).min(1.0) as f32
-    }
 }
-
-/// Seconds a card between rounds takes to darken the table to black.
-const VEIL_SECS: f64 = 0.12;
 
 /// Seconds a front page stays up before it settles by itself.
 pub const FRONT_SECS: f64 = 6.0;
@@ -71,12 +61,10 @@ pub struct Show {
     settling: [Option<f64>; 2],
     /// Where the front page was last drawn, for its fold into the press column.
     last_rect: Option<egui::Rect>,
-    /// A card between rounds is fully up this frame: the table under its veil, map included,
-    /// need not be drawn (a software renderer pays for every pixel under the veil).
+    /// A card between rounds is coming in or up this frame: the table under it, map included,
+    /// is not drawn (a software renderer pays for every pixel under the card's black), and
+    /// the map keeps its last picture.
     pub covers: bool,
-    /// A card between rounds is coming in or up this frame: the map under its veil keeps its
-    /// last picture rather than animate behind it.
-    pub veiled: bool,
 }
 
 impl Show {
@@ -113,16 +101,9 @@ impl Show {
         }
     }
 
-    /// Whether a card between rounds is fully up for `side` at `now`, hiding the table.
+    /// Whether a card between rounds is coming in or up for `side` at `now`, hiding the table.
     pub fn covering(&mut self, side: Side, now: f64) -> bool {
-        self.phase(side, now)
-            .is_some_and(|(card, phase)| covers(&card, phase))
-    }
-
-    /// Whether a card between rounds is coming in or up for `side` at `now`, veiling the
-    /// table.
-    pub fn veiling(&mut self, side: Side, now: f64) -> bool {
-        self.phase(side, now).is_some_and(|(card, _)| veils(&card))
+        self.phase(side, now).is_some_and(|(card, _)| covers(&card))
     }
 
     /// The player is done with the card up for `side`: a front page settles, others go.
@@ -144,19 +125,11 @@ impl Show {
     }
 }
 
-/// A card between rounds veils the table from the moment it starts to come in; a front page
-/// never does.
-fn veils(card: &Card) -> bool {
+/// A card between rounds covers the table from its first frame, and comes in over black: a
+/// table dimming under a part-dark veil cost a software renderer the dearest frames of all (the
+/// table, a veil over the whole window and the card at once). A front page never covers it.
+fn covers(card: &Card) -> bool {
     !matches!(card, Card::Front(_))
-}
-
-/// A card between rounds covers the table once its veil is black; a front page never does.
-fn covers(card: &Card, phase: Phase) -> bool {
-    veils(card)
-        && match phase {
-            Phase::Arriving(f) => f >= card.veil_share(),
-            _ => true,
-        }
 }
 
 /// For screenshots: replay the viewer's log from this round on when a match is put up, so
@@ -258,18 +231,11 @@ fn draw(
         if show.covers {
             show.covers = false;
         }
-        if show.veiled {
-            show.veiled = false;
-        }
         return Ok(());
     };
-    let covers = covers(&card, phase);
+    let covers = covers(&card);
     if show.covers != covers {
         show.covers = covers;
-    }
-    let veiled = veils(&card);
-    if show.veiled != veiled {
-        show.veiled = veiled;
     }
     // A card that covers the table stands on a black window: clearing to black costs nothing,
     // where painting the veil would cost a software renderer the whole window again.
@@ -353,17 +319,6 @@ pub fn between_rounds(
         .order(egui::Order::Foreground)
         .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
         .show(ctx, |ui| {
-            // The veil goes on the card's own layer, under the card. It darkens the table to
-            // nothing in the first moment of the card's arrival: from then on the table is not
-            // drawn, and the window is cleared to the veil's black instead.
-            let veil = progress / card.veil_share();
-            if veil < 1.0 {
-                ui.painter().with_clip_rect(screen).rect_filled(
-                    screen,
-                    0.0,
-                    egui::Color32::from_black_alpha((255.0 * veil.clamp(0.0, 1.0)) as u8),
-                );
-            }
             ui.multiply_opacity(progress.clamp(0.2, 1.0));
             egui::Frame::popup(ui.style())
                 .fill(pal.card)

@@ -607,7 +607,7 @@ fn draw(
     show: Option<bevy::prelude::Res<crate::app::scene::show::Show>>,
     mut out: super::Outbox,
 ) -> bevy::prelude::Result {
-    // Under a card between rounds the table is veiled: it comes back when the card goes.
+    // Under a card between rounds the table is hidden: it comes back when the card goes.
     if show.is_some_and(|s| s.covers) {
         return Ok(());
     }
