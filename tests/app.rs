@@ -852,7 +852,7 @@ fn level_asset_app(dir: &Path) -> bevy::app::App {
 fn level_files_load_as_assets_and_changes_refresh_the_list() {
     use detente::app::levels::LevelAsset;
     use detente::app::screens::{Levels, Notice};
-    let dir = std::env::temp_dir().join(format!("detente-assets-{}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("assets");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let tut = dir.join("tutorial.ron");
@@ -2035,7 +2035,7 @@ fn play_class_until(app: &mut bevy::app::App, what: &str, done: impl Fn(&bevy::a
 fn a_window_joins_a_class_plays_through_a_host_restart_and_reads_the_debrief() {
     use detente::app::class::Joining;
     use detente::net::client::Status;
-    let dir = std::env::temp_dir().join(format!("detente-class-{}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("class");
     std::fs::create_dir_all(&dir).unwrap();
     let db = dir.join("class.sqlite");
     for suffix in ["", "-wal", "-shm"] {

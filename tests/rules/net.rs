@@ -28,7 +28,7 @@ const WAIT: Duration = Duration::from_secs(10);
 const MAX_READS: usize = 64;
 
 pub(crate) fn db(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("detente-net-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("net");
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(format!("{name}.sqlite"));
     for suffix in ["", "-wal", "-shm"] {
