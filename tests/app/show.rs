@@ -624,6 +624,52 @@ fn the_scene_rests_once_nothing_moves_even_with_a_leader_near_a_fall() {
 }
 
 #[test]
+fn the_map_is_drawn_plainer_while_it_moves_and_smooth_once_still() {
+    use detente::app::scene::{image_size_for, scene_drawing, scene_moving, supersample};
+    // While it moves the map is drawn at fewer pixels; still, at more, to smooth its edges.
+    let (moving, still) = (supersample(true), supersample(false));
+    assert!(moving >= 1.0 && still > moving, "{moving} {still}");
+    assert!(image_size_for(500.0 * moving).0 < image_size_for(500.0 * still).0);
+    // A leader near a fall shakes after a move: the map counts as moving for the shake, and
+    // still once it ends, while the scene rests.
+    let mut sc = load("levels/ceasefire_line.ron");
+    let a = Match::new(Arc::new(sc.clone()), 2)
+        .view(Side::A)
+        .me
+        .approval;
+    sc.side_a.ouster_below = a - 2.0;
+    let mut app = show_app(watch(sc, 2, Side::A));
+    use bevy::state::state::NextState;
+    app.insert_resource(AiPace(std::time::Duration::from_secs(3600)))
+        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
+            std::time::Duration::from_millis(20),
+        ));
+    app.world_mut()
+        .resource_mut::<NextState<Screen>>()
+        .set(Screen::Match);
+    app.update();
+    app.world_mut()
+        .resource_mut::<NextState<Step>>()
+        .set(Step::Table);
+    app.update();
+    assert!(app.world_mut().resource_mut::<Game>().ai_step());
+    let seen: Vec<(bool, bool)> = (0..150)
+        .map(|_| {
+            app.update();
+            (scene_moving(app.world()), scene_drawing(app.world()))
+        })
+        .collect();
+    assert!(
+        seen[2..60].iter().all(|(m, _)| *m),
+        "moving through the shake: {seen:?}"
+    );
+    assert!(
+        seen[120..].iter().all(|(m, d)| !*m && !*d),
+        "still and at rest after it: {seen:?}"
+    );
+}
+
+#[test]
 fn the_scene_is_drawn_at_the_size_it_is_shown() {
     use detente::app::scene::{IMAGE_SIZE, image_size_for};
     let (full_w, full_h) = IMAGE_SIZE;

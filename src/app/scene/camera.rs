@@ -36,9 +36,22 @@ pub fn image_size_for(px: f32) -> (u32, u32) {
 
 /// The scene's image is drawn at this many times the width it is shown at (up to
 /// [`IMAGE_SIZE`]): shrinking it on screen smooths its edges. At the table 1.25 looks like 1.5
-/// (only the thinnest lines step a little more) and draws about a third fewer pixels, which a
-/// software renderer pays for on every frame the map moves.
+/// (only the thinnest lines step a little more) and draws about a third fewer pixels.
 const SUPERSAMPLE: f32 = 1.25;
+
+/// While something on the map moves, its image is drawn at the size it is shown, unsmoothed:
+/// a software renderer pays for every pixel on every frame the map moves, and edges that step
+/// a little are not seen in motion. Once all is still, the map is drawn smooth again.
+const SUPERSAMPLE_MOVING: f32 = 1.0;
+
+/// How many times the shown width the image is drawn at, the map moving or still.
+pub fn supersample(moving: bool) -> f32 {
+    if moving {
+        SUPERSAMPLE_MOVING
+    } else {
+        SUPERSAMPLE
+    }
+}
 
 /// Resize the scene's image to the size it was last shown at.
 pub(super) fn fit_image(
@@ -47,6 +60,7 @@ pub(super) fn fit_image(
     mut images: ResMut<Assets<Image>>,
     mut resized: ResMut<Resized>,
     mut visible: ResMut<MapShown>,
+    moving: Res<super::Moving>,
 ) {
     let (Some(map), Ok(ctx)) = (map, contexts.ctx_mut()) else {
         return;
@@ -59,7 +73,7 @@ pub(super) fn fit_image(
     // Shown in the last pass egui completed, or hidden (the table's "Hide the map", another
     // screen, a card over the table): a hidden map need not be drawn.
     visible.set_if_neq(MapShown(pass + 1 >= ctx.cumulative_pass_nr()));
-    let (w, h) = image_size_for(px.x * SUPERSAMPLE);
+    let (w, h) = image_size_for(px.x * supersample(moving.any()));
     let Some(now) = images.get(&map.handle).map(|i| i.size()) else {
         return;
     };

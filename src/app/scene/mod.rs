@@ -15,7 +15,7 @@ pub mod show;
 pub mod symbols;
 
 use camera::{MapShown, Resized, camera_on, fit_image};
-pub use camera::{image_size_for, shown};
+pub use camera::{image_size_for, shown, supersample};
 pub use labels::{backdrop, labels, to_rect};
 pub use shapes::triangulate;
 use shapes::{Sketch, fill_mesh, line_mesh};
@@ -115,6 +115,25 @@ impl PulseKind {
     }
 }
 
+/// Whether an animation of the scene runs: a symbol's pulse, a leader's shake or fall.
+#[derive(Resource, Default, Debug, PartialEq)]
+pub struct Moving {
+    pulses: bool,
+    leaders: bool,
+}
+
+impl Moving {
+    /// Something on the map moves.
+    pub fn any(&self) -> bool {
+        self.pulses || self.leaders
+    }
+}
+
+/// Whether something on the scene's map moves this frame.
+pub fn scene_moving(world: &World) -> bool {
+    world.resource::<Moving>().any()
+}
+
 /// What is drawn now, to change only what changed.
 #[derive(Resource, Default)]
 struct Drawn {
@@ -150,6 +169,7 @@ pub fn plugin(app: &mut App) {
 pub fn follow_plugin(app: &mut App) {
     app.init_resource::<Drawn>()
         .init_resource::<Drawing>()
+        .init_resource::<Moving>()
         .add_systems(
             Update,
             (build_map, follow_view, animate, animate_leaders, camera_on).chain(),
@@ -687,6 +707,7 @@ fn animate_leaders(
     mut q: Query<LeaderParts>,
     time: Res<Time<Real>>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+    mut moving: ResMut<Moving>,
 ) {
     let now = time.elapsed_secs_f64();
     let mut running = false;
@@ -715,6 +736,9 @@ fn animate_leaders(
         if tf.rotation != want {
             tf.rotation = want;
         }
+    }
+    if moving.leaders != running {
+        moving.leaders = running;
     }
     if running {
         redraw.write(bevy::window::RequestRedraw);
@@ -896,6 +920,7 @@ fn animate(
     mut q: Query<(Entity, &Pulse, &mut Transform)>,
     time: Res<Time<Real>>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+    mut moving: ResMut<Moving>,
 ) {
     let now = time.elapsed_secs_f64();
     let mut running = false;
@@ -919,6 +944,9 @@ fn animate(
         } else {
             running = true;
         }
+    }
+    if moving.pulses != running {
+        moving.pulses = running;
     }
     if running {
         redraw.write(bevy::window::RequestRedraw);
