@@ -130,6 +130,12 @@ pub enum Command {
         side: String,
         #[arg(long)]
         out: PathBuf,
+        /// Interface zoom, as in the game's settings: 0.75 to 1.5.
+        #[arg(long, default_value_t = 1.0)]
+        ui_scale: f32,
+        /// The colour-blind palette (blue/orange instead of green/red), the map's too.
+        #[arg(long)]
+        colour_blind: bool,
     },
     /// Host a class: N tables, one join code per student seat, one port for every student
     /// (HTTP GET /health and the WebSocket at /ws). Every move is archived; after a restart,
@@ -313,7 +319,19 @@ pub fn run(cli: Cli) -> i32 {
             screen,
             side,
             out,
-        }) => Ok(screenshot(&level, seed, rounds, &screen, &side, &out)),
+            ui_scale,
+            colour_blind,
+        }) => Ok(screenshot(
+            &level,
+            seed,
+            rounds,
+            (&screen, &side),
+            &out,
+            Look {
+                ui_scale,
+                colour_blind,
+            },
+        )),
         Some(Command::Join { address, code } | Command::Console { address, code }) => {
             Ok(join(&address, &code))
         }
@@ -594,16 +612,30 @@ fn screenshot(
     level: &std::path::Path,
     seed: u64,
     rounds: u32,
-    screen: &str,
-    side: &str,
+    (screen, side): (&str, &str),
     out: &std::path::Path,
+    look: Look,
 ) -> i32 {
-    crate::app::screenshot(level, seed, rounds, screen, side, out)
+    crate::app::screenshot(level, seed, rounds, screen, side, out, look)
 }
 
 #[cfg(not(feature = "gui"))]
-fn screenshot(_: &std::path::Path, _: u64, _: u32, _: &str, _: &str, _: &std::path::Path) -> i32 {
+fn screenshot(
+    _: &std::path::Path,
+    _: u64,
+    _: u32,
+    _: (&str, &str),
+    _: &std::path::Path,
+    _: Look,
+) -> i32 {
     window()
+}
+
+/// How a screenshot is drawn: the player settings that change the picture.
+#[derive(Debug, Clone, Copy)]
+pub struct Look {
+    pub ui_scale: f32,
+    pub colour_blind: bool,
 }
 
 fn tournament(path: &std::path::Path, games: u32, seed: u64, json: bool, exploits: bool) -> Done {

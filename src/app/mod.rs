@@ -186,6 +186,7 @@ pub fn screenshot(
     screen: &str,
     side: &str,
     out: &Path,
+    look: crate::cli::Look,
 ) -> i32 {
-    screenshot::run(level, seed, rounds, screen, side, out)
+    screenshot::run(level, seed, rounds, (screen, side), out, look)
 }

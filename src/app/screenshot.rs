@@ -147,8 +147,30 @@ fn class_at_play(
 }
 
 /// Run the screenshot job; returns the exit code.
-pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, side: &str, out: &Path) -> i32 {
+pub fn run(
+    level: &Path,
+    seed: u64,
+    rounds: u32,
+    (screen, side): (&str, &str),
+    out: &Path,
+    look: crate::cli::Look,
+) -> i32 {
     let screen_name = screen;
+    let settings = crate::app::settings::Settings {
+        ui_scale: look.ui_scale,
+        colour_blind: look.colour_blind,
+        fullscreen: false,
+    };
+    if settings.sane().ui_scale != look.ui_scale {
+        let s = crate::app::settings::Settings::SCALES;
+        eprintln!(
+            "--ui-scale {} is out of range: use {} to {}",
+            look.ui_scale,
+            s[0],
+            s[s.len() - 1]
+        );
+        return 2;
+    }
     let human = match side {
         "a" | "A" => crate::sim::Side::A,
         "b" | "B" => crate::sim::Side::B,
@@ -209,6 +231,7 @@ pub fn run(level: &Path, seed: u64, rounds: u32, screen: &str, side: &str, out: 
     };
     // Draw continuously so the capture happens on schedule.
     app.insert_resource(WinitSettings::game())
+        .insert_resource(settings)
         .insert_resource(AiPace(pace))
         .insert_resource(screens::Levels(screens::title::load_levels(
             level.parent().unwrap_or(Path::new(".")),

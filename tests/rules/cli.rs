@@ -56,6 +56,33 @@ fn zero_games_is_refused() {
 }
 
 #[test]
+fn a_screenshot_at_an_interface_scale_the_game_does_not_offer_is_refused() {
+    // Refused before any window opens, so this needs no display.
+    for scale in ["3", "0.1", "NaN"] {
+        let out = run(&[
+            "screenshot",
+            "--level",
+            "levels/tutorial.ron",
+            "--ui-scale",
+            scale,
+            "--out",
+            "/nonexistent/never.png",
+        ]);
+        assert_orderly(&out);
+        assert_eq!(out.status.code(), Some(2), "--ui-scale {scale}");
+        // The refusal names the option, so it is not a window that failed to open.
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--ui-scale"),
+            "--ui-scale {scale}"
+        );
+        assert!(
+            !std::path::Path::new("/nonexistent/never.png").exists(),
+            "--ui-scale {scale}"
+        );
+    }
+}
+
+#[test]
 fn too_many_games_are_refused_before_playing() {
     let huge = (detente::cli::MAX_SIM_GAMES as u64 + 1).to_string();
     let out = run(&["sim", "--level", "levels/tutorial.ron", "--games", &huge]);
