@@ -8,7 +8,6 @@ use super::value::{Ctx, own_utility};
 use super::{Counterpart, offer_key, same_commitments};
 use crate::ai::{Decision, Reason, ReasonCode};
 use crate::sim::PublicLevel;
-use crate::sim::measures::item_cost;
 use crate::sim::rules::{Seen, check};
 use crate::sim::scenario::MeasureDef;
 use crate::sim::{Action, Item, Offer, SideView};
@@ -275,56 +274,39 @@ impl Counterpart {
                 }
             })
             .collect();
-        // A pragmatist chooses its package with its own promises at their bare cost, and pays
-        // for the checks a partner who asked for them would count out of the capital the
-        // package leaves, the promises worth most to them first: capital spent on checks
-        // inside the package would have bought them (or it) another commitment.
-        if self.style.logrolls && self.they_verify {
-            let left = v.private.capital - pick.iter().map(|&j| pool.cands[j].pays.0).sum::<f32>();
-            let mine = pick.iter().map(|&j| &pool.cands[j]).enumerate();
-            let mine = mine.filter(|(_, cd)| cd.by == v.side).collect();
-            add_checks(
-                t,
-                &mut items,
-                left,
-                mine,
-                |cd| cd.theirs,
-                |cd| self.check_they_count(t, &t.measures()[cd.i]),
-            );
-        }
-        // Its own promises priced bare because their cheapest check costs something (see
-        // `Counterpart::candidates`) get that check from what the package leaves, where a
-        // check is not already on them.
         if self.style.logrolls {
-            let ms = t.measures();
-            let spent: f32 = items
-                .iter()
-                .zip(pick)
-                .filter(|(it, _)| it.by == v.side)
-                .map(|(it, &j)| item_cost(&ms[pool.cands[j].i], it.verification))
-                .sum();
-            let mine = pick.iter().map(|&j| &pool.cands[j]).enumerate();
-            let mine = mine
+            let spent = |k: fn(&Cand) -> f32| pick.iter().map(|&j| k(&pool.cands[j])).sum::<f32>();
+            let picked = || pick.iter().map(|&j| &pool.cands[j]).enumerate();
+            // It chooses its package with its own promises at their bare cost, and pays for the
+            // checks a partner who asked for them would count out of the capital the package
+            // leaves, the promises worth most to them first: capital spent on checks inside the
+            // package would have bought them (or it) another commitment.
+            let mut left = v.private.capital - spent(|cd| cd.pays.0);
+            if self.they_verify {
+                let mine = picked().filter(|(_, cd)| cd.by == v.side).collect();
+                left = add_checks(
+                    t,
+                    &mut items,
+                    left,
+                    mine,
+                    |cd| cd.theirs,
+                    |cd| self.check_they_count(t, &t.measures()[cd.i]),
+                );
+            }
+            // Its own promises priced bare because their cheapest check costs something (see
+            // `Counterpart::candidates`) get that check from what is left, where a check is not
+            // already on them.
+            let mine = picked()
                 .filter(|(k, cd)| {
                     cd.by == v.side && cd.ask.is_some() && items[*k].verification.is_none()
                 })
                 .collect();
-            add_checks(
-                t,
-                &mut items,
-                v.private.capital - spent,
-                mine,
-                |cd| cd.theirs,
-                |cd| cd.ask,
-            );
-        }
-        // The checks it would ask on their promises, left out of the search (see
-        // `Counterpart::candidates`), from the capital the package leaves them, the promises
-        // worth most to it first.
-        if self.style.logrolls {
-            let left = v.them.capital - pick.iter().map(|&j| pool.cands[j].pays.1).sum::<f32>();
-            let theirs = pick.iter().map(|&j| &pool.cands[j]).enumerate();
-            let theirs = theirs
+            add_checks(t, &mut items, left, mine, |cd| cd.theirs, |cd| cd.ask);
+            // The checks it would ask on their promises, left out of the search (see
+            // `Counterpart::candidates`), from the capital the package leaves them, the promises
+            // worth most to it first.
+            let left = v.them.capital - spent(|cd| cd.pays.1);
+            let theirs = picked()
                 .filter(|(_, cd)| cd.by != v.side && cd.ask.is_some())
                 .collect();
             add_checks(t, &mut items, left, theirs, |cd| cd.own, |cd| cd.ask);
@@ -484,7 +466,7 @@ impl Counterpart {
 
 /// Put checks on the package's items `ks` (each with its candidate) while `left` capital pays
 /// for what each adds over the check the item has: the items `worth` ranks highest first, each
-/// with the check `check` names for it (none, none added).
+/// with the check `check` names for it (none, none added). Returns the capital left.
 fn add_checks(
     t: &PublicLevel,
     items: &mut [Item],
@@ -492,7 +474,7 @@ fn add_checks(
     mut ks: Vec<(usize, &Cand)>,
     worth: impl Fn(&Cand) -> f32,
     check: impl Fn(&Cand) -> Option<usize>,
-) {
+) -> f32 {
     ks.sort_by(|(a, ca), (b, cb)| worth(cb).total_cmp(&worth(ca)).then(a.cmp(b)));
     for (k, cd) in ks {
         let m = &t.measures()[cd.i];
@@ -509,4 +491,5 @@ fn add_checks(
             items[k].verification = Some(ver);
         }
     }
+    left
 }
