@@ -568,19 +568,17 @@ fn the_title_shows_the_map_of_the_chosen_level_and_a_match_its_own() {
     assert_eq!(drawn_level(app.world()), (hash(0), true));
 }
 
-#[test]
-fn the_scene_rests_once_nothing_moves_even_with_a_leader_near_a_fall() {
-    use detente::app::scene::scene_drawing;
+/// The Grey Line's table for side A, whose leader is near a fall, frames of 20 ms, and the
+/// computer moving only when the test says.
+fn table_with_a_leader_near_a_fall() -> App {
+    use bevy::state::state::NextState;
     let mut sc = load("levels/ceasefire_line.ron");
     let a = Match::new(Arc::new(sc.clone()), 2)
         .view(Side::A)
         .me
         .approval;
-    // A's leader near a fall shakes after each move, for a moment, not for ever.
     sc.side_a.ouster_below = a - 2.0;
     let mut app = show_app(watch(sc, 2, Side::A));
-    use bevy::state::state::NextState;
-    // Only this test moves the computer, a move at a time.
     app.insert_resource(AiPace(std::time::Duration::from_secs(3600)))
         .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
             std::time::Duration::from_millis(20),
@@ -593,6 +591,14 @@ fn the_scene_rests_once_nothing_moves_even_with_a_leader_near_a_fall() {
         .resource_mut::<NextState<Step>>()
         .set(Step::Table);
     app.update();
+    app
+}
+
+#[test]
+fn the_scene_rests_once_nothing_moves_even_with_a_leader_near_a_fall() {
+    use detente::app::scene::scene_drawing;
+    // A's leader near a fall shakes after each move, for a moment, not for ever.
+    let mut app = table_with_a_leader_near_a_fall();
     let frames = |app: &mut App, n: usize| -> Vec<bool> {
         (0..n)
             .map(|_| {
@@ -632,26 +638,7 @@ fn the_map_is_drawn_plainer_while_it_moves_and_smooth_once_still() {
     assert!(image_size_for(500.0 * moving).0 < image_size_for(500.0 * still).0);
     // A leader near a fall shakes after a move: the map counts as moving for the shake, and
     // still once it ends, while the scene rests.
-    let mut sc = load("levels/ceasefire_line.ron");
-    let a = Match::new(Arc::new(sc.clone()), 2)
-        .view(Side::A)
-        .me
-        .approval;
-    sc.side_a.ouster_below = a - 2.0;
-    let mut app = show_app(watch(sc, 2, Side::A));
-    use bevy::state::state::NextState;
-    app.insert_resource(AiPace(std::time::Duration::from_secs(3600)))
-        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
-            std::time::Duration::from_millis(20),
-        ));
-    app.world_mut()
-        .resource_mut::<NextState<Screen>>()
-        .set(Screen::Match);
-    app.update();
-    app.world_mut()
-        .resource_mut::<NextState<Step>>()
-        .set(Step::Table);
-    app.update();
+    let mut app = table_with_a_leader_near_a_fall();
     assert!(app.world_mut().resource_mut::<Game>().ai_step());
     let seen: Vec<(bool, bool)> = (0..150)
         .map(|_| {
