@@ -254,7 +254,7 @@ fn draw(ui: &mut Ui, pal: &Palette, r: &Report, st: &mut DebriefState) -> Option
                 ui.add_space(6.0);
                 deals_card(ui, pal, r);
                 ui.add_space(6.0);
-                card(ui, pal, "How to read the scores", |ui| {
+                card(ui, "How to read the scores", |ui| {
                     ui.label(RichText::new("Score: the average, over the rounds played, of what the commitments in force were worth to each state by its own private priorities (0 is the worst package the catalogue allows, 1 the best). After normalization the seasons left count at the package in force. A clash scores 0; a leader who falls for good halves it.").small());
                     ui.label(RichText::new("The frontier: on the grey line no package could give one state more without giving the other less. The Nash point splits the gains most evenly. The line is drawn for the political capital of the rounds actually played; the gap between your final package and it is value left on the table.").small());
                 });
@@ -265,7 +265,7 @@ fn draw(ui: &mut Ui, pal: &Palette, r: &Report, st: &mut DebriefState) -> Option
 
 /// The computer's guess of each area's weight against the truth, as paired bars.
 fn beliefs_card(ui: &mut Ui, pal: &Palette, b: &Beliefs) {
-    card(ui, pal, BELIEFS_TITLE, |ui| {
+    card(ui, BELIEFS_TITLE, |ui| {
         ui.label(RichText::new(b.sentence()).strong());
         ui.add_space(4.0);
         let scale = b
@@ -411,7 +411,7 @@ fn frontier_plot(ui: &mut Ui, pal: &Palette, r: &Report) {
 }
 
 fn deals_card(ui: &mut Ui, pal: &Palette, r: &Report) {
-    card(ui, pal, DEALS_TITLE, |ui| {
+    card(ui, DEALS_TITLE, |ui| {
         if r.deals.each.is_empty() {
             ui.label("No agreement was signed.");
             return;
@@ -433,7 +433,7 @@ fn deals_card(ui: &mut Ui, pal: &Palette, r: &Report) {
 }
 
 fn breaches(ui: &mut Ui, pal: &Palette, r: &Report) {
-    card(ui, pal, "Broken commitments, revealed", |ui| {
+    card(ui, "Broken commitments, revealed", |ui| {
         if r.breaches.is_empty() {
             ui.label("Nobody broke a commitment. Every promise was kept.");
         }

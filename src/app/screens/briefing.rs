@@ -21,14 +21,11 @@ pub fn briefing_ui(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView
             ui.label(RichText::new(&sc.title).heading().strong());
             ui.add_space(6.0);
             ui.columns(2, |cols| {
-                card(&mut cols[0], pal, "What everyone knows", |ui| {
+                card(&mut cols[0], "What everyone knows", |ui| {
                     ui.label(&sc.history);
                 });
                 let side = sc.side(view.side);
-                card(
-                    &mut cols[1],
-                    pal,
-                    &format!("Your brief — {} (private)", side.name),
+                card(&mut cols[1], &format!("Your brief — {} (private)", side.name),
                     |ui| {
                         ui.label(RichText::new(format!("You are {}.", view.me.leader)).strong());
                         ui.label(&*view.private.brief);

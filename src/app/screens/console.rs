@@ -252,10 +252,10 @@ pub fn console_ui(
             return;
         }
         if st.show_summary {
-            super::console_table::summary_card(ui, pal, summary);
+            super::console_table::summary_card(ui, summary);
         }
         if tables.is_empty() {
-            card(ui, pal, "", |ui| {
+            card(ui, "", |ui| {
                 ui.label("The host has not said how the class stands yet.");
             });
             return;

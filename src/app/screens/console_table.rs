@@ -160,8 +160,8 @@ fn timer_row(
 }
 
 /// The class summary as it stands.
-pub fn summary_card(ui: &mut Ui, pal: &Palette, s: Option<&Summary>) {
-    card(ui, pal, "Class summary", |ui| {
+pub fn summary_card(ui: &mut Ui, s: Option<&Summary>) {
+    card(ui, "Class summary", |ui| {
         let Some(s) = s else {
             ui.label("Asking the host…");
             return;
@@ -467,7 +467,7 @@ pub fn table_page(
             }
         });
         if let Some(level) = &w.level {
-            card(ui, pal, "", |ui| {
+            card(ui, "", |ui| {
                 if let Some(i) = card_panel(ui, pal, level, number, &mut st.draft) {
                     out = Some(i);
                 }
@@ -476,7 +476,7 @@ pub fn table_page(
     }
     ui.columns(2, |cols| {
         for (i, col) in cols.iter_mut().enumerate() {
-            card(col, pal, "", |ui| {
+            card(col, "", |ui| {
                 side_column(
                     ui,
                     pal,

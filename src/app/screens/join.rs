@@ -32,7 +32,7 @@ pub fn join_ui(
             ui.vertical_centered(|ui| {
                 ui.add_space(24.0);
                 ui.set_max_width(560.0);
-                card(ui, pal, "Join a class", |ui| {
+                card(ui, "Join a class", |ui| {
                     ui.label(
                         "Your instructor runs the class on one computer and gives each student a seat code. Type the address and your code as they were given.",
                     );
@@ -80,7 +80,7 @@ pub fn join_ui(
                 });
                 if let Some(c) = client {
                     ui.add_space(8.0);
-                    card(ui, pal, "", |ui| status(ui, pal, c, now));
+                    card(ui, "", |ui| status(ui, pal, c, now));
                 }
                 ui.add_space(6.0);
                 ui.label(

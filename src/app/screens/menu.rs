@@ -46,7 +46,7 @@ pub fn menu_ui(
                 ui.set_max_width(520.0);
                 // A class table goes on for the other seat: only a match in this window pauses.
                 let title = if class { "Menu" } else { "Match paused" };
-                card(ui, pal, title, |ui| {
+                card(ui, title, |ui| {
                     let hint = if class {
                         "The table is hidden while this menu is open; the class goes on."
                     } else {
@@ -91,7 +91,7 @@ pub fn menu_ui(
                 });
                 ui.add_space(8.0);
                 let mut s = *settings;
-                card(ui, pal, "Settings", |ui| {
+                card(ui, "Settings", |ui| {
                     crate::app::screens::settings_controls(ui, &mut s);
                 });
                 if s != *settings {

@@ -198,7 +198,7 @@ fn notices(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) {
         }
         let news = ui::summary::since_my_move(sc, view, cx.log, cx.reason);
         if !news.is_empty() {
-            card(ui, pal, "Since your last move", |ui| {
+            card(ui, "Since your last move", |ui| {
                 for (line, tone) in news {
                     let colour = match tone {
                         ui::summary::Tone::Good => pal.good,
@@ -223,7 +223,7 @@ fn notices(ui: &mut Ui, cx: &TableCtx, st: &mut TableState) {
 fn central(ui: &mut Ui, cx: &TableCtx, st: &mut TableState, out: &mut Vec<Action>) {
     let (sc, view, pal) = (cx.sc, cx.view, &cx.pal);
     if view.stage == Stage::Ended {
-        card(ui, pal, "The match is over", |ui| {
+        card(ui, "The match is over", |ui| {
             ui.label("The debrief follows.");
         });
         return;
@@ -306,7 +306,7 @@ fn incoming(ui: &mut Ui, cx: &TableCtx) {
         return;
     };
     let title = format!("{} proposes", sc.side(*from).name);
-    card(ui, pal, &title, |ui| {
+    card(ui, &title, |ui| {
         offer_columns(ui, cx, offer);
         ui.label(format!("Public statement: {}", offer.statement.label()));
         if let Some(before) = &view.answers {
@@ -540,7 +540,7 @@ fn checked_button(
 fn waiting(ui: &mut Ui, cx: &TableCtx) {
     let (sc, view, pal) = (cx.sc, cx.view, &cx.pal);
     if !cx.can_act {
-        card(ui, pal, "A hardliner governs now", |ui| {
+        card(ui, "A hardliner governs now", |ui| {
             ui.label("The computer plays your side from here. Watch how the match ends; the debrief follows.");
         });
         return;
@@ -555,7 +555,7 @@ fn waiting(ui: &mut Ui, cx: &TableCtx) {
         Stage::Implementation => "carrying out their commitments",
         Stage::Ended => "done",
     };
-    card(ui, pal, &format!("Waiting for {them}"), |ui| {
+    card(ui, &format!("Waiting for {them}"), |ui| {
         ui.label(format!("{} ({}) is {what}…", them, cx.opponent));
         if let Some((s, offer)) = &view.pending
             && *s == view.side

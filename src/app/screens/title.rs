@@ -5,7 +5,7 @@ use crate::app::egui::{RichText, Ui};
 use crate::app::game::{Mode, Setup};
 use crate::app::save::{SaveStatus, Slot};
 use crate::app::settings::Settings;
-use crate::app::ui::{Palette, card, cycle, key_button, key_hint, key_pressed};
+use crate::app::ui::{Palette, cycle, key_button, key_hint, key_pressed, solid_card};
 use crate::sim::{Difficulty, Personality, Scenario, Side};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -205,7 +205,7 @@ pub fn title_ui(
         // At a large interface scale the page scrolls.
         egui::ScrollArea::vertical().id_salt("title-page").show(ui, |ui| {
         if let Some(n) = notice {
-            card(ui, pal, "", |ui| {
+            solid_card(ui, pal, "", |ui| {
                 ui.label(RichText::new(n).color(pal.warn));
             });
             ui.add_space(6.0);
@@ -217,7 +217,7 @@ pub fn title_ui(
                 .selected
                 .and_then(|i| levels.get(i))
                 .and_then(|l| l.result.as_ref().ok().map(|sc| (l, sc)));
-            card(ui, pal, "New match", |ui| {
+            solid_card(ui, pal, "New match", |ui| {
                 let Some((entry, sc)) = chosen else {
                     ui.label("Choose a level that loads.");
                     return;
@@ -311,7 +311,7 @@ pub fn title_ui(
                 }
             });
             ui.add_space(8.0);
-            card(ui, pal, "Saved matches", |ui| {
+            solid_card(ui, pal, "Saved matches", |ui| {
                 saved_matches(ui, pal, saves, st, &mut out);
             });
             ui.add_space(8.0);
@@ -397,7 +397,7 @@ fn saved_matches(
 }
 
 fn level_list(ui: &mut Ui, pal: &Palette, levels: &[LevelEntry], st: &mut TitleState) {
-    card(ui, pal, "Levels", |ui| {
+    solid_card(ui, pal, "Levels", |ui| {
         if levels.is_empty() {
             ui.label(
                 RichText::new("No level files (.ron) found in the levels folder.").color(pal.bad),

@@ -52,7 +52,7 @@ pub fn coach_card(ui: &mut Ui, pal: &Palette, level: &PublicLevel, view: &SideVi
     if idea.is_none() && step.is_none() {
         return;
     }
-    card(ui, pal, "Coach", |ui| {
+    card(ui, "Coach", |ui| {
         if let Some(i) = idea {
             ui.label(RichText::new(*i).italics());
         }
@@ -100,7 +100,7 @@ pub const LESSONS: [(&str, &str); 7] = [
 
 /// The seven lessons, for the end of a tutorial.
 pub fn lessons_card(ui: &mut Ui, pal: &Palette) {
-    card(ui, pal, "What the tutorial taught", |ui| {
+    card(ui, "What the tutorial taught", |ui| {
         for (n, (lesson, how)) in LESSONS.iter().enumerate() {
             ui.label(RichText::new(format!("{}. {lesson}", n + 1)).strong());
             ui.label(

@@ -114,7 +114,7 @@ pub fn implement_ui(
     breaks: &mut BTreeSet<u32>,
 ) -> Option<Action> {
     let mut out = None;
-    super::card(ui, pal, "Implementation: keep your word?", |ui| {
+    super::card(ui, "Implementation: keep your word?", |ui| {
         ui.label("Each of your commitments is carried out this round, unless you quietly break it. A broken commitment pays off at once, but it is caught with its verification's chance: then their trust crashes, tension jumps and the press finds out. Uncaught breaches come out in the debrief.");
         super::key_hint(
             ui,

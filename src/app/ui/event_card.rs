@@ -17,7 +17,7 @@ pub fn event_card(
     let ev = view.event.as_ref()?;
     let def = sc.events.iter().find(|e| e.id == ev.card)?;
     let mut out = None;
-    super::card(ui, pal, &def.title, |ui| {
+    super::card(ui, &def.title, |ui| {
         ui.label(&def.text);
         let struck: Vec<&str> = ev
             .struck

@@ -109,15 +109,32 @@ pub fn delta_label(ui: &mut Ui, pal: &Palette, d: f32, up_good: bool) {
     );
 }
 
-/// A card: a framed group with a title.
-pub fn card<R>(
+/// A card: a framed group with a title, outlined on the page. It leaves its ground to the
+/// window's clear colour: a filled card costs a software renderer every pixel it covers on
+/// every frame, and the table's cards cover a third of the window.
+pub fn card<R>(ui: &mut Ui, title: &str, add: impl FnOnce(&mut Ui) -> R) -> egui::InnerResponse<R> {
+    framed(ui, Color32::TRANSPARENT, title, add)
+}
+
+/// A card with a ground of its own, for a page drawn over the map (the title), where an
+/// outline alone would leave the text over the map's names.
+pub fn solid_card<R>(
     ui: &mut Ui,
     pal: &Palette,
     title: &str,
     add: impl FnOnce(&mut Ui) -> R,
 ) -> egui::InnerResponse<R> {
+    framed(ui, pal.card, title, add)
+}
+
+fn framed<R>(
+    ui: &mut Ui,
+    fill: Color32,
+    title: &str,
+    add: impl FnOnce(&mut Ui) -> R,
+) -> egui::InnerResponse<R> {
     egui::Frame::new()
-        .fill(pal.card)
+        .fill(fill)
         .stroke(egui::Stroke::new(1.0, Color32::from_gray(70)))
         .corner_radius(6.0)
         .inner_margin(egui::Margin::same(10))

@@ -60,7 +60,7 @@ pub fn summary_card(
     };
     let mut close = false;
     let title = format!("Since last round (round {})", view.round.saturating_sub(1));
-    super::card(ui, pal, &title, |ui| {
+    super::card(ui, &title, |ui| {
         ui.horizontal_wrapped(|ui| {
             // Each meter is one unbreakable chip, so a row never splits "54 →" from "56 +2".
             let mut item = |name: &str, before: f32, now: f32, up_good: bool| {
