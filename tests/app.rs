@@ -1835,6 +1835,59 @@ fn the_tables_columns_never_overlap_at_any_size_and_scale() {
     }
 }
 
+/// The share of the window a page covers with ground of its own: every filled shape it paints
+/// (panels, cards, bars, buttons), not its text, each triangle counted within its clip.
+fn ground_share<S>(h: &Harness<'_, S>, window: egui::Vec2) -> f32 {
+    let out = h.output();
+    let prims = h.ctx.tessellate(out.shapes.clone(), out.pixels_per_point);
+    let mut area = 0.0;
+    for p in prims {
+        let egui::epaint::Primitive::Mesh(m) = p.primitive else {
+            continue;
+        };
+        for t in m.indices.chunks(3) {
+            let v = [t[0], t[1], t[2]].map(|i| m.vertices[i as usize]);
+            if v.iter().any(|v| v.uv != egui::epaint::WHITE_UV) {
+                continue;
+            }
+            let [a, b, c] = v.map(|v| v.pos);
+            let whole = ((b - a).x * (c - a).y - (b - a).y * (c - a).x).abs() / 2.0;
+            let bounds = egui::Rect::from_points(&[a, b, c]);
+            let seen = bounds.intersect(p.clip_rect);
+            if bounds.area() > 0.0 && seen.is_positive() {
+                area += whole * seen.area() / bounds.area();
+            }
+        }
+    }
+    area / (window.x * window.y)
+}
+
+/// A software renderer pays for every pixel a page fills on every frame the table animates,
+/// so the table leaves its ground to the window's clear colour: its cards are outlined, not
+/// filled, and what it fills (bars, buttons, badges) covers a small part of the window.
+#[test]
+fn the_table_paints_little_ground_of_its_own() {
+    let size = egui::vec2(1280.0, 800.0);
+    for need in [Need::Propose, Need::Answer] {
+        let g = game_at(need);
+        let mut h = Harness::builder().with_size(size).build_ui_state(
+            |ui, st: &mut UiState| {
+                detente::app::ui::apply_style(ui.ctx());
+                let _ = draw_page(ui, Page::Table, Some(&g), &[], st);
+            },
+            UiState::default(),
+        );
+        h.run();
+        let share = ground_share(&h, size);
+        eprintln!("{need:?}: ground {:.1}% of the window", share * 100.0);
+        assert!(
+            share < 0.10,
+            "{need:?}: the table fills {:.0}% of the window",
+            share * 100.0
+        );
+    }
+}
+
 #[test]
 fn the_tutorial_coaches_its_player_and_other_levels_do_not() {
     use detente::app::ui::coach::{LESSONS, next_step};
