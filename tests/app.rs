@@ -1779,19 +1779,48 @@ fn game_at(need: Need) -> Game {
     panic!("A never needed {need:?}");
 }
 
+/// The table page of `g` in a window of `size` points.
+fn table_page(g: &Game, size: egui::Vec2) -> Harness<'_, UiState> {
+    Harness::builder().with_size(size).build_ui_state(
+        move |ui, st: &mut UiState| {
+            detente::app::ui::apply_style(ui.ctx());
+            let _ = draw_page(ui, Page::Table, Some(g), &[], st);
+        },
+        UiState::default(),
+    )
+}
+
+#[test]
+fn the_capital_figure_stays_on_one_line_at_every_size_and_scale() {
+    let g = game_at(Need::Propose);
+    for (w, h_px, scale) in CORNERS {
+        let mut h = table_page(&g, egui::vec2(w / scale, h_px / scale));
+        h.run();
+        // The text's box (egui may give a label's text a node of its own as well).
+        let rect_of = |start: &str| {
+            h.query_all_by(|n| n.value().is_some_and(|v| v.starts_with(start)))
+                .map(|n| n.rect())
+                .reduce(|a, b| a.union(b))
+                .unwrap_or_else(|| panic!("no text starting {start:?}"))
+        };
+        let capital = rect_of("Capital: you");
+        // One line of the same bar's text.
+        let line = rect_of("Stage:").height();
+        assert!(
+            capital.height() < line * 1.5,
+            "at {w}x{h_px}, scale {scale}: the capital figure takes {} points of height",
+            capital.height()
+        );
+    }
+}
+
 #[test]
 fn the_tables_columns_never_overlap_at_any_size_and_scale() {
     for need in [Need::Propose, Need::Answer] {
         let g = game_at(need);
         for (w, h_px, scale) in CORNERS {
             let size = egui::vec2(w / scale, h_px / scale);
-            let mut h = Harness::builder().with_size(size).build_ui_state(
-                |ui, st: &mut UiState| {
-                    detente::app::ui::apply_style(ui.ctx());
-                    let _ = draw_page(ui, Page::Table, Some(&g), &[], st);
-                },
-                UiState::default(),
-            );
+            let mut h = table_page(&g, size);
             h.run();
             let at = format!("{need:?} at {w}x{h_px}, scale {scale}");
             let panel = |id: &str| {
@@ -1870,13 +1899,7 @@ fn the_table_paints_little_ground_of_its_own() {
     let size = egui::vec2(1280.0, 800.0);
     for need in [Need::Propose, Need::Answer] {
         let g = game_at(need);
-        let mut h = Harness::builder().with_size(size).build_ui_state(
-            |ui, st: &mut UiState| {
-                detente::app::ui::apply_style(ui.ctx());
-                let _ = draw_page(ui, Page::Table, Some(&g), &[], st);
-            },
-            UiState::default(),
-        );
+        let mut h = table_page(&g, size);
         h.run();
         let share = ground_share(&h, size);
         eprintln!("{need:?}: ground {:.1}% of the window", share * 100.0);

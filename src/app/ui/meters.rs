@@ -297,7 +297,9 @@ pub fn top_bar(ui: &mut Ui, pal: &Palette, sc: &PublicLevel, view: &SideView) {
         );
         let (_, flash) = animated(ui, Id::new(("m-capital", me)), view.private.capital);
         let t = RichText::new(cap_txt).strong();
-        ui.label(if flash > 0.0 { t.color(pal.flash) } else { t })
+        // Whole on one line: where the row is full, the figure moves down rather than breaking
+        // between "you" and "them".
+        ui.add(egui::Label::new(if flash > 0.0 { t.color(pal.flash) } else { t }).extend())
             .on_hover_text(
                 "Political capital pays for the commitments you sign at home. It refills a little each round.",
             );
