@@ -63,30 +63,7 @@ fn every_screens_controls_fit_at_every_size_and_scale() {
     controls_fit(Page::Handover, Some(&g), &[], &["Enter"], |_| {});
     controls_fit(Page::Briefing, Some(&g), &[], &["Enter"], |_| {});
     // The table with an offer to answer: Accept, Reject and Counter must be in reach.
-    let mut g = game_for(Mode::VsAi {
-        human: Side::A,
-        personality: detente::sim::Personality::Dove,
-        difficulty: detente::sim::Difficulty::Easy,
-    });
-    let mut ag = agents(&tutorial(), 3);
-    for _ in 0..400 {
-        if g.table()
-            .unwrap()
-            .needs()
-            .contains(&(Side::A, Need::Answer))
-        {
-            break;
-        }
-        if !g.ai_step() {
-            step_game(&mut g, &mut ag).expect("match runs");
-        }
-    }
-    assert!(
-        g.table()
-            .unwrap()
-            .needs()
-            .contains(&(Side::A, Need::Answer))
-    );
+    let g = game_at(Need::Answer);
     controls_fit(
         Page::Table,
         Some(&g),
